@@ -1,0 +1,3 @@
+from execdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,120 @@
+"""`execdesk`: no arguments starts the GUI; sub-commands do headless work.
+
+Sub-commands live in execdesk/commands/<name>.py, each with ``register(subparsers)`` that sets
+``func(args, ctx) -> int``. Errors a user can fix print one Chinese line on stderr (exit 2); anything else
+is logged with its traceback to the log file and reported in one line (exit 1). Never a traceback on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from pathlib import Path
+
+from execdesk import __version__
+from execdesk.config import default_db_path
+from execdesk.logging_setup import setup_logging
+
+log = logging.getLogger("execdesk")
+
+
+class Context:
+    """Lazily opened database for a CLI run."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from execdesk.models.migrate import open_database
+
+            self._store = open_database(self.db_path)
+        return self._store
+
+    @property
+    def actor(self):
+        from execdesk.services.context import Actor
+
+        return Actor.local_system()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    from execdesk.models.migrate import DatabaseError
+    from execdesk.rules.errors import ValidationError
+    from execdesk.services.cases import NotFoundError
+
+    extra: list[type[BaseException]] = []
+    try:
+        from execdesk.sync.errors import SyncError  # noqa: PLC0415
+
+        extra.append(SyncError)
+    except ImportError:
+        pass
+    return (ValidationError, DatabaseError, NotFoundError, FileNotFoundError, UserError, *extra)
+
+
+class UserError(Exception):
+    """A command-level problem the user can fix; the message is Chinese."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own messages are English; keep them but say it in Chinese
+        self.print_usage(sys.stderr)
+        print(f"错误：命令参数不正确（{message}）", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="execdesk", description="ExecDesk 执行办案桌面端")
+    parser.add_argument("--version", action="version", version=f"ExecDesk {__version__}")
+    parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
+    parser.add_argument("--selftest", action="store_true", help="安装后自检")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    import execdesk.commands as commands_pkg
+
+    for mod in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"execdesk.commands.{mod.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    db_path = args.db or default_db_path()
+    if args.selftest:
+        from execdesk.selftest import run_selftest
+
+        return run_selftest()
+    if args.command is None:
+        from execdesk.ui.app import run_gui
+
+        return run_gui(db_path)
+    ctx = Context(db_path)
+    try:
+        return int(args.func(args, ctx) or 0)
+    except user_errors() as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: keep the details in the log, not on the clerk's screen
+        log.exception("command %s failed", args.command)
+        from execdesk.logging_setup import log_file
+
+        print(f"错误：程序内部错误（{type(exc).__name__}），详情见日志 {log_file()}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()

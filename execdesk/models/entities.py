@@ -1,0 +1,427 @@
+"""The local store: SQLAlchemy 2.0 typed models (DESIGN.md §2, DOMAIN.md §4.2–4.3).
+
+Conventions: money is integer fen (``*_fen``); dates are ``date``; timestamps are UTC-aware; every synced
+row has a UUID text key and a ``version`` counter (``SyncedMixin``). Node data is append-only: a correction
+is a new node row that points at the one it corrects (``corrects_id``), so history is never overwritten.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from execdesk.models.base import Base, SyncedMixin, new_id, utcnow
+
+# ---------------------------------------------------------------- organisation
+
+
+class Court(SyncedMixin, Base):
+    __tablename__ = "courts"
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # 法院代字, e.g. 鲁0102
+    name: Mapped[str] = mapped_column(String(64))  # 济南市历下区人民法院
+    province: Mapped[str] = mapped_column(String(8), default="鲁")
+    approval_route: Mapped[str] = mapped_column(String(32), default="院长审签")  # see rules/approval data
+
+
+class User(SyncedMixin, Base):
+    """A local profile. Roles: 承办人 / 书记员 / 执行局长 / 副院长 / 院长 / 审判员."""
+
+    __tablename__ = "users"
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(16))  # 审判员 / 执行员 / 审判长 … for signer blocks
+    password_hash: Mapped[str | None] = mapped_column(String(256))  # scrypt; never the password
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Case(SyncedMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint("amount_claimed_fen >= 0", name="amount_nonneg"),
+        Index("ix_cases_handler_status", "handler_id", "status"),
+        Index("ix_cases_limit_due", "status", "limit_due_on"),
+    )
+    court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)  # canonical full-width 案号
+    year: Mapped[int]
+    court_code: Mapped[str] = mapped_column(String(16))
+    type_code: Mapped[str] = mapped_column(String(8))
+    serial: Mapped[int]
+    received_on: Mapped[date | None]  # 收案日期
+    filed_on: Mapped[date]  # 立案日期
+    assigned_on: Mapped[date | None]  # 分案日期 / 承办人签收
+    handler_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    clerk_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    cause: Mapped[str] = mapped_column(String(64))  # 案由
+    amount_claimed_fen: Mapped[int] = mapped_column(default=0)  # 申请执行标的
+    is_livelihood: Mapped[bool] = mapped_column(default=False)  # 涉民生
+    is_non_litigation: Mapped[bool] = mapped_column(default=False)  # 非诉执行: 3-month limit
+    debtor_missing: Mapped[bool] = mapped_column(default=False)  # 被执行人下落不明
+    obstruction: Mapped[bool] = mapped_column(default=False)  # 妨碍执行
+    applicant_requested_zhongben: Mapped[bool] = mapped_column(default=False)
+    origin_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"))  # 执恢 → original case
+    status: Mapped[str] = mapped_column(String(8), default="未结")  # 未结 / 已结
+    closure_method: Mapped[str | None] = mapped_column(String(16))  # 结案方式
+    closed_on: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Normalised text for search: 案号, party names, ID numbers / credit codes (maintained by services).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Computed by the deadline engine in the same transaction as the change (never typed by a person).
+    limit_due_on: Mapped[date | None]  # 执行期限届满日 net of deductions and extensions
+    next_due_on: Mapped[date | None]  # the earliest open deadline of any kind
+    warning_level: Mapped[int] = mapped_column(default=0)  # 0 none, 10 = T−10, 5 = T−5, -1 overdue
+    overdue_days: Mapped[int] = mapped_column(default=0)
+    explanation_owed: Mapped[bool] = mapped_column(default=False)
+    zhongben_earliest_on: Mapped[date | None]
+    zhongben_ready: Mapped[bool] = mapped_column(default=False)
+    deadlines_provisional: Mapped[bool] = mapped_column(default=False)
+
+    parties: Mapped[list[Party]] = relationship(back_populates="case", order_by="Party.seq",
+                                                cascade="all, delete-orphan")
+    basis: Mapped[ExecutionBasis | None] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                        uselist=False)
+    nodes: Mapped[list[Node]] = relationship(back_populates="case", order_by="Node.seq",
+                                             cascade="all, delete-orphan")
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    clerk: Mapped[User | None] = relationship(foreign_keys=[clerk_id])
+    court: Mapped[Court] = relationship()
+
+
+class Party(SyncedMixin, Base):
+    __tablename__ = "parties"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(default=1)
+    role: Mapped[str] = mapped_column(String(8))  # 申请执行人 / 被执行人 / 委托代理人
+    kind: Mapped[str] = mapped_column(String(8))  # 自然人 / 法人 / 非法人组织
+    name: Mapped[str] = mapped_column(String(128))
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)  # 身份证 or 统一社会信用代码
+    sex: Mapped[str | None] = mapped_column(String(2))
+    birth_date: Mapped[date | None]
+    ethnicity: Mapped[str | None] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(256))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    legal_rep: Mapped[str | None] = mapped_column(String(32))  # 法定代表人 / 负责人
+    legal_rep_title: Mapped[str | None] = mapped_column(String(32))
+    represents_party_id: Mapped[str | None] = mapped_column(String(36))  # for 委托代理人
+    deceased: Mapped[bool] = mapped_column(default=False)
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class ExecutionBasis(SyncedMixin, Base):
+    """执行依据: the effective document being enforced."""
+
+    __tablename__ = "execution_bases"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    issuing_body: Mapped[str] = mapped_column(String(64))  # 作出机构, e.g. 本院 / 济南仲裁委员会
+    document_type: Mapped[str] = mapped_column(String(32))  # 民事判决书 / 民事调解书 / 仲裁裁决书 …
+    document_number: Mapped[str] = mapped_column(String(64))  # 文号
+    effective_on: Mapped[date | None]
+    cause: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[str | None] = mapped_column(Text)  # 主文 / 确定的义务
+    applied_on: Mapped[date | None]  # 申请执行日期
+    case: Mapped[Case] = relationship(back_populates="basis")
+
+
+class Node(SyncedMixin, Base):
+    """流程节点 (DOMAIN.md §4.2, R35): one process event, keyed by a catalogue code N01–N28."""
+
+    __tablename__ = "nodes"
+    __table_args__ = (Index("ix_nodes_case_code", "case_id", "code"),)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))  # 编号_流程节点编号
+    seq: Mapped[int]  # 序号 within the case
+    name: Mapped[str] = mapped_column(String(32))  # 节点名称 (from the catalogue at record time)
+    started_on: Mapped[date | None]  # 启动日期
+    due_on: Mapped[date | None]  # 届满日期
+    ended_on: Mapped[date | None]  # 结束日期
+    status: Mapped[str] = mapped_column(String(8), default="已完成")  # 进行中 / 已完成 / 已更正
+    handler_name: Mapped[str | None] = mapped_column(String(32))  # 处理人
+    limit_days: Mapped[int | None]  # 期限
+    actual_days: Mapped[int | None]  # 实际完成天数
+    linked_entity: Mapped[str | None] = mapped_column(String(32))  # 对应业务 table
+    linked_id: Mapped[str | None] = mapped_column(String(36))  # 对应业务序号
+    description: Mapped[str | None] = mapped_column(Text)  # 业务描述 / result
+    document_number: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # catalogue-driven form fields
+    corrects_id: Mapped[str | None] = mapped_column(String(36))  # the node this row corrects
+    case: Mapped[Case] = relationship(back_populates="nodes")
+
+
+class PropertyLead(SyncedMixin, Base):
+    """执行线索: a lead given by the applicant or others; verified within 7 d (urgent 3 d), R24."""
+
+    __tablename__ = "property_leads"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    content: Mapped[str] = mapped_column(Text)
+    given_on: Mapped[date]
+    urgent: Mapped[bool] = mapped_column(default=False)
+    verified_on: Mapped[date | None]
+    result: Mapped[str | None] = mapped_column(Text)
+
+
+class PropertyInquiry(SyncedMixin, Base):
+    """财产查控: a network (网络查控, 总对总/点对点) or traditional (传统查控/实地调查) inquiry."""
+
+    __tablename__ = "property_inquiries"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    method: Mapped[str] = mapped_column(String(8))  # 网络查控 / 传统查控
+    scopes: Mapped[list] = mapped_column(JSON, default=list)  # 商业银行, 证券, 互联网银行, 车辆, 不动产, 工商, 人行, …
+    queried_on: Mapped[date]
+    feedback_on: Mapped[date | None]
+    result: Mapped[str | None] = mapped_column(Text)
+    found_property: Mapped[bool] = mapped_column(default=False)
+
+
+class FoundAsset(SyncedMixin, Base):
+    """已查明财产 with the reason it cannot be executed (R5 / §1.9 check 6)."""
+
+    __tablename__ = "found_assets"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # 存款 / 车辆 / 不动产 / 股权 / …
+    description: Mapped[str] = mapped_column(Text)
+    value_fen: Mapped[int] = mapped_column(default=0)
+    not_executable_reason: Mapped[str | None] = mapped_column(Text)
+    disposed: Mapped[bool] = mapped_column(default=False)
+
+
+class Measure(SyncedMixin, Base):
+    """执行措施 and 强制措施: 限制消费, 失信, 查封/扣押/冻结, 罚款, 拘留, 查找, 搜查, 悬赏, 审计 …"""
+
+    __tablename__ = "measures"
+    __table_args__ = (Index("ix_measures_expiry", "kind", "expires_on"),)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    asset_kind: Mapped[str | None] = mapped_column(String(16))  # 存款 / 动产 / 不动产 (seal maxima, R26)
+    started_on: Mapped[date]
+    expires_on: Mapped[date | None]  # 届满日期 for seals/freezes
+    released_on: Mapped[date | None]
+    document_number: Mapped[str | None] = mapped_column(String(64))
+    amount_fen: Mapped[int] = mapped_column(default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)  # e.g. 失信 "不符合条件" with reason
+
+
+class Payment(SyncedMixin, Base):
+    """执行款: money received (到账) and paid out (发放), integer fen."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # 到账 / 发放
+    amount_fen: Mapped[int]
+    paid_on: Mapped[date]
+    route: Mapped[str | None] = mapped_column(String(32))  # 划拨 / 自动履行 / 拍卖款 / …
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Deduction(SyncedMixin, Base):
+    """扣除执行期限记录 (R17): a period not counted in the execution limit."""
+
+    __tablename__ = "deductions"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # 公告 / 鉴定 / 审计 / 评估 / 中止 / 暂缓 / 拍卖 / 变卖 …
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]  # open while the period is running
+    document_number: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Extension(SyncedMixin, Base):
+    """延长执行期限记录 (R18)."""
+
+    __tablename__ = "extensions"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    applied_on: Mapped[date]
+    approver: Mapped[str] = mapped_column(String(32))  # 批准人 (院长 / 副院长)
+    approving_body: Mapped[str | None] = mapped_column(String(64))  # 批准机关
+    approved_on: Mapped[date]
+    months: Mapped[int]
+    high_court_filed: Mapped[bool] = mapped_column(default=False)  # 层报高院备案
+    document_number: Mapped[str | None] = mapped_column(String(64))
+
+
+class Deadline(Base):
+    """A computed deadline of a case with its legal basis (derived data; rebuilt by the deadline engine)."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_case", "case_id"), Index("ix_deadlines_due", "status", "due_on"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # e.g. 执行期限, N07, 终本最早日, 查封届满:<id>
+    label: Mapped[str] = mapped_column(String(64))
+    due_on: Mapped[date]
+    warn_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(8))  # 未到期 / 预警 / 已超期 / 已完成
+    basis: Mapped[str] = mapped_column(Text)  # legal basis, citable
+    provisional: Mapped[bool] = mapped_column(default=False)  # holiday schedule not known for that year
+    rolled_from: Mapped[date | None]  # nominal last day before holiday roll-over
+
+
+# ---------------------------------------------------------------- 终本, approvals, documents
+
+
+class Approval(SyncedMixin, Base):
+    """One step of an approval route (院长审签, 合议庭, 申请人确认 …) for a ruling or an explanation."""
+
+    __tablename__ = "approvals"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(16))  # 终本裁定 / 书面说明 / 条件豁免
+    route: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(16))  # 合议庭 / 执行局长 / 院长 / 申请人确认
+    approver_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    approver_name: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(8))  # 同意 / 不同意
+    opinion: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    draft_sha256: Mapped[str | None] = mapped_column(String(64))  # what exactly was approved
+
+
+class Explanation(SyncedMixin, Base):
+    """书面说明 for an overdue case (R36, DOMAIN.md §2.6): reasons and plan typed by the handler."""
+
+    __tablename__ = "explanations"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)  # enumerated codes
+    reason_text: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    planned_close_on: Mapped[date | None]
+    planned_method: Mapped[str | None] = mapped_column(String(16))
+    director_opinion: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="草稿")  # 草稿 / 已出具
+
+
+class IssuedDocument(Base):
+    """An issued PDF. Immutable: re-issuing inserts a new version; rows are never updated or deleted."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "version_no", name="case_kind_version"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # 终本裁定书 / 终本裁定书公开版 / 书面说明 / 书面说明汇总
+    version_no: Mapped[int]
+    document_date: Mapped[date]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    issued_by: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# ---------------------------------------------------------------- audit and sync
+
+
+class AuditEntry(Base):
+    """Who changed what, when, with the row before and after. Written in the same transaction."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_case", "case_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))  # 新建 / 修改 / 更正 / 出具 / 审批 / 导入 / …
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    change_id: Mapped[str | None] = mapped_column(String(36))  # the outbox change written with it
+
+
+class OutboxEntry(Base):
+    """Transactional outbox (DESIGN.md §5): written with the change, retired only after the platform's
+    answer is stored. ``local_seq`` is the causal order; ``change_id`` is the idempotency key."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_seq", "state", "local_seq"), Index("ix_outbox_case", "case_id"))
+    local_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    op: Mapped[str] = mapped_column(String(8))  # upsert / delete
+    base_version: Mapped[int | None]  # the version the change was made on (None: new row)
+    payload: Mapped[dict] = mapped_column(JSON)
+    schema_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # pending → done | quarantined (rejected) | conflict; done rows keep the server's answer.
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    server_seq: Mapped[int | None]
+    result: Mapped[dict | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None]
+
+
+class SyncState(Base):
+    """Key/value state of the sync client: pull cursor, device id, database id. Never secrets."""
+
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SyncRun(Base):
+    __tablename__ = "sync_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running / ok / failed / cancelled
+    pushed: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    conflicts: Mapped[int] = mapped_column(default=0)
+    pulled: Mapped[int] = mapped_column(default=0)
+    bytes_sent: Mapped[int] = mapped_column(default=0)
+    bytes_received: Mapped[int] = mapped_column(default=0)
+    clock_skew_s: Mapped[float | None]
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class SupervisionItem(Base):
+    """督办 / 预警 / correction received from the provincial platform (pulled feed)."""
+
+    __tablename__ = "supervision_items"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the platform's id
+    server_seq: Mapped[int] = mapped_column(unique=True)
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    case_number: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(16))  # 督办 / 预警 / 更正 / 节假日 / 规则
+    title: Mapped[str] = mapped_column(String(128))
+    body: Mapped[str | None] = mapped_column(Text)
+    issued_by: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[date | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(8), default="未读")  # 未读 / 已读 / 已回复
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+SYNCED_ENTITIES: dict[str, type[Base]] = {
+    "case": Case,
+    "party": Party,
+    "execution_basis": ExecutionBasis,
+    "node": Node,
+    "property_lead": PropertyLead,
+    "property_inquiry": PropertyInquiry,
+    "found_asset": FoundAsset,
+    "measure": Measure,
+    "payment": Payment,
+    "deduction": Deduction,
+    "extension": Extension,
+    "approval": Approval,
+    "explanation": Explanation,
+}
+ENTITY_NAMES: dict[type[Base], str] = {cls: name for name, cls in SYNCED_ENTITIES.items()}

@@ -1,0 +1,63 @@
+"""身份证 (resident ID) and 统一社会信用代码 (unified social credit code) validation via python-stdnum."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import ric, uscc
+
+from execdesk.rules.errors import ValidationError
+
+
+def validate_resident_id(text: str, field: str = "身份证号码") -> str:
+    """Return the compact 18-character ID (upper-case X) or raise a Chinese ValidationError."""
+    if text is None or not str(text).strip():
+        raise ValidationError("不能为空", field)
+    compact = ric.compact(str(text)).upper()
+    if len(compact) != 18:
+        raise ValidationError(f"应为18位，实际为{len(compact)}位", field)
+    if not compact[:17].isdigit() or not (compact[17].isdigit() or compact[17] == "X"):
+        raise ValidationError("前17位应为数字，最后一位为数字或X", field)
+    try:
+        ric.validate(compact)
+    except stdnum_exc.InvalidChecksum:
+        raise ValidationError("校验位不正确，请核对号码", field) from None
+    except stdnum_exc.InvalidComponent:
+        raise ValidationError("出生日期或地区码不正确", field) from None
+    except stdnum_exc.ValidationError:
+        raise ValidationError("号码无效", field) from None
+    return compact
+
+
+def birth_date_from_resident_id(compact: str) -> date:
+    return ric.get_birth_date(compact)
+
+
+def sex_from_resident_id(compact: str) -> str:
+    return "男" if int(compact[16]) % 2 == 1 else "女"
+
+
+def validate_credit_code(text: str, field: str = "统一社会信用代码") -> str:
+    if text is None or not str(text).strip():
+        raise ValidationError("不能为空", field)
+    compact = uscc.compact(str(text)).upper()
+    if len(compact) != 18:
+        raise ValidationError(f"应为18位，实际为{len(compact)}位", field)
+    try:
+        uscc.validate(compact)
+    except stdnum_exc.InvalidChecksum:
+        raise ValidationError("校验位不正确，请核对代码", field) from None
+    except stdnum_exc.ValidationError:
+        raise ValidationError("含有不允许的字符或登记管理部门代码不正确", field) from None
+    return compact
+
+
+def make_resident_id(region: str, born: date, sequence: int) -> str:
+    """Build a valid-checksum ID (for demo data and tests)."""
+    body = f"{region}{born:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum drops the last character
+
+
+def make_credit_code(body17: str) -> str:
+    return body17 + uscc.calc_check_digit(body17)

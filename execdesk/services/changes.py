@@ -1,0 +1,70 @@
+"""Audit + outbox rows, written in the same transaction as the change they describe (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from execdesk.models import ENTITY_NAMES, AuditEntry, Base, OutboxEntry, new_id
+from execdesk.services.context import Actor
+
+PAYLOAD_SCHEMA_VERSION = 1
+
+# Columns that are derived locally and never travel (the platform recomputes its own).
+LOCAL_ONLY = frozenset({
+    "search_text", "limit_due_on", "next_due_on", "warning_level", "overdue_days", "explanation_owed",
+    "zhongben_earliest_on", "zhongben_ready", "deadlines_provisional", "created_at", "updated_at",
+    "password_hash",
+})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """The row as JSON-ready data (column name → value)."""
+    mapper = inspect(obj).mapper
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+
+
+def payload_fields(obj: Base) -> dict[str, Any]:
+    return {k: v for k, v in snapshot(obj).items() if k not in LOCAL_ONLY}
+
+
+def record_change(session: Session, actor: Actor, obj: Base, action: str, *,
+                  before: dict[str, Any] | None = None, base_version: int | None = None,
+                  op: str = "upsert", sync: bool = True) -> str:
+    """Flush ``obj`` and write its audit entry (and, for synced entities, its outbox entry).
+
+    ``before`` is the snapshot taken before the change (None for a new row). Returns the change id.
+    """
+    session.flush()
+    entity = ENTITY_NAMES.get(type(obj), type(obj).__tablename__)
+    after = snapshot(obj)
+    case_id = after.get("case_id") if "case_id" in after else (after.get("id") if entity == "case" else None)
+    change_id = new_id()
+    session.add(AuditEntry(actor=actor.username, action=action, entity=entity, entity_id=after["id"],
+                           case_id=case_id, before=before, after=after, change_id=change_id))
+    if sync and type(obj) in ENTITY_NAMES:
+        fields = payload_fields(obj)
+        session.add(OutboxEntry(
+            change_id=change_id, entity=entity, entity_id=after["id"], case_id=case_id, op=op,
+            base_version=base_version if before is not None else None,
+            payload={"schema": PAYLOAD_SCHEMA_VERSION, "entity": entity, "id": after["id"],
+                     "case_id": case_id, "version": after.get("version"), "fields": fields,
+                     "actor": actor.username},
+            schema_version=PAYLOAD_SCHEMA_VERSION))
+    return change_id
+
+
+def audit_only(session: Session, actor: Actor, action: str, entity: str, entity_id: str,
+               case_id: str | None, after: dict[str, Any] | None = None) -> None:
+    """Audit an action that changes no synced row (issuing a PDF, exporting, restoring a backup)."""
+    session.add(AuditEntry(actor=actor.username, action=action, entity=entity, entity_id=entity_id,
+                           case_id=case_id, before=None, after=after))
