@@ -1,0 +1,201 @@
+"""Import / export of cases as JSON (docs/data-format.md). Same field shape as the sync payload.
+
+Export keeps ids and versions, so export → import into an empty database → export gives the same document.
+Import is all-or-nothing: every record is validated first; any error aborts with a Chinese message per record.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from execdesk import __version__
+from execdesk.models import (
+    Case,
+    Court,
+    Deduction,
+    ExecutionBasis,
+    Extension,
+    FoundAsset,
+    Measure,
+    Node,
+    Party,
+    Payment,
+    PropertyInquiry,
+    PropertyLead,
+    User,
+)
+from execdesk.models.database import Store
+from execdesk.rules.case_number import parse_case_number
+from execdesk.rules.errors import FieldError, ValidationError
+from execdesk.rules.identity import validate_credit_code, validate_resident_id
+from execdesk.services import deadlines
+from execdesk.services.cases import build_search_text
+from execdesk.services.changes import payload_fields, record_change
+from execdesk.services.context import Actor
+
+FORMAT = "execdesk-cases"
+SCHEMA = 1
+
+# key in the JSON case record → (model, list?)
+CHILDREN: dict[str, type] = {
+    "parties": Party,
+    "nodes": Node,
+    "property_leads": PropertyLead,
+    "property_inquiries": PropertyInquiry,
+    "found_assets": FoundAsset,
+    "measures": Measure,
+    "payments": Payment,
+    "deductions": Deduction,
+    "extensions": Extension,
+}
+DATE_SUFFIXES = ("_on", "birth_date")
+USER_REFS = {"handler_id": "handler_username", "clerk_id": "clerk_username"}
+
+
+def _case_record(session: Session, case: Case) -> dict[str, Any]:
+    fields = payload_fields(case)
+    users = {u.id: u.username for u in session.scalars(
+        select(User).where(User.id.in_([i for i in (case.handler_id, case.clerk_id) if i])))}
+    for id_key, name_key in USER_REFS.items():
+        fields[name_key] = users.get(fields.pop(id_key))
+    fields.pop("court_id")
+    record: dict[str, Any] = {"case": fields}
+    record["execution_basis"] = payload_fields(case.basis) if case.basis else None
+    for key, model in CHILDREN.items():
+        order = model.seq if hasattr(model, "seq") else model.id
+        rows = session.scalars(select(model).where(model.case_id == case.id).order_by(order))
+        record[key] = [payload_fields(r) for r in rows]
+    return record
+
+
+def export_cases(store: Store, path: Path, *, case_numbers: list[str] | None = None) -> int:
+    with store.read() as session:
+        q = select(Case).order_by(Case.case_number)
+        if case_numbers:
+            q = q.where(Case.case_number.in_([str(parse_case_number(n)) for n in case_numbers]))
+        cases = list(session.scalars(q))
+        courts = {c.id: c for c in session.scalars(select(Court))}
+        users = sorted({u for c in cases for u in (c.handler, c.clerk) if u is not None}, key=lambda u: u.username)
+        doc = {
+            "format": FORMAT, "schema": SCHEMA, "app_version": __version__,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "courts": [{"code": c.code, "name": c.name, "province": c.province} for c in courts.values()],
+            "users": [{"username": u.username, "display_name": u.display_name, "role": u.role, "title": u.title}
+                      for u in users],
+            "cases": [dict(_case_record(session, c), court_code=courts[c.court_id].code) for c in cases],
+        }
+    tmp = Path(path).with_name(Path(path).name + ".partial")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return len(cases)
+
+
+def _coerce(model: type, fields: dict[str, Any], where: str, errors: list[FieldError]) -> dict[str, Any]:
+    columns = {c.key: c for c in model.__mapper__.column_attrs}
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key not in columns:
+            errors.append(FieldError(where, f"未知字段“{key}”"))
+            continue
+        col_type = columns[key].columns[0].type.python_type if hasattr(columns[key].columns[0].type, "python_type") else None
+        if value is not None and col_type is date:
+            try:
+                value = date.fromisoformat(value)
+            except (TypeError, ValueError):
+                errors.append(FieldError(where, f"{key} 不是有效日期：{value!r}"))
+                continue
+        if value is not None and key.endswith("_fen") and (not isinstance(value, int) or isinstance(value, bool)):
+            errors.append(FieldError(where, f"{key} 应为整数（分）：{value!r}"))
+            continue
+        out[key] = value
+    return out
+
+
+def _validate_record(i: int, rec: dict[str, Any], errors: list[FieldError]) -> None:
+    fields = rec.get("case") or {}
+    where = f"第{i}件案件"
+    try:
+        number = parse_case_number(fields.get("case_number", ""))
+        where = f"第{i}件案件 {number}"
+    except ValidationError as exc:
+        errors.append(FieldError(where, str(exc)))
+    for p in rec.get("parties") or []:
+        idn = p.get("id_number")
+        if not idn:
+            continue
+        try:
+            (validate_resident_id if p.get("kind") == "自然人" else validate_credit_code)(idn)
+        except ValidationError as exc:
+            errors.append(FieldError(f"{where} 当事人{p.get('name', '')}", str(exc)))
+
+
+def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None = None) -> int:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"无法读取 {path}：{exc}", "导入文件") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValidationError(f"{path} 不是 ExecDesk 案件导出文件（format 应为 {FORMAT}）", "导入文件")
+    if doc.get("schema") != SCHEMA:
+        raise ValidationError(f"文件格式版本 {doc.get('schema')} 不受支持（本程序支持 {SCHEMA}）", "导入文件")
+    errors: list[FieldError] = []
+    records = doc.get("cases") or []
+    for i, rec in enumerate(records, 1):
+        _validate_record(i, rec, errors)
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction() as session:
+        courts = {c.code: c for c in session.scalars(select(Court))}
+        for c in doc.get("courts") or []:
+            if c["code"] not in courts:
+                court = Court(code=c["code"], name=c["name"], province=c.get("province") or "鲁")
+                session.add(court)
+                courts[c["code"]] = court
+        session.flush()
+        users = {u.username: u for u in session.scalars(select(User))}
+        any_court = next(iter(courts.values()), None)
+        for u in doc.get("users") or []:
+            if u["username"] not in users and any_court is not None:
+                user = User(court_id=any_court.id, username=u["username"], display_name=u["display_name"],
+                            role=u["role"], title=u.get("title"))
+                session.add(user)
+                users[u["username"]] = user
+        session.flush()
+        for i, rec in enumerate(records, 1):
+            fields = dict(rec["case"])
+            where = f"第{i}件案件 {fields.get('case_number')}"
+            number = str(parse_case_number(fields["case_number"]))
+            if session.scalar(select(Case.id).where(Case.case_number == number)):
+                errors.append(FieldError(where, "本地已有同一案号的案件"))
+                continue
+            for id_key, name_key in USER_REFS.items():
+                name = fields.pop(name_key, None)
+                fields[id_key] = users[name].id if name in users else None
+            court = courts.get(rec.get("court_code")) or any_court
+            case = Case(**_coerce(Case, fields, where, errors), court_id=court.id if court else None)
+            case.case_number = number
+            parties = rec.get("parties") or []
+            case.search_text = build_search_text(number, parties)
+            session.add(case)
+            record_change(session, actor, case, "导入")
+            if rec.get("execution_basis"):
+                basis = ExecutionBasis(**_coerce(ExecutionBasis, rec["execution_basis"], where, errors))
+                session.add(basis)
+                record_change(session, actor, basis, "导入")
+            for key, model in CHILDREN.items():
+                for row in rec.get(key) or []:
+                    obj = model(**_coerce(model, row, f"{where} {key}", errors))
+                    session.add(obj)
+                    record_change(session, actor, obj, "导入")
+            if errors:
+                break
+            deadlines.recompute_case(session, case, today=today)
+        if errors:
+            raise ValidationError(errors)  # rolls the whole import back
+    return len(records)
