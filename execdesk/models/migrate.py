@@ -9,6 +9,7 @@ A database written by a newer ExecDesk is refused before anything is written to 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -88,6 +89,22 @@ def check_integrity(path: Path, *, quick: bool = False) -> list[str]:
         con.close()
 
 
+def _checkpoint(path: Path) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _upgrade(path: Path, target: str) -> None:
     engine = make_engine(path)
     try:
@@ -119,6 +136,8 @@ def open_database(path: Path | str, *, target: str = "head") -> Store:
     if problems:
         raise MigrationFailedError(
             f"升级前完整性检查未通过，未做任何修改：{problems[0]}。请用“db restore”从备份恢复后再升级。")
+    _checkpoint(path)
+    original_hash = _file_hash(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = backups_dir(path) / f"{path.stem}.pre-upgrade-{current}-to-{wanted}.{stamp}.sqlite3"
     backup_to(path, backup)
@@ -129,9 +148,17 @@ def open_database(path: Path | str, *, target: str = "head") -> Store:
         if problems:
             raise MigrationFailedError(f"升级后完整性检查未通过：{problems[0]}")
     except Exception as exc:
-        log.exception("upgrade failed; restoring %s", backup)
-        restore_from(backup, path)
+        # The upgrade ran in one transaction, so normally the rollback already left the file as it was;
+        # if the bytes differ all the same (non-transactional DDL), put the backup's content back.
+        _checkpoint(path)
+        if _file_hash(path) == original_hash:
+            log.exception("upgrade failed and was rolled back; file unchanged")
+            how = "升级已回滚，原文件未被修改"
+        else:
+            log.exception("upgrade failed; restoring %s", backup)
+            restore_from(backup, path)
+            how = "已从备份恢复原文件"
         raise MigrationFailedError(
-            f"数据库升级失败，已从备份恢复原文件，数据未受影响。原因：{exc}。备份位于 {backup}") from exc
+            f"数据库升级失败，{how}，数据未受影响。原因：{exc}。升级前的备份位于 {backup}") from exc
     log.info("upgraded %s to %s", path, wanted)
     return Store(path)
