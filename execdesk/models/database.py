@@ -67,8 +67,7 @@ class Store:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the read transaction; loaded objects stay readable (detached, not expired)
 
     def close(self) -> None:
         self.engine.dispose()
