@@ -1,0 +1,146 @@
+"""`execdesk-platform`: run and administer the reference provincial platform.
+
+    execdesk-platform [--db URL] serve [--host 127.0.0.1] [--port 8765] [--cert PEM --key PEM]
+    execdesk-platform [--db URL] create-court 鲁0102 济南市历下区人民法院
+    execdesk-platform [--db URL] create-account lixia-zx 鲁0102          (password from a prompt or
+                                                                          EXECDESK_PLATFORM_PASSWORD)
+    execdesk-platform [--db URL] issue 督办 --case-number （2026）鲁0102执100号 --title … [--body …] [--due …]
+    execdesk-platform [--db URL] show [鲁0102]
+    execdesk-platform [--db URL] revoke [account]
+
+The database URL is --db, else EXECDESK_PLATFORM_DB, else sqlite:///provincial.sqlite3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from provincial import service
+from provincial.models import db_url_from_env, make_engine
+from provincial.service import PlatformError
+
+
+def _session(args) -> Session:
+    return Session(make_engine(db_url_from_env(args.db)), expire_on_commit=False)
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from provincial.app import PlatformConfig, create_app
+
+    app = create_app(PlatformConfig(db_url=db_url_from_env(args.db), token_ttl_seconds=args.token_ttl,
+                                    min_app_version=args.min_app_version))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                ssl_certfile=args.cert, ssl_keyfile=args.key, access_log=False)
+    return 0
+
+
+def cmd_create_court(args) -> int:
+    with _session(args) as s, s.begin():
+        service.create_court(s, args.code, args.name)
+    print(f"已创建法院 {args.code} {args.name}")
+    return 0
+
+
+def cmd_create_account(args) -> int:
+    password = os.environ.get("EXECDESK_PLATFORM_PASSWORD") or getpass.getpass("设置密码：")
+    with _session(args) as s, s.begin():
+        service.create_account(s, args.account, args.court, password)
+    print(f"已创建账号 {args.account}（{args.court}）")
+    return 0
+
+
+def cmd_issue(args) -> int:
+    due = date.fromisoformat(args.due) if args.due else None
+    with _session(args) as s, s.begin():
+        item = service.issue_item(s, kind=args.kind, title=args.title, body=args.body, case_id=args.case_id,
+                                  case_number=args.case_number, court_code=args.court, issued_by=args.issued_by,
+                                  due_on=due)
+        print(f"已下发{item.kind}：{item.title} → {item.court_code}（序号 {item.seq}）")
+    return 0
+
+
+def cmd_show(args) -> int:
+    with _session(args) as s:
+        for c in service.court_summaries(s):
+            if args.court and c["code"] != args.court:
+                continue
+            print(f"{c['code']} {c['name']}：案件 {c['cases']}，已接收 {c['accepted']}，已拒收 {c['rejected']}，"
+                  f"冲突 {c['conflict']}，最近上报 {c['last_received'] or '无'}")
+            if args.court:
+                for ch in service.recent_changes(s, args.court, args.limit):
+                    reason = ch.result.get("reason") or ""
+                    print(f"  {ch.server_seq or '-':>6} {ch.received_at:%Y-%m-%d %H:%M:%S} {ch.entity:<16} "
+                          f"{ch.entity_id} {ch.status} {reason}")
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    with _session(args) as s, s.begin():
+        n = service.revoke_tokens(s, args.account)
+    print(f"已注销 {n} 个登录令牌")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="execdesk-platform", description="ExecDesk 参考省级平台（测试与演示用）")
+    p.add_argument("--db", default=None, help="数据库URL（默认 EXECDESK_PLATFORM_DB 或 sqlite:///provincial.sqlite3）")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="启动平台服务")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--cert", default=None, help="TLS证书（PEM）")
+    s.add_argument("--key", default=None, help="TLS私钥（PEM）")
+    s.add_argument("--token-ttl", type=int, default=3600, help="令牌有效期（秒）")
+    s.add_argument("--min-app-version", default="0.1.0")
+    s.add_argument("--log-level", default="warning")
+    s.set_defaults(func=cmd_serve)
+    c = sub.add_parser("create-court", help="创建法院")
+    c.add_argument("code", help="法院代字，如 鲁0102")
+    c.add_argument("name", help="法院名称")
+    c.set_defaults(func=cmd_create_court)
+    a = sub.add_parser("create-account", help="创建法院账号（密码从提示或 EXECDESK_PLATFORM_PASSWORD 读取）")
+    a.add_argument("account")
+    a.add_argument("court", help="所属法院代字")
+    a.set_defaults(func=cmd_create_account)
+    i = sub.add_parser("issue", help="向案件（或法院）下发督办、预警等")
+    i.add_argument("kind", choices=service.FEED_KINDS)
+    i.add_argument("--title", required=True)
+    i.add_argument("--body", default=None)
+    i.add_argument("--case-id", default=None)
+    i.add_argument("--case-number", default=None)
+    i.add_argument("--court", default=None, help="不针对具体案件时的法院代字")
+    i.add_argument("--issued-by", default="省法院执行指挥中心")
+    i.add_argument("--due", default=None, help="要求回复日期 YYYY-MM-DD")
+    i.set_defaults(func=cmd_issue)
+    sh = sub.add_parser("show", help="查看各法院上报情况")
+    sh.add_argument("court", nargs="?", default=None)
+    sh.add_argument("--limit", type=int, default=50)
+    sh.set_defaults(func=cmd_show)
+    r = sub.add_parser("revoke", help="注销登录令牌（全部或某账号）")
+    r.add_argument("account", nargs="?", default=None)
+    r.set_defaults(func=cmd_revoke)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except PlatformError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"错误：参数不正确（{exc}）", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,380 @@
+"""The platform's HTTP API (FastAPI). ``create_app(config)`` builds it; ``docs/sync-openapi.json`` is its schema.
+
+Errors are always JSON ``{"error": code, "message": 中文}`` with the right status; the read-only HTML page
+``/admin`` (not in the OpenAPI document) shows what each court has sent.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from provincial import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, service
+from provincial.models import db_url_from_env, make_engine, utcnow
+from provincial.service import Caller, PlatformError
+
+log = logging.getLogger("provincial")
+
+MAX_BATCH_CHANGES = 1000
+MAX_BODY_BYTES = 8 * 1024 * 1024  # decompressed; a gzip bomb stops here
+MAX_DIGEST_CASES = 1000
+MAX_FEED_PAGE = 500
+
+
+@dataclass
+class PlatformConfig:
+    db_url: str = ""
+    token_ttl_seconds: int = 3600
+    min_app_version: str = "0.1.0"
+    operator_message: str | None = None  # e.g. 维护通知, returned by /hello
+
+
+# ---------------------------------------------------------------- gzip request bodies
+
+
+def _http(status: int, code: str, message: str) -> HTTPException:
+    # FastAPI turns any other exception raised while reading the body into a bare 400; HTTPException passes.
+    return HTTPException(status_code=status, detail={"error": code, "message": message})
+
+
+class GzipRequest(Request):
+    """Accept ``Content-Encoding: gzip`` request bodies, bounded after decompression."""
+
+    async def body(self) -> bytes:
+        if not hasattr(self, "_body"):
+            raw = await super().body()
+            if "gzip" in self.headers.getlist("Content-Encoding"):
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                try:
+                    raw = d.decompress(raw, MAX_BODY_BYTES + 1)
+                except zlib.error as exc:
+                    raise _http(400, "bad_gzip", "请求体的gzip压缩数据已损坏") from exc
+                if len(raw) > MAX_BODY_BYTES:
+                    raise _http(413, "too_large", "请求体过大")
+                if not d.eof:
+                    raise _http(400, "bad_gzip", "请求体的gzip压缩数据不完整")
+            if len(raw) > MAX_BODY_BYTES:
+                raise _http(413, "too_large", f"请求体过大（上限{MAX_BODY_BYTES // 1024 // 1024} MB）")
+            self._body = raw
+        return self._body
+
+
+class GzipRoute(APIRoute):
+    def get_route_handler(self) -> Callable:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            return await original(GzipRequest(request.scope, request.receive))
+
+        return handler
+
+
+# ---------------------------------------------------------------- request / response models
+
+
+class SignInRequest(BaseModel):
+    account: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: str | None = Field(default=None, max_length=64)
+
+
+class SignInResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    court_code: str
+    court_name: str
+
+
+class ChangeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    change_id: str = Field(min_length=1, max_length=36)
+    device_seq: int | None = Field(default=None, ge=0, le=2**62)
+    entity: str = Field(min_length=1, max_length=32)
+    entity_id: str = Field(min_length=1, max_length=36)
+    case_id: str | None = Field(default=None, max_length=36)
+    op: str = Field(default="upsert", max_length=8)
+    base_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    payload: dict[str, Any]
+
+
+class PushRequest(BaseModel):
+    device_id: str | None = Field(default=None, max_length=64)
+    changes: list[ChangeIn] = Field(max_length=MAX_BATCH_CHANGES)
+
+
+class ChangeResult(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    change_id: str
+    status: str = Field(description="accepted / duplicate / rejected / conflict / held")
+    server_seq: int | None = None
+    reason: str | None = None
+    code: str | None = None
+    server_version: int | None = None
+    server_fields: dict[str, Any] | None = None
+    original: dict[str, Any] | None = Field(default=None, description="for duplicate: the first answer")
+
+
+class PushResponse(BaseModel):
+    results: list[ChangeResult]
+    server_time: str
+
+
+class FeedItemOut(BaseModel):
+    id: str
+    seq: int
+    kind: str
+    case_id: str | None
+    case_number: str | None
+    title: str
+    body: str | None
+    issued_by: str | None
+    due_on: str | None
+    payload: dict[str, Any]
+    created_at: str
+
+
+class FeedResponse(BaseModel):
+    items: list[FeedItemOut]
+    next_cursor: int
+    has_more: bool
+
+
+class DigestRequest(BaseModel):
+    case_ids: list[Annotated[str, Field(max_length=36)]] = Field(max_length=MAX_DIGEST_CASES)
+
+
+class DigestResponse(BaseModel):
+    digests: dict[str, str | None]
+
+
+class EntityVersion(BaseModel):
+    entity: str
+    entity_id: str
+    version: int
+
+
+class CaseEntitiesResponse(BaseModel):
+    case_id: str
+    entities: list[EntityVersion]
+
+
+class HelloResponse(BaseModel):
+    protocol: int
+    min_protocol: int
+    min_app_version: str
+    server_time: str
+    message: str | None
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    message: str
+
+
+_HTTP_MESSAGES = {404: "没有这个接口或资源", 405: "不支持此请求方法", 400: "请求不正确"}
+
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 413, 426)}
+
+
+def _version_tuple(v: str) -> tuple[int, ...]:
+    parts = []
+    for p in v.split("."):
+        digits = "".join(ch for ch in p if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+# ---------------------------------------------------------------- the app
+
+
+def get_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
+    """The court and account come from the bearer token alone (never from the request body)."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise PlatformError(401, "token_missing", "未登录，请先登录")
+    token = authorization[7:].strip()
+    with request.app.state.sessions() as session:
+        return service.caller_for_token(session, token)
+
+
+Auth = Annotated[Caller, Depends(get_caller)]
+
+
+def create_app(config: PlatformConfig | None = None) -> FastAPI:
+    config = config or PlatformConfig()
+    engine = make_engine(db_url_from_env(config.db_url or None))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+
+    app = FastAPI(title="ExecDesk 省级执行指挥平台同步接口", version=f"{PROTOCOL_VERSION}.0",
+                  description="ExecDesk sync protocol v1 (docs/sync-protocol.md).")
+    app.router.route_class = GzipRoute
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.config = config
+
+    @contextmanager
+    def unit() -> Iterator[Session]:
+        session = sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def transactional(fn: Callable[[Session], Any], retries: int = 4) -> Any:
+        """Run ``fn`` in one transaction; retry on a lost race (unique key, serialisation, busy)."""
+        for attempt in range(retries):
+            try:
+                with unit() as session:
+                    return fn(session)
+            except (IntegrityError, OperationalError):
+                if attempt == retries - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    @app.exception_handler(PlatformError)
+    async def _platform_error(_request: Request, exc: PlatformError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.detail, dict) and "message" in exc.detail:
+            body = exc.detail
+        else:
+            body = {"error": f"http_{exc.status_code}", "message": _HTTP_MESSAGES.get(exc.status_code, "请求无法处理")}
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse({"error": "invalid", "message": f"请求格式不正确（{where}）", "detail": exc.errors()},
+                            status_code=422)
+
+    @app.middleware("http")
+    async def negotiate(request: Request, call_next):
+        """Protocol/app version negotiation: an outdated client is told to upgrade (426), in Chinese."""
+        proto = request.headers.get("X-ExecDesk-Protocol")
+        app_version = request.headers.get("X-ExecDesk-App")
+        if proto is not None and (not proto.isdigit() or int(proto) < MIN_PROTOCOL_VERSION):
+            return JSONResponse({"error": "upgrade_required",
+                                 "message": f"客户端同步协议版本过旧（{proto}），请升级ExecDesk"}, status_code=426)
+        if app_version is not None and _version_tuple(app_version) < _version_tuple(config.min_app_version):
+            return JSONResponse({"error": "upgrade_required",
+                                 "message": f"ExecDesk版本过旧（{app_version}），请升级到{config.min_app_version}或更高版本"},
+                                status_code=426)
+        response = await call_next(request)
+        response.headers["X-ExecDesk-Protocol"] = str(PROTOCOL_VERSION)
+        return response
+
+
+    @app.get("/api/v1/hello", response_model=HelloResponse, tags=["协议"])
+    def hello() -> HelloResponse:
+        return HelloResponse(protocol=PROTOCOL_VERSION, min_protocol=MIN_PROTOCOL_VERSION,
+                             min_app_version=config.min_app_version, server_time=utcnow().isoformat(),
+                             message=config.operator_message)
+
+    @app.post("/api/v1/auth/token", response_model=SignInResponse, responses=ERRORS, tags=["登录"])
+    def sign_in(body: SignInRequest) -> SignInResponse:
+        def work(session: Session) -> SignInResponse:
+            token, account, court = service.sign_in(session, body.account, body.password, body.device_id,
+                                                    config.token_ttl_seconds)
+            return SignInResponse(access_token=token, expires_in=config.token_ttl_seconds,
+                                  court_code=court.code, court_name=court.name)
+
+        return transactional(work)
+
+    @app.post("/api/v1/changes", response_model=PushResponse, response_model_exclude_none=True, responses=ERRORS,
+              tags=["上报"])
+    def push(body: PushRequest, who: Auth,
+             idempotency_key: Annotated[str | None, Header(max_length=64)] = None) -> PushResponse:
+        changes = [c.model_dump() for c in body.changes]
+        results = transactional(lambda s: service.push_changes(s, who, changes))
+        log.info("push court=%s key=%s n=%d", who.court_code, idempotency_key, len(changes))
+        return PushResponse(results=[ChangeResult(**r) for r in results], server_time=utcnow().isoformat())
+
+    @app.get("/api/v1/feed", response_model=FeedResponse, responses=ERRORS, tags=["下发"])
+    def feed(who: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 200) -> FeedResponse:
+        with unit() as session:
+            items, more = service.feed_page(session, who, cursor, limit)
+            out = [FeedItemOut(id=i.id, seq=i.seq, kind=i.kind, case_id=i.case_id, case_number=i.case_number,
+                               title=i.title, body=i.body, issued_by=i.issued_by, due_on=i.due_on,
+                               payload=i.payload or {}, created_at=i.created_at.isoformat()) for i in items]
+        return FeedResponse(items=out, next_cursor=out[-1].seq if out else cursor, has_more=more)
+
+    @app.post("/api/v1/digests", response_model=DigestResponse, responses=ERRORS, tags=["核对"])
+    def digests(body: DigestRequest, who: Auth) -> DigestResponse:
+        with unit() as session:
+            return DigestResponse(digests=service.digests(session, who, body.case_ids))
+
+    @app.get("/api/v1/cases/{case_id}/entities", response_model=CaseEntitiesResponse,
+             responses={**ERRORS, 404: {"model": ErrorResponse}}, tags=["核对"])
+    def case_entities(case_id: Annotated[str, Field(max_length=36)], who: Auth) -> CaseEntitiesResponse:
+        with unit() as session:
+            rows = service.case_entities(session, who, case_id)
+        return CaseEntitiesResponse(case_id=case_id, entities=[EntityVersion(**r) for r in rows])
+
+    @app.post("/api/v1/noop", include_in_schema=False)
+    async def noop(request: Request, who: Auth) -> dict:
+        """Benchmark baseline: authenticated, body read and decompressed, nothing else."""
+        await request.body()
+        return {"ok": True}
+
+    @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
+    def admin_page(court: str | None = None) -> HTMLResponse:
+        with unit() as session:
+            return HTMLResponse(_render_admin(session, court))
+
+    return app
+
+
+def _render_admin(session: Session, court: str | None) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td><a href='?court={e(s['code'])}'>{e(s['code'])}</a></td><td>{e(s['name'])}</td><td>{s['cases']}</td>"
+        f"<td>{s['accepted']}</td><td>{s['rejected']}</td><td>{s['conflict']}</td>"
+        f"<td>{e(s['last_received'] or '—')}</td></tr>" for s in service.court_summaries(session))
+    detail = ""
+    if court:
+        changes = "".join(
+            f"<tr><td>{c.server_seq or ''}</td><td>{e(c.received_at.isoformat())}</td><td>{e(c.entity)}</td>"
+            f"<td>{e(c.entity_id)}</td><td>{e(c.status)}</td><td>{e(str(c.result.get('reason') or ''))}</td></tr>"
+            for c in service.recent_changes(session, court))
+        detail = (f"<h2>{e(court)} 最近收到的变更</h2><table border=1><tr><th>序号</th><th>收到时间</th><th>类型</th>"
+                  f"<th>记录</th><th>结果</th><th>原因</th></tr>{changes}</table>")
+    return (f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>各法院上报情况</title>"
+            f"<h1>各法院上报情况（只读）</h1><table border=1><tr><th>法院代字</th><th>名称</th><th>案件数</th>"
+            f"<th>已接收</th><th>已拒收</th><th>冲突</th><th>最近上报</th></tr>{rows}</table>{detail}"
+            f"<p>生成时间 {e(date.today().isoformat())}</p></html>")
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory: ``uvicorn --factory provincial.app:app_from_env`` (reads EXECDESK_PLATFORM_DB)."""
+    import os
+
+    return create_app(PlatformConfig(
+        db_url=db_url_from_env(),
+        token_ttl_seconds=int(os.environ.get("EXECDESK_PLATFORM_TOKEN_TTL", "3600")),
+        min_app_version=os.environ.get("EXECDESK_PLATFORM_MIN_APP", "0.1.0")))

@@ -1,0 +1,198 @@
+"""Platform tables (SQLAlchemy 2.0). SQLite by default, PostgreSQL by URL.
+
+Sequences are kept in counter rows locked FOR UPDATE inside the writing transaction, not database
+auto-increment: that makes every sequence gap-free *and* committed in order, so a reader paging with
+``seq > cursor`` can never skip a row that commits later with a smaller number (the PouchDB #1240 /
+CHT #7528 class of bug, ANCHORS A8-4).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import DateTime, TypeDecorator
+
+DEFAULT_DB_URL = "sqlite:///provincial.sqlite3"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTC_DT(TypeDecorator):  # noqa: N801
+    """Timezone-aware UTC on every backend (SQLite drops the zone; PostgreSQL keeps it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTC_DT()}
+
+
+class PCourt(Base):
+    """A court known to the platform. ``code`` is the 法院代字 (鲁0102); ``last_seq`` is its change counter."""
+
+    __tablename__ = "p_courts"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PAccount(Base):
+    """A court account (one per court office or device). Password as scrypt hash, never plain."""
+
+    __tablename__ = "p_accounts"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PToken(Base):
+    """Short-lived bearer tokens; only their SHA-256 is stored (a DB leak does not leak sessions)."""
+
+    __tablename__ = "p_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(ForeignKey("p_accounts.name"))
+    court_code: Mapped[str] = mapped_column(String(16))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PChange(Base):
+    """Every answered change, keyed by the client's change id: a replay returns ``result`` unchanged.
+
+    ``server_seq`` is set for accepted changes only (per-court, gap-free)."""
+
+    __tablename__ = "p_changes"
+    __table_args__ = (
+        UniqueConstraint("court_code", "server_seq", name="uq_court_seq"),
+        Index("ix_p_changes_case", "case_id"),
+    )
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    court_code: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(12))  # accepted / rejected / conflict
+    server_seq: Mapped[int | None] = mapped_column(BigInteger)
+    result: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PCase(Base):
+    """Case ownership: a case belongs to the court that first pushed it (and whose 代字 it carries)."""
+
+    __tablename__ = "p_cases"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"), index=True)
+    case_number: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PEntity(Base):
+    """Current platform state of each synced row: what conflicts are detected against and digests hash."""
+
+    __tablename__ = "p_entities"
+    __table_args__ = (Index("ix_p_entities_case", "case_id"),)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[str] = mapped_column(String(36))
+    court_code: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON)
+    last_change_id: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PFeedCounter(Base):
+    """One row per court: the last feed sequence (see the module docstring for why not auto-increment)."""
+
+    __tablename__ = "p_feed_counters"
+    court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PFeedItem(Base):
+    """What the platform sends down to one court: 督办, 预警, 更正, 节假日, 规则."""
+
+    __tablename__ = "p_feed_items"
+    __table_args__ = (UniqueConstraint("court_code", "seq", name="uq_feed_court_seq"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    case_number: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(128))
+    body: Mapped[str | None] = mapped_column(Text)
+    issued_by: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def db_url_from_env(url: str | None = None) -> str:
+    return url or os.environ.get("EXECDESK_PLATFORM_DB") or DEFAULT_DB_URL
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Engine for ``url``; creates the tables if missing (the reference platform has no migrations yet)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        # pysqlite's default deferred BEGIN lets two writers both read, then one fails to upgrade its lock;
+        # BEGIN IMMEDIATE takes the write lock first, which is what our counter-row locking relies on.
+        @event.listens_for(engine, "connect")
+        def _no_autobegin(dbapi_conn, _rec):
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine

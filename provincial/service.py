@@ -1,0 +1,394 @@
+"""Platform use cases: accounts and tokens, push (exactly-once, per-court authorised), feed, digests.
+
+Everything that the HTTP API and the admin CLI do goes through here; the court always comes from the
+caller's token (or the operator), never from data a client sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from provincial.models import (
+    PAccount,
+    PCase,
+    PChange,
+    PCourt,
+    PEntity,
+    PFeedCounter,
+    PFeedItem,
+    PToken,
+    utcnow,
+)
+
+# Entities the desktop sends (execdesk.models.SYNCED_ENTITIES); anything else is rejected per change.
+KNOWN_ENTITIES = frozenset({
+    "case", "party", "execution_basis", "node", "property_lead", "property_inquiry", "found_asset",
+    "measure", "payment", "deduction", "extension", "approval", "explanation",
+})
+FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则")
+
+
+class PlatformError(Exception):
+    """A refusal with an HTTP status, a machine code and a Chinese message."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+# ---------------------------------------------------------------- passwords and tokens
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt_b64, digest_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), dklen=32, **_SCRYPT)
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, as established from the token alone."""
+
+    account: str
+    court_code: str
+    device_id: str | None
+
+
+def create_court(session: Session, code: str, name: str) -> PCourt:
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise PlatformError(400, "invalid", "法院代字和名称都不能为空")
+    court = session.get(PCourt, code)
+    if court is None:
+        court = PCourt(code=code, name=name, last_seq=0)
+        session.add(court)
+        session.add(PFeedCounter(court_code=code, last_seq=0))
+        session.flush()
+    return court
+
+
+def create_account(session: Session, name: str, court_code: str, password: str) -> None:
+    if session.get(PCourt, court_code) is None:
+        raise PlatformError(404, "no_court", f"平台上没有法院“{court_code}”，请先创建法院")
+    if len(password) < 8:
+        raise PlatformError(400, "invalid", "密码至少8位")
+    account = session.get(PAccount, name)
+    if account is None:
+        session.add(PAccount(name=name, court_code=court_code, password_hash=hash_password(password)))
+    else:  # re-running create-account resets the password (operator action)
+        account.court_code = court_code
+        account.password_hash = hash_password(password)
+        account.active = True
+    session.flush()
+
+
+def sign_in(session: Session, account_name: str, password: str, device_id: str | None,
+            ttl_seconds: int) -> tuple[str, PAccount, PCourt]:
+    account = session.get(PAccount, account_name)
+    # Always run scrypt so an unknown account takes as long as a wrong password.
+    stored = account.password_hash if account else hash_password("timing-equaliser")
+    if not verify_password(password, stored) or account is None or not account.active:
+        raise PlatformError(401, "bad_credentials", "账号或密码不正确")
+    token = secrets.token_urlsafe(32)
+    session.add(PToken(token_hash=_token_hash(token), account=account.name, court_code=account.court_code,
+                       device_id=(device_id or None), expires_at=utcnow() + timedelta(seconds=ttl_seconds)))
+    court = session.get(PCourt, account.court_code)
+    return token, account, court
+
+
+def caller_for_token(session: Session, token: str) -> Caller:
+    row = session.get(PToken, _token_hash(token))
+    if row is None or row.expires_at <= utcnow():
+        raise PlatformError(401, "token_invalid", "登录已失效，请重新登录")
+    return Caller(account=row.account, court_code=row.court_code, device_id=row.device_id)
+
+
+def revoke_tokens(session: Session, account: str | None = None) -> int:
+    q = select(PToken)
+    if account:
+        q = q.where(PToken.account == account)
+    rows = session.scalars(q).all()
+    for r in rows:
+        session.delete(r)
+    return len(rows)
+
+
+# ---------------------------------------------------------------- push
+
+
+def _reject(change_id: str, code: str, reason: str) -> dict[str, Any]:
+    return {"change_id": change_id, "status": "rejected", "code": code, "reason": reason}
+
+
+def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
+    """Structural checks that do not need the database. Returns (code, reason) or None."""
+    payload = c.get("payload") or {}
+    if c["entity"] not in KNOWN_ENTITIES:
+        return "unknown_entity", f"平台不接收此类数据（{c['entity']}）"
+    if c["op"] not in ("upsert", "delete"):
+        return "invalid", f"不支持的操作（{c['op']}）"
+    if not c.get("case_id"):
+        return "invalid", "变更缺少所属案件"
+    if payload.get("id") != c["entity_id"] or payload.get("entity") != c["entity"] \
+            or payload.get("case_id") != c["case_id"]:
+        return "invalid", "变更内容与其标识不一致"
+    version = payload.get("version")
+    if not isinstance(version, int) or version < 1:
+        return "invalid", "变更缺少有效的版本号"
+    if c.get("base_version") is not None and version <= c["base_version"]:
+        return "invalid", "新版本号必须大于基础版本号"
+    if not isinstance(payload.get("fields"), dict):
+        return "invalid", "变更缺少字段内容"
+    return None
+
+
+def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply a batch atomically (the caller's transaction) and answer every change.
+
+    Order matters: changes are applied in the order sent (the client's causal order per case). Once a
+    change of a case is rejected or in conflict, the later changes of the same case in this batch are
+    answered ``held`` and not recorded, so the client can send them again after a person has acted.
+    """
+    court = session.execute(select(PCourt).where(PCourt.code == caller.court_code).with_for_update()).scalar_one()
+    ids = [c["change_id"] for c in changes]
+    known = {r.change_id: r for r in session.execute(
+        select(PChange.change_id, PChange.court_code, PChange.result).where(PChange.change_id.in_(ids)))}
+    case_ids = {c["case_id"] for c in changes if c.get("case_id")}
+    owners: dict[str, str] = dict(session.execute(
+        select(PCase.case_id, PCase.court_code).where(PCase.case_id.in_(case_ids))).all()) if case_ids else {}
+    entity_ids = {c["entity_id"] for c in changes}
+    current: dict[str, dict[str, Any]] = {
+        r.entity_id: {"entity": r.entity, "case_id": r.case_id, "court_code": r.court_code,
+                      "version": r.version, "fields": r.fields, "new": False}
+        for r in session.execute(select(PEntity.entity_id, PEntity.entity, PEntity.case_id, PEntity.court_code,
+                                        PEntity.version, PEntity.fields).where(PEntity.entity_id.in_(entity_ids)))}
+    now = utcnow()
+    results: list[dict[str, Any]] = []
+    new_changes: list[dict[str, Any]] = []
+    new_cases: list[dict[str, Any]] = []
+    touched: dict[str, dict[str, Any]] = {}
+    answered_here: dict[str, dict[str, Any]] = {}
+    held: set[str] = set()
+    seq = court.last_seq
+
+    for c in changes:
+        cid = c["change_id"]
+        if cid in known:
+            prior = known[cid]
+            if prior.court_code != caller.court_code:  # never reveal another court's answer
+                results.append(_reject(cid, "change_id_taken", "变更编号已被使用"))
+            else:
+                results.append({"change_id": cid, "status": "duplicate", "original": prior.result})
+            continue
+        if cid in answered_here:
+            results.append({"change_id": cid, "status": "duplicate", "original": answered_here[cid]})
+            continue
+        if c.get("case_id") in held:
+            results.append({"change_id": cid, "status": "held", "reason": "同一案件的前序变更未被接受，本条暂缓上报"})
+            continue
+        answer = _decide(c, caller, owners, current)
+        if answer["status"] == "accepted":
+            seq += 1
+            answer["server_seq"] = seq
+            payload = c["payload"]
+            fields = {"_deleted": True} if c["op"] == "delete" else payload["fields"]
+            prev = current.get(c["entity_id"])
+            state = {"entity": c["entity"], "case_id": c["case_id"], "court_code": caller.court_code,
+                     "version": payload["version"], "fields": fields, "new": prev is None or prev["new"]}
+            current[c["entity_id"]] = state
+            touched[c["entity_id"]] = dict(state, last_change_id=cid)
+            if c["case_id"] not in owners:
+                owners[c["case_id"]] = caller.court_code
+                new_cases.append({"case_id": c["case_id"], "court_code": caller.court_code,
+                                  "case_number": (payload["fields"].get("case_number") if c["entity"] == "case"
+                                                  else None), "created_at": now})
+        else:
+            held.add(c["case_id"])
+        answered_here[cid] = answer
+        results.append(answer)
+        new_changes.append({
+            "change_id": cid, "court_code": caller.court_code, "account": caller.account,
+            "device_id": caller.device_id, "device_seq": c.get("device_seq"), "entity": c["entity"],
+            "entity_id": c["entity_id"], "case_id": c.get("case_id"), "status": answer["status"],
+            "server_seq": answer.get("server_seq"), "result": answer, "payload": c.get("payload") or {},
+            "received_at": now})
+
+    if new_cases:
+        session.execute(insert(PCase), new_cases)
+    if new_changes:
+        session.execute(insert(PChange), new_changes)
+    inserts = [dict(entity_id=k, entity=v["entity"], case_id=v["case_id"], court_code=v["court_code"],
+                    version=v["version"], fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now)
+               for k, v in touched.items() if v["new"]]
+    updates = [dict(b_id=k, b_version=v["version"], b_fields=v["fields"], b_change=v["last_change_id"], b_at=now)
+               for k, v in touched.items() if not v["new"]]
+    if inserts:
+        session.execute(insert(PEntity), inserts)
+    if updates:
+        session.connection().execute(
+            update(PEntity.__table__).where(PEntity.__table__.c.entity_id == bindparam("b_id")).values(
+                version=bindparam("b_version"), fields=bindparam("b_fields"),
+                last_change_id=bindparam("b_change"), updated_at=bindparam("b_at")), updates)
+    court.last_seq = seq
+    return results
+
+
+def _decide(c: dict[str, Any], caller: Caller, owners: dict[str, str],
+            current: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    cid = c["change_id"]
+    bad = _check_shape(c)
+    if bad:
+        return _reject(cid, *bad)
+    fields = c["payload"]["fields"]
+    owner = owners.get(c["case_id"])
+    if owner is not None and owner != caller.court_code:
+        return _reject(cid, "forbidden_case", "无权操作其他法院的案件")
+    if c["entity"] == "case" and fields.get("court_code") != caller.court_code:
+        return _reject(cid, "forbidden_case",
+                       f"案号中的法院代字（{fields.get('court_code')}）与本账号所属法院（{caller.court_code}）不符")
+    if owner is None and c["entity"] != "case":
+        return _reject(cid, "unknown_case", "平台上还没有此案件（应先上报案件本身）")
+    cur = current.get(c["entity_id"])
+    if cur is not None and (cur["court_code"] != caller.court_code or cur["case_id"] != c["case_id"]
+                            or cur["entity"] != c["entity"]):
+        return _reject(cid, "forbidden_case", "无权修改此记录（它属于其他案件或法院）")
+    base = c.get("base_version")
+    if base is None and cur is not None:
+        return {"change_id": cid, "status": "conflict", "reason": "平台上已有同一记录",
+                "server_version": cur["version"], "server_fields": cur["fields"]}
+    if base is not None and cur is None:
+        return _reject(cid, "missing_base", "平台上没有此记录的基础版本（创建它的变更未被接受）")
+    if base is not None and cur["version"] != base:
+        return {"change_id": cid, "status": "conflict", "reason": "记录已在平台上被修改（基础版本不一致）",
+                "server_version": cur["version"], "server_fields": cur["fields"]}
+    return {"change_id": cid, "status": "accepted"}
+
+
+# ---------------------------------------------------------------- feed, digests, admin views
+
+
+def _next_feed_seq(session: Session, court_code: str) -> int:
+    counter = session.execute(select(PFeedCounter).where(PFeedCounter.court_code == court_code)
+                              .with_for_update()).scalar_one()
+    counter.last_seq += 1
+    return counter.last_seq
+
+
+def issue_item(session: Session, *, kind: str, title: str, body: str | None = None, case_id: str | None = None,
+               case_number: str | None = None, court_code: str | None = None, issued_by: str | None = None,
+               due_on: date | None = None, payload: dict | None = None) -> PFeedItem:
+    """Send a 督办 / 预警 / … down to the court that owns the case (or to ``court_code`` for court-wide items)."""
+    if kind not in FEED_KINDS:
+        raise PlatformError(400, "invalid", f"类型应为{'、'.join(FEED_KINDS)}之一")
+    if not title.strip():
+        raise PlatformError(400, "invalid", "标题不能为空")
+    if case_number and not case_id:
+        case_id = session.scalar(select(PCase.case_id).where(PCase.case_number == case_number))
+        if case_id is None:
+            raise PlatformError(404, "unknown_case", f"平台上没有案号为{case_number}的案件")
+    if case_id:
+        owner = session.get(PCase, case_id)
+        if owner is None:
+            raise PlatformError(404, "unknown_case", "平台上没有此案件")
+        if court_code and court_code != owner.court_code:
+            raise PlatformError(400, "invalid", "案件不属于指定的法院")
+        court_code, case_number = owner.court_code, case_number or owner.case_number
+    if not court_code or session.get(PCourt, court_code) is None:
+        raise PlatformError(404, "no_court", "请指定案件或法院")
+    item = PFeedItem(id=str(uuid.uuid4()), court_code=court_code, seq=_next_feed_seq(session, court_code),
+                     kind=kind, case_id=case_id, case_number=case_number, title=title.strip(), body=body,
+                     issued_by=issued_by, due_on=due_on.isoformat() if due_on else None, payload=payload or {})
+    session.add(item)
+    session.flush()
+    return item
+
+
+def feed_page(session: Session, caller: Caller, cursor: int, limit: int) -> tuple[list[PFeedItem], bool]:
+    rows = session.scalars(select(PFeedItem).where(PFeedItem.court_code == caller.court_code, PFeedItem.seq > cursor)
+                           .order_by(PFeedItem.seq).limit(limit + 1)).all()
+    return list(rows[:limit]), len(rows) > limit
+
+
+def case_digest(entries: Iterable[tuple[str, str, int]]) -> str:
+    """SHA-256 over "entity:id:version\\n" lines sorted by id — the definition in docs/sync-protocol.md."""
+    h = hashlib.sha256()
+    for entity, entity_id, version in sorted(entries, key=lambda e: e[1]):
+        h.update(f"{entity}:{entity_id}:{version}\n".encode())
+    return h.hexdigest()
+
+
+def digests(session: Session, caller: Caller, case_ids: list[str]) -> dict[str, str | None]:
+    owned = set(session.scalars(select(PCase.case_id).where(PCase.case_id.in_(case_ids),
+                                                            PCase.court_code == caller.court_code)))
+    rows: dict[str, list[tuple[str, str, int]]] = {cid: [] for cid in owned}
+    if owned:
+        for entity, entity_id, case_id, version in session.execute(
+                select(PEntity.entity, PEntity.entity_id, PEntity.case_id, PEntity.version)
+                .where(PEntity.case_id.in_(owned))):
+            rows[case_id].append((entity, entity_id, version))
+    # A case the caller does not own looks exactly like an unknown one (no existence oracle).
+    return {cid: (case_digest(rows[cid]) if cid in owned else None) for cid in case_ids}
+
+
+def case_entities(session: Session, caller: Caller, case_id: str) -> list[dict[str, Any]]:
+    owner = session.get(PCase, case_id)
+    if owner is None or owner.court_code != caller.court_code:
+        raise PlatformError(404, "unknown_case", "平台上没有此案件")
+    return [{"entity": e, "entity_id": i, "version": v} for e, i, v in session.execute(
+        select(PEntity.entity, PEntity.entity_id, PEntity.version).where(PEntity.case_id == case_id)
+        .order_by(PEntity.entity_id))]
+
+
+def court_summaries(session: Session) -> list[dict[str, Any]]:
+    out = []
+    for court in session.scalars(select(PCourt).order_by(PCourt.code)):
+        counts = dict(session.execute(select(PChange.status, func.count()).where(PChange.court_code == court.code)
+                                      .group_by(PChange.status)).all())
+        cases = session.scalar(select(func.count()).select_from(PCase).where(PCase.court_code == court.code))
+        last = session.scalar(select(func.max(PChange.received_at)).where(PChange.court_code == court.code))
+        out.append({"code": court.code, "name": court.name, "cases": cases, "accepted": counts.get("accepted", 0),
+                    "rejected": counts.get("rejected", 0), "conflict": counts.get("conflict", 0),
+                    "last_seq": court.last_seq, "last_received": last.isoformat() if last else None})
+    return out
+
+
+def recent_changes(session: Session, court_code: str, limit: int = 50) -> list[PChange]:
+    return list(session.scalars(select(PChange).where(PChange.court_code == court_code)
+                                .order_by(PChange.received_at.desc(), PChange.change_id).limit(limit)))
+
+
+def utc_http_date(dt: datetime) -> str:
+    from email.utils import format_datetime
+
+    return format_datetime(dt, usegmt=True)
