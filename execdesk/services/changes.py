@@ -39,19 +39,21 @@ def payload_fields(obj: Base) -> dict[str, Any]:
 
 def record_change(session: Session, actor: Actor, obj: Base, action: str, *,
                   before: dict[str, Any] | None = None, base_version: int | None = None,
-                  op: str = "upsert", sync: bool = True) -> str:
+                  op: str = "upsert", sync: bool = True) -> str | None:
     """Flush ``obj`` and write its audit entry (and, for synced entities, its outbox entry).
 
-    ``before`` is the snapshot taken before the change (None for a new row). Returns the change id.
+    ``before`` is the snapshot taken before the change (None for a new row). Returns the outbox change id
+    (None for rows that do not sync, e.g. local profiles).
     """
     session.flush()
     entity = ENTITY_NAMES.get(type(obj), type(obj).__tablename__)
     after = snapshot(obj)
     case_id = after.get("case_id") if "case_id" in after else (after.get("id") if entity == "case" else None)
-    change_id = new_id()
+    synced = sync and type(obj) in ENTITY_NAMES
+    change_id = new_id() if synced else None
     session.add(AuditEntry(actor=actor.username, action=action, entity=entity, entity_id=after["id"],
                            case_id=case_id, before=before, after=after, change_id=change_id))
-    if sync and type(obj) in ENTITY_NAMES:
+    if synced:
         fields = payload_fields(obj)
         session.add(OutboxEntry(
             change_id=change_id, entity=entity, entity_id=after["id"], case_id=case_id, op=op,
