@@ -116,30 +116,21 @@ def generate_demo(store: Store, actor: Actor, cases: int = 200, *, today: date |
                   progress: Callable[[int, int], None] | None = None, recompute: bool = True) -> int:
     """Insert ``cases`` demo cases (about 30 nodes each at 100k scale). Returns the number inserted."""
     today = today or date.today()
-    rnd = random.Random(seed)
     court_id, users = ensure_demo_organisation(store, actor)
-    handlers = [users[u] for u, _, role, _ in DEMO_USERS if role == "承办人"]
-    clerks = [users[u] for u, _, role, _ in DEMO_USERS if role == "书记员"]
-    catalogue = node_catalogue()
-    ids = _Ids()
     now = datetime.now(UTC).isoformat(timespec="microseconds")
     with store.engine.begin() as conn:
         existing = conn.exec_driver_sql(
-            "SELECT year, max(serial) FROM cases WHERE court_code=? AND type_code='执' GROUP BY year",
+            "SELECT year, max(serial) FROM cases WHERE court_code=? AND type_code IN ('执', '执恢') GROUP BY year",
             (DEMO_COURT[0],)).all()
-        serials = {y: s for y, s in existing}
-        batch: dict[str, list[tuple]] = {k: [] for k in ("case", "party", "basis", "node", "inq", "meas", "pay", "ded")}
         done = 0
-        for i in range(cases):
-            _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, serials, batch)
-            done += 1
-            if len(batch["node"]) >= 50_000 or i == cases - 1:
-                _flush(conn, batch)
-                if progress:
-                    progress(done, cases)
+        for batch, done in demo_batches(cases, today=today, seed=seed, court_id=court_id, users=users,
+                                        serials={y: s for y, s in existing}, now=now):
+            _flush(conn, batch)
+            if progress:
+                progress(done, cases)
         conn.exec_driver_sql(
             "INSERT INTO audit_entries (at, actor, action, entity, entity_id, case_id, after) VALUES (?,?,?,?,?,?,?)",
-            (now, actor.username, "生成演示数据", "demo", ids.prefix, None, f'{{"cases": {cases}}}'))
+            (now, actor.username, "生成演示数据", "demo", new_id(), None, f'{{"cases": {cases}}}'))
     if recompute:
         from execdesk.services import deadlines
 
@@ -149,12 +140,30 @@ def generate_demo(store: Store, actor: Actor, cases: int = 200, *, today: date |
     return cases
 
 
+def demo_batches(cases: int, *, today: date, seed: int, court_id: str, users: dict[str, tuple[str, str]],
+                 serials: dict[int, int], now: str, batch_nodes: int = 50_000):
+    """Yield (rows by table, cases done so far) in batches of about ``batch_nodes`` nodes."""
+    rnd = random.Random(seed)
+    handlers = [users[u] for u, _, role, _ in DEMO_USERS if role == "承办人"]
+    clerks = [users[u] for u, _, role, _ in DEMO_USERS if role == "书记员"]
+    catalogue = node_catalogue()
+    ids = _Ids()
+    batch: dict[str, list[tuple]] = {k: [] for k in ("case", "party", "basis", "node", "inq", "meas", "pay", "ded")}
+    for i in range(cases):
+        _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, serials, batch)
+        if len(batch["node"]) >= batch_nodes or i == cases - 1:
+            yield batch, i + 1
+            batch = {k: [] for k in batch}
+
+
+TABLE_SQL = (("case", CASE_SQL), ("party", PARTY_SQL), ("basis", BASIS_SQL), ("node", NODE_SQL),
+             ("inq", INQUIRY_SQL), ("meas", MEASURE_SQL), ("pay", PAYMENT_SQL), ("ded", DEDUCTION_SQL))
+
+
 def _flush(conn, batch: dict[str, list[tuple]]) -> None:
-    for key, sql in (("case", CASE_SQL), ("party", PARTY_SQL), ("basis", BASIS_SQL), ("node", NODE_SQL),
-                     ("inq", INQUIRY_SQL), ("meas", MEASURE_SQL), ("pay", PAYMENT_SQL), ("ded", DEDUCTION_SQL)):
+    for key, sql in TABLE_SQL:
         if batch[key]:
             conn.exec_driver_sql(sql, batch[key])
-            batch[key].clear()
 
 
 def _person(rnd: random.Random, today: date) -> tuple[str, str, str, date]:
