@@ -1,0 +1,43 @@
+"""R11 (DOMAIN.md §2.5): the ruling cites the article valid on its ruling date, from the edition table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from execdesk.rules.citations import citation, citations_text
+from execdesk.rules.errors import ValidationError
+
+JIESHI = "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》"
+
+
+def test_r11_zhongben_basis_switches_on_2022_04_10():
+    # 2015 解释 art 519 (a 2017 ruling cites it, S26) until the 2022 amendment took effect on 2022-04-10.
+    assert citation("zhongben_basis", date(2017, 6, 1)).text == JIESHI + "第五百一十九条"
+    assert citation("zhongben_basis", date(2022, 4, 9)).text == JIESHI + "第五百一十九条"
+    assert citation("zhongben_basis", date(2022, 4, 10)).text == JIESHI + "第五百一十七条"
+    assert citation("zhongben_basis", date(2026, 11, 25)).article == 517  # 2023 民诉法 did not renumber it
+
+
+@pytest.mark.parametrize(("on", "article"), [(date(2021, 12, 31), 257), (date(2022, 1, 1), 264),
+                                             (date(2023, 12, 31), 264), (date(2024, 1, 1), 268)])
+def test_r11_termination_grounds_follow_the_civil_procedure_law_editions(on, article):
+    assert citation("termination_grounds", on).article == article
+
+
+def test_r11_application_period_article_by_edition():
+    assert [citation("application_period", d).article for d in (date(2020, 1, 1), date(2023, 1, 1),
+                                                                 date(2025, 1, 1))] == [239, 246, 250]
+
+
+def test_ruling_citations_joined_in_order():
+    text = citations_text(["zhongben_conditions", "zhongben_basis"], date(2026, 11, 25))
+    assert text == ("《最高人民法院关于严格规范终结本次执行程序的规定（试行）》第一条、" + JIESHI + "第五百一十七条")
+
+
+def test_date_before_any_edition_is_a_clear_chinese_error():
+    with pytest.raises(ValidationError, match="早于该条文最早收录版本"):
+        citation("zhongben_conditions", date(2016, 11, 30))
+    with pytest.raises(KeyError):
+        citation("no_such_rule", date(2020, 1, 1))
