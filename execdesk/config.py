@@ -41,6 +41,7 @@ class Settings:
     sync_interval_minutes: int = 30
     current_user: str = ""  # local profile last used
     language: str = "zh_CN"
+    deadline_preset: str = "shandong"  # time-limit rules: resources/rules/limits_<preset>.toml (national / shandong)
     window_state: dict = field(default_factory=dict)
 
     @classmethod

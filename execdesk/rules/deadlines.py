@@ -1,0 +1,595 @@
+"""The deadline engine: case facts in, every deadline with its legal basis out. Pure (no SQL, no Qt).
+
+What it computes (DOMAIN.md §3, §6):
+- the execution limit (R16: 6 months, 3 for 非诉, counted from the day after filing) net of deducted periods as
+  a union of intervals (R17), plus approved extensions (R18: 3-month cap unless 高院备案), rolled past rest days
+  (R19) with month arithmetic by the corresponding-day rule (R20); overdue days and whether a written
+  explanation is owed (R36);
+- the earliest lawful 终本 date, strictly after filing + 3 months (R1);
+- every node time limit of the catalogue and the provincial preset (R21–R25, the 山东 1-month 查控 and 评估
+  limits, 协同执行 reply, 首查封 10 days), lead verification (R24), seal/freeze expiries warned at T−30/T−7
+  (R26), 执行款 payouts (R28), and after 终本 the 终本库 entry (R13) and the 6-monthly re-queries (R14);
+- warnings at T−10 and T−5 (R37).
+
+Rules are data (resources/rules/*.toml) loaded into a ``RuleSet``; the holiday calendar is passed in.
+Bulk recompute calls ``compute_case`` 100,000 times, so the inner loop avoids needless objects and memoises
+month arithmetic and holiday roll-overs.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from execdesk.resources import load_toml
+from execdesk.rules.holidays import HolidayCalendar
+from execdesk.rules.periods import (
+    ONE_DAY,
+    CountedDeduction,
+    Limit,
+    Roller,
+    add_months,
+    apply_deductions,
+    merge_intervals,
+    parse_limit,
+)
+
+EXECUTION_LIMIT = "执行期限"
+ZHONGBEN_FLOOR = "终本最早日"
+ZHONGBEN_METHOD = "终结本次执行程序"
+
+# Deadline statuses (deadlines.status, String(8)).
+NOT_DUE = "未到期"
+WARNING = "预警"
+OVERDUE = "已超期"
+DONE = "已完成"
+DONE_LATE = "逾期完成"
+INFO = "提示"
+PAUSED = "暂停计时"
+OPEN_STATUSES = (NOT_DUE, WARNING, OVERDUE, PAUSED)
+
+# Case warning levels (cases.warning_level).
+LEVEL_NONE, LEVEL_T10, LEVEL_T5, LEVEL_OVERDUE = 0, 10, 5, -1
+
+
+# ---------------------------------------------------------------- rules as data
+
+
+@dataclass(frozen=True)
+class LimitRule:
+    node: str
+    id: str
+    label: str
+    limit: Limit
+    start: str  # received | filed | assigned | served | start:<code>
+    done_any: tuple[str, ...]
+    done_all: tuple[str, ...]
+    basis: str
+    after_closure: bool = False
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: a loaded rule set is a cache key
+class RuleSet:
+    name: str
+    warn_days: tuple[int, int]
+    months_default: int
+    months_non_litigation: int
+    type_months: dict[str, int]
+    type_class: dict[str, str]
+    limit_basis: str
+    limit_basis_non_litigation: str
+    deduction_basis: str
+    extension_cap_months: int
+    extension_basis: str
+    extension_apply_days_before: int
+    rollover_basis: str
+    explanation_basis: str
+    zhongben_floor_months: int
+    zhongben_basis: str
+    requery_every_months: int
+    requery_times: int
+    requery_node: str
+    requery_basis: str
+    seal_kinds: tuple[str, ...]
+    seal_max_months: dict[str, int]
+    seal_warn_days: tuple[int, int]
+    seal_basis: str
+    payout_limit: Limit
+    payout_basis: str
+    lead_limit: Limit
+    lead_limit_urgent: Limit
+    lead_basis: str
+    small_amount_fen: int
+    priority_basis: str
+    node_limits: tuple[LimitRule, ...]
+    deduct_codes: dict[str, str]  # node code → deduction kind
+    closing_codes: tuple[str, ...]  # nodes that end the execution limit
+    node_names: dict[str, str] = field(default_factory=dict)
+
+    def months_for(self, type_code: str, non_litigation: bool) -> int:
+        if non_litigation:
+            return self.months_non_litigation
+        return self.type_months.get(type_code, self.months_default)
+
+    def is_enforcement(self, type_code: str) -> bool:
+        """执行实施类 cases carry the node limits; 审查类 cases (执异, 执复 …) only their own limit."""
+        return self.type_class.get(type_code, "实施") == "实施"
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _limit_rule(node: str, raw: dict) -> LimitRule:
+    done_all = tuple(raw.get("done_all", ()))
+    done_any = tuple(raw.get("done", ())) or (() if done_all else (node,))
+    return LimitRule(node=node, id=raw["id"], label=raw.get("label", raw["id"]), limit=parse_limit(raw["limit"]),
+                     start=raw["from"], done_any=done_any, done_all=done_all, basis=raw["basis"],
+                     after_closure=bool(raw.get("after_closure", False)))
+
+
+def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> RuleSet:
+    """Assemble a RuleSet from parsed TOML (a preset already merged over its parent)."""
+    catalogue = nodes_raw["nodes"]
+    limits: dict[str, LimitRule] = {}
+    for code, entry in catalogue.items():
+        for raw in entry.get("limits", ()):
+            limits[raw["id"]] = _limit_rule(code, raw)
+    for raw in preset_raw.get("limits", ()):
+        limits[raw["id"]] = _limit_rule(raw["node"], raw)
+    el, zb, rq, sl = (preset_raw["execution_limit"], preset_raw["zhongben"], preset_raw["requery"],
+                      preset_raw["seals"])
+    types = case_types_raw.get("types", {})
+    warn = tuple(preset_raw["warn_days"])
+    return RuleSet(
+        name=preset_raw.get("name", ""),
+        warn_days=(max(warn), min(warn)),
+        months_default=int(el["months_default"]),
+        months_non_litigation=int(el["months_non_litigation"]),
+        type_months={k: int(v.get("limit_months", el["months_default"])) for k, v in types.items()},
+        type_class={k: v.get("class", "实施") for k, v in types.items()},
+        limit_basis=el["basis"], limit_basis_non_litigation=el["basis_non_litigation"],
+        deduction_basis=el["deduction_basis"], extension_cap_months=int(el["extension_cap_months"]),
+        extension_basis=el["extension_basis"], extension_apply_days_before=int(el["extension_apply_days_before"]),
+        rollover_basis=el["rollover_basis"], explanation_basis=el["explanation_basis"],
+        zhongben_floor_months=int(zb["floor_months"]), zhongben_basis=zb["basis"],
+        requery_every_months=int(rq["every_months"]), requery_times=int(rq["times"]), requery_node=rq["node"],
+        requery_basis=rq["basis"],
+        seal_kinds=tuple(sl["kinds"]), seal_max_months={k: int(v) for k, v in sl["max_months"].items()},
+        seal_warn_days=(max(sl["warn_days"]), min(sl["warn_days"])), seal_basis=sl["basis"],
+        payout_limit=parse_limit(preset_raw["payouts"]["limit"]), payout_basis=preset_raw["payouts"]["basis"],
+        lead_limit=parse_limit(preset_raw["leads"]["limit"]),
+        lead_limit_urgent=parse_limit(preset_raw["leads"]["limit_urgent"]), lead_basis=preset_raw["leads"]["basis"],
+        small_amount_fen=int(preset_raw["priority"]["small_amount_fen"]),
+        priority_basis=preset_raw["priority"]["basis"],
+        node_limits=tuple(limits.values()),
+        deduct_codes={c: e["deducts"] for c, e in catalogue.items() if e.get("deducts")},
+        closing_codes=tuple(c for c, e in catalogue.items() if e.get("ends") == EXECUTION_LIMIT),
+        node_names={c: e["name"] for c, e in catalogue.items()},
+    )
+
+
+PRESETS = {"national": "limits_national.toml", "shandong": "limits_shandong.toml"}
+
+
+def _load_preset(name: str) -> dict:
+    if name not in PRESETS:
+        raise ValueError(f"未知的期限规则预设“{name}”，可选：{'、'.join(PRESETS)}")
+    raw = load_toml("rules", PRESETS[name])
+    parent = raw.get("extends")
+    if parent:
+        return _merge(_load_preset(parent), {k: v for k, v in raw.items() if k != "extends"})
+    return raw
+
+
+@functools.cache
+def load_rules(preset: str = "shandong") -> RuleSet:
+    """The rules of a preset (cached; presets are shipped data)."""
+    return build_rules(_load_preset(preset), load_toml("rules", "nodes.toml"), load_toml("case_types.toml"))
+
+
+# ---------------------------------------------------------------- facts
+
+
+@dataclass(slots=True)
+class CaseFacts:
+    """What the engine needs to know about one case. Built by services from the database."""
+
+    case_number: str
+    type_code: str
+    filed_on: date
+    received_on: date | None = None
+    assigned_on: date | None = None
+    non_litigation: bool = False
+    closed_on: date | None = None  # None while the case is open
+    closure_method: str | None = None
+    served_on: date | None = None  # 终本 ruling served on the applicant (N24)
+    first_start: dict[str, date] = field(default_factory=dict)  # node code → earliest 启动日期 (not 已更正)
+    first_done: dict[str, date] = field(default_factory=dict)  # node code → earliest completion date
+    node_periods: list[tuple[str, date, date | None]] = field(default_factory=list)  # deducting nodes
+    deductions: list[tuple[str, date, date | None]] = field(default_factory=list)  # (kind, start, end)
+    extensions: list[tuple[int, date, date, bool]] = field(default_factory=list)  # months, approved, applied, 高院备案
+    seals: list[tuple[str, str, str | None, date, date | None]] = field(default_factory=list)  # id, kind, asset, start, expiry
+    leads: list[tuple[str, date, bool, date | None]] = field(default_factory=list)  # id, given, urgent, verified
+    payments: list[tuple[str, int, date]] = field(default_factory=list)  # 到账/发放, fen, date
+    requery_dates: list[date] = field(default_factory=list)  # completed N26 nodes after 终本
+    explanation_issued: bool = False
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(slots=True)
+class DeadlineItem:
+    kind: str  # 执行期限 / a limit id / 终本最早日 / 终本后查询:3 / 查封届满:… / 线索核实:… / 执行款发放:2
+    label: str
+    due_on: date
+    status: str
+    basis: str
+    warn_on: date | None = None
+    provisional: bool = False
+    rolled_from: date | None = None
+    done_on: date | None = None
+    overdue_days: int = 0
+    level: int = LEVEL_NONE
+    persist: bool = True  # kept in the deadlines table (open deadlines and the execution limit)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class DeductionLine:
+    kinds: tuple[str, ...]
+    start: date
+    end: date
+    days: int  # counted days after the union
+    running: bool  # still open: counted up to today
+
+
+@dataclass(frozen=True)
+class ExtensionLine:
+    months: int  # months approved
+    counted_months: int  # months that count (R18 cap)
+    approved_on: date
+    applied_on: date
+    high_court_filed: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class LimitExplanation:
+    """Everything the 书面说明 needs to show how the execution limit was computed (DOMAIN.md §2.6)."""
+
+    case_number: str
+    statutory_months: int
+    basis: str
+    filed_on: date
+    start_day: date  # counting starts the day after filing (审限规定 art 8)
+    nominal_end: date  # filing + statutory months (corresponding-day rule)
+    extensions: tuple[ExtensionLine, ...]
+    extended_end: date  # nominal end + counted extension months
+    deductions: tuple[DeductionLine, ...]  # after the union; only those inside the running period
+    deducted_days: int
+    due_before_roll: date
+    due_on: date  # final last day
+    rolled_from: date | None
+    provisional: bool
+    provisional_note: str
+    closed_on: date | None
+    overdue_days: int  # days past the due date (today for open cases, the closing day for closed ones)
+    paused: bool  # a deduction is still running: the clock is stopped
+    explanation_owed: bool
+    deduction_basis: str
+    extension_basis: str
+    rollover_basis: str
+    notes: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class CaseDeadlines:
+    limit: LimitExplanation
+    items: list[DeadlineItem]
+    next_due_on: date | None
+    warning_level: int
+    overdue_days: int
+    explanation_owed: bool
+    zhongben_earliest_on: date
+    provisional: bool
+
+
+# ---------------------------------------------------------------- engine
+
+
+class Engine:
+    """Compute deadlines for many cases with one rule set, one calendar and one ``today`` (memoised)."""
+
+    def __init__(self, rules: RuleSet, calendar: HolidayCalendar, today: date):
+        self.rules = rules
+        self.calendar = calendar
+        self.today = today
+        self.roller = Roller(calendar)
+        w1, w2 = rules.warn_days
+        self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
+        s1, s2 = rules.seal_warn_days
+        self._s1, self._s2 = timedelta(days=s1), timedelta(days=s2)
+
+    # -- helpers
+
+    def _status(self, due: date, done_on: date | None, w1: timedelta, w2: timedelta) -> tuple[str, int, int]:
+        if done_on is not None:
+            if done_on <= due:
+                return DONE, LEVEL_NONE, 0
+            return DONE_LATE, LEVEL_NONE, (done_on - due).days
+        today = self.today
+        if today > due:
+            return OVERDUE, LEVEL_OVERDUE, (today - due).days
+        if today >= due - w2:
+            return WARNING, LEVEL_T5, 0
+        if today >= due - w1:
+            return WARNING, LEVEL_T10, 0
+        return NOT_DUE, LEVEL_NONE, 0
+
+    def _item(self, kind: str, label: str, nominal: date, basis: str, done_on: date | None,
+              *, roll: bool = True, seal: bool = False) -> DeadlineItem:
+        if roll:
+            pe = self.roller.roll(nominal)
+            due, provisional = pe.due, pe.provisional
+        else:
+            due, provisional = nominal, not self.calendar.is_known(nominal.year)
+        w1, w2 = (self._s1, self._s2) if seal else (self._w1, self._w2)
+        status, level, overdue = self._status(due, done_on, w1, w2)
+        return DeadlineItem(kind=kind, label=label, due_on=due, status=status, basis=basis, warn_on=due - w1,
+                            provisional=provisional and done_on is None,
+                            rolled_from=nominal if due != nominal else None, done_on=done_on,
+                            overdue_days=overdue, level=level, persist=done_on is None)
+
+    # -- the execution limit (R16–R20, R36)
+
+    def explain_limit(self, f: CaseFacts) -> LimitExplanation:
+        r = self.rules
+        today = self.today
+        months = r.months_for(f.type_code, f.non_litigation)
+        basis = r.limit_basis_non_litigation if (f.non_litigation or months == r.months_non_litigation) else r.limit_basis
+        nominal = add_months(f.filed_on, months)
+        notes: list[str] = []
+        # R18: extensions in approval order; beyond the cap only with 层报高院备案.
+        ext_lines: list[ExtensionLine] = []
+        counted_total = 0
+        for months_ext, approved, applied, high in sorted(f.extensions, key=lambda e: (e[1], e[2])):
+            allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
+            note = ""
+            if allowed < months_ext:
+                note = f"超过院长批准延长上限{r.extension_cap_months}个月且未层报高院备案，{months_ext - allowed}个月不予计入"
+                notes.append(note)
+            counted_total += allowed
+            ext_lines.append(ExtensionLine(months_ext, allowed, approved, applied, high, note))
+        extended = add_months(nominal, counted_total) if counted_total else nominal
+        # R17: union of deducted intervals (扣除记录 and deducting nodes); a running one counts up to today.
+        end_of_clock = f.closed_on or today
+        raw: list[tuple[date, date, str]] = []
+        running = False
+        for kind, start, end in f.deductions:
+            if end is None:
+                running = f.closed_on is None
+                end = end_of_clock
+            raw.append((start, end, kind))
+        for code, start, end in f.node_periods:
+            if end is None:
+                running = running or f.closed_on is None
+                end = end_of_clock
+            raw.append((start, end, r.deduct_codes.get(code, code)))
+        if raw:
+            merged = merge_intervals(raw)
+            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=today if running else None)
+        else:
+            moved, counted = extended, []
+        pe = self.roller.roll(moved)
+        due = pe.due
+        paused = any(c.open for c in counted)
+        if f.closed_on is not None:
+            overdue = max(0, (f.closed_on - due).days)
+        elif paused:
+            overdue = 0
+        else:
+            overdue = max(0, (today - due).days)
+        # 2006 rule art 1: apply within the 5 days before expiry — flag late applications.
+        for line in ext_lines:
+            if line.applied_on > due:
+                notes.append(f"延长申请日期{line.applied_on.isoformat()}晚于期限届满日")
+        prov_note = self.calendar.source(due.year) if pe.provisional else ""
+        return LimitExplanation(
+            case_number=f.case_number, statutory_months=months, basis=basis, filed_on=f.filed_on,
+            start_day=f.filed_on + ONE_DAY, nominal_end=nominal, extensions=tuple(ext_lines), extended_end=extended,
+            deductions=tuple(_line(c) for c in counted), deducted_days=sum(c.days for c in counted),
+            due_before_roll=moved, due_on=due, rolled_from=pe.rolled_from, provisional=pe.provisional,
+            provisional_note=prov_note, closed_on=f.closed_on, overdue_days=overdue, paused=paused,
+            explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
+            extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes))
+
+    def _limit_item(self, lim: LimitExplanation, f: CaseFacts) -> DeadlineItem:
+        label = f"执行期限届满（{lim.statutory_months}个月" + (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
+            (f"，延长{sum(e.counted_months for e in lim.extensions)}个月" if lim.extensions else "") + "）"
+        basis = lim.basis
+        if lim.deducted_days:
+            basis += "；" + lim.deduction_basis
+        if lim.extensions:
+            basis += "；" + lim.extension_basis
+        if lim.rolled_from:
+            basis += "；" + lim.rollover_basis
+        if lim.paused:
+            status, level, overdue = PAUSED, LEVEL_NONE, 0
+        else:
+            status, level, overdue = self._status(lim.due_on, f.closed_on, self._w1, self._w2)
+        return DeadlineItem(kind=EXECUTION_LIMIT, label=label, due_on=lim.due_on, status=status, basis=basis,
+                            warn_on=lim.due_on - self._w1, provisional=lim.provisional and f.closed_on is None,
+                            rolled_from=lim.rolled_from, done_on=f.closed_on, overdue_days=overdue, level=level,
+                            persist=True)
+
+    # -- everything
+
+    def compute_case(self, f: CaseFacts, *, full: bool = False) -> CaseDeadlines:
+        """All deadlines of a case. ``full=False`` leaves out completed items nobody needs in the table
+        (they are computed anyway; ``full=True`` keeps them, for the detail view)."""
+        r = self.rules
+        lim = self.explain_limit(f)
+        items: list[DeadlineItem] = [self._limit_item(lim, f)]
+        closed = f.closed_on is not None
+        floor = add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY
+        if not closed:
+            items.append(DeadlineItem(kind=ZHONGBEN_FLOOR, label="终本裁定最早可作出日（立案满3个月后）", due_on=floor,
+                                      status=INFO, basis=r.zhongben_basis, persist=True))
+        if r.is_enforcement(f.type_code):
+            self._node_items(f, closed, items)
+            self._lead_items(f, closed, items)
+        self._seal_items(f, items)
+        self._payout_items(f, items)
+        if closed and f.closure_method == ZHONGBEN_METHOD:
+            self._requery_items(f, items)
+        if not full:
+            items = [it for it in items if it.persist]
+        next_due = None
+        level = LEVEL_NONE
+        provisional = False
+        for it in items:
+            if it.status in OPEN_STATUSES:
+                if next_due is None or it.due_on < next_due:
+                    next_due = it.due_on
+                provisional = provisional or it.provisional
+                if it.level == LEVEL_OVERDUE:
+                    level = LEVEL_OVERDUE
+                elif level != LEVEL_OVERDUE and it.level and (level == LEVEL_NONE or it.level < level):
+                    level = it.level
+        provisional = provisional or (lim.provisional and not closed)
+        return CaseDeadlines(limit=lim, items=items, next_due_on=next_due, warning_level=level,
+                             overdue_days=lim.overdue_days, explanation_owed=lim.explanation_owed,
+                             zhongben_earliest_on=floor, provisional=provisional)
+
+    def _event(self, f: CaseFacts, name: str) -> date | None:
+        if name == "filed":
+            return f.filed_on
+        if name == "received":
+            return f.received_on or f.filed_on
+        if name == "assigned":
+            return f.assigned_on or f.first_done.get("N02")
+        if name == "served":
+            return f.served_on
+        if name.startswith("start:"):
+            return f.first_start.get(name[6:])
+        return f.first_done.get(name)
+
+    def _node_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
+        for rule in self.rules.node_limits:
+            if closed and not rule.after_closure:
+                continue
+            start = self._event(f, rule.start)
+            if start is None:
+                continue
+            if rule.done_all:
+                dates = [self._event(f, t) for t in rule.done_all]
+                done = None if None in dates else max(dates)
+            else:
+                done = None
+                for t in rule.done_any:
+                    d = self._event(f, t)
+                    if d is not None and (done is None or d < done):
+                        done = d
+            if done is not None and done < start:
+                done = start  # already done before the clock started: on time
+            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), rule.basis, done))
+
+    def _lead_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
+        r = self.rules
+        for lead_id, given, urgent, verified in f.leads:
+            if closed and verified is None:
+                continue
+            lim = r.lead_limit_urgent if urgent else r.lead_limit
+            label = f"核实财产线索（{'紧急，' if urgent else ''}{given.isoformat()}提供）"
+            items.append(self._item(f"线索核实:{lead_id[-12:]}", label, lim.last_day(given), r.lead_basis, verified))
+
+    def _seal_items(self, f: CaseFacts, items: list[DeadlineItem]) -> None:
+        """R26: seal/freeze expiry, warned T−30 and T−7; still running after 终本. Not rolled: a renewal must be
+        made before expiry, and moving the date later would be the unsafe direction."""
+        r = self.rules
+        for seal_id, kind, asset, start, expiry in f.seals:
+            if expiry is None:
+                months = r.seal_max_months.get(asset or "")
+                if months is None:
+                    continue
+                expiry = add_months(start, months)
+            label = f"{kind}届满（{asset or '财产'}，{start.isoformat()}起），须在届满前办理续行{kind}"
+            items.append(self._item(f"{kind}届满:{seal_id[-12:]}", label, expiry, r.seal_basis, None, roll=False,
+                                    seal=True))
+
+    def _payout_items(self, f: CaseFacts, items: list[DeadlineItem]) -> None:
+        """R28: each arrival is paid out within the limit; payouts are matched to arrivals first-in first-out."""
+        if not f.payments:
+            return
+        r = self.rules
+        arrivals = sorted((d, amt) for kind, amt, d in f.payments if kind == "到账")
+        payouts = sorted((d, amt) for kind, amt, d in f.payments if kind == "发放")
+        paid_cum = 0
+        p_iter = iter(payouts)
+        paid_date: date | None = None
+        need = 0
+        for n, (arrived, amount) in enumerate(arrivals, 1):
+            need += amount
+            while paid_cum < need:
+                nxt = next(p_iter, None)
+                if nxt is None:
+                    paid_date = None
+                    break
+                paid_date, amt = nxt
+                paid_cum += amt
+            done = paid_date if paid_cum >= need else None
+            if done is not None and done < arrived:
+                done = arrived
+            label = f"发放执行款（{arrived.isoformat()}到账{amount / 100:.2f}元）"
+            items.append(self._item(f"执行款发放:{n}", label, r.payout_limit.last_day(arrived), r.payout_basis, done))
+
+    def _requery_items(self, f: CaseFacts, items: list[DeadlineItem]) -> None:
+        """R14: every 6 months for 5 years after 终本; each query satisfies the earliest task still owed."""
+        r = self.rules
+        served = f.served_on or f.closed_on
+        if served is None:
+            return
+        queries = sorted(d for d in f.requery_dates if d > served)
+        qi = 0
+        shown_next = False
+        window_start = served
+        for k in range(1, r.requery_times + 1):
+            nominal = add_months(served, r.requery_every_months * k)
+            done = None
+            if qi < len(queries) and queries[qi] > window_start:
+                done = queries[qi]
+                qi += 1
+            item = self._item(f"终本后查询:{k}", f"终本后第{k}次定期查询财产并告知申请执行人", nominal,
+                              r.requery_basis, done)
+            # Keep in the table: owed tasks that are due or overdue, and the next one ahead.
+            if done is None and item.status == NOT_DUE:
+                item.persist = not shown_next
+                shown_next = True
+            items.append(item)
+            window_start = nominal
+
+
+def _line(c: CountedDeduction) -> DeductionLine:
+    return DeductionLine(kinds=c.kinds, start=c.start, end=c.end, days=c.days, running=c.open)
+
+
+def priority_flags(is_livelihood: bool, amount_claimed_fen: int, rules: RuleSet) -> list[str]:
+    """百日会战 priority (seed 一.2(1)): 涉民生, and 标的 under the preset's amount (10万元)."""
+    flags = []
+    if is_livelihood:
+        flags.append("涉民生")
+    if 0 < amount_claimed_fen < rules.small_amount_fen:
+        flags.append(f"标的{rules.small_amount_fen // 1_000_000}万元以下")
+    return flags
