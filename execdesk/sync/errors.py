@@ -1,0 +1,51 @@
+"""Sync errors. Each carries one clear Chinese sentence for the clerk; the CLI prints it (exit 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SyncError(Exception):
+    """Base class: a run that stopped (systemic error) or an action that could not be done.
+
+    ``report`` is set when a run stopped, so the UI can still show what was done before the stop."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+        self.report: Any = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotConfigured(SyncError):
+    """Server address or account missing, or an unusable CA bundle path."""
+
+
+class KeyringUnavailable(SyncError):
+    """No usable OS keyring: the token cannot be kept safely, so it is not kept at all."""
+
+
+class AuthRequired(SyncError):
+    """401 or no token: sign in again. The outbox is untouched."""
+
+
+class UpgradeRequired(SyncError):
+    """HTTP 426: the platform needs a newer ExecDesk or protocol."""
+
+
+class TlsError(SyncError):
+    """The platform's certificate could not be verified (never bypassed)."""
+
+
+class NetworkError(SyncError):
+    """Connection refused/reset or timeouts after the allowed retries."""
+
+
+class ServerError(SyncError):
+    """5xx (or 429/503 still busy after retries)."""
+
+
+class ProtocolError(SyncError):
+    """Not the platform talking: HTML login page, non-JSON, redirect to another host, malformed answer."""
