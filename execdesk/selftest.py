@@ -56,6 +56,7 @@ class SelfTestState:
     """What the steps hand to each other."""
 
     workdir: Path
+    real_data_dir: Path  # the user's data folder, captured before the steps are pointed at workdir
     store: object | None = None  # execdesk.models.database.Store
     case_id: str | None = None
     qt_app: object | None = None
@@ -119,6 +120,8 @@ def step_database(state: SelfTestState) -> str:
 
     if not (MIGRATIONS_DIR / "env.py").is_file():
         raise StepFailed(f"找不到数据库升级脚本（{MIGRATIONS_DIR / 'env.py'}）。安装不完整，请重新安装。")
+    if not any((MIGRATIONS_DIR / "versions").glob("*.py")):
+        raise StepFailed(f"数据库升级脚本缺失（{MIGRATIONS_DIR / 'versions'} 中没有任何版本脚本）。安装不完整，请重新安装。")
     try:
         head, revisions = known_revisions()
     except Exception as exc:  # alembic raises several kinds when the scripts are missing or broken
@@ -257,56 +260,56 @@ def _pdf_text(path: Path) -> str | None:
 
 
 def _render_ruling(state: SelfTestState, target: Path) -> str:
-    """Render the 终本 ruling of the sample case with the documents package; returns what was rendered."""
+    """Render the 终本 ruling of the sample case through the documents service (a draft: never issued)."""
     try:
-        from execdesk.documents import render_zhongben_ruling  # type: ignore[attr-defined]
-    except ImportError:
-        render_zhongben_ruling = None
-    if render_zhongben_ruling is not None:
-        render_zhongben_ruling(state.store, state.case_id, target)
-        return "终本裁定书（文书模块）"
-    _render_minimal_ruling(target)
-    return "终本裁定书样页（文书模块尚未提供渲染函数，使用同样的字体查找）"
+        from execdesk.services.documents import draft_ruling
+    except ImportError:  # a build without the documents service: one page with the same font discovery
+        _render_minimal_ruling(target)
+        return "终本裁定书样页"
+    draft = draft_ruling(state.store, state.case_id)
+    target.write_bytes(draft.pdf)
+    return "终本裁定书（草稿）"
 
 
-def _cjk_truetype_candidates() -> list[tuple[Path, int]]:
-    """TrueType-outline CJK fonts reportlab can embed (CFF fonts such as Noto CJK cannot be embedded)."""
-    from execdesk.resources import resource_path
+def _register_system_cjk_font() -> str:
+    """A TrueType-outline CJK font reportlab can embed (CFF fonts such as Noto CJK cannot be embedded)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    found: list[tuple[Path, int]] = []
-    bundled = resource_path("fonts")
-    if bundled.is_dir():
-        found += [(p, 0) for p in sorted(bundled.glob("*.tt[fc]"))]
-    windir = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
-    for name in ("simsun.ttc", "simfang.ttf", "simhei.ttf", "simkai.ttf"):
-        found.append((windir / name, 0))
-    for path in ("/usr/share/fonts/truetype/arphic/uming.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-                 "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"):
-        found.append((Path(path), 0))
-    return [(p, i) for p, i in found if p.is_file()]
+    windows_fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+    candidates = [windows_fonts / name for name in ("simfang.ttf", "simsun.ttc", "simhei.ttf")] + [
+        Path("/usr/share/fonts/truetype/arphic/uming.ttc"), Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")]
+    tried: list[str] = []
+    for path in candidates:
+        if not path.is_file():
+            continue
+        try:
+            pdfmetrics.registerFont(TTFont("SelftestCJK", str(path), subfontIndex=0))
+            return "SelftestCJK"
+        except Exception as exc:  # TTFError for CFF outlines, OSError for unreadable files
+            tried.append(f"{path.name}（{exc}）")
+    raise StepFailed("找不到可嵌入 PDF 的中文 TrueType 字体（如仿宋 simfang.ttf、宋体 simsun.ttc）"
+                     + (f"；无法使用：{'；'.join(tried)}" if tried else "") + "。")
 
 
 def _render_minimal_ruling(target: Path) -> None:
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    errors: list[str] = []
-    for path, index in _cjk_truetype_candidates():
-        try:
-            pdfmetrics.registerFont(TTFont("SelftestCJK", str(path), subfontIndex=index))
-            break
-        except Exception as exc:  # TTFError for CFF outlines, OSError for unreadable files
-            errors.append(f"{path.name}：{exc}")
+    try:
+        from execdesk.documents.fonts import FontMissingError, cjk_fonts
+    except ImportError:  # a build without the documents package
+        font = _register_system_cjk_font()
     else:
-        raise StepFailed("找不到可嵌入 PDF 的中文 TrueType 字体（如宋体 simsun.ttc、仿宋 simfang.ttf）"
-                         + (f"；尝试过：{'；'.join(errors)}" if errors else "") + "。")
-    pdf = canvas.Canvas(str(target), pagesize=A4, initialFontName="SelftestCJK", initialFontSize=12)
-    pdf.setFont("SelftestCJK", 22)
+        try:
+            font = cjk_fonts().body
+        except FontMissingError as exc:
+            raise StepFailed(str(exc)) from exc
+    pdf = canvas.Canvas(str(target), pagesize=A4, initialFontName=font, initialFontSize=12)
+    pdf.setFont(font, 22)
     pdf.drawCentredString(A4[0] / 2, A4[1] - 120, "济南市历下区人民法院")
     pdf.drawCentredString(A4[0] / 2, A4[1] - 160, "执行裁定书")
-    pdf.setFont("SelftestCJK", 16)
+    pdf.setFont(font, 16)
     pdf.drawString(90, A4[1] - 220, f"本案{RULING_PHRASE}。（自检样页）")
     pdf.showPage()
     pdf.save()
@@ -355,32 +358,33 @@ def _choose_platform() -> str:
 
 
 def _qt_app(state: SelfTestState):
+    """The application object the way the real program makes it (explicit Chinese UI font, Qt's zh_CN)."""
     if state.qt_app is None:
-        platform = _choose_platform()
+        _choose_platform()
         if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and sys.platform == "win32":
             os.environ.setdefault("QT_QPA_FONTDIR", str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"))
-        from PySide6.QtWidgets import QApplication
+        try:
+            from execdesk.ui.app import install_translators, make_application
+        except ImportError:  # UI of release 0.1: a plain QApplication
+            from PySide6.QtWidgets import QApplication
 
-        state.qt_app = QApplication.instance() or QApplication(["execdesk", "--selftest"])
-        state.notes.append(platform)
+            state.qt_app = QApplication.instance() or QApplication(["execdesk", "--selftest"])
+        else:
+            state.qt_app = make_application(["execdesk", "--selftest"])
+            install_translators(state.qt_app, "zh_CN")
     return state.qt_app
 
 
 def step_qt_font(state: SelfTestState) -> str:
     app = _qt_app(state)
-    from PySide6.QtGui import QFontDatabase, QFontMetrics
+    from PySide6.QtGui import QFontDatabase, QFontInfo
 
     families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
     if not families:
         raise StepFailed("Qt 找不到任何简体中文字体，界面上的中文会显示为方框。"
                          "请安装中文字体（Windows 自带宋体/微软雅黑；Linux 可安装 fonts-wqy-zenhei）。")
-    metrics = QFontMetrics(app.font())
-    width = metrics.horizontalAdvance("执行裁定书")
-    if width <= 0:
-        raise StepFailed("中文文字宽度为 0，字体无法使用。")
-    platform = app.platformName()
-    shown = "、".join(families[:3]) + (f" 等 {len(families)} 种" if len(families) > 3 else "")
-    return f"界面平台 {platform}，可用中文字体：{shown}"
+    used = QFontInfo(app.font()).family()
+    return f"界面平台 {app.platformName()}，界面字体 {used}（本机共 {len(families)} 种中文字体）"
 
 
 def step_main_window(state: SelfTestState) -> str:
@@ -388,35 +392,65 @@ def step_main_window(state: SelfTestState) -> str:
     app = _qt_app(state)
     from PySide6.QtCore import Qt
 
+    from execdesk.config import Settings
+    from execdesk.services.accounts import actor_for
     from execdesk.ui.main_window import MainWindow
 
-    window = MainWindow(store)
-    offscreen = app.platformName() in ("offscreen", "minimal")
-    if not offscreen:  # a real screen: build, lay out and paint the window without showing it to anyone
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    window.show()
-    app.processEvents()
-    title = window.windowTitle()
-    image = window.grab()
-    app.processEvents()
-    closed = window.close()
-    app.processEvents()
+    try:
+        from execdesk.ui.context import UiContext
+    except ImportError:  # UI of release 0.1: the window takes the store
+        UiContext = None
+
+    # Errors raised inside Qt slots do not propagate to the caller: collect them while the window runs.
+    errors: list[str] = []
+    previous_hook = sys.excepthook
+
+    def collect(exc_type, exc, tb) -> None:
+        log.error("self-test: error in the main window", exc_info=(exc_type, exc, tb))
+        errors.append(f"{exc_type.__name__}：{exc}")
+
+    sys.excepthook = collect
+    try:
+        if UiContext is None:
+            window = MainWindow(store)
+        else:
+            window = MainWindow(UiContext(store=store, actor=actor_for(store, "selftest_cbr"), settings=Settings()))
+        if app.platformName() not in ("offscreen", "minimal"):
+            # A real screen: build, lay out and paint the window without showing it to anyone.
+            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        window.show()
+        app.processEvents()
+        tabs = getattr(window, "tabs", None)
+        pages = tabs.count() if tabs is not None else 0
+        for index in range(pages):  # every screen is built on first show: build them all
+            tabs.setCurrentIndex(index)
+            app.processEvents()
+        title = window.windowTitle()
+        image = window.grab()
+        closed = window.close()
+        app.processEvents()
+        window.deleteLater()
+        app.processEvents()
+    finally:
+        sys.excepthook = previous_hook
+    if errors:
+        raise StepFailed(f"主窗口运行出错：{'；'.join(errors[:3])}")
     if image.isNull() or image.width() == 0:
         raise StepFailed("主窗口无法绘制。")
     if not closed:
         raise StepFailed("主窗口无法正常关闭。")
-    window.deleteLater()
-    app.processEvents()
-    return f"“{title}” 打开并关闭正常（{image.width()}×{image.height()}，平台 {app.platformName()}）"
+    return (f"“{title}” 打开、{pages} 个页面逐一显示并关闭正常"
+            f"（{image.width()}×{image.height()}，平台 {app.platformName()}）")
 
 
 def step_user_data(state: SelfTestState) -> str:
     """Read-only look at the real data folder: what the next start will do to the user's database."""
-    from execdesk.config import Settings, data_dir, default_db_path
+    import json
+
     from execdesk.models.migrate import DatabaseError, current_revision, known_revisions
 
-    folder = data_dir()
-    db = default_db_path()
+    folder = state.real_data_dir
+    db = folder / "execdesk.sqlite3"
     parts = [f"数据目录 {folder}"]
     if db.exists():
         try:
@@ -432,10 +466,15 @@ def step_user_data(state: SelfTestState) -> str:
             parts.append(f"数据库 {db.name} 结构版本 {rev}，下次启动时将先自动备份再升级到 {head}")
     else:
         parts.append("尚无数据库（首次启动时创建）")
-    settings_path = Settings.path()
-    if settings_path.exists():
-        settings = Settings.load()
-        parts.append(f"省平台地址 {settings.server_url or '未设置'}")
+    settings_file = folder / "settings.json"
+    if settings_file.exists():
+        try:
+            settings = json.loads(settings_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StepFailed(f"设置文件 {settings_file} 无法读取（{exc}）。可删除后重新设置省平台地址。") from exc
+        parts.append(f"省平台地址 {settings.get('server_url') or '未设置'}")
+        if settings.get("ca_bundle") and not Path(settings["ca_bundle"]).is_file():
+            raise StepFailed(f"设置的 CA 证书文件 {settings['ca_bundle']} 不存在，同步将无法建立安全连接。")
     return "；".join(parts)
 
 
@@ -484,10 +523,16 @@ def _output_stream():
 
 def run_selftest() -> int:
     """Run every step, print each result, return 0 when all passed (else 1)."""
+    from execdesk.config import data_dir
+
     out, report_path = _output_stream()
     results: list[StepResult] = []
+    real_data_dir = data_dir()
+    saved_env = os.environ.get("EXECDESK_DATA_DIR")
     with tempfile.TemporaryDirectory(prefix="execdesk-selftest-") as tmp:
-        state = SelfTestState(workdir=Path(tmp))
+        state = SelfTestState(workdir=Path(tmp), real_data_dir=real_data_dir)
+        # Whatever the steps write (window layout, settings, backups) goes to the temporary folder.
+        os.environ["EXECDESK_DATA_DIR"] = str(Path(tmp) / "data")
         print("ExecDesk 安装自检", file=out, flush=True)
         try:
             for name, func in STEPS:
@@ -498,6 +543,10 @@ def run_selftest() -> int:
         finally:
             if state.store is not None:
                 state.store.close()
+            if saved_env is None:
+                os.environ.pop("EXECDESK_DATA_DIR", None)
+            else:
+                os.environ["EXECDESK_DATA_DIR"] = saved_env
     failed = [r for r in results if r.status == FAIL]
     if failed:
         print(f"自检未通过：{len(failed)} 项失败（{'、'.join(r.name for r in failed)}）。"

@@ -1,0 +1,125 @@
+"""`execdesk --selftest` (issue 7 §3): run from source in a subprocess, as court IT would run it after installing.
+
+Failure cases are made real, not simulated: a machine whose font configuration has no Chinese font, and an
+install whose Alembic scripts and a rules file are missing (a copy of the package with them deleted).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from execdesk.selftest import STEPS, pdf_font_embedding
+
+PACKAGE = Path(__file__).resolve().parent.parent / "execdesk"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+UMING = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+
+
+def run_selftest(tmp_path: Path, *, extra_env: dict[str, str] | None = None, cwd: Path | None = None,
+                 pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FONTCONFIG_FILE")}
+    env.update(EXECDESK_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    env.update(extra_env or {})
+    return subprocess.run([sys.executable, "-m", "execdesk", "--selftest"], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=cwd or tmp_path, timeout=300)
+
+
+def step_lines(stdout: str) -> dict[str, str]:
+    """{step name: status mark} from the ✓/✗ lines."""
+    out = {}
+    for line in stdout.splitlines():
+        if line[:1] in ("✓", "✗", "!"):
+            name = line[2:].split("：", 1)[0]
+            out[name] = line[0]
+    return out
+
+
+def test_selftest_from_source_passes_every_step(tmp_path):
+    done = run_selftest(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    marks = step_lines(done.stdout)
+    assert marks == {name: "✓" for name, _ in STEPS}, done.stdout
+    assert "自检通过" in done.stdout
+    # Every line court IT reads is Chinese.
+    assert all(CJK.search(line) for line in done.stdout.splitlines() if line.strip())
+    # The user's data folder was only looked at: no database was created there.
+    assert not (tmp_path / "data" / "execdesk.sqlite3").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="font configuration via fontconfig (Linux)")
+def test_selftest_fails_in_chinese_when_qt_has_no_chinese_font(tmp_path):
+    """A machine with no CJK font: Qt would draw boxes. Made real with a fontconfig file listing no fonts."""
+    conf = tmp_path / "no-fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+                    f"<fontconfig><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
+    done = run_selftest(tmp_path, extra_env={"FONTCONFIG_FILE": str(conf)})
+    assert done.returncode == 1, done.stdout + done.stderr
+    marks = step_lines(done.stdout)
+    assert marks["中文字体（界面）"] == "✗"
+    assert "找不到任何简体中文字体" in done.stdout
+    assert "自检未通过：1 项失败（中文字体（界面））" in done.stdout
+    assert marks["数据库创建与升级"] == "✓"  # the other steps still ran and are reported
+
+
+def test_selftest_names_missing_migration_scripts_and_rules_file(tmp_path):
+    """The classic frozen-app failure (ANCHORS B5): Alembic scripts not shipped. Also a rules file missing."""
+    broken = tmp_path / "install"
+    shutil.copytree(PACKAGE, broken / "execdesk", ignore=shutil.ignore_patterns("__pycache__"))
+    for script in (broken / "execdesk" / "models" / "migrations" / "versions").glob("*.py"):
+        script.unlink()
+    (broken / "execdesk" / "resources" / "rules" / "nodes.toml").unlink()
+    done = run_selftest(tmp_path, pythonpath=broken, cwd=broken)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert str(broken) in done.stdout  # really ran the broken copy, not the working tree
+    marks = step_lines(done.stdout)
+    assert marks["数据文件"] == "✗" and "nodes.toml" in done.stdout
+    assert marks["数据库创建与升级"] == "✗" and "数据库升级脚本" in done.stdout and "请重新安装" in done.stdout
+    assert marks["业务服务"] == "✗" and "未执行" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def _pdf(path: Path, font: str) -> bytes:
+    pdf = canvas.Canvas(str(path), initialFontName=font)
+    pdf.setFont(font, 14)
+    pdf.drawString(72, 720, "执行裁定书 终结本次执行程序" if font != "Helvetica" else "ExecDesk")
+    pdf.showPage()
+    pdf.save()
+    return path.read_bytes()
+
+
+def _pdffonts_embedded(path: Path) -> dict[str, bool]:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    result = {}
+    for row in rows:
+        parts = row.split()
+        # name ... emb sub uni object-id gen: "emb" is the 5th field from the end
+        result[parts[0]] = parts[-5] == "yes"
+    return result
+
+
+@pytest.mark.skipif(not UMING.exists() or not shutil.which("pdffonts"), reason="needs fonts-arphic-uming, poppler")
+def test_pdf_font_check_agrees_with_pdffonts(tmp_path):
+    """The self-test's own PDF font check (no poppler on court PCs) against poppler's pdffonts, both ways."""
+    pdfmetrics.registerFont(TTFont("TestUMing", str(UMING), subfontIndex=0))
+    good = _pdf(tmp_path / "cjk.pdf", "TestUMing")
+    embedded, missing = pdf_font_embedding(good)
+    assert missing == [] and len(embedded) == 1
+    assert _pdffonts_embedded(tmp_path / "cjk.pdf") == {embedded[0]: True}
+
+    bad = _pdf(tmp_path / "helvetica.pdf", "Helvetica")
+    embedded, missing = pdf_font_embedding(bad)
+    assert embedded == [] and missing == ["Helvetica"]
+    assert _pdffonts_embedded(tmp_path / "helvetica.pdf") == {"Helvetica": False}
