@@ -50,3 +50,53 @@ def make_ready_case(store, actor, number: str = "（2026）鲁0102执100号", *,
                                                        data={"method": "电话", "agreed": "是",
                                                              "attendees": "申请执行人王芳"}), today=today)
     return cid
+
+
+def add_judge(store, actor, username: str = "zhoumin", name: str = "周敏", role: str = "审判员") -> str:
+    from execdesk.services.accounts import create_user
+
+    return create_user(store, actor, username=username, display_name=name, role=role, password="password123",
+                       title="审判员")
+
+
+def approve_all(store, actor, cid: str, *, today: date = TODAY, ruling_date: date | None = None) -> None:
+    """合议庭 (赵磊 presiding, 张伟 and 周敏) → 执行局长 赵磊 → 院长 孙立, each with their own password."""
+    from execdesk.services.approvals import approve_ruling
+
+    kw = dict(password="password123", today=today, ruling_date=ruling_date)
+    approve_ruling(store, actor, cid, step="合议庭", approver_username="zhaolei", panel=["zhangwei", "zhoumin"],
+                   opinion="经合议，符合终本条件", **kw)
+    approve_ruling(store, actor, cid, step="执行局长", approver_username="zhaolei", opinion="同意", **kw)
+    approve_ruling(store, actor, cid, step="院长", approver_username="sunli", opinion="同意终结本次执行程序", **kw)
+
+
+def pdf_text(path_or_bytes, *args: str) -> str:
+    """pdftotext (poppler) of a PDF file or bytes, to stdout."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    if isinstance(path_or_bytes, bytes):
+        tmp = Path(tempfile.mkdtemp()) / "doc.pdf"
+        tmp.write_bytes(path_or_bytes)
+        path_or_bytes = tmp
+    return subprocess.run(["pdftotext", *args, str(path_or_bytes), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def pdf_tool(tool: str, pdf: bytes) -> str:
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    tmp = Path(tempfile.mkdtemp()) / "doc.pdf"
+    tmp.write_bytes(pdf)
+    return subprocess.run([tool, str(tmp)], check=True, capture_output=True, text=True).stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace and without the "— n —" page numbers: lines of a paragraph joined back."""
+    import re
+
+    text = re.sub(r"^\s*— \d+ —\s*$", "", text, flags=re.M)
+    return re.sub(r"\s+", "", text)

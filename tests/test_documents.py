@@ -1,0 +1,183 @@
+"""The court's PDFs read back with poppler: 终本裁定书, its 公开版 (R40), and issued-document immutability.
+
+DOMAIN.md §2.2–2.3 (elements and order), R10 (amounts), R11 (citation by ruling date), DESIGN.md §4 (A4, fonts
+embedded as subsets of a real TrueType CJK font, text round-trips through pdftotext).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+import pytest
+from conftest import TODAY
+from sqlalchemy import select
+from stdnum.cn import ric
+from zb_fixtures import add_judge, approve_all, make_ready_case, pdf_text, pdf_tool, squeeze
+
+from execdesk.documents import ruling as ruling_doc
+from execdesk.documents.public import mask_address, mask_text, public_copy
+from execdesk.models import AuditEntry, IssuedDocument
+from execdesk.rules.errors import ValidationError
+from execdesk.services import cases, documents
+
+
+@pytest.fixture
+def issued(store, actor):
+    add_judge(store, actor)
+    cid = make_ready_case(store, actor)
+    cases.record_measure(store, actor, cid, kind="冻结", started_on=date(2026, 4, 2), asset_kind="存款",
+                         description="中国银行账户6217000012345678901中的存款3,000元", amount="3000", today=TODAY)
+    cases.record_inquiry(store, actor, cid, method="传统查控", queried_on=date(2026, 4, 12),
+                         result="电话联系被执行人法定代表人（13912345678），其称公司已停业、无力偿还", today=TODAY)
+    approve_all(store, actor, cid)
+    result = documents.issue_ruling(store, actor, cid, today=TODAY)
+    with store.read() as s:
+        case = s.get(__import__("execdesk.models", fromlist=["Case"]).Case, cid)
+        text = documents.ruling_text(s, case, TODAY, strict_signers=True)
+    return cid, result, text
+
+
+def test_ruling_every_paragraph_comes_back_exactly_in_order(issued):
+    _, result, text = issued
+    got = squeeze(pdf_text(result.original))
+    want = "".join(squeeze(p) for p in text.paragraphs())
+    assert got == want  # every paragraph, in order, and nothing else
+    # The same with -layout: still every paragraph once lines are joined.
+    assert squeeze(pdf_text(result.original, "-layout")) == want
+
+
+def test_ruling_has_the_required_elements_in_court_order(issued):
+    _, result, text = issued
+    plain = squeeze(pdf_text(result.original))
+    order = ["济南市历下区人民法院", "执行裁定书", "（2026）鲁0102执100号", "申请执行人：王芳", "被执行人：济南鲁信商贸有限公司",
+             "法定代表人：李强", "本院作出的（2025）鲁0102民初1234号民事判决书已经发生法律效力",
+             "本案执行过程中，本院依法采取了以下执行措施：", "2026年3月4日，本院向被执行人", "网络执行查控系统",
+             "限制消费令", "纳入失信被执行人名单", "实地调查（传统查控）", "约谈申请执行人王芳",
+             "已执行到位人民币12,000.00元（壹万贰仟元整），尚有人民币73,000.00元（柒万叁仟元整）未执行到位",
+             "本院认为，", "第五百一十七条之规定，裁定如下：", "终结本次执行程序。", "可以向本院申请恢复执行",
+             "被执行人负有继续履行", "本裁定送达后即发生法律效力。", "审判长赵磊", "审判员张伟", "审判员周敏",
+             "（院印）", "二〇二六年十一月二十五日", "书记员刘洋"]
+    pos = -1
+    for element in order:
+        found = plain.find(element, pos + 1)
+        assert found > pos, f"{element} missing or out of order"
+        pos = found
+    # Measures are numbered in date order: the 2026-03-06 query precedes the 2026-10-20 one.
+    items = [p for p in text.body if re.match(r"^\d+．", p)]
+    dates = [tuple(map(int, re.search(r"(\d{4})年(\d+)月(\d+)日", p).groups())) for p in items]
+    assert dates == sorted(dates) and len(items) >= 8
+
+
+def test_ruling_pdf_is_a4_with_every_font_embedded_as_truetype_subset(issued):
+    _, result, _ = issued
+    info = pdf_tool("pdfinfo", result.original)
+    assert "595.276 x 841.89 pts (A4)" in info
+    fonts = [line.split() for line in pdf_tool("pdffonts", result.original).splitlines()[2:]]
+    assert fonts, "no fonts listed"
+    for row in fonts:
+        # name type encoding emb sub uni object ID
+        assert row[1] == "TrueType" and row[-5:-2] == ["yes", "yes", "yes"], row
+        assert re.match(r"^[A-Z]{6}\+", row[0]), row  # subset prefix
+    # 案号 right-aligned: its right edge on the right margin, its left edge past the page centre.
+    from execdesk.documents.page import PAGE, RIGHT
+
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+                       pdf_text(result.original, "-bbox", "-f", "1", "-l", "1"))
+    x_min, x_max, _ = next(w for w in words if "执100号" in w[2])
+    assert float(x_min) > PAGE[0] / 2
+    assert abs(float(x_max) - (PAGE[0] - RIGHT - 6)) < 3  # 6 pt: the frame's padding
+
+
+def test_public_copy_masks_ids_addresses_phones_accounts_and_nothing_else(issued):
+    _, result, text = issued
+    public_text = pdf_text(result.public)
+    flat = squeeze(public_text)
+    # No valid 18-digit resident ID, mobile number or long account number survives.
+    for run in re.findall(r"\d{17}[\dX]", flat):
+        assert not ric.is_valid(run), run
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", flat)
+    assert not re.search(r"\d{10,}", flat)
+    assert "经十路100号" not in flat and "解放路8号" not in flat
+    assert "住济南市历下区＊＊＊＊" in flat and "370102＊＊＊＊＊＊＊＊＊＊＊＊" in flat
+    assert "13912345678" in squeeze(pdf_text(result.original))  # the served original keeps it
+    # Nothing else changed: same paragraphs; those that differ differ only where private data was.
+    pub = public_copy(text)
+    assert len(pub.paragraphs()) == len(text.paragraphs())
+    changed = [(a, b) for a, b in zip(text.paragraphs(), pub.paragraphs(), strict=True) if a != b]
+    assert 3 <= len(changed) <= 5
+    for a, b in changed:
+        unmasked = re.sub("＊+", "", b)
+        assert len(unmasked) < len(a)
+        assert all(ch in a for ch in unmasked)
+    assert squeeze(public_text) == "".join(squeeze(p) for p in pub.paragraphs())
+
+
+def test_mask_helpers():
+    assert mask_address("济南市历下区经十路100号") == "济南市历下区＊＊＊＊"
+    assert mask_address("山东省济南市历城区港沟街道某村") == "山东省济南市历城区＊＊＊＊"
+    assert mask_text("联系电话0531-86123456，手机13812345678", ()) == "联系电话0531-＊＊＊＊＊＊＊＊，手机138＊＊＊＊5678"
+    assert mask_text("（2026）鲁0102执100号，人民币85,000.00元", ()) == "（2026）鲁0102执100号，人民币85,000.00元"
+
+
+def _data(ruling_date: date) -> ruling_doc.RulingData:
+    return ruling_doc.RulingData(
+        court_name="济南市历下区人民法院", case_number="（2021）鲁0102执900号", ruling_date=ruling_date,
+        cause="买卖合同纠纷", filed_on=date(2021, 10, 8), amount_claimed_fen=5_000_000, realised_fen=0,
+        parties=(ruling_doc.PartyData(role="申请执行人", kind="法人", name="甲公司", address="济南市历下区一路1号"),
+                 ruling_doc.PartyData(role="被执行人", kind="法人", name="乙公司", address="济南市历下区二路2号")),
+        basis_document_type="民事判决书", basis_document_number="（2021）鲁0102民初1号")
+
+
+def test_r11_ruling_cites_519_before_and_517_from_2022_04_10():
+    before = ruling_doc.compose(_data(date(2022, 4, 9)))
+    after = ruling_doc.compose(_data(date(2022, 4, 10)))
+    assert any("解释》第五百一十九条之规定，裁定如下：" in p for p in before.body)
+    assert any("解释》第五百一十七条之规定，裁定如下：" in p for p in after.body)
+    assert squeeze("第五百一十九条") in squeeze(pdf_text(ruling_doc.render(before)))
+    assert before.date_text == "二〇二二年四月九日"
+
+
+def test_r10_amounts_in_figures_and_uppercase():
+    text = ruling_doc.compose(_data(date(2022, 4, 10)))
+    assert "本案已执行到位人民币0.00元（零元整），尚有人民币50,000.00元（伍万元整）未执行到位。" in "".join(text.body)
+
+
+def test_draft_is_marked_and_not_stored(store, actor):
+    cid = make_ready_case(store, actor)
+    draft = documents.draft_ruling(store, cid, today=TODAY)
+    assert draft.pending == ["合议庭评议", "执行局长审核", "院长审签"]
+    text = pdf_text(draft.pdf)
+    assert "草稿（未经审批，不得送达、不得上网）" in text
+    assert "审判长×××" in squeeze(text)
+    with store.read() as s:
+        assert s.scalar(select(IssuedDocument.id)) is None
+
+
+def test_issued_documents_are_immutable_and_reissue_is_a_new_version(store, actor, issued):
+    cid, first, _ = issued
+    assert first.version_no == 1
+    assert first.sha256 == hashlib.sha256(first.original).hexdigest()
+    second = documents.issue_ruling(store, actor, cid, today=TODAY)
+    assert second.version_no == 2 and second.original_id != first.original_id
+    versions = documents.issued_versions(store, cid, documents.RULING)
+    assert [v.version_no for v in versions] == [1, 2] and all(documents.verify_issued(v) for v in versions)
+    assert [v.version_no for v in documents.issued_versions(store, cid, documents.RULING_PUBLIC)] == [1, 2]
+    with pytest.raises(ValidationError, match="不可修改"):
+        with store.transaction() as s:
+            s.get(IssuedDocument, first.original_id).content = b"tampered"
+    with pytest.raises(ValidationError, match="不可删除"):
+        with store.transaction() as s:
+            s.delete(s.get(IssuedDocument, first.original_id))
+    with store.read() as s:
+        assert s.get(IssuedDocument, first.original_id).content == first.original
+        audits = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "出具", AuditEntry.case_id == cid)))
+    assert len(audits) == 4  # original + public, twice
+    assert {a.actor for a in audits} == {actor.username}
+    assert {a.after["sha256"] for a in audits} >= {first.sha256, second.sha256}
+
+
+def test_same_content_renders_to_the_same_bytes(issued):
+    _, _, text = issued
+    assert ruling_doc.render(text) == ruling_doc.render(text)
