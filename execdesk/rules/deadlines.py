@@ -269,7 +269,6 @@ class ExtensionLine:
 class LimitExplanation:
     """Everything the 书面说明 needs to show how the execution limit was computed (DOMAIN.md §2.6)."""
 
-    case_number: str
     statutory_months: int
     basis: str
     filed_on: date
@@ -317,6 +316,8 @@ class Engine:
         self.calendar = calendar
         self.today = today
         self.roller = Roller(calendar)
+        self._full = False
+        self._simple_limits: dict[tuple, LimitExplanation] = {}
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -354,7 +355,30 @@ class Engine:
 
     # -- the execution limit (R16–R20, R36)
 
+    def closing_day(self, f: CaseFacts) -> date | None:
+        """The day the execution limit stopped: the case's 结案日期, else the first closing node (终本裁定送达
+        申请执行人 — R12 — or 结案) recorded on a case whose status has not been updated yet."""
+        if f.closed_on is not None:
+            return f.closed_on
+        best = None
+        for code in self.rules.closing_codes:
+            d = f.served_on if code == "N24" else f.first_done.get(code)
+            if d is not None and (best is None or d < best):
+                best = d
+        return best
+
     def explain_limit(self, f: CaseFacts) -> LimitExplanation:
+        closed_on = self.closing_day(f)
+        if f.deductions or f.node_periods or f.extensions:
+            return self._explain_limit(f, closed_on)
+        # Most cases have no deduction or extension: the result depends on these few facts only.
+        key = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
+        hit = self._simple_limits.get(key)
+        if hit is None:
+            hit = self._simple_limits[key] = self._explain_limit(f, closed_on)
+        return hit
+
+    def _explain_limit(self, f: CaseFacts, closed_on: date | None) -> LimitExplanation:
         r = self.rules
         today = self.today
         months = r.months_for(f.type_code, f.non_litigation)
@@ -374,17 +398,17 @@ class Engine:
             ext_lines.append(ExtensionLine(months_ext, allowed, approved, applied, high, note))
         extended = add_months(nominal, counted_total) if counted_total else nominal
         # R17: union of deducted intervals (扣除记录 and deducting nodes); a running one counts up to today.
-        end_of_clock = f.closed_on or today
+        end_of_clock = closed_on or today
         raw: list[tuple[date, date, str]] = []
         running = False
         for kind, start, end in f.deductions:
             if end is None:
-                running = f.closed_on is None
+                running = closed_on is None
                 end = end_of_clock
             raw.append((start, end, kind))
         for code, start, end in f.node_periods:
             if end is None:
-                running = running or f.closed_on is None
+                running = running or closed_on is None
                 end = end_of_clock
             raw.append((start, end, r.deduct_codes.get(code, code)))
         if raw:
@@ -395,8 +419,8 @@ class Engine:
         pe = self.roller.roll(moved)
         due = pe.due
         paused = any(c.open for c in counted)
-        if f.closed_on is not None:
-            overdue = max(0, (f.closed_on - due).days)
+        if closed_on is not None:
+            overdue = max(0, (closed_on - due).days)
         elif paused:
             overdue = 0
         else:
@@ -407,11 +431,11 @@ class Engine:
                 notes.append(f"延长申请日期{line.applied_on.isoformat()}晚于期限届满日")
         prov_note = self.calendar.source(due.year) if pe.provisional else ""
         return LimitExplanation(
-            case_number=f.case_number, statutory_months=months, basis=basis, filed_on=f.filed_on,
+            statutory_months=months, basis=basis, filed_on=f.filed_on,
             start_day=f.filed_on + ONE_DAY, nominal_end=nominal, extensions=tuple(ext_lines), extended_end=extended,
             deductions=tuple(_line(c) for c in counted), deducted_days=sum(c.days for c in counted),
             due_before_roll=moved, due_on=due, rolled_from=pe.rolled_from, provisional=pe.provisional,
-            provisional_note=prov_note, closed_on=f.closed_on, overdue_days=overdue, paused=paused,
+            provisional_note=prov_note, closed_on=closed_on, overdue_days=overdue, paused=paused,
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
             extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes))
 
@@ -428,10 +452,10 @@ class Engine:
         if lim.paused:
             status, level, overdue = PAUSED, LEVEL_NONE, 0
         else:
-            status, level, overdue = self._status(lim.due_on, f.closed_on, self._w1, self._w2)
+            status, level, overdue = self._status(lim.due_on, lim.closed_on, self._w1, self._w2)
         return DeadlineItem(kind=EXECUTION_LIMIT, label=label, due_on=lim.due_on, status=status, basis=basis,
-                            warn_on=lim.due_on - self._w1, provisional=lim.provisional and f.closed_on is None,
-                            rolled_from=lim.rolled_from, done_on=f.closed_on, overdue_days=overdue, level=level,
+                            warn_on=lim.due_on - self._w1, provisional=lim.provisional and lim.closed_on is None,
+                            rolled_from=lim.rolled_from, done_on=lim.closed_on, overdue_days=overdue, level=level,
                             persist=True)
 
     # -- everything
@@ -440,19 +464,20 @@ class Engine:
         """All deadlines of a case. ``full=False`` leaves out completed items nobody needs in the table
         (they are computed anyway; ``full=True`` keeps them, for the detail view)."""
         r = self.rules
+        self._full = full
         lim = self.explain_limit(f)
         items: list[DeadlineItem] = [self._limit_item(lim, f)]
-        closed = f.closed_on is not None
+        closed = lim.closed_on is not None
         floor = add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY
         if not closed:
-            items.append(DeadlineItem(kind=ZHONGBEN_FLOOR, label="终本裁定最早可作出日（立案满3个月后）", due_on=floor,
+            items.append(DeadlineItem(kind=ZHONGBEN_FLOOR, label=f"终本裁定最早可作出日（立案超过{r.zhongben_floor_months}个月）", due_on=floor,
                                       status=INFO, basis=r.zhongben_basis, persist=True))
         if r.is_enforcement(f.type_code):
             self._node_items(f, closed, items)
             self._lead_items(f, closed, items)
         self._seal_items(f, items)
         self._payout_items(f, items)
-        if closed and f.closure_method == ZHONGBEN_METHOD:
+        if closed and (f.closure_method == ZHONGBEN_METHOD or (f.closure_method is None and f.served_on)):
             self._requery_items(f, items)
         if not full:
             items = [it for it in items if it.persist]
@@ -502,14 +527,19 @@ class Engine:
                     d = self._event(f, t)
                     if d is not None and (done is None or d < done):
                         done = d
-            if done is not None and done < start:
-                done = start  # already done before the clock started: on time
+            if done is not None:
+                if not self._full:
+                    continue  # completed: not kept in the table
+                if done < start:
+                    done = start  # already done before the clock started: on time
             items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), rule.basis, done))
 
     def _lead_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
         r = self.rules
         for lead_id, given, urgent, verified in f.leads:
             if closed and verified is None:
+                continue
+            if verified is not None and not self._full:
                 continue
             lim = r.lead_limit_urgent if urgent else r.lead_limit
             label = f"核实财产线索（{'紧急，' if urgent else ''}{given.isoformat()}提供）"
@@ -550,8 +580,11 @@ class Engine:
                 paid_date, amt = nxt
                 paid_cum += amt
             done = paid_date if paid_cum >= need else None
-            if done is not None and done < arrived:
-                done = arrived
+            if done is not None:
+                if not self._full:
+                    continue
+                if done < arrived:
+                    done = arrived
             label = f"发放执行款（{arrived.isoformat()}到账{amount / 100:.2f}元）"
             items.append(self._item(f"执行款发放:{n}", label, r.payout_limit.last_day(arrived), r.payout_basis, done))
 
@@ -571,6 +604,11 @@ class Engine:
             if qi < len(queries) and queries[qi] > window_start:
                 done = queries[qi]
                 qi += 1
+            window_start = nominal
+            if done is not None and not self._full:
+                continue
+            if shown_next and not self._full:
+                break  # later tasks are neither due nor the next one: not kept in the table
             item = self._item(f"终本后查询:{k}", f"终本后第{k}次定期查询财产并告知申请执行人", nominal,
                               r.requery_basis, done)
             # Keep in the table: owed tasks that are due or overdue, and the next one ahead.
@@ -578,7 +616,6 @@ class Engine:
                 item.persist = not shown_next
                 shown_next = True
             items.append(item)
-            window_start = nominal
 
 
 def _line(c: CountedDeduction) -> DeductionLine:

@@ -35,7 +35,7 @@ from execdesk.rules.deadlines import (
 )
 from execdesk.rules.holidays import HolidayCalendar, YearSchedule, load_calendar, store_schedule_update
 
-__all__ = ["LimitExplanation", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
+__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
            "active_rules", "active_calendar", "install_holiday_update", "holiday_updates_dir", "RecomputeStats"]
 
 DEFAULT_PRESET = "shandong"
@@ -107,7 +107,7 @@ class _FactLoader:
     def __init__(self, rules: RuleSet):
         self.rules = rules
         # Node codes a closed case still needs: 终本 service, after-closure limits, re-queries, deductions.
-        codes = {"N24", rules.requery_node}
+        codes = {"N24", rules.requery_node, *rules.closing_codes}
         for rule in rules.node_limits:
             if rule.after_closure:
                 for t in (rule.start, *rule.done_any, *rule.done_all):
@@ -116,19 +116,31 @@ class _FactLoader:
                     elif t[:1] == "N":
                         codes.add(t)
         self.closed_codes = tuple(sorted(codes))
+        # Node codes an open case's limits look at (others never change a deadline, so are not read).
+        used = set(codes) | {"N02"}
+        for rule in rules.node_limits:
+            for t in (rule.start, *rule.done_any, *rule.done_all):
+                if t.startswith("start:"):
+                    used.add(t[6:])
+                elif t[:1] == "N":
+                    used.add(t)
+        self.open_codes = tuple(sorted(used))
         self.deduct_codes = tuple(sorted(rules.deduct_codes))
         self.seal_kinds = rules.seal_kinds
 
     def _in(self, values: Iterable[str]) -> str:
         return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
-    def load(self, conn, case_id: str | None = None) -> dict[str, CaseFacts]:
+    def load(self, conn, case_id: str | None = None, *, open_only: bool = False) -> dict[str, CaseFacts]:
+        """``conn``: a SQLAlchemy connection; rows are read with its DB-API cursor (no per-row overhead)."""
+        cur = conn.connection.driver_connection
         one = case_id is not None
         args = (case_id,) if one else ()
         where_case = "WHERE id = ?" if one else ""
+        case_filter = where_case or ("WHERE NOT (status = '已结' AND closed_on IS NOT NULL)" if open_only else "")
         facts: dict[str, CaseFacts] = {}
         for (cid, number, type_code, filed, received, assigned, non_lit, status, method,
-             closed) in conn.exec_driver_sql(f"SELECT {CASE_COLUMNS} FROM cases {where_case}", args):
+             closed) in cur.execute(f"SELECT {CASE_COLUMNS} FROM cases {case_filter}", args):
             is_closed = status == "已结" and closed is not None
             facts[cid] = CaseFacts(case_number=number, type_code=type_code, filed_on=_d(filed),
                                    received_on=_d(received), assigned_on=_d(assigned), non_litigation=bool(non_lit),
@@ -141,8 +153,9 @@ class _FactLoader:
         open_filter = "" if one else "AND case_id IN (SELECT id FROM cases WHERE NOT (status = '已结' AND closed_on IS NOT NULL))"
         sql = ("SELECT case_id, code, min(started_on), "
                "min(CASE WHEN status = '已完成' THEN coalesce(ended_on, started_on) END) "
-               f"FROM nodes WHERE status != '已更正' {open_filter} {and_case} GROUP BY case_id, code")
-        for cid, code, first_start, first_done in conn.exec_driver_sql(sql, args):
+               f"FROM nodes WHERE status != '已更正' AND code IN {self._in(self.open_codes)} {open_filter} {and_case} "
+               "GROUP BY case_id, code")
+        for cid, code, first_start, first_done in cur.execute(sql, args):
             f = facts.get(cid)
             if f is None:
                 continue
@@ -158,7 +171,7 @@ class _FactLoader:
                f"WHERE status != '已更正' AND (code IN {self._in(self.closed_codes)} OR (code IN "
                f"{self._in(self.deduct_codes)} AND (status = '进行中' OR ended_on > started_on))) {and_case}")
         requery = self.rules.requery_node
-        for cid, code, started, ended, status, served in conn.exec_driver_sql(sql, args):
+        for cid, code, started, ended, status, served in cur.execute(sql, args):
             f = facts.get(cid)
             if f is None:
                 continue
@@ -179,37 +192,37 @@ class _FactLoader:
                     f.served_on = served_on
             elif code == requery and done:
                 f.requery_dates.append(done)
-        for cid, kind, start, end in conn.exec_driver_sql(
+        for cid, kind, start, end in cur.execute(
                 f"SELECT case_id, kind, started_on, ended_on FROM deductions {where_case.replace('id', 'case_id')}",
                 args):
             f = facts.get(cid)
             if f is not None:
                 f.deductions.append((kind, _d(start), _d(end)))
-        for cid, months, approved, applied, high in conn.exec_driver_sql(
+        for cid, months, approved, applied, high in cur.execute(
                 "SELECT case_id, months, approved_on, applied_on, high_court_filed FROM extensions "
                 f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
                 f.extensions.append((int(months), _d(approved), _d(applied), bool(high)))
-        for cid, mid, kind, asset, start, expiry in conn.exec_driver_sql(
+        for cid, mid, kind, asset, start, expiry in cur.execute(
                 "SELECT case_id, id, kind, asset_kind, started_on, expires_on FROM measures "
                 f"WHERE kind IN {self._in(self.seal_kinds)} AND released_on IS NULL {and_case}", args):
             f = facts.get(cid)
             if f is not None:
                 f.seals.append((mid, kind, asset, _d(start), _d(expiry)))
-        for cid, lid, given, urgent, verified in conn.exec_driver_sql(
+        for cid, lid, given, urgent, verified in cur.execute(
                 "SELECT case_id, id, given_on, urgent, verified_on FROM property_leads "
                 f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
                 f.leads.append((lid, _d(given), bool(urgent), _d(verified)))
-        for cid, kind, amount, paid in conn.exec_driver_sql(
+        for cid, kind, amount, paid in cur.execute(
                 f"SELECT case_id, kind, amount_fen, paid_on FROM payments {where_case.replace('id', 'case_id')}",
                 args):
             f = facts.get(cid)
             if f is not None:
                 f.payments.append((kind, int(amount), _d(paid)))
-        for (cid,) in conn.exec_driver_sql(
+        for (cid,) in cur.execute(
                 f"SELECT DISTINCT case_id FROM explanations WHERE status = '已出具' {and_case}", args):
             f = facts.get(cid)
             if f is not None:
@@ -271,13 +284,13 @@ def recompute_case(session: Session, case: Case, *, today: date | None = None) -
     """Rebuild the case's ``deadlines`` rows and cached columns, in the caller's transaction."""
     facts = case_facts(session, case)
     result = _engine(today).compute_case(facts)
-    conn = session.connection()
-    conn.exec_driver_sql("DELETE FROM deadlines WHERE case_id = ?", (case.id,))
+    cur = session.connection().connection.driver_connection
+    cur.execute("DELETE FROM deadlines WHERE case_id = ?", (case.id,))
     rows = _rows(case.id, result)
     if rows:
-        conn.exec_driver_sql(INSERT_DEADLINE, rows)
+        cur.executemany(INSERT_DEADLINE, rows)
     values = _case_values(result)
-    conn.exec_driver_sql(UPDATE_CASE, (*values, case.id))
+    cur.execute(UPDATE_CASE, (*values, case.id))
     # The cache columns are derived data: set them on the loaded object without marking it changed
     # (no version bump, no outbox entry for a recomputation).
     typed = (result.limit.due_on, result.next_due_on, result.warning_level, result.overdue_days,
@@ -322,14 +335,70 @@ def recompute_all(store: Store, *, today: date | None = None) -> RecomputeStats:
             rows.extend(_rows(cid, result))
             updates.append((*_case_values(result), cid))
         t2 = time.perf_counter()
-        conn.exec_driver_sql("DELETE FROM deadlines")
+        cur = conn.connection.driver_connection
+        cur.execute("DELETE FROM deadlines")
         if rows:
-            conn.exec_driver_sql(INSERT_DEADLINE, rows)
+            cur.executemany(INSERT_DEADLINE, rows)
         if updates:
-            conn.exec_driver_sql(UPDATE_CASE, updates)
+            cur.executemany(UPDATE_CASE, updates)
         t3 = time.perf_counter()
     return RecomputeStats(cases=len(facts), deadlines=len(rows), read_s=t1 - t0, compute_s=t2 - t1, write_s=t3 - t2)
 
 
 def is_zhongben(method: str | None) -> bool:
     return method == ZHONGBEN_METHOD
+
+
+# ---------------------------------------------------------------- overview (CLI list, dashboards)
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    case_id: str
+    case_number: str
+    handler: str | None
+    limit_due_on: date
+    next_due_on: date | None
+    next_label: str | None
+    warning_level: int
+    overdue_days: int
+    explanation_owed: bool
+    provisional: bool
+    priority: tuple[str, ...]  # 涉民生 / 标的10万元以下 (百日会战)
+
+
+_LEVEL_ORDER = {-1: 0, 5: 1, 10: 2, 0: 3}
+
+
+def open_case_overview(store: Store, *, today: date | None = None, include_all: bool = False,
+                       priority_only: bool = False) -> list[CaseOverview]:
+    """Open cases with their deadline state computed for ``today`` (read only: nothing is written).
+    Default: only cases with a warning or overdue deadline; most urgent first."""
+    from execdesk.rules.deadlines import priority_flags
+
+    engine = _engine(today)
+    rules = engine.rules
+    with store.read() as session:
+        conn = session.connection()
+        facts = _loader(rules).load(conn, open_only=True)
+        extra = {cid: (name, bool(liv), int(amount)) for cid, name, liv, amount in conn.connection.driver_connection.execute(
+            "SELECT c.id, u.display_name, c.is_livelihood, c.amount_claimed_fen FROM cases c "
+            "LEFT JOIN users u ON u.id = c.handler_id WHERE NOT (c.status = '已结' AND c.closed_on IS NOT NULL)")}
+    out: list[CaseOverview] = []
+    for cid, f in facts.items():
+        handler, livelihood, amount = extra.get(cid, (None, False, 0))
+        flags = tuple(priority_flags(livelihood, amount, rules))
+        if priority_only and not flags:
+            continue
+        r = engine.compute_case(f)
+        if not include_all and r.warning_level == 0:
+            continue
+        nxt = min((it for it in r.items if it.is_open), key=lambda it: it.due_on, default=None)
+        out.append(CaseOverview(case_id=cid, case_number=f.case_number, handler=handler,
+                                limit_due_on=r.limit.due_on, next_due_on=r.next_due_on,
+                                next_label=nxt.label if nxt else None, warning_level=r.warning_level,
+                                overdue_days=r.overdue_days, explanation_owed=r.explanation_owed,
+                                provisional=r.provisional, priority=flags))
+    out.sort(key=lambda o: (_LEVEL_ORDER.get(o.warning_level, 9), o.next_due_on or date.max, o.case_number))
+    return out
+
