@@ -1,0 +1,425 @@
+"""The deadline engine (DOMAIN.md §3, R1, R13–R28, R36–R37): pure rules, then through the real services."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from conftest import TODAY, sample_case_input
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from execdesk.models import Case, Deadline
+from execdesk.rules.deadlines import (
+    DONE,
+    DONE_LATE,
+    INFO,
+    LEVEL_OVERDUE,
+    LEVEL_T5,
+    LEVEL_T10,
+    NOT_DUE,
+    OVERDUE,
+    PAUSED,
+    WARNING,
+    CaseFacts,
+    Engine,
+    load_rules,
+    priority_flags,
+)
+from execdesk.rules.errors import ValidationError
+from execdesk.rules.holidays import load_calendar
+from execdesk.services import cases as svc
+from execdesk.services import deadlines
+from execdesk.services.inputs import NodeInput
+
+CAL = load_calendar()
+SD = load_rules("shandong")
+NATIONAL = load_rules("national")
+
+
+def engine(today: date, rules=SD) -> Engine:
+    return Engine(rules, CAL, today)
+
+
+def facts(filed=date(2024, 1, 15), **kw) -> CaseFacts:
+    kw.setdefault("received_on", filed)
+    kw.setdefault("assigned_on", filed)
+    kw.setdefault("first_done", {"N01": filed, "N02": filed})
+    return CaseFacts(case_number="（2024）鲁0102执1号", type_code=kw.pop("type_code", "执"), filed_on=filed, **kw)
+
+
+def item(result, kind):
+    found = [it for it in result.items if it.kind == kind]
+    assert found, f"no deadline {kind}: {[it.kind for it in result.items]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- the execution limit
+
+
+def test_r16_shenxian_5_8_six_months_from_the_day_after_filing():
+    lim = engine(date(2024, 3, 1)).explain_limit(facts())
+    assert (lim.statutory_months, lim.start_day, lim.nominal_end, lim.due_on) == (
+        6, date(2024, 1, 16), date(2024, 7, 15), date(2024, 7, 15))
+    assert "第五条" in lim.basis and "第八条" in lim.basis
+
+
+def test_r16_non_litigation_three_months():
+    lim = engine(date(2024, 3, 1)).explain_limit(facts(non_litigation=True))
+    assert lim.statutory_months == 3
+    assert lim.nominal_end == date(2024, 4, 15)
+    assert "非诉" in lim.basis
+
+
+def test_r17_r19_domain_worked_example_through_the_engine():
+    f = facts(deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11)), ("拍卖", date(2024, 4, 1), date(2024, 5, 20))])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert [(d.kinds, d.days) for d in lim.deductions] == [(("评估",), 40), (("拍卖",), 50)]
+    assert lim.deducted_days == 90
+    assert (lim.due_before_roll, lim.due_on, lim.rolled_from) == (date(2024, 10, 13), date(2024, 10, 14),
+                                                                 date(2024, 10, 13))
+
+
+def test_r17_shenxian_9_overlapping_deductions_and_deducting_nodes_count_once():
+    f = facts(deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11))],
+              node_periods=[("N20", date(2024, 3, 1), date(2024, 3, 20))])  # 中止 overlaps the 评估
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert len(lim.deductions) == 1
+    assert lim.deductions[0].kinds == ("评估", "中止") and lim.deducted_days == 49
+    assert lim.due_on == add_days(date(2024, 7, 15), 49)
+
+
+def add_days(d, n):
+    return d + timedelta(days=n)
+
+
+def test_r17_r33_running_suspension_stops_the_clock():
+    f = facts(deductions=[("中止", date(2024, 6, 1), None)])
+    e = engine(date(2024, 9, 1))
+    result = e.compute_case(f)
+    lim = result.limit
+    assert lim.paused and lim.deductions[0].running
+    assert lim.deductions[0].days == (date(2024, 9, 1) - date(2024, 6, 1)).days + 1
+    limit_item = item(result, "执行期限")
+    assert limit_item.status == PAUSED and result.overdue_days == 0
+    # The days still left do not shrink while the clock is stopped.
+    later = engine(date(2024, 10, 1)).explain_limit(f)
+    assert (later.due_before_roll - date(2024, 10, 1)) == (lim.due_before_roll - date(2024, 9, 1))
+
+
+def test_r18_shenxian_5_extension_three_months_counts():
+    f = facts(extensions=[(3, date(2024, 7, 10), date(2024, 7, 8), False)])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert lim.extended_end == date(2024, 10, 15) and lim.due_on == date(2024, 10, 15)
+    assert lim.extensions[0].counted_months == 3 and not lim.notes
+
+
+def test_r18_shenxian_5_beyond_three_months_needs_high_court_filing():
+    capped = engine(date(2024, 8, 1)).explain_limit(facts(extensions=[(2, date(2024, 7, 10), date(2024, 7, 8), False),
+                                                                     (2, date(2024, 9, 10), date(2024, 9, 8), False)]))
+    assert [e.counted_months for e in capped.extensions] == [2, 1]
+    assert capped.extended_end == date(2024, 10, 15)
+    assert any("高院备案" in n for n in capped.notes)
+    filed_up = engine(date(2024, 8, 1)).explain_limit(facts(extensions=[(2, date(2024, 7, 10), date(2024, 7, 8), False),
+                                                                        (2, date(2024, 9, 10), date(2024, 9, 8), True)]))
+    assert filed_up.extended_end == date(2024, 11, 15)
+
+
+def test_r18_extension_then_deductions_domain_example():
+    f = facts(deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11)), ("拍卖", date(2024, 4, 1), date(2024, 5, 20))],
+              extensions=[(3, date(2024, 7, 1), date(2024, 6, 28), False)])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert lim.due_on == date(2025, 1, 13)  # 2024-10-15 + 90 days, a Monday
+
+
+def test_r36_overdue_needs_a_written_explanation_until_issued():
+    result = engine(date(2024, 8, 1)).compute_case(facts())
+    assert (result.overdue_days, result.explanation_owed, result.warning_level) == (17, True, LEVEL_OVERDUE)
+    assert item(result, "执行期限").status == OVERDUE
+    issued = engine(date(2024, 8, 1)).compute_case(facts(explanation_issued=True))
+    assert issued.overdue_days == 17 and not issued.explanation_owed
+
+
+def test_r36_closed_late_still_counts_overdue_days():
+    result = engine(date(2024, 9, 1)).compute_case(
+        facts(closed_on=date(2024, 7, 20), closure_method="执行完毕"))
+    lim_item = item(result, "执行期限")
+    assert lim_item.status == DONE_LATE and result.overdue_days == 5 and result.explanation_owed
+    assert result.warning_level == 0  # nothing open any more
+
+
+def test_r37_warnings_at_t_minus_10_and_t_minus_5():
+    e10 = engine(date(2024, 7, 5)).compute_case(facts(first_done=_all_done(date(2024, 1, 15))))
+    assert item(e10, "执行期限").status == WARNING and e10.warning_level == LEVEL_T10
+    e5 = engine(date(2024, 7, 10)).compute_case(facts(first_done=_all_done(date(2024, 1, 15))))
+    assert e5.warning_level == LEVEL_T5
+    calm = engine(date(2024, 7, 4)).compute_case(facts(first_done=_all_done(date(2024, 1, 15))))
+    assert calm.warning_level == 0 and item(calm, "执行期限").status == NOT_DUE
+    assert item(calm, "执行期限").warn_on == date(2024, 7, 5)
+
+
+def _all_done(d):
+    return {c: d for c in ("N01", "N02", "N04", "N05", "N06", "N07")}
+
+
+def test_r12_service_of_the_zhongben_ruling_stops_the_limit_before_the_status_changes():
+    f = facts(served_on=date(2024, 5, 6), first_done={**_all_done(date(2024, 1, 16)), "N24": date(2024, 5, 4)})
+    result = engine(date(2024, 8, 1)).compute_case(f)
+    assert result.limit.closed_on == date(2024, 5, 6)
+    assert item(result, "执行期限").status == DONE and result.overdue_days == 0
+
+
+# ---------------------------------------------------------------- R1 and node limits
+
+
+def test_r1_zhongben_floor_is_strictly_after_three_months():
+    result = engine(date(2024, 3, 1)).compute_case(facts(filed=date(2024, 3, 15)))
+    floor = item(result, "终本最早日")
+    assert floor.due_on == date(2024, 6, 16) and floor.status == INFO
+    assert result.zhongben_earliest_on == date(2024, 6, 16)
+    assert "第一条第（四）项" in floor.basis
+
+
+def test_r22_r23_r21_node_limits_from_assignment_and_receipt():
+    f = facts(filed=date(2024, 3, 4), received_on=date(2024, 3, 1), assigned_on=date(2024, 3, 5),
+              first_done={"N01": date(2024, 3, 4), "N02": date(2024, 3, 5)})
+    result = engine(date(2024, 3, 11), NATIONAL).compute_case(f, full=True)
+    assert item(result, "立案").status == DONE
+    n04_3 = item(result, "执行通知-承办人收案3日")
+    n04_10 = item(result, "执行通知-收案10日")
+    assert (n04_3.due_on, n04_3.status) == (date(2024, 3, 8), OVERDUE)  # 2006 art 4: stricter, internal
+    assert (n04_10.due_on, n04_10.status) == (date(2024, 3, 11), WARNING)  # 解释 art 480: the legal one
+    assert "第四百八十条" in n04_10.basis
+
+
+def test_r25_national_investigation_one_month_basis_2006_art_6():
+    result = engine(date(2024, 4, 20), NATIONAL).compute_case(facts(filed=date(2024, 3, 4), assigned_on=date(2024, 3, 5)))
+    inv = item(result, "财产调查")
+    # 2024-04-05 is in the 清明 break (04-04..04-06); Sunday 04-07 is a 调休 working day.
+    assert (inv.due_on, inv.rolled_from) == (date(2024, 4, 7), date(2024, 4, 5))
+    assert inv.status == OVERDUE and "第六条" in inv.basis
+
+
+def test_shandong_preset_investigation_within_one_month_of_signing_needs_online_and_offline():
+    f = facts(filed=date(2024, 3, 4), assigned_on=date(2024, 3, 6),
+              first_done={"N01": date(2024, 3, 4), "N02": date(2024, 3, 6), "N06": date(2024, 3, 8)})
+    result = engine(date(2024, 3, 29)).compute_case(f)
+    inv = item(result, "财产调查")
+    assert inv.due_on == date(2024, 4, 7) and inv.status == WARNING  # 2024-04-06 is a Saturday → 04-07 working
+    assert "鲁高法〔2018〕17号" in inv.basis
+    f.first_done["N07"] = date(2024, 3, 20)
+    done = engine(date(2024, 3, 29)).compute_case(f, full=True)
+    assert item(done, "财产调查").status == DONE and item(done, "财产调查").done_on == date(2024, 3, 20)
+
+
+def test_shandong_evaluation_within_one_month_of_starting():
+    f = facts(first_start={"N12": date(2024, 3, 1)}, node_periods=[("N12", date(2024, 3, 1), None)],
+              first_done=_all_done(date(2024, 1, 16)))
+    result = engine(date(2024, 4, 2)).compute_case(f)
+    ev = item(result, "评估")
+    assert ev.due_on == date(2024, 4, 1) and ev.status == OVERDUE and ev.overdue_days == 1
+    assert "评估" in result.limit.deductions[0].kinds  # the running appraisal is also a deduction (R17)
+    assert "评估" not in {it.kind for it in engine(date(2024, 4, 2), NATIONAL).compute_case(f).items}
+
+
+def test_shandong_cooperation_reply_and_first_seal_court_ten_days():
+    f = facts(first_start={"N29": date(2024, 5, 6), "N30": date(2024, 5, 10)}, first_done=_all_done(date(2024, 1, 16)))
+    result = engine(date(2024, 5, 14)).compute_case(f)
+    assert item(result, "协同执行答复").due_on == date(2024, 5, 16)
+    assert item(result, "首查封启动评估拍卖").due_on == date(2024, 5, 20)
+    f.first_start["N12"] = date(2024, 5, 15)
+    assert "首查封启动评估拍卖" not in {it.kind for it in engine(date(2024, 5, 16)).compute_case(f).items}
+
+
+def test_r24_diaocha_2_leads_verified_in_7_days_urgent_3():
+    f = facts(leads=[("lead-000000000001", date(2024, 3, 1), False, None),
+                     ("lead-000000000002", date(2024, 3, 1), True, None)],
+              first_done=_all_done(date(2024, 1, 16)))
+    result = engine(date(2024, 3, 5)).compute_case(f)
+    normal, urgent = [it for it in result.items if it.kind.startswith("线索核实")]
+    assert (normal.due_on, normal.status) == (date(2024, 3, 8), WARNING)
+    assert (urgent.due_on, urgent.status) == (date(2024, 3, 4), OVERDUE)
+
+
+def test_r26_jieshi_485_seal_expiry_warned_at_t30_and_t7_even_after_zhongben():
+    f = facts(seals=[("m-000000000001", "冻结", "存款", date(2024, 3, 1), None),
+                     ("m-000000000002", "查封", "不动产", date(2024, 3, 1), None)],
+              closed_on=date(2024, 5, 1), closure_method="终结本次执行程序", served_on=date(2024, 5, 1))
+    r30 = engine(date(2025, 2, 1)).compute_case(f)
+    deposit = item(r30, "冻结届满:000000000001")
+    assert deposit.due_on == date(2025, 3, 1) and deposit.status == WARNING and deposit.level == LEVEL_T10
+    assert item(r30, "查封届满:000000000002").due_on == date(2027, 3, 1)
+    assert engine(date(2025, 2, 23)).compute_case(f).items and item(
+        engine(date(2025, 2, 23)).compute_case(f), "冻结届满:000000000001").level == LEVEL_T5
+
+
+def test_r28_payout_within_30_days_fifo():
+    f = facts(payments=[("到账", 10000, date(2024, 3, 1)), ("到账", 5000, date(2024, 3, 10)),
+                        ("发放", 10000, date(2024, 3, 20))], first_done=_all_done(date(2024, 1, 16)))
+    result = engine(date(2024, 4, 12)).compute_case(f, full=True)
+    first, second = [it for it in result.items if it.kind.startswith("执行款发放")]
+    assert first.status == DONE and first.done_on == date(2024, 3, 20)
+    assert (second.due_on, second.status) == (date(2024, 4, 9), OVERDUE)
+
+
+def test_r13_r14_after_zhongben_entry_in_7_days_and_ten_requeries():
+    served = date(2024, 5, 6)
+    f = facts(closed_on=served, closure_method="终结本次执行程序", served_on=served,
+              first_done={"N25": date(2024, 5, 8)}, requery_dates=[date(2024, 11, 1)])
+    result = engine(date(2025, 6, 1)).compute_case(f, full=True)
+    assert item(result, "终本库录入").status == DONE and item(result, "终本库录入").due_on == date(2024, 5, 13)
+    tasks = [it for it in result.items if it.kind.startswith("终本后查询")]
+    assert len(tasks) == 10
+    assert tasks[0].due_on == date(2024, 11, 6) and tasks[0].status == DONE
+    assert tasks[1].due_on == date(2025, 5, 6) and tasks[1].status == OVERDUE
+    assert tasks[9].due_on >= date(2029, 5, 6)
+    # The table keeps the owed and the next one only.
+    kept = [it.kind for it in engine(date(2025, 6, 1)).compute_case(f).items if it.kind.startswith("终本后查询")]
+    assert kept == ["终本后查询:2", "终本后查询:3"]
+
+
+def test_2027_due_dates_are_provisional_and_say_why():
+    result = engine(date(2026, 11, 25)).compute_case(facts(filed=date(2026, 8, 20),
+                                                           first_done=_all_done(date(2026, 8, 21))))
+    lim = result.limit
+    assert lim.nominal_end == date(2027, 2, 20) and lim.due_on == date(2027, 2, 22)  # Saturday → Monday
+    assert lim.provisional and result.provisional and "暂定" in lim.provisional_note
+    assert item(result, "执行期限").provisional
+
+
+def test_priority_flags_bairi_huizhan():
+    assert priority_flags(True, 5_000_000, SD) == ["涉民生", "标的10万元以下"]
+    assert priority_flags(False, 10_000_000, SD) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(0, 90), st.booleans()), max_size=5),
+       st.tuples(st.integers(0, 300), st.integers(0, 90), st.booleans()),
+       st.integers(0, 400))
+def test_r17_property_adding_a_deduction_never_makes_the_deadline_earlier(existing, extra, today_offset):
+    filed = date(2025, 3, 31)
+    today = filed + timedelta(days=today_offset)
+
+    def due(spans):
+        deds = [("评估", filed + timedelta(days=a), None if open_ else filed + timedelta(days=a + n))
+                for a, n, open_ in spans]
+        return engine(today).explain_limit(facts(filed=filed, deductions=deds)).due_on
+
+    assert due([*existing, extra]) >= due(existing)
+
+
+# ---------------------------------------------------------------- through the services (real SQLite file)
+
+
+def _case_row(store, case_id):
+    with store.read() as s:
+        c = s.get(Case, case_id)
+        rows = {d.kind: d for d in s.query(Deadline).filter(Deadline.case_id == case_id)}
+        return c, rows
+
+
+def test_register_case_computes_deadlines_in_the_same_transaction(store, actor):
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 6, 1), assigned_on=date(2026, 6, 2)),
+                            today=TODAY)
+    c, rows = _case_row(store, cid)
+    assert c.limit_due_on == date(2026, 12, 1)
+    assert c.zhongben_earliest_on == date(2026, 9, 2)
+    assert c.warning_level == LEVEL_OVERDUE  # the notice and the investigation were never recorded
+    assert rows["执行期限"].status == WARNING and rows["执行期限"].warn_on == date(2026, 11, 21)
+    assert rows["财产调查"].status == OVERDUE
+    assert not c.deadlines_provisional
+
+
+def test_record_node_updates_the_case_deadlines(store, actor):
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 11, 2), assigned_on=date(2026, 11, 3)),
+                            today=TODAY)
+    _, rows = _case_row(store, cid)
+    assert "财产调查" in rows and "执行通知-收案10日" in rows
+    for code, day in (("N04", date(2026, 11, 4)), ("N05", date(2026, 11, 4)), ("N06", date(2026, 11, 5)),
+                      ("N07", date(2026, 11, 12))):
+        svc.record_node(store, actor, cid, NodeInput(code=code, started_on=day, ended_on=day), today=TODAY)
+    c, rows = _case_row(store, cid)
+    assert set(rows) == {"执行期限", "终本最早日"}
+    assert c.warning_level == 0 and c.next_due_on == date(2027, 5, 3)  # 2027-05-02 is a Sunday
+    assert c.deadlines_provisional  # 2027: schedule not known yet
+
+
+def test_failed_change_leaves_deadlines_untouched(store, actor):
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 6, 1)), today=TODAY)
+    before = _case_row(store, cid)[0].limit_due_on
+    with pytest.raises(ValidationError):
+        svc.record_deduction(store, actor, cid, kind="度假", started_on=date(2026, 7, 1), today=TODAY)
+    assert _case_row(store, cid)[0].limit_due_on == before
+
+
+def test_record_deduction_and_extension_move_the_limit(store, actor):
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 3, 2), assigned_on=date(2026, 3, 2)),
+                            today=TODAY)
+    c, _ = _case_row(store, cid)
+    assert c.limit_due_on == date(2026, 9, 2) and c.overdue_days == 84 and c.explanation_owed
+    svc.record_deduction(store, actor, cid, kind="评估", started_on=date(2026, 4, 1), ended_on=date(2026, 4, 30),
+                         today=TODAY)
+    svc.record_deduction(store, actor, cid, kind="拍卖", started_on=date(2026, 4, 20), ended_on=date(2026, 5, 19),
+                         today=TODAY)
+    c, _ = _case_row(store, cid)
+    assert c.limit_due_on == date(2026, 10, 21)  # 2026-09-02 + 49 days (union of 04-01..05-19)
+    assert c.overdue_days == 35
+    svc.record_extension(store, actor, cid, reason="财产处置中", applied_on=date(2026, 11, 16), approver="孙立",
+                         approved_on=date(2026, 11, 18), months=3, today=TODAY)
+    c, rows = _case_row(store, cid)
+    assert c.limit_due_on == date(2027, 1, 20)  # (2026-09-02 + 3 months) + 49 days
+    with store.read() as s:
+        lim = deadlines.explain_limit(s, s.get(Case, cid), today=TODAY)
+    assert lim.nominal_end == date(2026, 9, 2) and lim.extended_end == date(2026, 12, 2)
+    assert lim.deducted_days == 49 and [d.days for d in lim.deductions] == [49]
+    assert lim.due_on == c.limit_due_on and c.overdue_days == 0 and not c.explanation_owed
+    assert rows["执行期限"].provisional == lim.provisional
+
+
+def test_recompute_all_matches_recompute_case(store, actor):
+    ids = []
+    for n, filed in enumerate((date(2026, 1, 5), date(2026, 6, 1), date(2026, 10, 30)), 1):
+        ids.append(svc.register_case(store, actor, sample_case_input(number=f"（2026）鲁0102执{n}号", filed_on=filed,
+                                                                      assigned_on=filed), today=TODAY))
+    svc.record_deduction(store, actor, ids[1], kind="中止", started_on=date(2026, 7, 1), today=TODAY)
+    svc.record_node(store, actor, ids[0], NodeInput(code="N24", started_on=date(2026, 5, 6), ended_on=date(2026, 5, 6),
+                                                    data={"served_on": "2026-05-08"}), today=TODAY)
+    svc.record_measure(store, actor, ids[2], kind="冻结", asset_kind="存款", started_on=date(2026, 11, 2), today=TODAY)
+    snap = _snapshot(store)
+    deadlines.recompute_all(store, today=TODAY)
+    assert _snapshot(store) == snap
+    assert any(k.startswith("终本后查询") for k, *_ in snap["deadlines"])
+    assert any(k.startswith("冻结届满") for k, *_ in snap["deadlines"])
+
+
+def _snapshot(store):
+    with store.read() as s:
+        conn = s.connection()
+        return {
+            "cases": conn.exec_driver_sql(
+                "SELECT id, limit_due_on, next_due_on, warning_level, overdue_days, explanation_owed, "
+                "zhongben_earliest_on, deadlines_provisional FROM cases ORDER BY id").all(),
+            "deadlines": sorted(conn.exec_driver_sql(
+                "SELECT kind, case_id, label, due_on, warn_on, status, basis, provisional, rolled_from "
+                "FROM deadlines").all()),
+        }
+
+
+def test_holiday_update_clears_the_provisional_flag(store, actor, tmp_path, monkeypatch):
+    monkeypatch.setenv("EXECDESK_DATA_DIR", str(tmp_path))
+    deadlines._calendar_for.cache_clear()
+    try:
+        cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 10, 30)), today=TODAY)
+        assert _case_row(store, cid)[0].deadlines_provisional
+        # Test data: a made-up 2027 schedule (NOT the official one) with 2027-04-30 as a rest day.
+        deadlines.install_holiday_update(store, {"year": 2027, "status": "official", "source": "测试数据（虚构）",
+                                                 "holidays": ["2027-01-01", ["2027-04-30", "2027-05-04"]]},
+                                         today=TODAY)
+        c, rows = _case_row(store, cid)
+        assert not c.deadlines_provisional
+        assert c.limit_due_on == date(2027, 5, 5) and rows["执行期限"].rolled_from == date(2027, 4, 30)
+        with pytest.raises(ValidationError):
+            deadlines.install_holiday_update(store, {"year": 2027, "status": "official", "source": "x",
+                                                     "holidays": ["2027-01-01"], "workdays": ["2027-01-04"]})
+    finally:
+        deadlines._calendar_for.cache_clear()
