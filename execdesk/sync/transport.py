@@ -95,8 +95,9 @@ class Transport:
             if not Path(self.ca_bundle).is_file():
                 raise NotConfigured(f"找不到设置的CA证书文件：{self.ca_bundle}")
             verify = self.ca_bundle
+        self.verify = verify  # never False
         self.session = requests.Session()
-        self.session.verify = verify  # never False
+        self.session.verify = verify
         self.session.headers.update({
             "User-Agent": f"ExecDesk/{__version__}", "Accept": "application/json",
             "X-ExecDesk-Protocol": str(PROTOCOL_VERSION), "X-ExecDesk-App": __version__,
@@ -185,8 +186,9 @@ class Transport:
     def _send(self, method: str, url: str, headers: dict, data: bytes | None, params: dict | None) -> requests.Response:
         """Send, following redirects only within the same scheme, host and port."""
         for _ in range(4):
+            # verify passed per request: requests lets REQUESTS_CA_BUNDLE override a *session* setting.
             resp = self.session.request(method, url, headers=headers, data=data, params=params,
-                                        timeout=self.timeout, allow_redirects=False)
+                                        timeout=self.timeout, allow_redirects=False, verify=self.verify)
             if not resp.is_redirect:
                 return resp
             target = urljoin(url, resp.headers.get("Location", ""))
