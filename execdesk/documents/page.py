@@ -48,6 +48,8 @@ class Styles:
                                     alignment=TA_CENTER, wordWrap="CJK")
         self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=TITLE_PT, leading=TITLE_PT * 1.7,
                                     alignment=TA_CENTER, wordWrap="CJK", spaceAfter=4)
+        self.title_small = ParagraphStyle("title_small", fontName=fonts.title, fontSize=20, leading=32,
+                                          alignment=TA_CENTER, wordWrap="CJK", spaceAfter=4)
         self.number = ParagraphStyle("number", alignment=TA_RIGHT, **base)
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, firstLineIndent=2 * BODY_PT, **base)
         self.plain = ParagraphStyle("plain", alignment=TA_LEFT, **base)
@@ -55,6 +57,7 @@ class Styles:
         self.right = ParagraphStyle("right", alignment=TA_RIGHT, rightIndent=2 * BODY_PT, **base)
         self.heading = ParagraphStyle("heading", fontName=fonts.heading, fontSize=BODY_PT, leading=LEADING,
                                       alignment=TA_LEFT, firstLineIndent=2 * BODY_PT, wordWrap="CJK")
+        self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=10.5, leading=15, wordWrap="CJK")
         self.small = ParagraphStyle("small", fontName=fonts.body, fontSize=12, leading=20, wordWrap="CJK")
         self.banner = ParagraphStyle("banner", fontName=fonts.heading, fontSize=12, leading=18,
                                      alignment=TA_CENTER, textColor=Color(0.75, 0, 0), wordWrap="CJK")

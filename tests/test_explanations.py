@@ -1,0 +1,119 @@
+"""书面说明 for overdue cases (R36, DOMAIN.md §2.6): the deadline computation with each deduction and
+extension, measures in date order, enumerated reasons, plan, signature; single and batch; read back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from conftest import TODAY, sample_case_input
+from sqlalchemy import select
+from zb_fixtures import make_ready_case, pdf_text, pdf_tool, squeeze
+
+from execdesk.documents import explanation as doc
+from execdesk.models import Case, Explanation, IssuedDocument
+from execdesk.rules.errors import ValidationError
+from execdesk.services import cases, explanations
+from execdesk.services.deadlines import explain_limit
+
+
+@pytest.fixture
+def overdue(store, actor):
+    """Filed 2026-03-02: 6 months end 2026-09-02; 评估 30 days deducted; no extension → overdue on 11-25."""
+    cid = make_ready_case(store, actor)
+    cases.record_deduction(store, actor, cid, kind="评估", started_on=date(2026, 5, 1), ended_on=date(2026, 5, 30),
+                           document_number="（2026）鲁0102执100号之三", reason="委托评估", today=TODAY)
+    return cid
+
+
+def _fill(store, actor, cid):
+    explanations.save_draft(store, actor, cid, reasons=["disposal", "awaiting_zhongben"],
+                            reason_text="被执行人名下车辆登记查封后未能实际扣押。",
+                            next_steps="12月10日前完成院长审签并送达终本裁定。", planned_close_on="2026-12-31",
+                            planned_method="终结本次执行程序", today=TODAY)
+
+
+def test_r36_explanation_shows_the_computation_and_comes_back_exactly(store, actor, overdue):
+    _fill(store, actor, overdue)
+    with store.read() as s:
+        case = s.get(Case, overdue)
+        lim = explain_limit(s, case, today=TODAY)
+        text = doc.compose(explanations.explanation_data(s, case, explanations._latest(s, overdue), TODAY))
+    assert lim.overdue_days > 0 and lim.deducted_days == 30
+    doc_id = explanations.issue_explanation(store, actor, overdue, today=TODAY)
+    with store.read() as s:
+        issued = s.get(IssuedDocument, doc_id)
+        pdf = issued.content
+        row = s.scalar(select(Explanation).where(Explanation.case_id == overdue))
+        case = s.get(Case, overdue)
+        assert (issued.kind, issued.version_no, row.status) == ("书面说明", 1, "已出具")
+        assert case.explanation_owed is False  # the deadline engine sees the issued explanation
+    plain = squeeze(pdf_text(pdf))
+    assert plain == "".join(squeeze(p) for p in text.paragraphs())
+    order = ["关于（2026）鲁0102执100号执行案件超期未结的书面说明", "一、案件基本情况", "本院于2026年3月2日立案执行",
+             "二、执行期限的计算", "法定执行期限为6个月", "自立案次日即2026年3月3日起算", "扣除评估期间：2026年5月1日至2026年5月30日",
+             "本案未延长执行期限。", f"已超过执行期限{lim.overdue_days}日", "三、已采取的执行措施", "1．2026年3月4日",
+             "四、超期未结的原因", "1．财产处置（评估、拍卖、变卖）耗时较长。", "2．已具备终本条件，正在履行约谈、审批程序。",
+             "具体情况：被执行人名下车辆登记查封后未能实际扣押。", "五、下一步工作安排及计划结案时间",
+             "计划于2026年12月31日前以终结本次执行程序方式结案。", "承办人：张伟", "执行局长意见："]
+    pos = -1
+    for element in order:
+        found = plain.find(squeeze(element), pos + 1)
+        assert found > pos, element
+        pos = found
+    assert "595.276 x 841.89 pts (A4)" in pdf_tool("pdfinfo", pdf)
+    assert all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in pdf_tool("pdffonts", pdf).splitlines()[2:])
+
+
+def test_explanation_shows_each_extension(store, actor, overdue):
+    cases.record_extension(store, actor, overdue, reason="财产处置需要", applied_on=date(2026, 8, 28),
+                           approver="孙立", approved_on=date(2026, 8, 30), months=1, today=TODAY)
+    _fill(store, actor, overdue)
+    pdf = explanations.draft_pdf(store, overdue, today=TODAY)
+    assert "经2026年8月30日批准延长执行期限1个月（2026年8月28日申请）。" in squeeze(pdf_text(pdf))
+
+
+def test_issue_needs_reasons_plan_and_an_overdue_case(store, actor, overdue):
+    with pytest.raises(ValidationError, match="请先填写书面说明"):
+        explanations.issue_explanation(store, actor, overdue, today=TODAY)
+    explanations.save_draft(store, actor, overdue, reasons=["disposal"], today=TODAY)
+    with pytest.raises(ValidationError, match="下一步工作安排：不能为空"):
+        explanations.issue_explanation(store, actor, overdue, today=TODAY)
+    with pytest.raises(ValidationError, match="不在原因目录中：weather"):
+        explanations.save_draft(store, actor, overdue, reasons=["weather"], today=TODAY)
+    with pytest.raises(ValidationError, match="必须写明具体情况"):
+        explanations.save_draft(store, actor, overdue, reasons=["other"], today=TODAY)
+    with pytest.raises(ValidationError, match="计划结案日期"):
+        explanations.save_draft(store, actor, overdue, planned_close_on="2026-11-01", today=TODAY)
+    fresh = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执300号", filed_on=date(2026, 10, 8)),
+                                today=TODAY)
+    _fill(store, actor, fresh)
+    with pytest.raises(ValidationError, match="未超过执行期限"):
+        explanations.issue_explanation(store, actor, fresh, today=TODAY)
+
+
+def test_batch_has_a_cover_list_and_every_overdue_case(store, actor, overdue):
+    other = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执200号", filed_on=date(2026, 1, 5)),
+                                today=TODAY)
+    cases.register_case(store, actor, sample_case_input("（2026）鲁0102执300号", filed_on=date(2026, 10, 8)),
+                        today=TODAY)  # not overdue: not in the batch
+    _fill(store, actor, overdue)
+    pdf, count = explanations.batch_pdf(store, handler_username="zhangwei", today=TODAY)
+    assert count == 2
+    text = pdf_text(pdf)
+    flat = squeeze(text)
+    assert flat.startswith(squeeze("超期未结执行案件书面说明汇总承办人：张伟截至2026年11月25日，共2件超期未结案件"))
+    cover = flat[:flat.index("关于")]
+    # Most overdue first: 执200号 (filed in January) before 执100号.
+    assert cover.index("（2026）鲁0102执200号") < cover.index("（2026）鲁0102执100号")
+    assert "执300号" not in flat
+    assert flat.count("执行案件超期未结的书面说明") == 2
+    pages = int(re.search(r"Pages:\s+(\d+)", pdf_tool("pdfinfo", pdf)).group(1))
+    assert pages >= 5  # cover + at least two pages per explanation
+    doc_id = explanations.issue_batch(store, actor, handler_username="zhangwei", today=TODAY)
+    with store.read() as s:
+        assert s.get(IssuedDocument, doc_id).meta["cases"] == 2
+    with pytest.raises(ValidationError, match="没有超过执行期限"):
+        explanations.batch_pdf(store, handler_username="liuyang", today=TODAY)
+    assert other
