@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Res
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -204,13 +205,16 @@ def _version_tuple(v: str) -> tuple[int, ...]:
 # ---------------------------------------------------------------- the app
 
 
-def get_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
+_bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/token 换取的短期令牌")
+
+
+def get_caller(request: Request,
+               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None) -> Caller:
     """The court and account come from the bearer token alone (never from the request body)."""
-    if not authorization or not authorization.lower().startswith("bearer "):
+    if credentials is None or not credentials.credentials:
         raise PlatformError(401, "token_missing", "未登录，请先登录")
-    token = authorization[7:].strip()
     with request.app.state.sessions() as session:
-        return service.caller_for_token(session, token)
+        return service.caller_for_token(session, credentials.credentials)
 
 
 Auth = Annotated[Caller, Depends(get_caller)]
@@ -269,7 +273,10 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return JSONResponse({"error": "invalid", "message": f"请求格式不正确（{where}）", "detail": exc.errors()},
+        # Only loc/msg/type: the offending input may be bytes (a text/plain body) and is not echoed back.
+        detail = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+                  for e in exc.errors()]
+        return JSONResponse({"error": "invalid", "message": f"请求格式不正确（{where}）", "detail": detail},
                             status_code=422)
 
     @app.middleware("http")
