@@ -216,7 +216,7 @@ def evaluate(facts: CaseFacts) -> Readiness:
     else:
         same = facts.notice_on == facts.report_order_on
         b.add("R2_together", _met(same),
-              "" if same else f"执行通知{chinese_date(facts.notice_on)}，报告财产令{chinese_date(facts.report_order_on)}")
+              "同日发出" if same else f"执行通知{chinese_date(facts.notice_on)}，报告财产令{chinese_date(facts.report_order_on)}")
 
     # R3 — 核查 and sanctions for late / refused / false reports (art 2(2)(3)).
     b.add("R3_check", _met(facts.report_checked),

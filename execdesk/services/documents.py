@@ -137,7 +137,28 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
         if p.paid_on <= ruling_date:
             events.append(E(p.paid_on, "payment", amount=format_yuan(p.amount_fen),
                             route=f"（{p.route}）" if p.route else ""))
-    return events
+    return merge_debtors(events)
+
+
+def merge_debtors(events: list[ruling_doc.Event]) -> list[ruling_doc.Event]:
+    """One sentence for the same measure on the same day against several debtors ("对被执行人甲、乙…")."""
+    merged: dict[tuple, list[str]] = {}
+    order: list[tuple] = []
+    for e in events:
+        fields = dict(e.fields)
+        debtor = fields.pop("debtor", None)
+        key = (e.on, e.kind, tuple(sorted(fields.items())))
+        if key not in merged:
+            merged[key] = []
+            order.append(key)
+        if debtor and debtor not in merged[key]:
+            merged[key].append(debtor)
+    out = []
+    for on, kind, fields in order:
+        names = merged[(on, kind, fields)]
+        extra = {"debtor": "、".join(names)} if names else {}
+        out.append(ruling_doc.Event(on=on, kind=kind, fields=tuple(sorted((*fields, *extra.items())))))
+    return out
 
 
 def _cn(d: date) -> str:
@@ -353,3 +374,44 @@ def issued_versions(store: Store, case_id: str | None, kind: str) -> list[Issued
 def verify_issued(doc: IssuedDocument) -> bool:
     """The stored bytes still hash to the stored SHA-256."""
     return hashlib.sha256(doc.content).hexdigest() == doc.sha256
+
+
+@dataclass(frozen=True)
+class RulingOutput:
+    """What ``execdesk ruling`` hands out: an issued version (new or the current one) or a marked draft."""
+
+    pdf: bytes
+    state: str  # 草稿 / 新出具 / 已出具
+    version_no: int | None
+    sha256: str
+    ruling_date: date
+    pending: list[str]
+
+
+def produce_ruling(store: Store, actor: Actor, case_id: str, *, ruling_date=None, public: bool = False,
+                   draft: bool = False, reissue: bool = False, today: date | None = None) -> RulingOutput:
+    """The ruling to hand out. Not ready → NotReadyError (each unmet condition). Approvals pending (or
+    ``draft``) → a 草稿 marked as such, never stored. Approved → the issued version whose content is current,
+    issuing a new version only when none exists, the content changed, or ``reissue`` is asked for."""
+    today = today or date.today()
+    with store.read() as session:
+        case = get_case(session, case_id)
+        when = parse_date(ruling_date, "裁定日期") if ruling_date else approved_ruling_date(session, case, today)
+        readiness = evaluate_case(session, case, when)
+        if not readiness.ready:
+            raise NotReadyError(zb_rules.describe_unmet(readiness))
+        sha = ruling_text(session, case, when).content_sha256()
+        pending = pending_steps(session, case, sha)
+    if draft or pending:
+        d = draft_ruling(store, case_id, ruling_date=when, public=public, today=today)
+        return RulingOutput(pdf=d.pdf, state="草稿", version_no=None, sha256=hashlib.sha256(d.pdf).hexdigest(),
+                            ruling_date=when, pending=pending)
+    kind = RULING_PUBLIC if public else RULING
+    current = latest_issued(store, case_id, kind)
+    if current is not None and not reissue and current.meta.get("content_sha256") == sha:
+        return RulingOutput(pdf=current.content, state="已出具", version_no=current.version_no, sha256=current.sha256,
+                            ruling_date=when, pending=[])
+    issued = issue_ruling(store, actor, case_id, ruling_date=when, today=today)
+    pdf, digest = (issued.public, issued.public_sha256) if public else (issued.original, issued.sha256)
+    return RulingOutput(pdf=pdf, state="新出具", version_no=issued.version_no, sha256=digest, ruling_date=when,
+                        pending=[])
