@@ -7,8 +7,8 @@ database is only looked at, never written. Each step prints ✓ or ✗ with a Ch
 
 Steps: program and install location → data files → database create + upgrade (Alembic scripts) → register a
 sample case with the real services → render a 终本 ruling PDF and check its fonts are embedded → a Chinese
-font is available to Qt → the main window opens (offscreen when there is no screen) and closes → the user's
-own database and settings (read-only).
+font is available to Qt → the main window opens (offscreen when there is no screen), shows every page and
+closes → the OS keyring for the platform token → the user's own database and settings (read-only).
 
 Qt is imported lazily inside the Qt steps only (the rest of the package keeps Qt inside execdesk/ui/).
 """
@@ -31,6 +31,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 OK, FAIL, NOTE = "✓", "✗", "!"
+# Spelled out as well: a console font without ✓/✗ still shows which steps failed.
+WORDS = {OK: "通过", FAIL: "失败", NOTE: "提示"}
 # A phrase every 终本 ruling contains; read back from the PDF when pdftotext is available.
 RULING_PHRASE = "终结本次执行程序"
 
@@ -478,6 +480,31 @@ def step_user_data(state: SelfTestState) -> str:
     return "；".join(parts)
 
 
+class StepNote(Exception):
+    """Worth telling court IT, but not a failure of this install (e.g. no keyring on a Linux build server)."""
+
+
+def step_credentials(state: SelfTestState) -> str:
+    """The platform token is kept only in the OS keyring (Windows Credential Manager); the bundle must carry a
+    working backend (keyring finds backends through package metadata, which frozen apps can lose)."""
+    import keyring
+
+    chosen = keyring.get_keyring()
+    chain = getattr(chosen, "backends", None) or [chosen]
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in chain]
+    usable = [n for n in names if not n.startswith(("keyring.backends.fail", "keyring.backends.null",
+                                                     "keyrings.alt"))]
+    if sys.platform == "win32":
+        if not any("Windows" in n for n in usable):
+            raise StepFailed(f"Windows 凭据管理器不可用（找到的后端：{'、'.join(names) or '无'}），"
+                             "省平台登录令牌将无法保存，同步无法使用。安装不完整，请重新安装。")
+        return "省平台登录令牌保存在 Windows 凭据管理器"
+    if not usable:
+        raise StepNote(f"本机没有可用的系统密钥环（{'、'.join(names)}）：同步时无法保存省平台登录令牌"
+                       "（Windows 上使用凭据管理器，不受影响）")
+    return f"系统密钥环：{'、'.join(usable)}"
+
+
 STEPS: list[tuple[str, Callable[[SelfTestState], str]]] = [
     ("程序", step_program),
     ("数据文件", step_resources),
@@ -486,6 +513,7 @@ STEPS: list[tuple[str, Callable[[SelfTestState], str]]] = [
     ("文书 PDF", step_pdf),
     ("中文字体（界面）", step_qt_font),
     ("主窗口", step_main_window),
+    ("凭据存储", step_credentials),
     ("用户数据（只读检查）", step_user_data),
 ]
 
@@ -498,6 +526,8 @@ def _run_step(name: str, func: Callable[[SelfTestState], str], state: SelfTestSt
     try:
         detail = func(state)
         status = OK
+    except StepNote as exc:
+        detail, status = str(exc), NOTE
     except (StepFailed, StepSkipped) as exc:
         detail, status = str(exc), FAIL
     except Exception as exc:  # a bug or a broken install: say what broke, keep the traceback in the log
@@ -538,8 +568,8 @@ def run_selftest() -> int:
             for name, func in STEPS:
                 result = _run_step(name, func, state)
                 results.append(result)
-                print(f"{result.status} {result.name}：{result.detail}（{result.seconds:.2f} 秒）", file=out,
-                      flush=True)
+                print(f"{result.status} {WORDS[result.status]} {result.name}：{result.detail}"
+                      f"（{result.seconds:.2f} 秒）", file=out, flush=True)
         finally:
             if state.store is not None:
                 state.store.close()

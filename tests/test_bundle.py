@@ -16,10 +16,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_selftest import all_passed, step_lines
 
 import execdesk.commands
 from execdesk.cli import build_parser
-from execdesk.selftest import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "execdesk"
@@ -57,7 +57,7 @@ def test_bundle_selftest_passes(bundle, tmp_path):
     done = run_bundle(bundle, tmp_path, "--selftest")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "（安装版）" in done.stdout  # it really ran frozen, from the bundle
-    assert [line[0] for line in done.stdout.splitlines() if line[:1] in "✓✗!"] == ["✓"] * len(STEPS)
+    assert all_passed(step_lines(done.stdout)), done.stdout
 
 
 def test_bundle_has_no_webengine_qml_quick_or_server_code(bundle, record_property):

@@ -27,7 +27,7 @@ UMING = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
 
 def run_selftest(tmp_path: Path, *, extra_env: dict[str, str] | None = None, cwd: Path | None = None,
                  pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FONTCONFIG_FILE")}
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
     env.update(EXECDESK_DATA_DIR=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
@@ -36,21 +36,30 @@ def run_selftest(tmp_path: Path, *, extra_env: dict[str, str] | None = None, cwd
                           encoding="utf-8", env=env, cwd=cwd or tmp_path, timeout=300)
 
 
+STEP_LINE = re.compile(r"^([✓✗!]) (通过|失败|提示) (.+?)：")
+# Steps that may only warn on a Linux build machine (no desktop keyring there; Windows has Credential Manager).
+MAY_WARN = {"凭据存储"}
+
+
 def step_lines(stdout: str) -> dict[str, str]:
-    """{step name: status mark} from the ✓/✗ lines."""
+    """{step name: status mark} from the result lines ("✓ 通过 数据文件：…")."""
     out = {}
     for line in stdout.splitlines():
-        if line[:1] in ("✓", "✗", "!"):
-            name = line[2:].split("：", 1)[0]
-            out[name] = line[0]
+        m = STEP_LINE.match(line)
+        if m:
+            out[m.group(3)] = m.group(1)
     return out
+
+
+def all_passed(marks: dict[str, str]) -> bool:
+    return set(marks) == {name for name, _ in STEPS} and all(
+        mark == "✓" or (mark == "!" and name in MAY_WARN) for name, mark in marks.items())
 
 
 def test_selftest_from_source_passes_every_step(tmp_path):
     done = run_selftest(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    marks = step_lines(done.stdout)
-    assert marks == {name: "✓" for name, _ in STEPS}, done.stdout
+    assert all_passed(step_lines(done.stdout)), done.stdout
     assert "自检通过" in done.stdout
     # Every line court IT reads is Chinese.
     assert all(CJK.search(line) for line in done.stdout.splitlines() if line.strip())
