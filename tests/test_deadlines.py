@@ -164,7 +164,7 @@ def _all_done(d):
 
 def test_r12_service_of_the_zhongben_ruling_stops_the_limit_before_the_status_changes():
     f = facts(served_on=date(2024, 5, 6), first_done={**_all_done(date(2024, 1, 16)), "N24": date(2024, 5, 4)})
-    result = engine(date(2024, 8, 1)).compute_case(f)
+    result = engine(date(2024, 8, 1)).compute_case(f, full=True)
     assert result.limit.closed_on == date(2024, 5, 6)
     assert item(result, "执行期限").status == DONE and result.overdue_days == 0
 
@@ -386,7 +386,14 @@ def test_recompute_all_matches_recompute_case(store, actor):
                                                     data={"served_on": "2026-05-08"}), today=TODAY)
     svc.record_measure(store, actor, ids[2], kind="冻结", asset_kind="存款", started_on=date(2026, 11, 2), today=TODAY)
     snap = _snapshot(store)
-    deadlines.recompute_all(store, today=TODAY)
+    stats = deadlines.recompute_all(store, today=TODAY)
+    assert stats.cases == 3 and stats.workers == 1
+    assert _snapshot(store) == snap
+    # The same with the cases split over two forked reader processes (the big-recompute path).
+    with store.transaction() as s:
+        s.connection().exec_driver_sql("UPDATE cases SET warning_level = 99, limit_due_on = NULL")
+        s.connection().exec_driver_sql("DELETE FROM deadlines")
+    assert deadlines.recompute_all(store, today=TODAY, workers=2).workers == 2
     assert _snapshot(store) == snap
     assert any(k.startswith("终本后查询") for k, *_ in snap["deadlines"])
     assert any(k.startswith("冻结届满") for k, *_ in snap["deadlines"])

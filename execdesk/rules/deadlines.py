@@ -291,6 +291,7 @@ class LimitExplanation:
     extension_basis: str
     rollover_basis: str
     notes: tuple[str, ...]
+    filed_floor: date  # earliest lawful 终本 ruling date (R1): strictly after filing + 3 months
 
 
 @dataclass(slots=True)
@@ -317,7 +318,9 @@ class Engine:
         self.today = today
         self.roller = Roller(calendar)
         self._full = False
-        self._simple_limits: dict[tuple, LimitExplanation] = {}
+        self._simple_limits: dict[tuple, tuple[LimitExplanation, tuple[DeadlineItem, ...]]] = {}
+        self._requery_memo: dict[tuple, list[DeadlineItem]] = {}
+        self._after_closure_rules = tuple(rule for rule in rules.node_limits if rule.after_closure)
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -368,15 +371,7 @@ class Engine:
         return best
 
     def explain_limit(self, f: CaseFacts) -> LimitExplanation:
-        closed_on = self.closing_day(f)
-        if f.deductions or f.node_periods or f.extensions:
-            return self._explain_limit(f, closed_on)
-        # Most cases have no deduction or extension: the result depends on these few facts only.
-        key = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
-        hit = self._simple_limits.get(key)
-        if hit is None:
-            hit = self._simple_limits[key] = self._explain_limit(f, closed_on)
-        return hit
+        return self._explain_limit(f, self.closing_day(f))
 
     def _explain_limit(self, f: CaseFacts, closed_on: date | None) -> LimitExplanation:
         r = self.rules
@@ -437,7 +432,8 @@ class Engine:
             due_before_roll=moved, due_on=due, rolled_from=pe.rolled_from, provisional=pe.provisional,
             provisional_note=prov_note, closed_on=closed_on, overdue_days=overdue, paused=paused,
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
-            extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes))
+            extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes),
+            filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY)
 
     def _limit_item(self, lim: LimitExplanation, f: CaseFacts) -> DeadlineItem:
         label = f"执行期限届满（{lim.statutory_months}个月" + (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
@@ -453,32 +449,54 @@ class Engine:
             status, level, overdue = PAUSED, LEVEL_NONE, 0
         else:
             status, level, overdue = self._status(lim.due_on, lim.closed_on, self._w1, self._w2)
+        # Kept in the table while open, and after closure only when it closed late (R36 needs it).
         return DeadlineItem(kind=EXECUTION_LIMIT, label=label, due_on=lim.due_on, status=status, basis=basis,
                             warn_on=lim.due_on - self._w1, provisional=lim.provisional and lim.closed_on is None,
                             rolled_from=lim.rolled_from, done_on=lim.closed_on, overdue_days=overdue, level=level,
-                            persist=True)
+                            persist=status != DONE)
 
     # -- everything
 
     def compute_case(self, f: CaseFacts, *, full: bool = False) -> CaseDeadlines:
         """All deadlines of a case. ``full=False`` leaves out completed items nobody needs in the table
-        (they are computed anyway; ``full=True`` keeps them, for the detail view)."""
+        (they are computed anyway; ``full=True`` keeps them, for the detail view).
+
+        Items that depend on a handful of dates only (the execution limit of a case without deductions or
+        extensions, the 终本 floor, the after-closure tasks) are memoised per Engine and shared between cases:
+        they are never modified after they are built."""
         r = self.rules
         self._full = full
-        lim = self.explain_limit(f)
-        items: list[DeadlineItem] = [self._limit_item(lim, f)]
-        closed = lim.closed_on is not None
-        floor = add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY
-        if not closed:
-            items.append(DeadlineItem(kind=ZHONGBEN_FLOOR, label=f"终本裁定最早可作出日（立案超过{r.zhongben_floor_months}个月）", due_on=floor,
-                                      status=INFO, basis=r.zhongben_basis, persist=True))
-        if r.is_enforcement(f.type_code):
-            self._node_items(f, closed, items)
+        closed_on = self.closing_day(f)
+        if f.deductions or f.node_periods or f.extensions:
+            lim = self._explain_limit(f, closed_on)
+            head = self._head_items(lim, f)
+        else:
+            key = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
+            hit = self._simple_limits.get(key)
+            if hit is None:
+                lim = self._explain_limit(f, closed_on)
+                hit = self._simple_limits[key] = (lim, self._head_items(lim, f))
+            lim, head = hit
+        items: list[DeadlineItem] = list(head)
+        closed = closed_on is not None
+        if closed:
+            if self._after_closure_rules:
+                self._node_items(f, self._after_closure_rules, items)
+        elif r.is_enforcement(f.type_code):
+            self._node_items(f, r.node_limits, items)
+        if f.leads and r.is_enforcement(f.type_code):
             self._lead_items(f, closed, items)
-        self._seal_items(f, items)
-        self._payout_items(f, items)
+        if f.seals:
+            self._seal_items(f, items)
+        if f.payments:
+            self._payout_items(f, items)
         if closed and (f.closure_method == ZHONGBEN_METHOD or (f.closure_method is None and f.served_on)):
-            self._requery_items(f, items)
+            served = f.served_on or closed_on
+            rkey = (served, tuple(f.requery_dates), full)
+            tasks = self._requery_memo.get(rkey)
+            if tasks is None:
+                tasks = self._requery_memo[rkey] = self._requery_items(served, f.requery_dates)
+            items.extend(tasks)
         if not full:
             items = [it for it in items if it.persist]
         next_due = None
@@ -496,7 +514,17 @@ class Engine:
         provisional = provisional or (lim.provisional and not closed)
         return CaseDeadlines(limit=lim, items=items, next_due_on=next_due, warning_level=level,
                              overdue_days=lim.overdue_days, explanation_owed=lim.explanation_owed,
-                             zhongben_earliest_on=floor, provisional=provisional)
+                             zhongben_earliest_on=lim.filed_floor, provisional=provisional)
+
+    def _head_items(self, lim: LimitExplanation, f: CaseFacts) -> tuple[DeadlineItem, ...]:
+        """The execution limit, and while the case is open the earliest lawful 终本 date (R1)."""
+        r = self.rules
+        limit_item = self._limit_item(lim, f)
+        if lim.closed_on is not None:
+            return (limit_item,)
+        floor = DeadlineItem(kind=ZHONGBEN_FLOOR, label=f"终本裁定最早可作出日（立案超过{r.zhongben_floor_months}个月）",
+                             due_on=lim.filed_floor, status=INFO, basis=r.zhongben_basis, persist=True)
+        return (limit_item, floor)
 
     def _event(self, f: CaseFacts, name: str) -> date | None:
         if name == "filed":
@@ -511,10 +539,8 @@ class Engine:
             return f.first_start.get(name[6:])
         return f.first_done.get(name)
 
-    def _node_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
-        for rule in self.rules.node_limits:
-            if closed and not rule.after_closure:
-                continue
+    def _node_items(self, f: CaseFacts, rules: tuple[LimitRule, ...], items: list[DeadlineItem]) -> None:
+        for rule in rules:
             start = self._event(f, rule.start)
             if start is None:
                 continue
@@ -588,13 +614,11 @@ class Engine:
             label = f"发放执行款（{arrived.isoformat()}到账{amount / 100:.2f}元）"
             items.append(self._item(f"执行款发放:{n}", label, r.payout_limit.last_day(arrived), r.payout_basis, done))
 
-    def _requery_items(self, f: CaseFacts, items: list[DeadlineItem]) -> None:
+    def _requery_items(self, served: date, requery_dates: list[date]) -> list[DeadlineItem]:
         """R14: every 6 months for 5 years after 终本; each query satisfies the earliest task still owed."""
         r = self.rules
-        served = f.served_on or f.closed_on
-        if served is None:
-            return
-        queries = sorted(d for d in f.requery_dates if d > served)
+        out: list[DeadlineItem] = []
+        queries = sorted(d for d in requery_dates if d > served)
         qi = 0
         shown_next = False
         window_start = served
@@ -615,7 +639,8 @@ class Engine:
             if done is None and item.status == NOT_DUE:
                 item.persist = not shown_next
                 shown_next = True
-            items.append(item)
+            out.append(item)
+        return out
 
 
 def _line(c: CountedDeduction) -> DeductionLine:

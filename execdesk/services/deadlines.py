@@ -83,18 +83,28 @@ def install_holiday_update(store: Store, payload: Mapping | str, *, today: date 
 
 # ---------------------------------------------------------------- facts from SQL
 
-_DATE_CACHE: dict[str, date] = {}
+class _Dates(dict):
+    """ISO text → date, memoised (a bulk recompute parses the same few thousand dates millions of times)."""
+
+    def __missing__(self, value):
+        d = None if value is None else date.fromisoformat(value[:10])
+        self[value] = d
+        return d
+
+
+class _Isos(dict):
+    def __missing__(self, d):
+        text = None if d is None else d.isoformat()
+        self[d] = text
+        return text
+
+
+_DATES = _Dates()
+_ISOS = _Isos()
 
 
 def _d(value) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    hit = _DATE_CACHE.get(value)
-    if hit is None:
-        hit = _DATE_CACHE[value] = date.fromisoformat(value[:10])
-    return hit
+    return value if isinstance(value, date) else _DATES[value]
 
 
 CASE_COLUMNS = ("id, case_number, type_code, filed_on, received_on, assigned_on, is_non_litigation, status, "
@@ -131,13 +141,22 @@ class _FactLoader:
     def _in(self, values: Iterable[str]) -> str:
         return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
-    def load(self, conn, case_id: str | None = None, *, open_only: bool = False) -> dict[str, CaseFacts]:
-        """``conn``: a SQLAlchemy connection; rows are read with its DB-API cursor (no per-row overhead)."""
-        cur = conn.connection.driver_connection
+    def load(self, conn, case_id: str | None = None, *, open_only: bool = False,
+             rowids: tuple[int, int] | None = None) -> dict[str, CaseFacts]:
+        """Facts of one case (``case_id``), the open cases, the cases in a rowid range, or all cases.
+
+        ``conn``: a SQLAlchemy connection or a DB-API (sqlite3) connection; rows are read with the DB-API
+        cursor (no per-row overhead). Rows of other cases that a query returns are skipped in Python."""
+        cur = getattr(getattr(conn, "connection", None), "driver_connection", None) or conn
+        _d = _DATES.__getitem__  # noqa: N806 — local alias: the hot loops below call it millions of times
         one = case_id is not None
         args = (case_id,) if one else ()
         where_case = "WHERE id = ?" if one else ""
-        case_filter = where_case or ("WHERE NOT (status = '已结' AND closed_on IS NOT NULL)" if open_only else "")
+        open_sql = "NOT (status = '已结' AND closed_on IS NOT NULL)"
+        conds = [open_sql] if open_only else []
+        if rowids is not None:
+            conds.append(f"rowid BETWEEN {int(rowids[0])} AND {int(rowids[1])}")
+        case_filter = where_case or ("WHERE " + " AND ".join(conds) if conds else "")
         facts: dict[str, CaseFacts] = {}
         for (cid, number, type_code, filed, received, assigned, non_lit, status, method,
              closed) in cur.execute(f"SELECT {CASE_COLUMNS} FROM cases {case_filter}", args):
@@ -150,7 +169,7 @@ class _FactLoader:
             return facts
         and_case = "AND case_id = ?" if one else ""
         # 1. Open cases: the first start and first completion of every node code.
-        open_filter = "" if one else "AND case_id IN (SELECT id FROM cases WHERE NOT (status = '已结' AND closed_on IS NOT NULL))"
+        open_filter = "" if one else f"AND case_id IN (SELECT id FROM cases WHERE {' AND '.join([open_sql, *conds[1 if open_only else 0:]])})"
         sql = ("SELECT case_id, code, min(started_on), "
                "min(CASE WHEN status = '已完成' THEN coalesce(ended_on, started_on) END) "
                f"FROM nodes WHERE status != '已更正' AND code IN {self._in(self.open_codes)} {open_filter} {and_case} "
@@ -243,18 +262,16 @@ UPDATE_CASE = ("UPDATE cases SET limit_due_on = ?, next_due_on = ?, warning_leve
                "explanation_owed = ?, zhongben_earliest_on = ?, deadlines_provisional = ? WHERE id = ?")
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
 def _rows(case_id: str, result: CaseDeadlines) -> list[tuple]:
-    return [(case_id, it.kind, it.label, it.due_on.isoformat(), _iso(it.warn_on), it.status, it.basis,
-             int(it.provisional), _iso(it.rolled_from)) for it in result.items]
+    iso = _ISOS
+    return [(case_id, it.kind, it.label, iso[it.due_on], iso[it.warn_on], it.status, it.basis, int(it.provisional),
+             iso[it.rolled_from]) for it in result.items]
 
 
 def _case_values(result: CaseDeadlines) -> tuple:
-    return (result.limit.due_on.isoformat(), _iso(result.next_due_on), result.warning_level, result.overdue_days,
-            int(result.explanation_owed), result.zhongben_earliest_on.isoformat(), int(result.provisional))
+    iso = _ISOS
+    return (iso[result.limit.due_on], iso[result.next_due_on], result.warning_level, result.overdue_days,
+            int(result.explanation_owed), iso[result.zhongben_earliest_on], int(result.provisional))
 
 
 CACHED_COLUMNS = ("limit_due_on", "next_due_on", "warning_level", "overdue_days", "explanation_owed",
@@ -312,37 +329,103 @@ def explain_limit(session: Session, case: Case, *, today: date | None = None) ->
 class RecomputeStats:
     cases: int
     deadlines: int
-    read_s: float
-    compute_s: float
-    write_s: float
+    read_s: float  # with workers: read + compute in the slowest worker
+    compute_s: float  # with workers: collecting the workers' results
+    write_s: float  # including the commit
+    workers: int = 1
 
 
-def recompute_all(store: Store, *, today: date | None = None) -> RecomputeStats:
-    """Full recompute (rules or holidays changed, demo data loaded). One transaction; all or nothing."""
+def _compute_part(engine: Engine, facts: dict[str, CaseFacts]) -> tuple[list[tuple], list[tuple]]:
+    rows: list[tuple] = []
+    updates: list[tuple] = []
+    compute = engine.compute_case
+    for cid, f in facts.items():
+        result = compute(f)
+        rows.extend(_rows(cid, result))
+        updates.append((*_case_values(result), cid))
+    return rows, updates
+
+
+def _worker(job: tuple) -> tuple[list[tuple], list[tuple], float]:
+    """Runs in a forked process: read one rowid range of cases on its own read connection and compute."""
+    import sqlite3
     import time
 
+    path, rowids, today, preset, updates_dir = job
+    t0 = time.perf_counter()
+    engine = Engine(load_rules(preset), _calendar_for(updates_dir), today)
+    con = sqlite3.connect(path)
+    try:
+        facts = _loader(engine.rules).load(con, rowids=rowids)
+    finally:
+        con.close()
+    rows, updates = _compute_part(engine, facts)
+    return rows, updates, time.perf_counter() - t0
+
+
+def _workers_for(n_cases: int) -> int:
+    """Two processes for big recomputes where fork exists (Linux/macOS); one elsewhere (Windows, frozen)."""
+    import multiprocessing
+    import os
+    import sys
+    import threading
+
+    # fork() in a multi-threaded process (the GUI with its worker threads) can deadlock: stay single then.
+    if (n_cases < 20_000 or (os.cpu_count() or 1) < 2 or getattr(sys, "frozen", False)
+            or threading.active_count() > 1):
+        return 1
+    return 2 if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def recompute_all(store: Store, *, today: date | None = None, workers: int | None = None) -> RecomputeStats:
+    """Full recompute (rules or holidays changed, demo data loaded). One write transaction; all or nothing.
+
+    With ``workers`` > 1 the cases are split by rowid range and read + computed in forked processes on their
+    own read connections, while this process already holds the write lock (so they read exactly the data
+    it will overwrite); this process then writes everything."""
+    import time
+
+    today = today or date.today()
     engine = _engine(today)
     loader = _loader(engine.rules)
     with store.engine.begin() as conn:
-        t0 = time.perf_counter()
-        facts = loader.load(conn)
-        t1 = time.perf_counter()
-        rows: list[tuple] = []
-        updates: list[tuple] = []
-        compute = engine.compute_case
-        for cid, f in facts.items():
-            result = compute(f)
-            rows.extend(_rows(cid, result))
-            updates.append((*_case_values(result), cid))
-        t2 = time.perf_counter()
         cur = conn.connection.driver_connection
+        t0 = time.perf_counter()
+        cur.execute("DELETE FROM deadlines WHERE 0")  # take the write lock now: nobody writes underneath us
+        lo, hi, n = cur.execute("SELECT min(rowid), max(rowid), count(*) FROM cases").fetchone()
+        workers = workers if workers is not None else _workers_for(n or 0)
+        if workers > 1 and n:
+            import multiprocessing
+
+            step = (hi - lo) // workers + 1
+            jobs = [(str(store.path), (lo + i * step, min(hi, lo + (i + 1) * step - 1)), today, _preset_name(),
+                     str(holiday_updates_dir())) for i in range(workers)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_worker, jobs)
+            rows = [r for part in parts for r in part[0]]
+            updates = [u for part in parts for u in part[1]]
+            t1 = t0 + max(p[2] for p in parts)  # read + compute ran together in the workers
+            t2 = time.perf_counter()
+        else:
+            facts = loader.load(cur)
+            t1 = time.perf_counter()
+            rows, updates = _compute_part(engine, facts)
+            t2 = time.perf_counter()
+        # Rebuilding the table's indexes once is cheaper than maintaining them row by row. Their DDL is read
+        # back from the schema (whatever the migrations made), and all of this is one transaction.
+        indexes = cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadlines' "
+                              "AND sql IS NOT NULL").fetchall()
+        for (ddl,) in indexes:
+            cur.execute("DROP INDEX " + ddl.split(" ON ")[0].split()[-1])
         cur.execute("DELETE FROM deadlines")
         if rows:
             cur.executemany(INSERT_DEADLINE, rows)
+        for (ddl,) in indexes:
+            cur.execute(ddl)
         if updates:
             cur.executemany(UPDATE_CASE, updates)
-        t3 = time.perf_counter()
-    return RecomputeStats(cases=len(facts), deadlines=len(rows), read_s=t1 - t0, compute_s=t2 - t1, write_s=t3 - t2)
+    return RecomputeStats(cases=len(updates), deadlines=len(rows), read_s=t1 - t0, compute_s=t2 - t1,
+                          write_s=time.perf_counter() - t2, workers=workers)
 
 
 def is_zhongben(method: str | None) -> bool:
