@@ -35,6 +35,14 @@ def cmd_serve(args) -> int:
 
     from provincial.app import PlatformConfig, create_app
 
+    if args.workers > 1:  # several processes: uvicorn needs an import string; settings go by environment
+        os.environ["EXECDESK_PLATFORM_DB"] = db_url_from_env(args.db)
+        os.environ["EXECDESK_PLATFORM_TOKEN_TTL"] = str(args.token_ttl)
+        os.environ["EXECDESK_PLATFORM_MIN_APP"] = args.min_app_version
+        uvicorn.run("provincial.app:app_from_env", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level=args.log_level, ssl_certfile=args.cert, ssl_keyfile=args.key,
+                    access_log=False)
+        return 0
     app = create_app(PlatformConfig(db_url=db_url_from_env(args.db), token_ttl_seconds=args.token_ttl,
                                     min_app_version=args.min_app_version))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
@@ -101,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--token-ttl", type=int, default=3600, help="令牌有效期（秒）")
     s.add_argument("--min-app-version", default="0.1.0")
     s.add_argument("--log-level", default="warning")
+    s.add_argument("--workers", type=int, default=1, help="进程数（PostgreSQL时可大于1）")
     s.set_defaults(func=cmd_serve)
     c = sub.add_parser("create-court", help="创建法院")
     c.add_argument("code", help="法院代字，如 鲁0102")

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -89,10 +89,18 @@ class GzipRoute(APIRoute):
 # ---------------------------------------------------------------- request / response models
 
 
+# Identifiers never contain control characters (PostgreSQL text cannot hold NUL; logs must stay readable).
+_ID = r"^[^\x00-\x1f\x7f]*$"
+
+
+def Ident(max_length: int, min_length: int = 0, **kw):  # noqa: N802
+    return Field(min_length=min_length, max_length=max_length, pattern=_ID, **kw)
+
+
 class SignInRequest(BaseModel):
-    account: str = Field(min_length=1, max_length=64)
+    account: str = Ident(64, 1)
     password: str = Field(min_length=1, max_length=256)
-    device_id: str | None = Field(default=None, max_length=64)
+    device_id: str | None = Ident(64, default=None)
 
 
 class SignInResponse(BaseModel):
@@ -105,18 +113,18 @@ class SignInResponse(BaseModel):
 
 class ChangeIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    change_id: str = Field(min_length=1, max_length=36)
+    change_id: str = Ident(36, 1)
     device_seq: int | None = Field(default=None, ge=0, le=2**62)
-    entity: str = Field(min_length=1, max_length=32)
-    entity_id: str = Field(min_length=1, max_length=36)
-    case_id: str | None = Field(default=None, max_length=36)
-    op: str = Field(default="upsert", max_length=8)
+    entity: str = Ident(32, 1)
+    entity_id: str = Ident(36, 1)
+    case_id: str | None = Ident(36, default=None)
+    op: str = Ident(8, default="upsert")
     base_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
     payload: dict[str, Any]
 
 
 class PushRequest(BaseModel):
-    device_id: str | None = Field(default=None, max_length=64)
+    device_id: str | None = Ident(64, default=None)
     changes: list[ChangeIn] = Field(max_length=MAX_BATCH_CHANGES)
 
 
@@ -158,7 +166,7 @@ class FeedResponse(BaseModel):
 
 
 class DigestRequest(BaseModel):
-    case_ids: list[Annotated[str, Field(max_length=36)]] = Field(max_length=MAX_DIGEST_CASES)
+    case_ids: list[Annotated[str, Ident(36)]] = Field(max_length=MAX_DIGEST_CASES)
 
 
 class DigestResponse(BaseModel):
@@ -269,6 +277,11 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
             body = {"error": f"http_{exc.status_code}", "message": _HTTP_MESSAGES.get(exc.status_code, "请求无法处理")}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(DataError)
+    async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character inside a JSON string on PostgreSQL: the client's data, not our failure
+        return JSONResponse({"error": "invalid", "message": "数据中含有数据库不能保存的字符"}, status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
@@ -338,7 +351,7 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
 
     @app.get("/api/v1/cases/{case_id}/entities", response_model=CaseEntitiesResponse,
              responses={**ERRORS, 404: {"model": ErrorResponse}}, tags=["核对"])
-    def case_entities(case_id: Annotated[str, Field(max_length=36)], who: Auth) -> CaseEntitiesResponse:
+    def case_entities(case_id: Annotated[str, Path(max_length=36, pattern=_ID)], who: Auth) -> CaseEntitiesResponse:
         with unit() as session:
             rows = service.case_entities(session, who, case_id)
         return CaseEntitiesResponse(case_id=case_id, entities=[EntityVersion(**r) for r in rows])
