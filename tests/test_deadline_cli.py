@@ -1,0 +1,101 @@
+"""`execdesk deadlines` through the real CLI entry point on a real database file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from conftest import TODAY, sample_case_input
+
+from execdesk.cli import main
+from execdesk.services import cases as svc
+from execdesk.services.inputs import NodeInput
+
+
+@pytest.fixture
+def filled(store, actor, db_path):
+    """Three cases: one overdue (filed 2026-03-02), one fresh with 2027 due dates, one closed by 终本."""
+    overdue = svc.register_case(store, actor, sample_case_input(number="（2026）鲁0102执100号", filed_on=date(2026, 3, 2),
+                                                                 assigned_on=date(2026, 3, 2)), today=TODAY)
+    svc.record_deduction(store, actor, overdue, kind="评估", started_on=date(2026, 4, 1), ended_on=date(2026, 4, 30),
+                         today=TODAY)
+    fresh = svc.register_case(store, actor, sample_case_input(number="（2026）鲁0102执101号", filed_on=date(2026, 11, 2),
+                                                               assigned_on=date(2026, 11, 3), amount="150000"),
+                              today=TODAY)
+    for code in ("N04", "N05", "N06", "N07"):
+        svc.record_node(store, actor, fresh, NodeInput(code=code, started_on=date(2026, 11, 4), ended_on=date(2026, 11, 4)),
+                        today=TODAY)
+    closed = svc.register_case(store, actor, sample_case_input(number="（2026）鲁0102执102号", filed_on=date(2026, 1, 5),
+                                                                assigned_on=date(2026, 1, 5)), today=TODAY)
+    svc.record_node(store, actor, closed, NodeInput(code="N24", started_on=date(2026, 4, 20), ended_on=date(2026, 4, 20),
+                                                    data={"served_on": "2026-04-22"}), today=TODAY)
+    return db_path
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(["--db", str(argv[0]), *argv[1:]])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_shows_warning_and_overdue_cases_most_urgent_first(filled, capsys):
+    code, out, err = run(capsys, filled, "deadlines", "--today", "2026-11-25")
+    assert code == 0, err
+    assert "（2026）鲁0102执100号" in out and "已超期" in out and "须出具" in out
+    assert "（2026）鲁0102执101号" not in out  # nothing due soon
+    code, out, _ = run(capsys, filled, "deadlines", "--today", "2026-11-25", "--all")
+    assert "（2026）鲁0102执101号" in out and "暂定" in out
+    assert out.index("执100号") < out.index("执101号")
+
+
+def test_list_json_and_priority_filter(filled, capsys):
+    code, out, _ = run(capsys, filled, "deadlines", "--today", "2026-11-25", "--all", "--json")
+    data = json.loads(out)
+    by_number = {c["case_number"]: c for c in data["cases"]}
+    # 执102号's ruling was served but its status is still 未结: listed, with its 终本库 entry overdue.
+    assert set(by_number) == {"（2026）鲁0102执100号", "（2026）鲁0102执101号", "（2026）鲁0102执102号"}
+    assert by_number["（2026）鲁0102执102号"]["next_label"] == "终本裁定送达后录入终本案件信息库"
+    assert by_number["（2026）鲁0102执100号"]["overdue_days"] == 48
+    assert by_number["（2026）鲁0102执100号"]["priority"] == ["标的10万元以下"]
+    assert by_number["（2026）鲁0102执101号"]["provisional"] is True
+    code, out, _ = run(capsys, filled, "deadlines", "--today", "2026-11-25", "--all", "--priority", "--json")
+    assert [c["case_number"] for c in json.loads(out)["cases"]] == ["（2026）鲁0102执100号"]
+
+
+def test_detail_explains_the_limit_with_bases(filled, capsys):
+    code, out, err = run(capsys, filled, "deadlines", "（2026）鲁0102执100号", "--today", "2026-11-25")
+    assert code == 0, err
+    assert "执行期限：6个月" in out and "第五条" in out
+    assert "起算日 2026-03-03" in out and "名义届满日 2026-09-02" in out
+    assert "扣除 评估 2026-04-01至2026-04-30，计30日" in out
+    # 2026-09-02 + 30 days = 10-02, inside the National Day break (10-01..10-07): rolls to Thursday 10-08.
+    assert "届满日 2026-10-08（周四），由2026-10-02（周五）顺延" in out
+    assert "已超期 48日，须逐案书面说明原因" in out
+    assert "依据：" in out and "鲁高法〔2018〕17号" in out
+
+
+def test_detail_json_has_every_deadline_and_the_provisional_flag(filled, capsys):
+    code, out, _ = run(capsys, filled, "deadlines", "(2026)鲁0102执101号", "--json", "--today", "2026-11-25")
+    data = json.loads(out)
+    assert data["case_number"] == "（2026）鲁0102执101号"
+    lim = data["execution_limit"]
+    assert lim["nominal_end"] == "2027-05-02" and lim["due_on"] == "2027-05-03" and lim["provisional"] is True
+    kinds = {d["kind"]: d for d in data["deadlines"]}
+    assert kinds["财产调查"]["status"] == "已完成"
+    assert kinds["终本最早日"]["due_on"] == "2027-02-03"
+    assert all(d["basis"] for d in data["deadlines"])
+
+
+def test_detail_of_a_zhongben_case_lists_the_requeries(filled, capsys):
+    code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执102号", "--today", "2026-11-25")
+    assert code == 0
+    assert "终本后第1次定期查询" in out and "终本后第10次定期查询" in out
+    assert "[已超期] 2026-04-29　终本裁定送达后录入终本案件信息库" in out
+
+
+def test_errors_are_one_chinese_line(filled, capsys):
+    code, out, err = run(capsys, filled, "deadlines", "（2026）鲁0102执999号")
+    assert code == 2 and err.startswith("错误：") and "999" in err and "Traceback" not in err
+    code, out, err = run(capsys, filled, "deadlines", "--today", "2026-02-30")
+    assert code == 2 and "不是存在的日期" in err
