@@ -60,7 +60,8 @@ def test_list_json_and_priority_filter(filled, capsys):
     assert by_number["（2026）鲁0102执100号"]["priority"] == ["标的10万元以下"]
     assert by_number["（2026）鲁0102执101号"]["provisional"] is True
     code, out, _ = run(capsys, filled, "deadlines", "--today", "2026-11-25", "--all", "--priority", "--json")
-    assert [c["case_number"] for c in json.loads(out)["cases"]] == ["（2026）鲁0102执100号"]
+    # 执101号's 标的 is 150,000 yuan and it is not 涉民生: not a priority case.
+    assert [c["case_number"] for c in json.loads(out)["cases"]] == ["（2026）鲁0102执100号", "（2026）鲁0102执102号"]
 
 
 def test_detail_explains_the_limit_with_bases(filled, capsys):
