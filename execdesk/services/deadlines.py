@@ -314,6 +314,9 @@ def recompute_case(session: Session, case: Case, *, today: date | None = None) -
              result.explanation_owed, result.zhongben_earliest_on, result.provisional)
     for name, value in zip(CACHED_COLUMNS, typed, strict=True):
         set_committed_value(case, name, value)
+    from execdesk.services.zhongben import refresh_ready  # issue 4 hook: keep cases.zhongben_ready current
+
+    refresh_ready(session, case, today=today)
 
 
 def explain_limit(session: Session, case: Case, *, today: date | None = None) -> LimitExplanation:

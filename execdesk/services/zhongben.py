@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from execdesk.models import (
     Approval,
@@ -47,63 +48,70 @@ def node_date(node: Node) -> date | None:
     return node.ended_on or node.started_on
 
 
-def _data_date(node: Node, key: str) -> date | None:
-    value = (node.data or {}).get(key)
-    if not value:
-        return None
-    try:
-        return parse_date(value, key)
-    except ValidationError:
-        return None
-
-
 def realised_fen(session: Session, case_id: str) -> int:
-    return sum(p.amount_fen for p in session.scalars(select(Payment).where(Payment.case_id == case_id,
-                                                                           Payment.kind == "到账")))
+    return int(session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0))
+                              .where(Payment.case_id == case_id, Payment.kind == "到账")))
 
 
 def waived_codes(session: Session, case_id: str) -> frozenset[str]:
-    rows = session.scalars(select(Approval).where(Approval.case_id == case_id, Approval.subject == WAIVER_SUBJECT)
+    rows = session.execute(select(Approval.step, Approval.decision)
+                           .where(Approval.case_id == case_id, Approval.subject == WAIVER_SUBJECT)
                            .order_by(Approval.decided_at))
-    latest: dict[str, str] = {}
-    for a in rows:
-        latest[a.step] = a.decision
+    latest: dict[str, str] = {step: decision for step, decision in rows}  # later rows win: latest decision
     return frozenset(code for code, decision in latest.items() if decision == APPROVE)
 
 
+_FACT_NODES = ("N04", "N08", "N17", "N18", "N22")
+
+
 def gather_facts(session: Session, case: Case, ruling_date: date) -> rules.CaseFacts:
+    """The case's facts for the readiness rules. Column selects only (no ORM objects): this runs on every
+    recorded change (via the deadline hook), so it is kept to a few light queries."""
     cid = case.id
-    notices = live_nodes(session, cid, "N04")
-    notice = notices[0] if notices else None
-    checks = live_nodes(session, cid, "N08")
-    report_status = next((n.data.get("report_status") for n in reversed(checks) if (n.data or {}).get("report_status")),
-                         None)
-    debtors = tuple(rules.DebtorFacts(party_id=p.id, name=p.name, kind=p.kind, deceased=p.deceased)
-                    for p in session.scalars(select(Party).where(Party.case_id == cid, Party.role == "被执行人")
-                                             .order_by(Party.seq)))
-    inquiries = tuple(rules.InquiryFact(method=q.method, queried_on=q.queried_on, scopes=tuple(q.scopes or ()),
-                                        party_id=q.party_id)
-                      for q in session.scalars(select(PropertyInquiry).where(PropertyInquiry.case_id == cid)))
-    leads = tuple(rules.LeadFact(content=lead.content, given_on=lead.given_on, verified_on=lead.verified_on)
-                  for lead in session.scalars(select(PropertyLead).where(PropertyLead.case_id == cid)))
-    assets = tuple(rules.AssetFact(kind=a.kind, description=a.description, value_fen=a.value_fen,
-                                   not_executable_reason=a.not_executable_reason, disposed=a.disposed)
-                   for a in session.scalars(select(FoundAsset).where(FoundAsset.case_id == cid)))
-    measures = tuple(rules.MeasureFact(kind=m.kind, started_on=m.started_on, party_id=m.party_id,
-                                       released_on=m.released_on, not_applicable_reason=m.not_applicable_reason)
-                     for m in session.scalars(select(Measure).where(Measure.case_id == cid)))
-    interviews = tuple(rules.InterviewFact(on=node_date(n), method=(n.data or {}).get("method"),
-                                           agreed=(n.data or {}).get("agreed"))
-                       for n in live_nodes(session, cid, "N22") if node_date(n))
+    session.flush()
+    nodes: dict[str, list[tuple[date | None, dict]]] = {code: [] for code in _FACT_NODES}
+    for code, started, ended, data in session.execute(
+            select(Node.code, Node.started_on, Node.ended_on, Node.data)
+            .where(Node.case_id == cid, Node.status == "已完成", Node.code.in_(_FACT_NODES)).order_by(Node.seq)):
+        nodes[code].append((ended or started, data or {}))
+    notice = nodes["N04"][0] if nodes["N04"] else None
+    checks = nodes["N08"]
+    report_status = next((d["report_status"] for _, d in reversed(checks) if d.get("report_status")), None)
+    debtors = tuple(rules.DebtorFacts(party_id=pid, name=name, kind=kind, deceased=bool(dead))
+                    for pid, name, kind, dead in session.execute(
+                        select(Party.id, Party.name, Party.kind, Party.deceased)
+                        .where(Party.case_id == cid, Party.role == "被执行人").order_by(Party.seq)))
+    inquiries = tuple(rules.InquiryFact(method=m, queried_on=q, scopes=tuple(sc or ()), party_id=pid)
+                      for m, q, sc, pid in session.execute(
+                          select(PropertyInquiry.method, PropertyInquiry.queried_on, PropertyInquiry.scopes,
+                                 PropertyInquiry.party_id).where(PropertyInquiry.case_id == cid)))
+    leads = tuple(rules.LeadFact(content=c, given_on=g, verified_on=v) for c, g, v in session.execute(
+        select(PropertyLead.content, PropertyLead.given_on, PropertyLead.verified_on)
+        .where(PropertyLead.case_id == cid)))
+    assets = tuple(rules.AssetFact(kind=k, description=d, value_fen=v, not_executable_reason=r, disposed=bool(x))
+                   for k, d, v, r, x in session.execute(
+                       select(FoundAsset.kind, FoundAsset.description, FoundAsset.value_fen,
+                              FoundAsset.not_executable_reason, FoundAsset.disposed).where(FoundAsset.case_id == cid)))
+    measures = tuple(rules.MeasureFact(kind=k, started_on=st, party_id=pid, released_on=rel, not_applicable_reason=na)
+                     for k, st, pid, rel, na in session.execute(
+                         select(Measure.kind, Measure.started_on, Measure.party_id, Measure.released_on,
+                                Measure.not_applicable_reason).where(Measure.case_id == cid)))
+    interviews = tuple(rules.InterviewFact(on=on, method=d.get("method"), agreed=d.get("agreed"))
+                       for on, d in nodes["N22"] if on)
+    report_order_on = None
+    if notice and notice[1].get("report_order_on"):
+        try:
+            report_order_on = parse_date(notice[1]["report_order_on"], "报告财产令发出日期")
+        except ValidationError:
+            report_order_on = None
     return rules.CaseFacts(
         case_number=case.case_number, filed_on=case.filed_on, ruling_date=ruling_date,
         amount_claimed_fen=case.amount_claimed_fen, realised_fen=realised_fen(session, cid),
-        notice_on=node_date(notice) if notice else None,
-        report_order_on=_data_date(notice, "report_order_on") if notice else None,
+        notice_on=notice[0] if notice else None, report_order_on=report_order_on,
         money_claim=case.amount_claimed_fen > 0, report_checked=bool(checks), report_status=report_status,
         debtors=debtors, inquiries=inquiries, leads=leads, assets=assets, measures=measures,
         interviews=interviews, debtor_missing=case.debtor_missing, obstruction=case.obstruction,
-        sanction_nodes=bool(live_nodes(session, cid, "N17", "N18")),
+        sanction_nodes=bool(nodes["N17"] or nodes["N18"]),
         applicant_requested_zhongben=case.applicant_requested_zhongben, waived=waived_codes(session, cid))
 
 
@@ -112,13 +120,20 @@ def evaluate_case(session: Session, case: Case, ruling_date: date | None = None)
 
 
 def refresh_ready(session: Session, case: Case, *, today: date | None = None) -> bool:
-    """Keep the cached ``zhongben_ready`` flag current (evaluated as if the ruling were made today)."""
-    if case.status != "未结":
-        ready = False
+    """Keep the cached ``zhongben_ready`` flag current (evaluated as if the ruling were made today).
+
+    Derived data, like the deadline cache: written straight to the row and set as the committed value, so the
+    case is not marked changed (no version bump, no outbox entry for a recomputation)."""
+    today = today or date.today()
+    if case.status != "未结" or today < rules.earliest_ruling_date(case.filed_on):
+        ready = False  # cheap: cannot be ready before the R1 floor or once closed
     else:
-        ready = evaluate_case(session, case, today or date.today()).ready
-    if case.zhongben_ready != ready:
-        case.zhongben_ready = ready  # derived, local-only column: no outbox row (changes.LOCAL_ONLY)
+        ready = evaluate_case(session, case, today).ready
+    if bool(case.zhongben_ready) != ready:
+        session.flush()
+        session.connection().exec_driver_sql("UPDATE cases SET zhongben_ready = ? WHERE id = ?",
+                                             (int(ready), case.id))
+        set_committed_value(case, "zhongben_ready", ready)
     return ready
 
 
