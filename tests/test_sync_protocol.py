@@ -389,3 +389,92 @@ def test_platform_admin_cli_and_page(platform, tmp_path):
     assert bad.returncode == 2 and "平台上没有案号" in bad.stderr
     page = requests.get(platform.url + "admin?court=鲁0102")
     assert page.status_code == 200 and "各法院上报情况" in page.text and "<script" not in page.text
+
+
+def test_quarantined_change_can_be_retried_under_a_new_id(lixia, platform):
+    """A rejected change re-sent after the cause was fixed on the platform goes under a new change id
+    (the platform's answer to the old id is final) and ahead of the case's later changes."""
+    store, settings = lixia
+    bad = register_case(store, HANDLER, sample_case_input(number="（2026）鲁0103执1500号"), today=TODAY)
+    assert run_sync(store, settings).rejected == 1
+    (q,) = [r for r in _outbox(store) if r.state == "quarantined"]
+    # The operator moves the account to 鲁0103 on the platform (the fix), then the handler retries.
+    with platform_db(platform.db_url) as s:
+        platform_service.create_account(s, "lixia", "鲁0103", PASSWORD)
+    try:
+        sign_in(store, settings, "lixia", PASSWORD)
+        new_id = resolve_quarantined(store, HANDLER, q.change_id, "retry")
+        rows = _outbox(store)
+        order = [r.change_id for r in rows if r.case_id == bad and r.state == "pending"]
+        assert order[0] == new_id and len(order) == len([r for r in rows if r.case_id == bad]) - 1
+        report = run_sync(store, settings)
+        assert report.status == "ok" and report.rejected == 0
+        assert {r.state for r in _outbox(store) if r.case_id == bad and r.change_id != q.change_id} == {"done"}
+        assert platform_counts(platform.db_url, [q.change_id, new_id]) == {q.change_id: 1, new_id: 1}
+    finally:
+        with platform_db(platform.db_url) as s:
+            platform_service.create_account(s, "lixia", "鲁0102", PASSWORD)
+
+
+def test_feed_pages_and_cursor(lixia, platform, proxy_factory):
+    """A9-3: a feed longer than a page arrives completely, in order; a truncated page is re-read, and the
+    cursor only moves with the items it covers."""
+    from execdesk.sync.client import Limits
+    from execdesk.sync.transport import RetryPolicy
+
+    store, settings = lixia
+    with platform_db(platform.db_url) as s:
+        for k in range(7):
+            platform_service.issue_item(s, kind="预警", title=f"第{k}号预警", court_code="鲁0102")
+    truncated = {"n": 0}
+
+    def plan(n, method, path):
+        if path.startswith("/api/v1/feed") and truncated["n"] < 1:
+            truncated["n"] += 1
+            return "truncate"
+        return None
+
+    point_at(settings, proxy_factory(plan).url)
+    before = 0
+    with store.read() as s:
+        before = s.query(SupervisionItem).count()
+    report = run_sync(store, settings, limits=Limits(feed_page=2), retry=RetryPolicy(attempts=3, base_delay=0.01))
+    assert report.status == "ok" and report.pulled >= 7
+    with store.read() as s:
+        titles = [i.title for i in s.scalars(select(SupervisionItem).order_by(SupervisionItem.server_seq))]
+        from execdesk.sync.client import get_state
+
+        cursor = int(get_state(s, "pull_cursor"))
+        assert cursor == max(i.server_seq for i in s.scalars(select(SupervisionItem)))
+    assert titles[-7:] == [f"第{k}号预警" for k in range(7)] and len(titles) == before + report.pulled
+
+
+def test_cancel_stops_between_batches_and_progress_is_reported(lixia, platform):
+    """The UI's worker passes progress and cancel: a cancel stops after the batch in flight is stored."""
+    from execdesk.sync.client import Limits
+
+    store, settings = lixia
+    _register(store, 4, start=1600)
+    calls: list[tuple[int, int, str]] = []
+    report = run_sync(store, settings, limits=Limits(batch_changes=5), progress=lambda *a: calls.append(a),
+                      cancel=lambda: any(c[0] >= 5 for c in calls))
+    assert report.status == "cancelled" and report.pushed == 5
+    states = [r.state for r in _outbox(store)]
+    assert states.count("done") == 5 and states.count("pending") == len(states) - 5
+    assert calls[0][2] == "正在上报…" and calls[-1][:2] == (5, len(states))
+    with store.read() as s:
+        assert s.get(SyncRun, report.run_id).status == "cancelled"
+    assert "同步已取消" in report.summary()
+    assert run_sync(store, settings).status == "ok"
+    assert_exactly_once(store, platform.db_url)
+
+
+def test_status_summary_for_the_sync_panel(lixia, platform):
+    store, settings = lixia
+    _register(store, 1, start=1700)
+    status = sync_status(store, settings)
+    assert status.signed_in and status.pending == 5 and status.last_run is None
+    run_sync(store, settings)
+    status = sync_status(store, settings)
+    assert status.pending == 0 and status.last_run["status"] == "ok" and status.last_run["pushed"] == 5
+    assert "最近一次同步" in status.summary() and "成功" in status.summary()
