@@ -1,26 +1,268 @@
-"""GUI entry point: QApplication, Chinese font and translations, database open, main window."""
+"""GUI entry point: QApplication with an explicit CJK font, Qt's own Chinese translations, an error hook that
+names the log file, the database, sign-in (or first start), then the main window.
+
+``run_gui(db_path)`` is what ``execdesk`` without a sub-command calls. For automated runs (tests, the
+start-up benchmark, the screenshot script) two environment variables exist:
+``EXECDESK_QUIT_AFTER_MS`` quits the event loop that many ms after the main window is shown, and
+``EXECDESK_PROFILE`` opens that local profile without the sign-in dialog (the data file is the user's own;
+passwords guard approvals, which always ask again).
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+import time
+import traceback
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 
-def run_gui(db_path: Path) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+# Preferred UI fonts: Windows' own Chinese UI fonts first, then the Linux ones the project installs.
+CJK_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "SimSun", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+             "Noto Sans CJK SC", "Source Han Sans SC", "AR PL UMing CN"]
+
+_translators: list = []  # keep QTranslator objects alive for the life of the application
+uncaught_errors: list[str] = []  # automated runs (EXECDESK_QUIT_AFTER_MS) exit non-zero if any occurred
+
+
+def choose_font_family() -> str | None:
+    from PySide6.QtGui import QFontDatabase
+
+    chinese = set(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+    for family in CJK_FONTS:
+        if family in chinese:
+            return family
+    return sorted(chinese)[0] if chinese else None
+
+
+def install_translators(app, language: str) -> list[str]:
+    """Qt's own zh_CN strings (standard buttons, dialogs) and, for English, our execdesk_en.qm."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from execdesk.resources import resource_path
+
+    loaded = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if language.startswith("zh"):
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        for name in ("qtbase_zh_CN", "qt_zh_CN"):
+            tr = QTranslator(app)
+            if tr.load(name, qt_dir):
+                app.installTranslator(tr)
+                _translators.append(tr)
+                loaded.append(name)
+                break
+    else:
+        tr = QTranslator(app)
+        if tr.load(f"execdesk_{language}", str(resource_path("i18n"))):
+            app.installTranslator(tr)
+            _translators.append(tr)
+            loaded.append(f"execdesk_{language}")
+    return loaded
+
+
+def install_error_hook() -> None:
+    """An uncaught exception in a slot: log it with its traceback and tell the user where the log is."""
+
+    def hook(exc_type, exc, tb) -> None:
+        from execdesk.logging_setup import log_file
+
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("uncaught exception:\n%s", text)
+        uncaught_errors.append(text)
+        if os.environ.get("EXECDESK_QUIT_AFTER_MS"):
+            print(text, file=sys.stderr, flush=True)  # automated run: no dialog nobody can click
+            return
+        try:
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            from execdesk.rules.errors import ValidationError
+
+            if QApplication.instance() is None:
+                return
+            if isinstance(exc, ValidationError | LookupError):
+                QMessageBox.warning(QApplication.activeWindow(), "无法完成操作", str(exc))
+                return
+            from PySide6.QtCore import QCoreApplication
+
+            QMessageBox.critical(QApplication.activeWindow(),
+                                 QCoreApplication.translate("App", "程序内部错误"),
+                                 QCoreApplication.translate("App", "发生了一个内部错误（{0}），刚才的操作可能没有完成；"
+                                                                   "已保存的数据不受影响。\n\n详细信息已写入日志文件：\n{1}")
+                                 .format(exc_type.__name__, log_file()))
+        except Exception:  # never let the hook itself crash the process
+            log.exception("error hook failed")
+
+    sys.excepthook = hook
+
+
+def make_application(argv: list[str] | None = None):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        # Fractional scaling (125 %, 150 % on Windows laptops) without rounding blur.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("ExecDesk")
+    app.setOrganizationName("ExecDesk")
+    app.setApplicationDisplayName("ExecDesk 执行办案桌面端")
+    family = choose_font_family()
+    if family:
+        font = QFont(family)
+        font.setPointSizeF(10)
+        app.setFont(font)
+    else:
+        log.warning("no Simplified Chinese font found: Chinese text will not render")
+    return app
+
+
+def first_start(store, actor, parent=None) -> bool:
+    """Empty database: offer the demo data or set up this court. Returns False if the user quit."""
+    from PySide6.QtWidgets import QDialog
+
+    from execdesk.ui.dialogs import FirstStartDialog, setup_court_dialog
+
+    dlg = FirstStartDialog(parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return False
+    if dlg.choice == "setup":
+        return setup_court_dialog(store, actor, parent) is not None
+    return load_demo(store, actor, parent)
+
+
+def load_demo(store, actor, parent=None, cases: int = 300) -> bool:
+    """Generate demo cases in a worker with a progress dialog (the window stays responsive)."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from execdesk.services.demo import DEMO_PASSWORD, generate_demo
+    from execdesk.ui.workers import Cancelled, run_with_progress
+
+    owner = parent or QWidget()
+    outcome: dict = {}
+    loop = QEventLoop()
+
+    def work(job):
+        def progress(done: int, total: int) -> None:
+            job.progress(done, total, f"正在生成演示案件 {done}/{total}…")
+            job.check()
+
+        try:
+            return generate_demo(store, actor, cases, progress=progress)
+        except Cancelled:
+            raise
+
+    def done(n):
+        outcome["n"] = n
+        loop.quit()
+
+    def failed(exc):
+        outcome["error"] = exc
+        loop.quit()
+
+    run_with_progress(owner, "载入演示数据", work, on_done=done, on_error=failed, on_cancel=loop.quit)
+    loop.exec()
+    if "error" in outcome:
+        from execdesk.ui.widgets import show_error
+
+        show_error(parent, "载入演示数据", outcome["error"])
+        return False
+    if "n" not in outcome:
+        return False
+    QMessageBox.information(parent, "演示数据已载入",
+                            f"已载入 {outcome['n']} 件虚构案件。\n演示账号（如 zhangwei 张伟、sunli 孙立）的密码均为："
+                            f"{DEMO_PASSWORD}")
+    return True
+
+
+def sign_in(store, settings):
+    """The profile to work as: EXECDESK_PROFILE, or the sign-in dialog. None if the user quit."""
+    from sqlalchemy import func, select
+
+    from execdesk.models import User
+    from execdesk.services.accounts import actor_for
+    from execdesk.services.case_views import users_by_role
+    from execdesk.services.context import Actor
+
+    profile = os.environ.get("EXECDESK_PROFILE")
+    if profile:
+        return actor_for(store, profile)
+    with store.read() as s:
+        has_users = (s.scalar(select(func.count()).select_from(User)) or 0) > 0
+    if not has_users:
+        if not first_start(store, Actor.local_system()):
+            return None
+    with store.read() as s:
+        profiles = users_by_role(s)
+    from PySide6.QtWidgets import QDialog
+
+    from execdesk.ui.dialogs import SignInDialog
+
+    dlg = SignInDialog(store, profiles, settings.current_user)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.actor
+
+
+def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
+    t0 = time.perf_counter()
+    from execdesk.config import Settings
+    from execdesk.logging_setup import setup_logging
+
+    setup_logging()
+    install_error_hook()
+    settings = Settings.load()
+    app = make_application()
+    install_translators(app, settings.language)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
 
     from execdesk.models.migrate import DatabaseError, open_database
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("ExecDesk")
-    app.setOrganizationName("ExecDesk")
+    if quit_after_ms is None and os.environ.get("EXECDESK_QUIT_AFTER_MS"):
+        quit_after_ms = int(os.environ["EXECDESK_QUIT_AFTER_MS"])
+    if quit_after_ms is not None:
+        # Also ends a sign-in or first-start dialog's nested loop (QCoreApplication.exit stops every loop).
+        QTimer.singleShot(quit_after_ms + 60_000, app.quit)
     try:
         store = open_database(db_path)
     except DatabaseError as exc:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
         return 2
-    from execdesk.ui.main_window import MainWindow
+    try:
+        actor = sign_in(store, settings)
+        if actor is None:
+            return 0
+        from execdesk.services.context import Actor
+        from execdesk.ui.context import UiContext
+        from execdesk.ui.main_window import MainWindow
 
-    window = MainWindow(store)
-    window.show()
-    return app.exec()
+        with store.read() as s:
+            from execdesk.services.case_views import case_count
+
+            empty = case_count(s) == 0
+        if empty and not os.environ.get("EXECDESK_PROFILE") and QMessageBox.question(
+                None, "没有案件", "数据库中还没有案件。是否载入演示数据（虚构案件，不会同步到省平台）？") \
+                == QMessageBox.StandardButton.Yes:
+            load_demo(store, Actor.local_system())
+        window = MainWindow(UiContext(store=store, actor=actor, settings=settings))
+        window.show()
+        log.info("main window shown %.0f ms after start", (time.perf_counter() - t0) * 1000)
+        if os.environ.get("EXECDESK_REPORT_STARTUP"):
+            # One line for the start-up benchmark: when the window was interactive (after the first paint).
+            QTimer.singleShot(0, lambda: print(f"EXECDESK_READY {time.time():.6f}", flush=True))
+        if quit_after_ms is not None:
+            QTimer.singleShot(quit_after_ms, window.close)
+            QTimer.singleShot(quit_after_ms, app.quit)
+        code = app.exec()
+        if uncaught_errors and os.environ.get("EXECDESK_QUIT_AFTER_MS"):
+            return 1
+        return code
+    finally:
+        store.close()

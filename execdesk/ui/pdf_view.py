@@ -1,0 +1,139 @@
+"""PDF preview and printing inside the app.
+
+QtPdf (QPdfDocument/QPdfView) is used when the installed PySide6 has it. The PySide6-Essentials/Addons 6.12
+wheels this project installs do not ship QtPdf, so the fallback renders pages with poppler's ``pdftoppm``
+(installed with the app on Linux; bundled on Windows) into images. Printing sends those page images to a
+QPrinter at 300 dpi. If neither renderer is present the view says so and offers the system PDF reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
+
+
+def pdftoppm_path() -> str | None:
+    return shutil.which("pdftoppm")
+
+
+def render_pages(data: bytes, dpi: int = 96, *, first: int | None = None, last: int | None = None) -> list[QImage]:
+    """Render PDF bytes to page images with pdftoppm. Raises RuntimeError if it cannot."""
+    exe = pdftoppm_path()
+    if exe is None:
+        raise RuntimeError("未找到 PDF 渲染程序（pdftoppm）")
+    with tempfile.TemporaryDirectory(prefix="execdesk-pdf-") as tmp:
+        src = Path(tmp) / "doc.pdf"
+        src.write_bytes(data)
+        cmd = [exe, "-png", "-r", str(dpi)]
+        if first:
+            cmd += ["-f", str(first)]
+        if last:
+            cmd += ["-l", str(last)]
+        subprocess.run([*cmd, str(src), str(Path(tmp) / "page")], check=True, capture_output=True, timeout=120)
+        images = []
+        for png in sorted(Path(tmp).glob("page*.png"), key=lambda p: int(p.stem.split("-")[-1])):
+            img = QImage(str(png))
+            if not img.isNull():
+                images.append(img)
+        return images
+
+
+class PdfView(QWidget):
+    """Shows a PDF's pages one under the other."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.data: bytes | None = None
+        self.pages: list[QImage] = []
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.inner = QWidget()
+        self.inner_layout = QVBoxLayout(self.inner)
+        self.scroll.setWidget(self.inner)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.open_external = QPushButton(self.tr("用系统 PDF 阅读器打开"))
+        self.open_external.clicked.connect(self._open_external)
+        self.open_external.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.message)
+        lay.addWidget(self.open_external)
+        lay.addWidget(self.scroll, 1)
+        self._tmp: Path | None = None
+
+    def set_pdf(self, data: bytes) -> None:
+        self.data = data
+        while self.inner_layout.count():
+            item = self.inner_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        try:
+            self.pages = render_pages(data, dpi=110)
+        except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
+            log.warning("PDF preview unavailable: %s", exc)
+            self.pages = []
+            self.message.setText(self.tr("无法在程序内预览：{0}").format(exc))
+            self.open_external.show()
+            return
+        self.message.setText(self.tr("共 {0} 页").format(len(self.pages)))
+        self.open_external.show()
+        for img in self.pages:
+            lab = QLabel()
+            lab.setPixmap(QPixmap.fromImage(img))
+            lab.setStyleSheet("background: white; border: 1px solid #bbb; margin: 6px;")
+            self.inner_layout.addWidget(lab)
+        self.inner_layout.addStretch()
+
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def _open_external(self) -> None:
+        if self.data is None:
+            return
+        tmp = Path(tempfile.mkdtemp(prefix="execdesk-view-")) / "preview.pdf"
+        tmp.write_bytes(self.data)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(tmp)))
+
+
+def print_pdf(parent: QWidget, data: bytes) -> bool:
+    """Print dialog, then each page rendered at 300 dpi onto the printer's page."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dlg = QPrintDialog(printer, parent)
+    if dlg.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    print_to(printer, data)
+    return True
+
+
+def print_to(printer, data: bytes) -> int:
+    """Paint every page onto ``printer`` (also used with a PDF-file QPrinter in tests). Returns pages printed."""
+    pages = render_pages(data, dpi=300)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise RuntimeError("无法开始打印")
+    try:
+        for i, img in enumerate(pages):
+            if i:
+                printer.newPage()
+            rect = painter.viewport()
+            size = img.size()
+            size.scale(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(rect.x(), rect.y(), size.width(), size.height())
+            painter.setWindow(img.rect())
+            painter.drawImage(0, 0, img)
+    finally:
+        painter.end()
+    return len(pages)
+

@@ -1,0 +1,334 @@
+"""Shared form pieces: optional date fields with a calendar, a validating form dialog, table helpers.
+
+Validation lives in the services; a form collects text, calls the service, and on ``ValidationError`` shows
+the Chinese message under the form and marks every field the message names. The service rolled back, so
+nothing was half-written; the dialog stays open with the input intact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from execdesk.rules.dates import chinese_date
+from execdesk.rules.errors import ValidationError
+from execdesk.rules.money import format_yuan
+
+log = logging.getLogger(__name__)
+
+_EMPTY = QDate(1989, 12, 31)  # the minimum date stands for "not filled" (shown as blank)
+
+
+class DateField(QDateEdit):
+    """A date with a calendar popup that may also be left empty."""
+
+    def __init__(self, value: date | None = None, *, optional: bool = True, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.optional = optional
+        if optional:
+            self.setMinimumDate(_EMPTY)
+            self.setSpecialValueText(self.tr("（未填）"))
+        self.set_value(value)
+
+    def set_value(self, value: date | None) -> None:
+        if value is None:
+            self.setDate(_EMPTY if self.optional else QDate.currentDate())
+        else:
+            self.setDate(QDate(value.year, value.month, value.day))
+
+    def value(self) -> date | None:
+        d = self.date()
+        if self.optional and d == _EMPTY:
+            return None
+        return date(d.year(), d.month(), d.day())
+
+
+@dataclass
+class FieldSpec:
+    key: str
+    label: str
+    kind: str = "text"  # text | multiline | date | choice | combo (editable) | bool | int | checklist
+    choices: Sequence[str] = ()
+    default: Any = None
+    aliases: tuple[str, ...] = ()  # service field names that refer to this input
+    placeholder: str = ""
+    optional_date: bool = True
+    minimum: int = 0
+    maximum: int = 9999
+    extra: dict = field(default_factory=dict)
+
+
+def make_input(spec: FieldSpec) -> QWidget:
+    k = spec.kind
+    if k == "date":
+        return DateField(spec.default, optional=spec.optional_date)
+    if k in ("choice", "combo"):
+        w = QComboBox()
+        w.setEditable(k == "combo")
+        w.addItems([str(c) for c in spec.choices])
+        if spec.default is not None:
+            w.setCurrentText(str(spec.default))
+        return w
+    if k == "bool":
+        w = QCheckBox()
+        w.setChecked(bool(spec.default))
+        return w
+    if k == "int":
+        w = QSpinBox()
+        w.setRange(spec.minimum, spec.maximum)
+        w.setValue(int(spec.default or spec.minimum))
+        return w
+    if k == "multiline":
+        w = QPlainTextEdit()
+        w.setPlainText(spec.default or "")
+        w.setMinimumHeight(70)
+        w.setTabChangesFocus(True)
+        return w
+    if k == "checklist":
+        w = QListWidget()
+        chosen = set(spec.default or ())
+        for c in spec.choices:
+            item = QListWidgetItem(str(c))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if c in chosen else Qt.CheckState.Unchecked)
+            w.addItem(item)
+        w.setMaximumHeight(24 * min(len(spec.choices), 7) + 8)
+        return w
+    w = QLineEdit()
+    w.setText("" if spec.default is None else str(spec.default))
+    if spec.placeholder:
+        w.setPlaceholderText(spec.placeholder)
+    return w
+
+
+def read_input(w: QWidget) -> Any:
+    if isinstance(w, DateField):
+        return w.value()
+    if isinstance(w, QComboBox):
+        return w.currentText().strip()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, QSpinBox):
+        return w.value()
+    if isinstance(w, QPlainTextEdit):
+        return w.toPlainText().strip()
+    if isinstance(w, QListWidget):
+        return [w.item(i).text() for i in range(w.count()) if w.item(i).checkState() == Qt.CheckState.Checked]
+    if isinstance(w, QLineEdit):
+        return w.text().strip()
+    raise TypeError(type(w))
+
+
+def mark_invalid(w: QWidget, invalid: bool) -> None:
+    w.setProperty("invalid", invalid)
+    w.setStyleSheet("border: 2px solid #c62828;" if invalid else "")
+
+
+class ErrorLabel(QLabel):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class FormDialog(QDialog):
+    """A dialog of labelled inputs whose OK button calls ``submit(values)``.
+
+    ``submit`` runs the service; a ``ValidationError`` keeps the dialog open with the message shown and the
+    named fields outlined in red.
+    """
+
+    def __init__(self, parent: QWidget | None, title: str, specs: Sequence[FieldSpec],
+                 submit: Callable[[dict[str, Any]], Any], *, intro: str = "", ok_text: str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.specs = list(specs)
+        self.submit = submit
+        self.result_value: Any = None
+        self.inputs: dict[str, QWidget] = {}
+        outer = QVBoxLayout(self)
+        if intro:
+            lab = QLabel(intro)
+            lab.setWordWrap(True)
+            outer.addWidget(lab)
+        body = QWidget()
+        form = QFormLayout(body)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for spec in self.specs:
+            w = make_input(spec)
+            w.setObjectName(spec.key)
+            self.inputs[spec.key] = w
+            form.addRow(spec.label + "：", w)
+        if len(self.specs) > 10:
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(body)
+            outer.addWidget(scroll)
+        else:
+            outer.addWidget(body)
+        self.error = ErrorLabel()
+        outer.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text or self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        outer.addWidget(buttons)
+        self.buttons = buttons
+        self.setMinimumWidth(520)
+
+    def values(self) -> dict[str, Any]:
+        return {k: read_input(w) for k, w in self.inputs.items()}
+
+    def set_value(self, key: str, value: Any) -> None:
+        w = self.inputs[key]
+        if isinstance(w, DateField):
+            w.set_value(value)
+        elif isinstance(w, QComboBox):
+            w.setCurrentText(str(value))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QSpinBox):
+            w.setValue(int(value))
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(str(value))
+        else:
+            w.setText(str(value))
+
+    def show_validation(self, exc: ValidationError) -> None:
+        self.error.show_error(str(exc))
+        named = {e.field for e in exc.errors}
+        first = None
+        for spec in self.specs:
+            labels = {spec.label, *spec.aliases}
+            hit = any(lbl in name or name in lbl for lbl in labels for name in named if name)
+            mark_invalid(self.inputs[spec.key], hit)
+            if hit and first is None:
+                first = self.inputs[spec.key]
+        if first is not None:
+            first.setFocus()
+
+    def try_accept(self) -> None:
+        try:
+            self.result_value = self.submit(self.values())
+        except ValidationError as exc:
+            self.show_validation(exc)
+            return
+        except LookupError as exc:  # NotFoundError and friends: a Chinese message, nothing saved
+            self.error.show_error(str(exc))
+            return
+        self.accept()
+
+
+def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+               *, ids: Sequence[Any] | None = None, colors: Sequence[QColor | None] | None = None) -> None:
+    """Replace a read-only table's contents. ``ids`` are kept in the first column's UserRole."""
+    table.setSortingEnabled(False)
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(display(value))
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if isinstance(value, int) and not isinstance(value, bool):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if c == 0 and ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            if colors is not None and colors[r] is not None:
+                item.setForeground(colors[r])
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    for c in range(table.columnCount()):
+        if table.columnWidth(c) > 360:
+            table.setColumnWidth(c, 360)
+
+
+def make_table() -> QTableWidget:
+    t = QTableWidget()
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setAlternatingRowColors(True)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.setWordWrap(False)
+    return t
+
+
+def selected_id(table: QTableWidget) -> Any:
+    row = table.currentRow()
+    if row < 0 or table.item(row, 0) is None:
+        return None
+    return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+
+
+def display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def yuan(fen: int | None) -> str:
+    return "" if fen is None else format_yuan(fen)
+
+
+def cn_date(d: date | None) -> str:
+    return chinese_date(d) if d else ""
+
+
+def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
+    """A user-facing error: Chinese messages as they are; anything else names the log file."""
+    if isinstance(exc, ValidationError | LookupError):
+        QMessageBox.warning(parent, title, str(exc))
+        return
+    from execdesk.logging_setup import log_file
+
+    log.error("%s: %r", title, exc, exc_info=exc)
+    text = QCoreApplication.translate("Errors", "操作未完成：{0}\n\n详细信息已写入日志文件：\n{1}")
+    QMessageBox.critical(parent, title, text.format(str(exc) or type(exc).__name__, log_file()))

@@ -1,0 +1,151 @@
+"""Screenshots of every main screen with demo data, on a real X server (xcb), at 1366×768 and 1920×1080.
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Uses a throw-away database and data folder (never the user's). Look at every PNG before calling a screen done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+SIZES = [(1366, 768), (1920, 1080)]
+
+
+def prepare(db: Path, today: date, cases: int) -> None:
+    from sqlalchemy import select
+
+    from execdesk.models import Case, SupervisionItem
+    from execdesk.models.migrate import open_database
+    from execdesk.services.context import Actor
+    from execdesk.services.demo import generate_demo
+
+    store = open_database(db)
+    generate_demo(store, Actor.local_system(), cases, today=today)
+    with store.transaction() as s:  # two fictional items from the platform for the inbox screen
+        open_cases = s.scalars(select(Case).where(Case.status == "未结").order_by(Case.filed_on).limit(2)).all()
+        for i, c in enumerate(open_cases):
+            s.add(SupervisionItem(id=f"demo-sup-{i}", server_seq=i + 1, case_id=c.id, case_number=c.case_number,
+                                  kind="督办" if i == 0 else "预警",
+                                  title="长期未结案件督办" if i == 0 else "执行期限即将届满预警",
+                                  body="请于期限内报告案件进展、未结原因和下一步措施。" if i == 0 else
+                                  "该案执行期限将于10日内届满，请及时处理。",
+                                  issued_by="济南市中级人民法院执行指挥中心", due_on=today + timedelta(days=5 + i),
+                                  received_at=datetime.now(UTC), state="未读"))
+    store.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    ap.add_argument("--cases", type=int, default=1500)
+    args = ap.parse_args()
+    if not os.environ.get("DISPLAY"):
+        print("需要 X 显示：请用 xvfb-run 运行本脚本", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="execdesk-shots-"))
+    os.environ["EXECDESK_DATA_DIR"] = str(tmp / "data")
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    today = date.today()
+    db = tmp / "demo.sqlite3"
+    prepare(db, today, args.cases)
+
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from execdesk.models.migrate import open_database
+    from execdesk.services.accounts import actor_for
+    from execdesk.ui.app import install_translators, make_application
+    from execdesk.ui.context import UiContext
+
+    app = make_application(["execdesk"])
+    install_translators(app, "zh_CN")
+    print("platform:", QGuiApplication.platformName(), "font:", app.font().family())
+    store = open_database(db)
+    actor = actor_for(store, "zhangwei")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def settle(ms: int = 250) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+        QCoreApplication.processEvents()
+
+    def shoot(widget, name: str, w: int, h: int) -> None:
+        settle()
+        screen = QGuiApplication.primaryScreen()
+        pix = screen.grabWindow(widget.winId())
+        if pix.isNull() or pix.width() < 10:
+            pix = widget.grab()
+        path = args.out / f"{name}_{w}x{h}.png"
+        pix.save(str(path))
+        print("saved", path, pix.width(), "×", pix.height())
+
+    for w, h in SIZES:
+        from execdesk.ui.main_window import MainWindow
+
+        ctx = UiContext(store=store, actor=actor, clock=lambda: today)
+        ctx.settings.window_state = {}
+        win = MainWindow(ctx)
+        win.setGeometry(0, 0, w, h)
+        win.show()
+        settle(500)
+        shoot(win, "01_case_list", w, h)
+        win.case_list.search.setText("张伟")
+        win.case_list.apply()
+        shoot(win, "02_search_name", w, h)
+        win.case_list.search.setText("")
+        win.case_list.apply()
+        from execdesk.services.search import CaseQuery, list_cases
+
+        with store.read() as s:  # an overdue case with some history shows the most
+            overdue = list_cases(s, CaseQuery(view="overdue", handler_id=actor.user_id), limit=50)
+        target = overdue[len(overdue) // 2] if overdue else win.case_list.model.rows[0]
+        ws = win.open_case(target.id)
+        shoot(win, "03_case_overview", w, h)
+        ws.tabs.setCurrentIndex(3)
+        shoot(win, "04_case_nodes", w, h)
+        ws.tabs.setCurrentIndex(7)
+        shoot(win, "05_case_deadlines", w, h)
+        ws.tabs.setCurrentIndex(4)
+        shoot(win, "06_case_property", w, h)
+        for key, name in (("explanations", "07_explanations"), ("supervision", "08_supervision"),
+                          ("sync", "09_sync"), ("dashboard", "10_dashboard")):
+            page = win.show_page(key)
+            if key == "supervision":
+                page.table.selectRow(0)
+            shoot(win, name, w, h)
+        win.tabs.setCurrentIndex(0)
+
+        from execdesk.ui.dialogs import CaseDialog, NodeDialog
+        from execdesk.ui.zhongben_wizard import ZhongbenWizard
+
+        dlg = CaseDialog(ctx, win)
+        dlg.number.setText("（2026）鲁0102执9999号")
+        dlg.check_number()
+        dlg.show()
+        shoot(dlg, "11_new_case_dialog", w, h)
+        dlg.close()
+        nd = NodeDialog(ctx, ws.view.case, win, code="N22")
+        nd.show()
+        shoot(nd, "12_node_dialog", w, h)
+        nd.close()
+        zw = ZhongbenWizard(ctx, target.id, win)
+        zw.show()
+        shoot(zw, "13_zhongben_checklist", w, h)
+        zw.close()
+        win.ctx.settings.window_state = {}
+        win.hide()
+        win.deleteLater()
+        settle()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
