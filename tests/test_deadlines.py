@@ -430,3 +430,24 @@ def test_holiday_update_clears_the_provisional_flag(store, actor, tmp_path, monk
                                                      "holidays": ["2027-01-01"], "workdays": ["2027-01-04"]})
     finally:
         deadlines._calendar_for.cache_clear()
+
+
+def test_r23_internal_three_day_notice_warns_the_legal_ten_day_one_escalates():
+    f = facts(filed=date(2024, 3, 4), received_on=date(2024, 3, 4), assigned_on=date(2024, 3, 4),
+              first_done={"N01": date(2024, 3, 4), "N02": date(2024, 3, 4), "N05": date(2024, 3, 4),
+                          "N06": date(2024, 3, 5), "N07": date(2024, 3, 5)})
+    early = engine(date(2024, 3, 8), NATIONAL).compute_case(f)
+    assert item(early, "执行通知-承办人收案3日").status == OVERDUE
+    assert early.warning_level == LEVEL_T5  # internal target missed: a hard warning, not yet 超期
+    late = engine(date(2024, 3, 15), NATIONAL).compute_case(f)
+    assert item(late, "执行通知-收案10日").status == OVERDUE and late.warning_level == LEVEL_OVERDUE
+
+
+def test_refresh_if_stale_recomputes_once_per_day(store, actor):
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 6, 1)), today=TODAY)
+    assert deadlines.refresh_if_stale(store, today=TODAY) is True
+    assert deadlines.refresh_if_stale(store, today=TODAY) is False
+    with store.transaction() as s:
+        s.connection().exec_driver_sql("UPDATE cases SET warning_level = 0")
+    assert deadlines.refresh_if_stale(store, today=date(2026, 11, 26)) is True  # a new day
+    assert _case_row(store, cid)[0].warning_level == LEVEL_OVERDUE

@@ -67,6 +67,7 @@ class LimitRule:
     done_all: tuple[str, ...]
     basis: str
     after_closure: bool = False
+    soft: bool = False  # an internal target: overdue shows as 已超期 but raises the case only to the T−5 level
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded rule set is a cache key
@@ -132,7 +133,7 @@ def _limit_rule(node: str, raw: dict) -> LimitRule:
     done_any = tuple(raw.get("done", ())) or (() if done_all else (node,))
     return LimitRule(node=node, id=raw["id"], label=raw.get("label", raw["id"]), limit=parse_limit(raw["limit"]),
                      start=raw["from"], done_any=done_any, done_all=done_all, basis=raw["basis"],
-                     after_closure=bool(raw.get("after_closure", False)))
+                     after_closure=bool(raw.get("after_closure", False)), soft=bool(raw.get("soft", False)))
 
 
 def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> RuleSet:
@@ -343,7 +344,7 @@ class Engine:
         return NOT_DUE, LEVEL_NONE, 0
 
     def _item(self, kind: str, label: str, nominal: date, basis: str, done_on: date | None,
-              *, roll: bool = True, seal: bool = False) -> DeadlineItem:
+              *, roll: bool = True, seal: bool = False, soft: bool = False) -> DeadlineItem:
         if roll:
             pe = self.roller.roll(nominal)
             due, provisional = pe.due, pe.provisional
@@ -351,6 +352,8 @@ class Engine:
             due, provisional = nominal, not self.calendar.is_known(nominal.year)
         w1, w2 = (self._s1, self._s2) if seal else (self._w1, self._w2)
         status, level, overdue = self._status(due, done_on, w1, w2)
+        if soft and level == LEVEL_OVERDUE:
+            level = LEVEL_T5  # R23: warn on the stricter internal limit, escalate only on the legal one
         return DeadlineItem(kind=kind, label=label, due_on=due, status=status, basis=basis, warn_on=due - w1,
                             provisional=provisional and done_on is None,
                             rolled_from=nominal if due != nominal else None, done_on=done_on,
@@ -558,7 +561,8 @@ class Engine:
                     continue  # completed: not kept in the table
                 if done < start:
                     done = start  # already done before the clock started: on time
-            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), rule.basis, done))
+            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), rule.basis, done,
+                                    soft=rule.soft))
 
     def _lead_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
         r = self.rules

@@ -35,7 +35,7 @@ from execdesk.rules.deadlines import (
 )
 from execdesk.rules.holidays import HolidayCalendar, YearSchedule, load_calendar, store_schedule_update
 
-__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
+__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "refresh_if_stale", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
            "active_rules", "active_calendar", "install_holiday_update", "holiday_updates_dir", "RecomputeStats"]
 
 DEFAULT_PRESET = "shandong"
@@ -429,6 +429,43 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
             cur.executemany(UPDATE_CASE, updates)
     return RecomputeStats(cases=len(updates), deadlines=len(rows), read_s=t1 - t0, compute_s=t2 - t1,
                           write_s=time.perf_counter() - t2, workers=workers)
+
+
+def _state_path() -> Path:
+    from execdesk.config import data_dir
+
+    return data_dir() / "deadlines_state.json"
+
+
+def _signature(today: date) -> dict:
+    cal = active_calendar()
+    return {"computed_on": today.isoformat(), "preset": _preset_name(),
+            "calendar": [[y, cal.source(y)] for y in cal.known_years()]}
+
+
+def refresh_if_stale(store: Store, *, today: date | None = None) -> bool:
+    """Recompute every case when the cached deadline columns are not from today, this preset and this holiday
+    calendar (warning levels move with the date). Call at start-up and once a day; cheap when current.
+    Returns whether a recompute ran."""
+    import json
+    import os
+
+    today = today or date.today()
+    key = str(Path(store.path).resolve())
+    path = _state_path()
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    sig = _signature(today)
+    if state.get(key) == sig:
+        return False
+    recompute_all(store, today=today)
+    state[key] = sig
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+    return True
 
 
 def is_zhongben(method: str | None) -> bool:
