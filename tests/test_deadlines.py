@@ -451,3 +451,12 @@ def test_refresh_if_stale_recomputes_once_per_day(store, actor):
         s.connection().exec_driver_sql("UPDATE cases SET warning_level = 0")
     assert deadlines.refresh_if_stale(store, today=date(2026, 11, 26)) is True  # a new day
     assert _case_row(store, cid)[0].warning_level == LEVEL_OVERDUE
+
+
+def test_priority_clause_filters_the_case_list(store, actor):
+    small = svc.register_case(store, actor, sample_case_input(number="（2026）鲁0102执7号", amount="85000"), today=TODAY)
+    svc.register_case(store, actor, sample_case_input(number="（2026）鲁0102执8号", amount="250000"), today=TODAY)
+    with store.read() as s:
+        from sqlalchemy import select
+
+        assert s.scalars(select(Case.id).where(deadlines.priority_clause())).all() == [small]

@@ -50,9 +50,9 @@ def run(args, ctx) -> int:
 
 
 def _one(args, ctx, today: date) -> int:
+    from execdesk.rules.deadlines import priority_flags
     from execdesk.services.cases import find_case_id, get_case
     from execdesk.services.deadlines import active_calendar, active_rules, case_deadlines
-    from execdesk.rules.deadlines import priority_flags
 
     with ctx.store.read() as session:
         case = get_case(session, find_case_id(session, args.case_number))
@@ -93,7 +93,10 @@ def _one(args, ctx, today: date) -> int:
         if lim.rolled_from:
             line += f"，由{_fmt(lim.rolled_from)}顺延（节假日）"
         print(line)
-        if lim.provisional:
+        if lim.closed_on:
+            print(f"  {lim.closed_on.isoformat()}结案（或终本裁定送达），期限停止计算"
+                  + ("，按期结案" if not lim.overdue_days else ""))
+        elif lim.provisional:
             print(f"  【暂定】{lim.provisional_note}")
         if lim.paused:
             print("  扣除期间尚未结束，期限暂停计算")

@@ -35,7 +35,7 @@ from execdesk.rules.deadlines import (
 )
 from execdesk.rules.holidays import HolidayCalendar, YearSchedule, load_calendar, store_schedule_update
 
-__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "refresh_if_stale", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
+__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "priority_clause", "refresh_if_stale", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
            "active_rules", "active_calendar", "install_holiday_update", "holiday_updates_dir", "RecomputeStats"]
 
 DEFAULT_PRESET = "shandong"
@@ -429,6 +429,15 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
             cur.executemany(UPDATE_CASE, updates)
     return RecomputeStats(cases=len(updates), deadlines=len(rows), read_s=t1 - t0, compute_s=t2 - t1,
                           write_s=time.perf_counter() - t2, workers=workers)
+
+
+def priority_clause(rules: RuleSet | None = None):
+    """SQLAlchemy filter for the 百日会战 priority cases (涉民生, or 标的 under the preset's amount), for lists."""
+    from sqlalchemy import and_, or_
+
+    rules = rules or active_rules()
+    return or_(Case.is_livelihood.is_(True),
+               and_(Case.amount_claimed_fen > 0, Case.amount_claimed_fen < rules.small_amount_fen))
 
 
 def _state_path() -> Path:
