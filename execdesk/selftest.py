@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -62,7 +62,6 @@ class SelfTestState:
     store: object | None = None  # execdesk.models.database.Store
     case_id: str | None = None
     qt_app: object | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- steps
@@ -263,58 +262,15 @@ def _pdf_text(path: Path) -> str | None:
 
 def _render_ruling(state: SelfTestState, target: Path) -> str:
     """Render the 终本 ruling of the sample case through the documents service (a draft: never issued)."""
+    from execdesk.documents.fonts import FontMissingError
+    from execdesk.services.documents import draft_ruling
+
     try:
-        from execdesk.services.documents import draft_ruling
-    except ImportError:  # a build without the documents service: one page with the same font discovery
-        _render_minimal_ruling(target)
-        return "终本裁定书样页"
-    draft = draft_ruling(state.store, state.case_id)
+        draft = draft_ruling(state.store, state.case_id)
+    except FontMissingError as exc:
+        raise StepFailed(str(exc)) from exc
     target.write_bytes(draft.pdf)
     return "终本裁定书（草稿）"
-
-
-def _register_system_cjk_font() -> str:
-    """A TrueType-outline CJK font reportlab can embed (CFF fonts such as Noto CJK cannot be embedded)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    windows_fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
-    candidates = [windows_fonts / name for name in ("simfang.ttf", "simsun.ttc", "simhei.ttf")] + [
-        Path("/usr/share/fonts/truetype/arphic/uming.ttc"), Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")]
-    tried: list[str] = []
-    for path in candidates:
-        if not path.is_file():
-            continue
-        try:
-            pdfmetrics.registerFont(TTFont("SelftestCJK", str(path), subfontIndex=0))
-            return "SelftestCJK"
-        except Exception as exc:  # TTFError for CFF outlines, OSError for unreadable files
-            tried.append(f"{path.name}（{exc}）")
-    raise StepFailed("找不到可嵌入 PDF 的中文 TrueType 字体（如仿宋 simfang.ttf、宋体 simsun.ttc）"
-                     + (f"；无法使用：{'；'.join(tried)}" if tried else "") + "。")
-
-
-def _render_minimal_ruling(target: Path) -> None:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    try:
-        from execdesk.documents.fonts import FontMissingError, cjk_fonts
-    except ImportError:  # a build without the documents package
-        font = _register_system_cjk_font()
-    else:
-        try:
-            font = cjk_fonts().body
-        except FontMissingError as exc:
-            raise StepFailed(str(exc)) from exc
-    pdf = canvas.Canvas(str(target), pagesize=A4, initialFontName=font, initialFontSize=12)
-    pdf.setFont(font, 22)
-    pdf.drawCentredString(A4[0] / 2, A4[1] - 120, "济南市历下区人民法院")
-    pdf.drawCentredString(A4[0] / 2, A4[1] - 160, "执行裁定书")
-    pdf.setFont(font, 16)
-    pdf.drawString(90, A4[1] - 220, f"本案{RULING_PHRASE}。（自检样页）")
-    pdf.showPage()
-    pdf.save()
 
 
 def step_pdf(state: SelfTestState) -> str:
@@ -343,37 +299,28 @@ def step_pdf(state: SelfTestState) -> str:
 # ---- Qt
 
 
-def _choose_platform() -> str:
-    """Qt platform for the self-test: the caller's choice, else offscreen when there is no screen.
+def _choose_platform() -> None:
+    """Qt platform for the self-test: the caller's choice (QT_QPA_PLATFORM), else offscreen without a screen.
 
-    On Windows the native platform is kept and the window is made but not put on screen: that proves the
-    bundled qwindows plugin loads (the classic frozen-Qt failure). Qt's offscreen platform on Windows would
-    find no fonts unless pointed at the Windows font folder.
+    On Windows the native platform is kept and the window is made but never put on screen: that proves the
+    bundled qwindows plugin loads (the classic frozen-Qt failure). Qt's offscreen platform on Windows reads
+    fonts from a folder (QFreeTypeFontDatabase), so it is pointed at the Windows font folder.
     """
-    chosen = os.environ.get("QT_QPA_PLATFORM")
-    if chosen:
-        return chosen
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return "offscreen"
-    return "（本机默认）"
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and sys.platform == "win32":
+        os.environ.setdefault("QT_QPA_FONTDIR", str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"))
 
 
 def _qt_app(state: SelfTestState):
     """The application object the way the real program makes it (explicit Chinese UI font, Qt's zh_CN)."""
     if state.qt_app is None:
         _choose_platform()
-        if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and sys.platform == "win32":
-            os.environ.setdefault("QT_QPA_FONTDIR", str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"))
-        try:
-            from execdesk.ui.app import install_translators, make_application
-        except ImportError:  # UI of release 0.1: a plain QApplication
-            from PySide6.QtWidgets import QApplication
+        from execdesk.ui.app import install_translators, make_application
 
-            state.qt_app = QApplication.instance() or QApplication(["execdesk", "--selftest"])
-        else:
-            state.qt_app = make_application(["execdesk", "--selftest"])
-            install_translators(state.qt_app, "zh_CN")
+        state.qt_app = make_application(["execdesk", "--selftest"])
+        install_translators(state.qt_app, "zh_CN")
     return state.qt_app
 
 
@@ -396,12 +343,8 @@ def step_main_window(state: SelfTestState) -> str:
 
     from execdesk.config import Settings
     from execdesk.services.accounts import actor_for
+    from execdesk.ui.context import UiContext
     from execdesk.ui.main_window import MainWindow
-
-    try:
-        from execdesk.ui.context import UiContext
-    except ImportError:  # UI of release 0.1: the window takes the store
-        UiContext = None
 
     # Errors raised inside Qt slots do not propagate to the caller: collect them while the window runs.
     errors: list[str] = []
@@ -413,10 +356,7 @@ def step_main_window(state: SelfTestState) -> str:
 
     sys.excepthook = collect
     try:
-        if UiContext is None:
-            window = MainWindow(store)
-        else:
-            window = MainWindow(UiContext(store=store, actor=actor_for(store, "selftest_cbr"), settings=Settings()))
+        window = MainWindow(UiContext(store=store, actor=actor_for(store, "selftest_cbr"), settings=Settings()))
         if app.platformName() not in ("offscreen", "minimal"):
             # A real screen: build, lay out and paint the window without showing it to anyone.
             window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
