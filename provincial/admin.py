@@ -7,6 +7,7 @@
     execdesk-platform [--db URL] issue 督办 --case-number （2026）鲁0102执100号 --title … [--body …] [--due …]
     execdesk-platform [--db URL] show [鲁0102]
     execdesk-platform [--db URL] revoke [account]
+    execdesk-platform [--db URL] demo-setup                              (鲁0102 lixia, 鲁0103 shizhong)
 
 The database URL is --db, else EXECDESK_PLATFORM_DB, else sqlite:///provincial.sqlite3.
 """
@@ -90,6 +91,21 @@ def cmd_show(args) -> int:
     return 0
 
 
+DEMO_COURTS = {"鲁0102": ("济南市历下区人民法院", "lixia"), "鲁0103": ("济南市市中区人民法院", "shizhong")}
+
+
+def cmd_demo_setup(args) -> int:
+    """Two demo courts with one account each (password from EXECDESK_PLATFORM_PASSWORD or a prompt)."""
+    password = os.environ.get("EXECDESK_PLATFORM_PASSWORD") or getpass.getpass("演示账号密码：")
+    with _session(args) as s, s.begin():
+        for code, (name, account) in DEMO_COURTS.items():
+            service.create_court(s, code, name)
+            s.flush()
+            service.create_account(s, account, code, password)
+            print(f"{code} {name}：账号 {account}")
+    return 0
+
+
 def cmd_revoke(args) -> int:
     with _session(args) as s, s.begin():
         n = service.revoke_tokens(s, args.account)
@@ -133,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("court", nargs="?", default=None)
     sh.add_argument("--limit", type=int, default=50)
     sh.set_defaults(func=cmd_show)
+    sub.add_parser("demo-setup", help="创建两个演示法院（鲁0102、鲁0103）及其账号").set_defaults(func=cmd_demo_setup)
     r = sub.add_parser("revoke", help="注销登录令牌（全部或某账号）")
     r.add_argument("account", nargs="?", default=None)
     r.set_defaults(func=cmd_revoke)

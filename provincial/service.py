@@ -121,6 +121,9 @@ def sign_in(session: Session, account_name: str, password: str, device_id: str |
     if not verify_password(password, stored) or account is None or not account.active:
         raise PlatformError(401, "bad_credentials", "账号或密码不正确")
     token = secrets.token_urlsafe(32)
+    # Housekeeping: this account's expired tokens go (the table would otherwise only grow).
+    for old in session.scalars(select(PToken).where(PToken.account == account.name, PToken.expires_at <= utcnow())):
+        session.delete(old)
     session.add(PToken(token_hash=_token_hash(token), account=account.name, court_code=account.court_code,
                        device_id=(device_id or None), expires_at=utcnow() + timedelta(seconds=ttl_seconds)))
     court = session.get(PCourt, account.court_code)

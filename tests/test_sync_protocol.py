@@ -381,6 +381,11 @@ def test_platform_admin_cli_and_page(platform, tmp_path):
     import subprocess
     import sys
 
+    import os
+
+    setup = subprocess.run([sys.executable, "-m", "provincial.admin", "--db", platform.db_url, "demo-setup"],
+                           capture_output=True, text=True, env=dict(os.environ, EXECDESK_PLATFORM_PASSWORD=PASSWORD))
+    assert setup.returncode == 0 and "鲁0103" in setup.stdout  # idempotent: same courts, same password
     out = subprocess.run([sys.executable, "-m", "provincial.admin", "--db", platform.db_url, "show"],
                          capture_output=True, text=True, check=True).stdout
     assert "鲁0102" in out and "鲁0103" in out and "已接收" in out
@@ -478,3 +483,48 @@ def test_status_summary_for_the_sync_panel(lixia, platform):
     status = sync_status(store, settings)
     assert status.pending == 0 and status.last_run["status"] == "ok" and status.last_run["pushed"] == 5
     assert "最近一次同步" in status.summary() and "成功" in status.summary()
+
+
+def test_token_expiry_means_sign_in_again(tmp_path, platform, memory_keyring):
+    """Tokens are short-lived: once expired the platform answers 401 and the run asks for a new sign-in."""
+    import time
+
+    from sync_harness import PlatformProcess
+
+    short = PlatformProcess(platform.db_url, tmp_path, token_ttl=1).start()
+    store = client_store(tmp_path / "d.sqlite3")
+    try:
+        settings = settings_for(short.url)
+        assert sign_in(store, settings, "lixia", PASSWORD).expires_in == 1
+        _register(store, 1, start=1800)
+        time.sleep(1.5)
+        with pytest.raises(AuthRequired):
+            run_sync(store, settings)
+        assert {r.state for r in _outbox(store)} == {"pending"}
+    finally:
+        short.stop()
+        store.close()
+
+
+def test_concurrent_runs_on_one_database_are_refused(lixia, platform):
+    """The timer and "sync now" cannot drain the same outbox at once in one process."""
+    import threading
+
+    store, settings = lixia
+    _register(store, 2, start=1900)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_progress(done, total, message):
+        started.set()
+        release.wait(10)
+
+    t = threading.Thread(target=run_sync, args=(store, settings), kwargs={"progress": slow_progress})
+    t.start()
+    assert started.wait(10)
+    try:
+        with pytest.raises(SyncError, match="同步正在进行中"):
+            run_sync(store, settings)
+    finally:
+        release.set()
+        t.join()
+    assert_exactly_once(store, platform.db_url)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -381,6 +382,30 @@ def run_sync(store: Store, settings: Settings, *, progress: ProgressFn | None = 
     Raises ``SyncError`` (``.report`` set) when a systemic error stopped the run. ``token`` overrides the
     keyring (tests, benchmarks); ``retry``/``limits``/``sleep``/``timeout`` (connect, read seconds) tune
     the transport."""
+    lock = _run_lock(store)
+    if not lock.acquire(blocking=False):
+        # The timer and the "sync now" button must not drain the same outbox at once. (Across processes —
+        # Task Scheduler and the GUI — a double send is harmless anyway: the platform deduplicates.)
+        raise SyncError("同步正在进行中，请稍后再试。")
+    try:
+        return _run_sync(store, settings, progress=progress, cancel=cancel, token=token, retry=retry, limits=limits,
+                         sleep=sleep, timeout=timeout)
+    finally:
+        lock.release()
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _run_lock(store: Store) -> threading.Lock:
+    key = str(store.path.resolve())
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def _run_sync(store: Store, settings: Settings, *, progress, cancel, token, retry, limits, sleep,
+              timeout) -> SyncReport:
     t0 = time.perf_counter()
     report = SyncReport()
     with store.transaction() as session:
