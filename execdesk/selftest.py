@@ -8,7 +8,7 @@ database is only looked at, never written. Each step prints ✓ or ✗ with a Ch
 Steps: program and install location → data files → database create + upgrade (Alembic scripts) → register a
 sample case with the real services → render a 终本 ruling PDF and check its fonts are embedded → a Chinese
 font is available to Qt → the main window opens (offscreen when there is no screen), shows every page and
-closes → the OS keyring for the platform token → the user's own database and settings (read-only).
+closes → the ruling is previewed and printed (to a PDF file) through the app's own view → the OS keyring for the platform token → the user's own database and settings (read-only).
 
 Qt is imported lazily inside the Qt steps only (the rest of the package keeps Qt inside execdesk/ui/).
 """
@@ -61,6 +61,7 @@ class SelfTestState:
     real_data_dir: Path  # the user's data folder, captured before the steps are pointed at workdir
     store: object | None = None  # execdesk.models.database.Store
     case_id: str | None = None
+    ruling_pdf: bytes | None = None
     qt_app: object | None = None
 
 
@@ -291,6 +292,7 @@ def step_pdf(state: SelfTestState) -> str:
     text = _pdf_text(target)
     if text is not None and RULING_PHRASE not in text.replace(" ", "").replace("\n", ""):
         raise StepFailed(f"PDF 文字读回失败：找不到“{RULING_PHRASE}”（字体映射有误，复制出的文字会是乱码）。")
+    state.ruling_pdf = data
     checked = "，文字读回一致" if text is not None else ""
     names = "、".join(sorted({n.split("+", 1)[-1] for n in embedded}))
     return f"{what}：{len(data) // 1024} KB，{len(embedded)} 个字体全部嵌入（{names}）{checked}"
@@ -385,6 +387,34 @@ def step_main_window(state: SelfTestState) -> str:
             f"（{image.width()}×{image.height()}，平台 {app.platformName()}）")
 
 
+def step_preview_and_print(state: SelfTestState) -> str:
+    """The ruling shown in the app's own PDF view and printed through Qt's print path (to a PDF file here)."""
+    if state.ruling_pdf is None:
+        raise StepSkipped("未执行：上一步未能生成文书 PDF")
+    app = _qt_app(state)
+    from PySide6.QtPrintSupport import QPrinter
+
+    from execdesk.ui.pdf_view import PdfView, print_to
+
+    view = PdfView()
+    view.set_pdf(state.ruling_pdf)
+    app.processEvents()
+    pages = view.page_count()
+    view.deleteLater()
+    app.processEvents()
+    if pages == 0:
+        raise StepNote("本机无法在程序内预览和打印文书（缺少 PDF 渲染组件 pdftoppm）；"
+                       "文书可在预览窗口中点“用系统 PDF 阅读器打开”后打印。")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed_file = state.workdir / "打印测试.pdf"
+    printer.setOutputFileName(str(printed_file))
+    printed = print_to(printer, state.ruling_pdf)
+    if printed != pages or not printed_file.is_file() or printed_file.stat().st_size == 0:
+        raise StepFailed(f"打印输出不完整：预览 {pages} 页，打印 {printed} 页。")
+    return f"程序内预览 {pages} 页正常；打印通道输出 {printed} 页正常"
+
+
 def step_user_data(state: SelfTestState) -> str:
     """Read-only look at the real data folder: what the next start will do to the user's database."""
     import json
@@ -453,6 +483,7 @@ STEPS: list[tuple[str, Callable[[SelfTestState], str]]] = [
     ("文书 PDF", step_pdf),
     ("中文字体（界面）", step_qt_font),
     ("主窗口", step_main_window),
+    ("文书预览与打印", step_preview_and_print),
     ("凭据存储", step_credentials),
     ("用户数据（只读检查）", step_user_data),
 ]
