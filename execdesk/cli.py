@@ -66,7 +66,22 @@ class UserError(Exception):
     """A command-level problem the user can fix; the message is Chinese."""
 
 
+class _ChineseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：")
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings and help; its own error texts stay English inside a Chinese sentence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _ChineseHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "子命令与参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str):  # argparse's own messages are English; keep them but say it in Chinese
         self.print_usage(sys.stderr)
         print(f"错误：命令参数不正确（{message}）", file=sys.stderr)
@@ -75,7 +90,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="execdesk", description="ExecDesk 执行办案桌面端")
-    parser.add_argument("--version", action="version", version=f"ExecDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"ExecDesk {__version__}", help="显示版本并退出")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
     parser.add_argument("--selftest", action="store_true", help="安装后自检")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
