@@ -68,7 +68,7 @@ class UserError(Exception):
 
 class _ChineseHelp(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix="用法：")
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
