@@ -12,6 +12,7 @@ import importlib.metadata
 import os
 import pkgutil
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from test_selftest import all_passed, step_lines
 
 import execdesk.commands
 from execdesk.cli import build_parser
+from execdesk.models.migrate import current_revision, known_revisions
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "execdesk"
@@ -107,3 +109,20 @@ def test_bundle_discovers_every_cli_command_and_runs_a_backup(bundle, tmp_path):
     assert copy.exists() and "已备份到" in backup.stdout
     check = run_bundle(bundle, tmp_path, "--db", str(copy), "db", "check")
     assert check.returncode == 0 and "完整性检查通过" in check.stdout
+
+
+def test_bundle_opens_the_released_0001_database_and_upgrades_it_safely(bundle, tmp_path):
+    """A court's database from release 0.1 (committed fixture) opened by the frozen program: the Alembic scripts
+    in the bundle bring it to head, with the backup-before-upgrade the guide promises when there is work to do."""
+    db = tmp_path / "court" / "execdesk.sqlite3"
+    db.parent.mkdir()
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "schema_0001.sqlite3", db)
+    done = run_bundle(bundle, tmp_path, "--db", str(db), "db", "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "完整性检查通过" in done.stdout
+    head, _ = known_revisions()
+    assert current_revision(db) == head
+    backups = sorted((db.parent / "backups").glob("execdesk.pre-upgrade-0001-to-*.sqlite3"))
+    assert len(backups) == (0 if head == "0001" else 1)
+    if backups:
+        assert current_revision(backups[0]) == "0001"

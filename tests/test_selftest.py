@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from execdesk.models.migrate import known_revisions
 from execdesk.selftest import STEPS, pdf_font_embedding
 
 PACKAGE = Path(__file__).resolve().parent.parent / "execdesk"
@@ -98,6 +99,39 @@ def test_selftest_names_missing_migration_scripts_and_rules_file(tmp_path):
     assert marks["数据库创建与升级"] == "✗" and "数据库升级脚本" in done.stdout and "请重新安装" in done.stdout
     assert marks["业务服务"] == "✗" and "未执行" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_selftest_runs_a_real_schema_upgrade_with_backup_when_there_are_several_revisions(tmp_path):
+    """With more than one migration the self-test builds the oldest schema, then upgrades it the way a court's
+    database is upgraded at first start of a new version: backup first (ANCHORS B5). Made real by adding a
+    harmless 0002 revision to a copy of the package."""
+    head, _ = known_revisions()
+    install = tmp_path / "install"
+    shutil.copytree(PACKAGE, install / "execdesk", ignore=shutil.ignore_patterns("__pycache__"))
+    (install / "execdesk" / "models" / "migrations" / "versions" / "0999_selftest_probe.py").write_text(
+        f'''"""self-test probe: one extra table"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0999_selftest_probe"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("selftest_probe", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("selftest_probe")
+''', encoding="utf-8")
+    done = run_selftest(tmp_path, pythonpath=install, cwd=install)
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(x for x in done.stdout.splitlines() if "数据库创建与升级" in x)
+    assert line.startswith("✓")
+    assert "再升级（升级前自动备份）" in line and "结构版本 0999_selftest_probe" in line
+    assert "升级前备份 selftest.pre-upgrade-" in line and "-to-0999_selftest_probe." in line
 
 
 def _pdf(path: Path, font: str) -> bytes:
