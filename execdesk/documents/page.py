@@ -122,8 +122,8 @@ def build_pdf(story: Sequence[Flowable], *, title: str, fonts: FontSet | None = 
             canvas.setFillColor(Color(0.75, 0, 0))
             canvas.drawCentredString(PAGE[0] / 2, PAGE[1] - TOP / 2, banner)
         if watermark:
-            canvas.setFont(fonts.heading, 96)
-            canvas.setFillColor(Color(0.85, 0.85, 0.85, alpha=0.5))
+            canvas.setFont(fonts.heading, 120)
+            canvas.setFillColor(Color(0.88, 0.88, 0.88))  # drawn first: the text prints over it
             canvas.translate(PAGE[0] / 2, PAGE[1] / 2)
             canvas.rotate(45)
             canvas.drawCentredString(0, 0, watermark)

@@ -162,11 +162,11 @@ def overdue_case_ids(session: Session, *, handler_username: str | None = None) -
 
 
 def batch_pdf(store: Store, *, handler_username: str | None = None, today: date | None = None,
-              progress=None) -> tuple[bytes, int]:
+              progress=None, limit: int | None = None) -> tuple[bytes, int]:
     """Every overdue case of a handler (or of the court) in one PDF behind a cover list. Returns (pdf, count)."""
     today = today or date.today()
     with store.read() as session:
-        ids = overdue_case_ids(session, handler_username=handler_username)
+        ids = overdue_case_ids(session, handler_username=handler_username)[:limit]
         if not ids:
             raise ValidationError("没有超过执行期限的未结案件", "书面说明")
         texts = []

@@ -1,0 +1,162 @@
+"""Documents (issue 4): one 终本裁定书 vs a bare reportlab document with the same text and font, file size,
+and a batch of 500 书面说明 — ratios against a baseline measured in the same run (no timing asserts anywhere).
+
+    .venv/bin/python bench/bench_documents.py [--runs 20] [--batch 500] [--samples docs/pdf]
+
+Data: demo cases (services.demo) in a temporary database; the ruling is a ready demo case approved along the
+山东 route; the batch uses the open demo cases, computed as of a later day on which they are all overdue.
+``--samples DIR`` also writes each document's PDF and its first page as PNG (pdftoppm -r 80) into DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+from sqlalchemy import select
+
+from execdesk.documents import explanation as expl_doc
+from execdesk.documents import ruling as ruling_doc
+from execdesk.documents.fonts import cjk_fonts
+from execdesk.models import Case
+from execdesk.models.migrate import open_database
+from execdesk.services import deadlines, documents, explanations
+from execdesk.services.accounts import create_user
+from execdesk.services.approvals import approve_ruling
+from execdesk.services.context import Actor
+from execdesk.services.demo import DEMO_PASSWORD, generate_demo
+from execdesk.services.zhongben import evaluate_case
+
+TODAY = date(2026, 11, 25)
+LATER = date(2027, 6, 1)  # every open demo case is past its execution limit by then
+
+
+def bare_reportlab(paragraphs: list[str]) -> bytes:
+    """The baseline: the same paragraphs in the same font, default platypus layout, nothing else."""
+    font = cjk_fonts().body
+    style = ParagraphStyle("b", fontName=font, fontSize=16, leading=28.9, wordWrap="CJK")
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build([Paragraph(p, style) for p in paragraphs])
+    return buf.getvalue()
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def png(pdf: Path, out_stem: Path) -> None:
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out_stem)],
+                       check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--cases", type=int, default=1700, help="demo cases to generate (≈ 1/3 stay open)")
+    ap.add_argument("--samples", type=Path, default=None)
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-docs-"))
+    store = open_database(work / "bench.sqlite3")
+    actor = Actor.local_system()
+    t0 = time.perf_counter()
+    generate_demo(store, actor, args.cases, today=TODAY)
+    create_user(store, actor, username="bench_judge", display_name="钱审判", role="审判员", password=DEMO_PASSWORD,
+                title="审判员")
+    print(f"demo data: {args.cases} cases in {time.perf_counter() - t0:.1f} s")
+
+    # ---- one ruling: pick a ready demo case, approve it along the court's route.
+    with store.read() as s:
+        ready = next(c for c in s.scalars(select(Case).where(Case.status == "未结").order_by(Case.case_number))
+                     if evaluate_case(s, c, TODAY).ready)
+        case_id, number, handler_id = ready.id, ready.case_number, ready.handler_id
+        from execdesk.models import User
+
+        judges = [u.username for u in s.scalars(select(User).where(User.title == "审判员", User.role != "执行局长"))
+                  if u.id != handler_id][:2]
+    kw = dict(password=DEMO_PASSWORD, today=TODAY)
+    approve_ruling(store, actor, case_id, step="合议庭", approver_username="zhaolei", panel=judges, **kw)
+    approve_ruling(store, actor, case_id, step="执行局长", approver_username="zhaolei", **kw)
+    approve_ruling(store, actor, case_id, step="院长", approver_username="sunli", **kw)
+    issued = documents.issue_ruling(store, actor, case_id, today=TODAY)  # also the warm-up (fonts registered)
+
+    def ours() -> bytes:
+        with store.read() as s:
+            case = s.get(Case, case_id)
+            text = documents.ruling_text(s, case, TODAY, strict_signers=True)
+        return ruling_doc.render(text)
+
+    with store.read() as s:
+        paragraphs = documents.ruling_text(s, s.get(Case, case_id), TODAY, strict_signers=True).paragraphs()
+    bare_reportlab(paragraphs)  # warm-up
+    ours()
+    t_bare, bare_pdf = timed(lambda: bare_reportlab(paragraphs), args.runs)
+    t_ours, our_pdf = timed(ours, args.runs)
+    pages = subprocess.run(["pdfinfo", "-"], input=our_pdf, capture_output=True).stdout.decode()
+    n_pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")), "?")
+    print(f"one ruling {number} ({n_pages} pages, {len(paragraphs)} paragraphs), median of {args.runs}:")
+    print(f"  ExecDesk (gather from DB + compose + render): {t_ours * 1000:.1f} ms")
+    print(f"  bare reportlab, same text and font:           {t_bare * 1000:.1f} ms")
+    print(f"  ratio {t_ours / t_bare:.2f}x (target <= 1.3x)")
+    print(f"  file size: issued original {len(issued.original) / 1024:.1f} KiB, public {len(issued.public) / 1024:.1f} KiB,"
+          f" bare baseline {len(bare_pdf) / 1024:.1f} KiB (target <= 100 KB); fonts: {', '.join(cjk_fonts().files)}")
+
+    # ---- a batch of 500 书面说明.
+    deadlines.recompute_all(store, today=LATER)
+    with store.read() as s:
+        overdue = len(explanations.overdue_case_ids(s))
+    t0 = time.perf_counter()
+    batch, count = explanations.batch_pdf(store, today=LATER, limit=args.batch)
+    t_batch = time.perf_counter() - t0
+    pages = subprocess.run(["pdfinfo", "-"], input=batch, capture_output=True).stdout.decode()
+    n_pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")), "?")
+    # Baseline for the batch: rendering the same composed texts again (no DB, no computation).
+    with store.read() as s:
+        ids = explanations.overdue_case_ids(s)[:args.batch]
+        texts = [expl_doc.compose(explanations.explanation_data(s, s.get(Case, i), explanations._latest(s, i), LATER))
+                 for i in ids]
+    cover = expl_doc.compose_batch(texts, scope="全院", today=LATER)
+    t0 = time.perf_counter()
+    expl_doc.render_batch(cover, texts)
+    t_render = time.perf_counter() - t0
+    print(f"batch of {count} 书面说明 ({overdue} overdue open cases as of {LATER}): {t_batch:.1f} s total, "
+          f"{t_batch / count * 1000:.0f} ms per case, {n_pages} pages, {len(batch) / 1024 / 1024:.1f} MiB")
+    print(f"  of which rendering the composed texts: {t_render:.1f} s ({t_batch / t_render:.2f}x incl. gathering"
+          " and the deadline computation)")
+
+    if args.samples:
+        args.samples.mkdir(parents=True, exist_ok=True)
+        with store.read() as s:
+            text = documents.ruling_text(s, s.get(Case, case_id), TODAY, strict_signers=True)
+        samples = {"ruling": issued.original, "ruling_public": issued.public,
+                   "ruling_draft": ruling_doc.render(text, draft=True),
+                   "explanation": expl_doc.render(texts[0]), "explanation_batch": batch}
+        for name, pdf in samples.items():
+            path = args.samples / f"{name}.pdf"
+            path.write_bytes(pdf)
+            png(path, args.samples / name)
+            path.unlink()  # keep the PNGs in docs/, not the (demo-data) PDFs
+        print(f"page 1 of each document written to {args.samples}/*.png")
+    store.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
