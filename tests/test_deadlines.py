@@ -388,6 +388,12 @@ def test_recompute_all_matches_recompute_case(store, actor):
     snap = _snapshot(store)
     stats = deadlines.recompute_all(store, today=TODAY)
     assert stats.cases == 3 and stats.workers == 1
+    assert stats.changed_cases == 0  # recompute_case had already stored exactly this: nothing written
+    assert _snapshot(store) == snap
+    with store.transaction() as s:
+        s.connection().exec_driver_sql("UPDATE cases SET next_due_on = NULL WHERE id = ?", (ids[2],))
+        s.connection().exec_driver_sql("DELETE FROM deadlines WHERE case_id = ? AND kind = '执行期限'", (ids[1],))
+    assert deadlines.recompute_all(store, today=TODAY).changed_cases == 2
     assert _snapshot(store) == snap
     # The same with the cases split over two forked reader processes (the big-recompute path).
     with store.transaction() as s:

@@ -331,25 +331,58 @@ def explain_limit(session: Session, case: Case, *, today: date | None = None) ->
 @dataclass(frozen=True)
 class RecomputeStats:
     cases: int
-    deadlines: int
+    deadlines: int  # deadline rows of all cases after the recompute
+    changed_cases: int  # cases whose rows or cached columns changed (only these are written)
     read_s: float  # with workers: read + compute in the slowest worker
     compute_s: float  # with workers: collecting the workers' results
     write_s: float  # including the commit
     workers: int = 1
 
 
-def _compute_part(engine: Engine, facts: dict[str, CaseFacts]) -> tuple[list[tuple], list[tuple]]:
-    rows: list[tuple] = []
-    updates: list[tuple] = []
+@dataclass
+class _Part:
+    rows: list[tuple]  # every deadline row of the cases computed
+    changed: set[str]  # cases whose deadline rows differ from the stored ones
+    updates: list[tuple]  # cached-column updates that differ from the stored values
+    seconds: float = 0.0
+
+
+def _stored_state(cur, rowids: tuple[int, int] | None) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
+    """What the last computation stored: cached columns per case, deadline rows per case (rowid order)."""
+    where = f"WHERE rowid BETWEEN {int(rowids[0])} AND {int(rowids[1])}" if rowids else ""
+    cached = {row[-1]: row[:-1] for row in cur.execute(
+        "SELECT limit_due_on, next_due_on, warning_level, overdue_days, explanation_owed, zhongben_earliest_on, "
+        f"deadlines_provisional, id FROM cases {where}")}
+    stored: dict[str, list[tuple]] = {}
+    for row in cur.execute("SELECT case_id, kind, label, due_on, warn_on, status, basis, provisional, rolled_from "
+                           "FROM deadlines ORDER BY rowid"):
+        if row[0] in cached:
+            lst = stored.get(row[0])
+            if lst is None:
+                stored[row[0]] = [row]
+            else:
+                lst.append(row)
+    return cached, stored
+
+
+def _compute_part(engine: Engine, facts: dict[str, CaseFacts], cached: dict[str, tuple],
+                  stored: dict[str, list[tuple]]) -> _Part:
+    part = _Part(rows=[], changed=set(), updates=[])
     compute = engine.compute_case
+    no_rows: list[tuple] = []
     for cid, f in facts.items():
         result = compute(f)
-        rows.extend(_rows(cid, result))
-        updates.append((*_case_values(result), cid))
-    return rows, updates
+        rows = _rows(cid, result)
+        part.rows.extend(rows)
+        if rows != stored.get(cid, no_rows):
+            part.changed.add(cid)
+        values = _case_values(result)
+        if values != cached.get(cid):
+            part.updates.append((*values, cid))
+    return part
 
 
-def _worker(job: tuple) -> tuple[list[tuple], list[tuple], float]:
+def _worker(job: tuple) -> _Part:
     """Runs in a forked process: read one rowid range of cases on its own read connection and compute."""
     import sqlite3
     import time
@@ -360,10 +393,12 @@ def _worker(job: tuple) -> tuple[list[tuple], list[tuple], float]:
     con = sqlite3.connect(path)
     try:
         facts = _loader(engine.rules).load(con, rowids=rowids)
+        cached, stored = _stored_state(con, rowids)
     finally:
         con.close()
-    rows, updates = _compute_part(engine, facts)
-    return rows, updates, time.perf_counter() - t0
+    part = _compute_part(engine, facts, cached, stored)
+    part.seconds = time.perf_counter() - t0
+    return part
 
 
 def _workers_for(n_cases: int) -> int:
@@ -381,11 +416,13 @@ def _workers_for(n_cases: int) -> int:
 
 
 def recompute_all(store: Store, *, today: date | None = None, workers: int | None = None) -> RecomputeStats:
-    """Full recompute (rules or holidays changed, demo data loaded). One write transaction; all or nothing.
+    """Full recompute (rules or holidays changed, demo data loaded, a new day). One write transaction.
 
+    Only what changed is written: the cached columns of cases whose values moved, the deadline rows of cases
+    whose rows moved (when most cases changed, the table is rewritten with its indexes rebuilt once).
     With ``workers`` > 1 the cases are split by rowid range and read + computed in forked processes on their
     own read connections, while this process already holds the write lock (so they read exactly the data
-    it will overwrite); this process then writes everything."""
+    it will overwrite); this process then writes."""
     import time
 
     today = today or date.today()
@@ -405,30 +442,36 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
                      str(holiday_updates_dir())) for i in range(workers)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_worker, jobs)
-            rows = [r for part in parts for r in part[0]]
-            updates = [u for part in parts for u in part[1]]
-            t1 = t0 + max(p[2] for p in parts)  # read + compute ran together in the workers
-            t2 = time.perf_counter()
+            t1 = t0 + max(p.seconds for p in parts)  # read + compute ran together in the workers
         else:
             facts = loader.load(cur)
+            cached, stored = _stored_state(cur, None)
             t1 = time.perf_counter()
-            rows, updates = _compute_part(engine, facts)
-            t2 = time.perf_counter()
-        # Rebuilding the table's indexes once is cheaper than maintaining them row by row. Their DDL is read
-        # back from the schema (whatever the migrations made), and all of this is one transaction.
-        indexes = cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadlines' "
-                              "AND sql IS NOT NULL").fetchall()
-        for (ddl,) in indexes:
-            cur.execute("DROP INDEX " + ddl.split(" ON ")[0].split()[-1])
-        cur.execute("DELETE FROM deadlines")
-        if rows:
-            cur.executemany(INSERT_DEADLINE, rows)
-        for (ddl,) in indexes:
-            cur.execute(ddl)
+            parts = [_compute_part(engine, facts, cached, stored)]
+        t2 = time.perf_counter()
+        changed = set().union(*(p.changed for p in parts))
+        updates = [u for p in parts for u in p.updates]
+        total_rows = sum(len(p.rows) for p in parts)
+        if len(changed) > (n or 0) // 3:
+            # Most cases moved: rewrite the table; rebuilding its indexes once is cheaper than maintaining them
+            # row by row. Their DDL is read back from the schema (whatever the migrations made).
+            indexes = cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadlines' "
+                                  "AND sql IS NOT NULL").fetchall()
+            for (ddl,) in indexes:
+                cur.execute("DROP INDEX " + ddl.split(" ON ")[0].split()[-1])
+            cur.execute("DELETE FROM deadlines")
+            for p in parts:
+                cur.executemany(INSERT_DEADLINE, p.rows)
+            for (ddl,) in indexes:
+                cur.execute(ddl)
+        elif changed:
+            cur.executemany("DELETE FROM deadlines WHERE case_id = ?", [(cid,) for cid in changed])
+            cur.executemany(INSERT_DEADLINE, [r for p in parts for r in p.rows if r[0] in changed])
         if updates:
             cur.executemany(UPDATE_CASE, updates)
-    return RecomputeStats(cases=len(updates), deadlines=len(rows), read_s=t1 - t0, compute_s=t2 - t1,
-                          write_s=time.perf_counter() - t2, workers=workers)
+        moved = len(changed | {u[-1] for u in updates})
+    return RecomputeStats(cases=n or 0, deadlines=total_rows, changed_cases=moved, read_s=t1 - t0,
+                          compute_s=t2 - t1, write_s=time.perf_counter() - t2, workers=workers)
 
 
 def priority_clause(rules: RuleSet | None = None):
