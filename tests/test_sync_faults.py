@@ -305,3 +305,26 @@ def test_platform_change_rows_match_answers(desk, platform):
                                              .where(PChange.change_id.in_(list(local))))}
     assert local == remote
 
+
+
+def test_a_change_the_platform_cannot_parse_is_isolated_not_blocking(desk, platform):
+    """A poison change (here: an entity id longer than the protocol allows, written straight into the
+    outbox as a corrupted row would be) makes the platform refuse its whole batch with 422; the client
+    splits the batch, quarantines that one change with the platform's message, and sends the rest."""
+    store, settings = desk
+    _register(store, 3)
+    with store.transaction() as s:
+        victim = s.scalars(select(OutboxEntry).where(OutboxEntry.entity == "party").limit(1)).one()
+        victim.entity_id = "x" * 60
+        victim_id, victim_case = victim.change_id, victim.case_id
+    report = run_sync(store, settings, retry=FAST)
+    assert report.status == "ok" and report.rejected == 1
+    with store.read() as s:
+        rows = s.execute(select(OutboxEntry.change_id, OutboxEntry.case_id, OutboxEntry.state,
+                                OutboxEntry.last_error)).all()
+    (bad,) = [r for r in rows if r.change_id == victim_id]
+    assert bad.state == "quarantined" and "无法解析" in bad.last_error
+    assert {r.state for r in rows if r.case_id != victim_case} == {"done"}
+    assert {r.state for r in rows if r.case_id == victim_case and r.change_id != victim_id} <= {"done", "pending"}
+    assert platform_counts(platform.db_url, [victim_id]) == {}
+    assert integrity_ok(store.path)

@@ -207,15 +207,33 @@ class _Round:
                 after = seq
             if not batch:
                 continue
-            body = (b'{"device_id": ' + json.dumps(self.device).encode() + b', "changes": ['
-                    + b", ".join(parts) + b"]}")
-            key = hashlib.sha256("".join(c for _, c, _ in batch).encode()).hexdigest()[:48]
-            reply = self.t.request("POST", "api/v1/changes", raw_json=body, token=self.token, idempotency_key=key)
-            if reply.status != 200:
-                raise ProtocolError(f"省平台拒绝了上报请求（HTTP {reply.status}）：{reply.data.get('message', '')}")
-            self._store_answers(batch, reply.data, held)
+            self._send(batch, parts, held)
             done += len(batch)
             self.tell(done, total, f"已上报 {done}/{total} 条")
+
+    def _send(self, batch: list[tuple[int, str, str | None]], parts: list[bytes], held: set[str]) -> None:
+        """POST one batch and store its answers. A batch the platform refuses as a whole (400/422: some change
+        it cannot even parse) is split in halves until the poison change is alone; that one is quarantined
+        locally with the platform's message, so one bad record never blocks the queue (ANCHORS A8-7)."""
+        body = (b'{"device_id": ' + json.dumps(self.device).encode() + b', "changes": ['
+                + b", ".join(parts) + b"]}")
+        key = hashlib.sha256("".join(c for _, c, _ in batch).encode()).hexdigest()[:48]
+        reply = self.t.request("POST", "api/v1/changes", raw_json=body, token=self.token, idempotency_key=key)
+        if reply.status == 200:
+            self._store_answers(batch, reply.data, held)
+            return
+        if reply.status not in (400, 422):
+            raise ProtocolError(f"省平台拒绝了上报请求（HTTP {reply.status}）：{reply.data.get('message', '')}")
+        if len(batch) > 1:
+            mid = len(batch) // 2
+            self._send(batch[:mid], parts[:mid], held)
+            rest = [(b, p) for b, p in zip(batch[mid:], parts[mid:], strict=True) if b[2] not in held]
+            if rest:
+                self._send([b for b, _ in rest], [p for _, p in rest], held)
+            return
+        reason = f"省平台无法解析此变更：{reply.data.get('message') or f'HTTP {reply.status}'}"
+        answer = {"change_id": batch[0][1], "status": "rejected", "code": "unparseable", "reason": reason}
+        self._store_answers(batch, {"results": [answer]}, held)
 
     def _store_answers(self, batch: list[tuple[int, str, str | None]], data: dict[str, Any], held: set[str]) -> None:
         results = data.get("results")
