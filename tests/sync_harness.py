@@ -258,6 +258,7 @@ class FaultProxy:
       ("delay_after", seconds)  forward, wait, then answer (widens the send→store window)
       ("redirect", location)    answer 307 to ``location``
       ("skew", seconds)         forward, but stamp the answer's Date header ``seconds`` off
+      ("rewrite", fn)           forward, answer with ``fn(body)`` (a platform bug or a meddling proxy)
     """
 
     def __init__(self, upstream_port: int, plan: Callable[[int, str, str], Fault] | None = None):
@@ -373,6 +374,8 @@ class FaultProxy:
 
                     rheaders = [(k, v) for k, v in rheaders if k.lower() != "date"]
                     rheaders.append(("Date", formatdate(time.time() + fault[1], usegmt=True)))
+                if isinstance(fault, tuple) and fault[0] == "rewrite":
+                    rbody = fault[1](rbody)
                 if fault == "reset_after":
                     self._rst(sock)
                     return

@@ -328,3 +328,60 @@ def test_a_change_the_platform_cannot_parse_is_isolated_not_blocking(desk, platf
     assert {r.state for r in rows if r.case_id == victim_case and r.change_id != victim_id} <= {"done", "pending"}
     assert platform_counts(platform.db_url, [victim_id]) == {}
     assert integrity_ok(store.path)
+
+
+def _feed_rewriter(mutate):
+    import json as _json
+
+    def plan(n, method, path):
+        if not path.startswith("/api/v1/feed"):
+            return None
+        return ("rewrite", lambda body: _json.dumps(mutate(_json.loads(body))).encode())
+
+    return plan
+
+
+def _feed_state(store):
+    from execdesk.models import SupervisionItem
+    from execdesk.sync.client import get_state
+
+    with store.read() as s:
+        return get_state(s, "pull_cursor"), s.scalar(select(func.count()).select_from(SupervisionItem))
+
+
+def test_pulled_page_is_applied_whole_or_not_at_all(desk, platform, proxy_factory):
+    """A8-4/A8-5: a page whose second item cannot be stored (same sequence as the first) rolls back the
+    whole page and the cursor; a page going backwards is refused; then a clean pull gets everything."""
+    from execdesk.sync.errors import LocalWriteError
+
+    store, settings = desk
+    with platform_db(platform.db_url) as s:
+        from provincial import service as ps
+
+        for k in range(3):
+            ps.issue_item(s, kind="督办", title=f"督办{k}", court_code="鲁0102")
+
+    def clash(data):
+        if len(data["items"]) >= 2:
+            data["items"][1]["seq"] = data["items"][0]["seq"]
+        return data
+
+    proxy = proxy_factory(_feed_rewriter(clash))
+    point_at(settings, proxy.url)
+    with pytest.raises(LocalWriteError, match="已全部撤销"):
+        run_sync(store, settings, retry=FAST)
+    assert _feed_state(store) == (None, 0)
+
+    def backwards(data):
+        data["next_cursor"] = -1
+        return data
+
+    proxy.plan = _feed_rewriter(backwards)
+    with pytest.raises(ProtocolError, match="下发"):
+        run_sync(store, settings, retry=FAST)
+    assert _feed_state(store) == (None, 0)
+    proxy.plan = lambda n, m, p: None
+    assert run_sync(store, settings, retry=FAST).status == "ok"
+    cursor, count = _feed_state(store)
+    assert count >= 3 and int(cursor) >= 3
+    assert integrity_ok(store.path)

@@ -23,11 +23,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, select, type_coerce, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from execdesk.config import Settings
@@ -36,7 +38,7 @@ from execdesk.models.database import Store
 from execdesk.rules.dates import parse_date
 from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, payload_fields
 from execdesk.sync import credentials
-from execdesk.sync.errors import AuthRequired, ProtocolError, SyncError
+from execdesk.sync.errors import AuthRequired, LocalWriteError, ProtocolError, SyncError
 from execdesk.sync.transport import RetryPolicy, Transport
 
 log = logging.getLogger("execdesk.sync")
@@ -166,6 +168,16 @@ class _Round:
         if self.progress:
             self.progress(done, total, message)
 
+    @staticmethod
+    @contextmanager
+    def _local_write(what: str) -> Iterator[None]:
+        """A local write error aborts the run (Mergin #2382); the transaction has rolled back whole."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            log.exception("local write failed: %s", what)
+            raise LocalWriteError(f"{what}时本地数据库写入失败，已全部撤销，本次同步中止（{type(exc).__name__}）。") from exc
+
     # ------------------------------------------------------------ push
 
     def push(self) -> bool:
@@ -278,7 +290,7 @@ class _Round:
             row.setdefault("state", "pending")
             updates.append(row)
         # One transaction for the whole answer: either every row records its answer or none does.
-        with self.store.transaction() as session:
+        with self._local_write("保存上报结果"), self.store.transaction() as session:
             session.connection().execute(
                 update(OutboxEntry.__table__).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
                 .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
@@ -306,7 +318,7 @@ class _Round:
                    or i["seq"] > next_cursor for i in items):
                 raise ProtocolError("省平台的下发序号不正确")
             # Items and the cursor commit together: the cursor never runs ahead of the data (A9-3).
-            with self.store.transaction() as session:
+            with self._local_write("保存下发数据"), self.store.transaction() as session:
                 for item in items:
                     self._apply_item(session, item)
                 set_state(session, "pull_cursor", str(next_cursor))

@@ -49,3 +49,7 @@ class ServerError(SyncError):
 
 class ProtocolError(SyncError):
     """Not the platform talking: HTML login page, non-JSON, redirect to another host, malformed answer."""
+
+
+class LocalWriteError(SyncError):
+    """The local database refused a write (disk full, locked, constraint): the apply rolled back whole."""
