@@ -39,6 +39,45 @@ _CANNOT_START = "，：；！？”’》〉、。）"
 for _mod in (_rl_textsplit, _rl_paragraph):
     _mod.ALL_CANNOT_START += "".join(ch for ch in _CANNOT_START if ch not in _mod.ALL_CANNOT_START)
 
+_dumb_split = getattr(_rl_textsplit.dumbSplit, "__wrapped__", _rl_textsplit.dumbSplit)
+
+
+def _kinsoku_split(word, widths, max_widths):
+    """reportlab hangs at most one prohibited character in the margin, so "…元整）。" still wrapped a lone "。"
+    to the next line. Where a line would start with a prohibited character, pull the preceding characters down
+    with it instead (at most three), as typesetters do. Any case this cannot handle is left as reportlab made it."""
+    max_widths = list(max_widths) if isinstance(max_widths, list | tuple) else [max_widths]
+    whole = _dumb_split(word, widths, max_widths)
+    cannot = _rl_textsplit.ALL_CANNOT_START
+    if (len(whole) < 2 or "".join(t for _, t in whole) != word
+            or not any(t[:1] in cannot for _, t in whole[1:])):
+        return whole
+    lines: list[list] = []
+    pos = 0
+    while pos < len(word):
+        widths_left = max_widths[len(lines):] or [max_widths[-1]]
+        rest = _dumb_split(word[pos:], widths[pos:], widths_left)
+        if len(rest) == 1:
+            lines.append(rest[0])
+            break
+        n = len(rest[0][1])
+        if word[pos:pos + n] != rest[0][1]:
+            return whole
+        keep = n
+        while keep > 1 and n - keep < 3 and word[pos + keep] in cannot:
+            keep -= 1
+        if keep == n or word[pos + keep] in cannot:
+            lines.append(rest[0])
+        else:
+            n = keep
+            lines.append([widths_left[0] - sum(widths[pos:pos + n]), word[pos:pos + n]])
+        pos += n
+    return lines
+
+
+_kinsoku_split.__wrapped__ = _dumb_split
+_rl_textsplit.dumbSplit = _kinsoku_split
+
 
 class Styles:
     def __init__(self, fonts: FontSet):
