@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, select, type_coerce, update
@@ -36,7 +37,6 @@ from execdesk.config import Settings
 from execdesk.models import SYNCED_ENTITIES, OutboxEntry, SupervisionItem, SyncRun, SyncState, new_id, utcnow
 from execdesk.models.database import Store
 from execdesk.rules.dates import parse_date
-from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, payload_fields
 from execdesk.sync import credentials
 from execdesk.sync.errors import AuthRequired, LocalWriteError, ProtocolError, SyncError
 from execdesk.sync.transport import RetryPolicy, Transport
@@ -378,7 +378,15 @@ class _Round:
             e["entity_id"]: e["version"] for e in reply.data.get("entities", []) if isinstance(e, dict)}
         queued = 0
         newer_on_server = 0
-        with self.store.transaction() as session:
+        with self._local_write("补传数据入队"), self.store.transaction() as session:
+            # The fields that travel for a row are those its own outbox entries carried (the service layer
+            # decides them when it records a change). A row that never entered the outbox — demo data, by
+            # design — never leaves through a resync either.
+            last_payload: dict[str, dict] = {}
+            for entity_id, payload in session.execute(
+                    select(OutboxEntry.entity_id, OutboxEntry.payload).where(OutboxEntry.case_id == case_id)
+                    .order_by(OutboxEntry.local_seq)):
+                last_payload[entity_id] = payload
             for name, cls in SYNCED_ENTITIES.items():
                 key = cls.id if name == "case" else cls.case_id
                 for obj in session.scalars(select(cls).where(key == case_id)):
@@ -386,21 +394,29 @@ class _Round:
                     if theirs is not None and theirs > obj.version:
                         newer_on_server += 1  # never overwrite the platform's newer row silently
                         continue
-                    if theirs is not None and theirs == obj.version:
+                    prior = last_payload.get(obj.id)
+                    if (theirs is not None and theirs == obj.version) or prior is None:
                         continue
-                    fields = payload_fields(obj)
+                    fields = {k: _plain(getattr(obj, k)) for k in prior.get("fields", {}) if hasattr(obj, k)}
                     session.add(OutboxEntry(
                         change_id=new_id(), entity=name, entity_id=obj.id, case_id=case_id, op="upsert",
                         base_version=theirs,
-                        payload={"schema": PAYLOAD_SCHEMA_VERSION, "entity": name, "id": obj.id, "case_id": case_id,
+                        payload={"schema": prior.get("schema", 1), "entity": name, "id": obj.id, "case_id": case_id,
                                  "version": obj.version, "fields": fields, "actor": "sync:resync"},
-                        schema_version=PAYLOAD_SCHEMA_VERSION))
+                        schema_version=prior.get("schema", 1)))
                     queued += 1
         if queued:
             self.report.resynced_cases += 1
         if newer_on_server:
             self.report.warnings.append(f"案件 {case_id} 有 {newer_on_server} 条记录在省平台上的版本较新，请核对")
         log.info("resync case %s: %d queued, %d newer on platform", case_id, queued, newer_on_server)
+
+
+def _plain(value: Any) -> Any:
+    """A column value as JSON (the outbox's encoding: dates and timestamps as ISO text)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
 
 def run_sync(store: Store, settings: Settings, *, progress: ProgressFn | None = None,
