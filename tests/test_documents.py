@@ -181,3 +181,15 @@ def test_issued_documents_are_immutable_and_reissue_is_a_new_version(store, acto
 def test_same_content_renders_to_the_same_bytes(issued):
     _, _, text = issued
     assert ruling_doc.render(text) == ruling_doc.render(text)
+
+
+def test_no_embeddable_cjk_font_is_a_clear_chinese_error(monkeypatch, tmp_path):
+    from execdesk.documents import fonts
+
+    # A CFF-outlined or absent font must never fall back to the unembedded STSong-Light.
+    (tmp_path / "wqy-zenhei.ttc").write_bytes(b"not a font")
+    monkeypatch.setattr(fonts, "_registered", None)
+    monkeypatch.setattr(fonts, "_search_dirs", lambda: [tmp_path])
+    with pytest.raises(fonts.FontMissingError, match="未找到可嵌入的中文TrueType字体") as err:
+        fonts.cjk_fonts()
+    assert "wqy-zenhei.ttc" in str(err.value)

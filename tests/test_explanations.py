@@ -117,3 +117,22 @@ def test_batch_has_a_cover_list_and_every_overdue_case(store, actor, overdue):
     with pytest.raises(ValidationError, match="没有超过执行期限"):
         explanations.batch_pdf(store, handler_username="liuyang", today=TODAY)
     assert other
+
+
+def test_director_opinion_is_confirmed_by_password_and_printed(store, actor, overdue):
+    _fill(store, actor, overdue)
+    with pytest.raises(ValidationError, match="用户名或密码不正确"):
+        explanations.record_director_opinion(store, actor, overdue, approver_username="zhaolei", password="x" * 8,
+                                             opinion="同意")
+    with pytest.raises(ValidationError, match="角色是书记员"):
+        explanations.record_director_opinion(store, actor, overdue, approver_username="liuyang",
+                                             password="password123", opinion="同意")
+    explanations.record_director_opinion(store, actor, overdue, approver_username="zhaolei", password="password123",
+                                         opinion="情况属实，督促12月底前结案。", today=TODAY)
+    doc_id = explanations.issue_explanation(store, actor, overdue, today=TODAY)
+    with store.read() as s:
+        pdf = s.get(IssuedDocument, doc_id).content
+    assert "执行局长意见：情况属实，督促12月底前结案。" in squeeze(pdf_text(pdf))
+    with pytest.raises(ValidationError, match="请先由承办人填写书面说明草稿"):
+        explanations.record_director_opinion(store, actor, overdue, approver_username="zhaolei",
+                                             password="password123", opinion="补充意见")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def _register(role: str, tried: list[str]) -> tuple[str, str] | None:
         path = _find(file_name)
         if path is None:
             continue
-        font_name = f"ExecDesk-{path.stem}-{index}"
+        # The path is part of the name: the same file name in another folder is another font.
+        font_name = f"ExecDesk-{path.stem}-{index}-{zlib.crc32(str(path).encode()):08x}"
         if font_name not in pdfmetrics.getRegisteredFontNames():
             try:
                 pdfmetrics.registerFont(TTFont(font_name, str(path), subfontIndex=index))

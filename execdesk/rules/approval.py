@@ -51,6 +51,7 @@ class ApprovalFact:
     decision: str
     draft_sha256: str | None
     decided_at: datetime
+    opinion: str | None = None
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,6 @@ def approval_status(store: Store, case_id: str, *, ruling_date=None, today: date
             done = bool(a and a.decision == rules.APPROVE and a.draft_sha256 == sha)
             out.append(StepStatus(code=s.code, name=s.name, roles=s.roles, done=done,
                                   approver=a.approver_name if a else None, decision=a.decision if a else None,
-                                  opinion=None, decided_at=a.decided_at if a else None,
+                                  opinion=a.opinion if a else None, decided_at=a.decided_at if a else None,
                                   stale=bool(a and a.decision == rules.APPROVE and a.draft_sha256 != sha)))
         return out

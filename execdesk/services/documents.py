@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -175,7 +175,8 @@ def approval_facts(session: Session, case_id: str, subject: str = RULING_SUBJECT
     rows = session.scalars(select(Approval).where(Approval.case_id == case_id, Approval.subject == subject)
                            .order_by(Approval.decided_at))
     return [approval_rules.ApprovalFact(step=a.step, approver_id=a.approver_id, approver_name=a.approver_name,
-                                        decision=a.decision, draft_sha256=a.draft_sha256, decided_at=a.decided_at)
+                                        decision=a.decision, draft_sha256=a.draft_sha256, decided_at=a.decided_at,
+                                        opinion=a.opinion)
             for a in rows]
 
 
@@ -320,8 +321,13 @@ def store_issued(session: Session, actor: Actor, *, case_id: str | None, kind: s
 def approved_ruling_date(session: Session, case: Case, today: date) -> date:
     """The ruling date the approvers signed: the date whose draft matches the latest approvals."""
     facts = approval_facts(session, case.id)
-    candidates = sorted({f.decided_at.astimezone().date() if f.decided_at.tzinfo else f.decided_at.date()
-                         for f in facts} | {today}, reverse=True)
+    # Timestamps are stored in UTC (SQLite hands them back naive); the ruling date is a local calendar day, and a
+    # draft may be dated a day either side of the signing: try those days, newest first, then today.
+    days: set[date] = {today}
+    for f in facts:
+        local = (f.decided_at if f.decided_at.tzinfo else f.decided_at.replace(tzinfo=UTC)).astimezone().date()
+        days |= {local - timedelta(days=1), local, local + timedelta(days=1)}
+    candidates = sorted(days, reverse=True)
     rt = current_route(case)
     for d in candidates:
         sha = ruling_text(session, case, d).content_sha256()

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execdesk.documents import explanation as doc
-from execdesk.models import Case, Court, Explanation, Party, User
+from execdesk.models import Approval, Case, Court, Explanation, Party, User
 from execdesk.models.database import Store
 from execdesk.resources import load_toml
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.services import deadlines
+from execdesk.services.accounts import authenticate
 from execdesk.services.cases import get_case
 from execdesk.services.changes import record_change, snapshot
 from execdesk.services.context import Actor
@@ -99,6 +100,34 @@ def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_t
                 setattr(row, k, v)
             record_change(session, actor, row, "修改", before=before, base_version=base)
         return row.id
+
+
+def record_director_opinion(store: Store, actor: Actor, case_id: str, *, approver_username: str, password: str,
+                            opinion: str, today: date | None = None) -> str:
+    """The 执行局长's opinion on the draft (DOMAIN §2.6 item 7), confirmed by their own password; printed on the
+    explanation and kept as an Approval row (subject 书面说明) for the record. Returns the approval id."""
+    if not (opinion or "").strip():
+        raise ValidationError("不能为空", "执行局长意见")
+    approver = authenticate(store, approver_username, password)
+    roles = _reasons_table()["opinion"]["roles"]
+    if approver.role not in roles:
+        raise ValidationError(f"须由{'、'.join(roles)}签署意见，当前账号的角色是{approver.role}", "执行局长意见")
+    with store.transaction() as session:
+        case = get_case(session, case_id)
+        if approver.user_id and approver.user_id == case.handler_id:
+            raise ValidationError("承办人不能为自己的书面说明签署审核意见", "执行局长意见")
+        row = _latest(session, case.id)
+        if row is None or row.status == ISSUED:
+            raise ValidationError("请先由承办人填写书面说明草稿", "书面说明")
+        before, base = snapshot(row), row.version
+        row.director_opinion = opinion.strip()
+        record_change(session, actor, row, "修改", before=before, base_version=base)
+        approval = Approval(case_id=case.id, subject=EXPLANATION, route=EXPLANATION, step="执行局长",
+                            approver_id=approver.user_id, approver_name=approver.display_name, decision="同意",
+                            opinion=opinion.strip())
+        session.add(approval)
+        record_change(session, actor, approval, "审批")
+        return approval.id
 
 
 def explanation_data(session: Session, case: Case, row: Explanation | None, today: date) -> doc.ExplanationData:
