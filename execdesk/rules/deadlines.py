@@ -322,6 +322,7 @@ class Engine:
         self._simple_limits: dict[tuple, tuple[LimitExplanation, tuple[DeadlineItem, ...]]] = {}
         self._requery_memo: dict[tuple, list[DeadlineItem]] = {}
         self._after_closure_rules = tuple(rule for rule in rules.node_limits if rule.after_closure)
+        self._compiled_rules: dict[int, list[tuple]] = {}
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -529,31 +530,44 @@ class Engine:
                              due_on=lim.filed_floor, status=INFO, basis=r.zhongben_basis, persist=True)
         return (limit_item, floor)
 
-    def _event(self, f: CaseFacts, name: str) -> date | None:
-        if name == "filed":
-            return f.filed_on
-        if name == "received":
-            return f.received_on or f.filed_on
-        if name == "assigned":
-            return f.assigned_on or f.first_done.get("N02")
-        if name == "served":
-            return f.served_on
-        if name.startswith("start:"):
-            return f.first_start.get(name[6:])
-        return f.first_done.get(name)
+    _SPECIAL = {"filed": 0, "received": 1, "assigned": 2, "served": 3}
+
+    @classmethod
+    def _compile_token(cls, token: str) -> tuple[int, object]:
+        """An event name → (source, key): 0 = the case's own dates (index), 1 = first start, 2 = first done."""
+        if token in cls._SPECIAL:
+            return 0, cls._SPECIAL[token]
+        if token.startswith("start:"):
+            return 1, token[6:]
+        return 2, token
+
+    def _compiled(self, rules: tuple[LimitRule, ...]) -> list[tuple]:
+        hit = self._compiled_rules.get(id(rules))
+        if hit is None:
+            hit = [(rule, self._compile_token(rule.start), tuple(self._compile_token(t) for t in rule.done_any),
+                    tuple(self._compile_token(t) for t in rule.done_all)) for rule in rules]
+            self._compiled_rules[id(rules)] = hit
+        return hit
 
     def _node_items(self, f: CaseFacts, rules: tuple[LimitRule, ...], items: list[DeadlineItem]) -> None:
-        for rule in rules:
-            start = self._event(f, rule.start)
+        own = (f.filed_on, f.received_on or f.filed_on, f.assigned_on or f.first_done.get("N02"), f.served_on)
+        first_start, first_done = f.first_start, f.first_done
+        for rule, (ssrc, skey), done_any, done_all in self._compiled(rules):
+            start = own[skey] if ssrc == 0 else (first_start if ssrc == 1 else first_done).get(skey)
             if start is None:
                 continue
-            if rule.done_all:
-                dates = [self._event(f, t) for t in rule.done_all]
-                done = None if None in dates else max(dates)
+            done = None
+            if done_all:
+                for src, key in done_all:
+                    d = own[key] if src == 0 else (first_start if src == 1 else first_done).get(key)
+                    if d is None:
+                        done = None
+                        break
+                    if done is None or d > done:
+                        done = d
             else:
-                done = None
-                for t in rule.done_any:
-                    d = self._event(f, t)
+                for src, key in done_any:
+                    d = own[key] if src == 0 else (first_start if src == 1 else first_done).get(key)
                     if d is not None and (done is None or d < done):
                         done = d
             if done is not None:

@@ -116,8 +116,9 @@ class _FactLoader:
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        # Node codes a closed case still needs: 终本 service, after-closure limits, re-queries, deductions.
-        codes = {"N24", rules.requery_node, *rules.closing_codes}
+        # Node codes a closed case still needs: 终本 service, after-closure limits, re-queries (its closing day
+        # is its 结案日期, so the closing nodes themselves are only read for open cases).
+        codes = {"N24", rules.requery_node}
         for rule in rules.node_limits:
             if rule.after_closure:
                 for t in (rule.start, *rule.done_any, *rule.done_all):
@@ -127,7 +128,7 @@ class _FactLoader:
                         codes.add(t)
         self.closed_codes = tuple(sorted(codes))
         # Node codes an open case's limits look at (others never change a deadline, so are not read).
-        used = set(codes) | {"N02"}
+        used = set(codes) | {"N02", *rules.closing_codes}
         for rule in rules.node_limits:
             for t in (rule.start, *rule.done_any, *rule.done_all):
                 if t.startswith("start:"):
@@ -354,8 +355,9 @@ def _stored_state(cur, rowids: tuple[int, int] | None) -> tuple[dict[str, tuple]
         "SELECT limit_due_on, next_due_on, warning_level, overdue_days, explanation_owed, zhongben_earliest_on, "
         f"deadlines_provisional, id FROM cases {where}")}
     stored: dict[str, list[tuple]] = {}
+    of_range = f"WHERE case_id IN (SELECT id FROM cases {where})" if rowids else ""
     for row in cur.execute("SELECT case_id, kind, label, due_on, warn_on, status, basis, provisional, rolled_from "
-                           "FROM deadlines ORDER BY rowid"):
+                           f"FROM deadlines {of_range} ORDER BY rowid"):
         if row[0] in cached:
             lst = stored.get(row[0])
             if lst is None:
