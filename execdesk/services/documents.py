@@ -29,7 +29,7 @@ from execdesk.models import (
 from execdesk.models.database import Store
 from execdesk.rules import approval as approval_rules
 from execdesk.rules import zhongben as zb_rules
-from execdesk.rules.dates import parse_date
+from execdesk.rules.dates import chinese_date, parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan
 from execdesk.services.cases import get_case
@@ -108,7 +108,7 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
             events.append(E(q.queried_on, "traditional", debtor=name, result=result))
     for lead in session.scalars(select(PropertyLead).where(PropertyLead.case_id == case.id)):
         if lead.verified_on and lead.verified_on <= ruling_date:
-            events.append(E(lead.given_on, "lead", content=_strip(lead.content), verified_on=_cn(lead.verified_on),
+            events.append(E(lead.given_on, "lead", content=_strip(lead.content), verified_on=chinese_date(lead.verified_on),
                             result=_strip(lead.result) or "核实完毕"))
     for m in session.scalars(select(Measure).where(Measure.case_id == case.id)):
         if m.started_on > ruling_date:
@@ -159,12 +159,6 @@ def merge_debtors(events: list[ruling_doc.Event]) -> list[ruling_doc.Event]:
         extra = {"debtor": "、".join(names)} if names else {}
         out.append(ruling_doc.Event(on=on, kind=kind, fields=tuple(sorted((*fields, *extra.items())))))
     return out
-
-
-def _cn(d: date) -> str:
-    from execdesk.rules.dates import chinese_date
-
-    return chinese_date(d)
 
 
 def current_route(case: Case) -> approval_rules.Route:
