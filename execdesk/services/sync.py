@@ -73,7 +73,7 @@ def sign_in(store: Store, settings: Settings, account: str, password: str, *, se
     if not (account or "").strip():
         raise SyncError("省平台账号不能为空")
     settings.court_account = account.strip()
-    credentials._backend()  # fail before sending the password if the token could not be kept safely
+    credentials.ensure_keyring()  # fail before sending the password if the token could not be kept safely
     t = Transport(settings.server_url, settings.ca_bundle, retry=retry or RetryPolicy(attempts=3))
     try:
         reply = t.request("POST", "api/v1/auth/token",

@@ -25,6 +25,11 @@ _NO_KEYRING = ("本机没有可用的系统密钥环（如Windows凭据管理器
                "为安全起见不会以明文保存。请联系信息技术部门启用系统凭据管理。")
 
 
+def ensure_keyring() -> keyring.backend.KeyringBackend:
+    """The keyring backend, or KeyringUnavailable when only unsafe or no backends exist."""
+    return _backend()
+
+
 def _backend() -> keyring.backend.KeyringBackend:
     kr = keyring.get_keyring()
     backends = getattr(kr, "backends", None)  # ChainerBackend: usable only if it chains something safe
