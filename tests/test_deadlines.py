@@ -466,3 +466,39 @@ def test_priority_clause_filters_the_case_list(store, actor):
         from sqlalchemy import select
 
         assert s.scalars(select(Case.id).where(deadlines.priority_clause())).all() == [small]
+
+
+def test_r27_wangpai_26_reauction_within_30_days_and_checks():
+    f = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[
+        (20, date(2024, 3, 1), {"method": "网络司法拍卖", "asset": "不动产", "result": "流拍", "notice_on": "2024-02-10",
+                                "auction_on": "2024-03-01", "start_price": "700000", "prev_start_price": "1000000"}),
+    ])
+    result = engine(date(2024, 3, 25)).compute_case(f)
+    again = item(result, "再次拍卖:20")
+    assert (again.due_on, again.status) == (date(2024, 4, 1), WARNING) and "第二十六条" in again.basis
+    assert any("公告期不足30日" in n for n in result.notes)  # 19 days' notice for real estate
+    assert any("降价超过20%" in n for n in result.notes)
+    f.auctions.append((21, date(2024, 3, 28), {"method": "网络司法拍卖", "asset": "不动产", "result": "流拍",
+                                               "notice_on": "2024-03-28", "auction_on": "2024-04-28"}))
+    assert "再次拍卖:20" not in {it.kind for it in engine(date(2024, 4, 5)).compute_case(f).items}
+
+
+def test_r27_paibian_25_sale_notice_7_days_after_third_failure_of_real_estate():
+    failed = [(s, d, {"method": "委托拍卖", "asset": "不动产", "result": "流拍", "auction_on": d.isoformat()})
+              for s, d in ((30, date(2024, 2, 1)), (31, date(2024, 3, 1)), (32, date(2024, 4, 1)))]
+    f = facts(first_done=_all_done(date(2024, 1, 16)), auctions=failed)
+    result = engine(date(2024, 4, 5)).compute_case(f)
+    sale = item(result, "变卖公告:32")
+    assert sale.due_on == date(2024, 4, 8) and "第二十五条" in sale.basis  # 04-08 is a Monday
+    assert {"再次拍卖:30", "再次拍卖:31"}.isdisjoint({it.kind for it in result.items})  # followed in time
+
+
+def test_r27_through_the_service_with_node_data(store, actor):
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 9, 1), assigned_on=date(2026, 9, 1)),
+                            today=TODAY)
+    svc.record_node(store, actor, cid, NodeInput(code="N13", started_on=date(2026, 11, 10), ended_on=date(2026, 11, 10),
+                                                 data={"method": "网络司法拍卖", "asset": "动产", "result": "流拍",
+                                                       "notice_on": "2026-10-20", "auction_on": "2026-11-10"}),
+                    today=TODAY)
+    _, rows = _case_row(store, cid)
+    assert rows[next(k for k in rows if k.startswith("再次拍卖"))].due_on == date(2026, 12, 10)

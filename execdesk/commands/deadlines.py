@@ -69,7 +69,7 @@ def _one(args, ctx, today: date) -> int:
                 "warning_level": result.warning_level, "next_due_on": _jsonable(result.next_due_on),
                 "overdue_days": result.overdue_days, "explanation_owed": result.explanation_owed,
                 "zhongben_earliest_on": result.zhongben_earliest_on.isoformat(),
-                "provisional": result.provisional,
+                "provisional": result.provisional, "notes": result.notes,
                 "deadlines": [_jsonable(asdict(it)) for it in result.items],
             }
             print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -102,7 +102,7 @@ def _one(args, ctx, today: date) -> int:
             print("  扣除期间尚未结束，期限暂停计算")
         if lim.overdue_days:
             print(f"  已超期 {lim.overdue_days}日" + ("，须逐案书面说明原因" if lim.explanation_owed else "，已出具书面说明"))
-        for n in lim.notes:
+        for n in (*lim.notes, *result.notes):
             print(f"  注意：{n}")
         if case.status != "已结":
             print(f"终本裁定最早可作出日：{_fmt(result.zhongben_earliest_on)}")

@@ -103,6 +103,7 @@ class RuleSet:
     lead_basis: str
     small_amount_fen: int
     priority_basis: str
+    auction_rules: dict  # R27: [auctions] of the preset
     node_limits: tuple[LimitRule, ...]
     deduct_codes: dict[str, str]  # node code → deduction kind
     closing_codes: tuple[str, ...]  # nodes that end the execution limit
@@ -169,7 +170,7 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         lead_limit=parse_limit(preset_raw["leads"]["limit"]),
         lead_limit_urgent=parse_limit(preset_raw["leads"]["limit_urgent"]), lead_basis=preset_raw["leads"]["basis"],
         small_amount_fen=int(preset_raw["priority"]["small_amount_fen"]),
-        priority_basis=preset_raw["priority"]["basis"],
+        priority_basis=preset_raw["priority"]["basis"], auction_rules=dict(preset_raw.get("auctions", {})),
         node_limits=tuple(limits.values()),
         deduct_codes={c: e["deducts"] for c, e in catalogue.items() if e.get("deducts")},
         closing_codes=tuple(c for c, e in catalogue.items() if e.get("ends") == EXECUTION_LIMIT),
@@ -222,6 +223,8 @@ class CaseFacts:
     payments: list[tuple[str, int, date]] = field(default_factory=list)  # 到账/发放, fen, date
     requery_dates: list[date] = field(default_factory=list)  # completed N26 nodes after 终本
     explanation_issued: bool = False
+    # R27: completed 拍卖/变卖 nodes (N13) of an open case: (seq, done day, node data) in record order.
+    auctions: list[tuple[int, date, dict]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- results
@@ -305,6 +308,7 @@ class CaseDeadlines:
     explanation_owed: bool
     zhongben_earliest_on: date
     provisional: bool
+    notes: list[str] = field(default_factory=list)  # problems found that are not deadlines (R27 checks)
 
 
 # ---------------------------------------------------------------- engine
@@ -494,6 +498,9 @@ class Engine:
             self._seal_items(f, items)
         if f.payments:
             self._payout_items(f, items)
+        notes: list[str] = []
+        if f.auctions and not closed:
+            self._auction_items(f, items, notes)
         if closed and (f.closure_method == ZHONGBEN_METHOD or (f.closure_method is None and f.served_on)):
             served = f.served_on or closed_on
             rkey = (served, tuple(f.requery_dates), full)
@@ -518,7 +525,7 @@ class Engine:
         provisional = provisional or (lim.provisional and not closed)
         return CaseDeadlines(limit=lim, items=items, next_due_on=next_due, warning_level=level,
                              overdue_days=lim.overdue_days, explanation_owed=lim.explanation_owed,
-                             zhongben_earliest_on=lim.filed_floor, provisional=provisional)
+                             zhongben_earliest_on=lim.filed_floor, provisional=provisional, notes=notes)
 
     def _head_items(self, lim: LimitExplanation, f: CaseFacts) -> tuple[DeadlineItem, ...]:
         """The execution limit, and while the case is open the earliest lawful 终本 date (R1)."""
@@ -659,6 +666,72 @@ class Engine:
                 shown_next = True
             out.append(item)
         return out
+
+
+    # -- R27: auctions and sales
+
+    def _auction_items(self, f: CaseFacts, items: list[DeadlineItem], notes: list[str]) -> None:
+        """After a failed auction (流拍): the next auction within 30 days online (网拍规定 art 26) or 60 days
+        otherwise (拍变规定 art 23); after the third failed auction of real estate, a 变卖公告 within 7 days
+        (拍变规定 art 25). Checks notice lead times (15 / 30 days, 网拍规定 art 12) and price cuts (≤ 20 %)."""
+        ar = self.rules.auction_rules
+        if not ar:
+            return
+        rows = []
+        for seq, done, data in f.auctions:
+            day = _parse_day(data.get("auction_on")) or done
+            notice = _parse_day(data.get("notice_on"))
+            rows.append((day, seq, notice, data))
+        rows.sort()
+        failed_real_estate = 0
+        for i, (day, seq, notice, data) in enumerate(rows):
+            method = str(data.get("method") or "")
+            asset = str(data.get("asset") or "")
+            online = method == "网络司法拍卖"
+            if online and notice is not None:
+                lead = int(ar["notice_lead_days"].get(asset, ar["notice_lead_days"].get("动产", 15)))
+                if (day - notice).days < lead:
+                    notes.append(f"{day.isoformat()}网络司法拍卖的公告期不足{lead}日（{notice.isoformat()}公告）"
+                                 f"——{ar['basis_online']}")
+            start_price, prev = _money(data.get("start_price")), _money(data.get("prev_start_price"))
+            if start_price and prev and start_price < prev * (1 - float(ar["max_price_cut"])):
+                notes.append(f"{day.isoformat()}拍卖起拍价较上次降价超过{float(ar['max_price_cut']):.0%}"
+                             f"——{ar['basis_online']}")
+            if str(data.get("result") or "") != "流拍":
+                continue
+            later = [(n or d) for d, _, n, dd in rows[i + 1:] if (n or d) > day]
+            if asset == "不动产":
+                failed_real_estate += 1
+            if asset == "不动产" and failed_real_estate >= 3:
+                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if str(dd.get("method") or "") == "变卖"
+                         and (n or d) > day]
+                done = min(sales) if sales else None
+                item = self._item(f"变卖公告:{seq}", f"不动产第三次拍卖流拍（{day.isoformat()}）后发布变卖公告",
+                                  parse_limit(ar["sale_notice"]).last_day(day), ar["basis_offline"], done)
+            else:
+                limit = ar["reauction_online"] if online else ar["reauction_offline"]
+                done = min(later) if later else None
+                item = self._item(f"再次拍卖:{seq}", f"{day.isoformat()}流拍后再次拍卖（{'网络司法拍卖' if online else method or '拍卖'}）",
+                                  parse_limit(limit).last_day(day), ar["basis_online" if online else "basis_offline"],
+                                  done)
+            if done is None or self._full:
+                items.append(item)
+
+
+def _parse_day(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _money(value) -> float | None:
+    try:
+        return float(str(value).replace(",", "")) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
 def _line(c: CountedDeduction) -> DeductionLine:

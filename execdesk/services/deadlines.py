@@ -212,6 +212,21 @@ class _FactLoader:
                     f.served_on = served_on
             elif code == requery and done:
                 f.requery_dates.append(done)
+        # 3. Open cases: completed 拍卖/变卖 nodes with data (R27 re-auction and sale-notice limits).
+        import json
+
+        sql = ("SELECT case_id, seq, coalesce(ended_on, started_on), data FROM nodes WHERE code = 'N13' "
+               f"AND status = '已完成' AND data IS NOT NULL AND data != '{{}}' {open_filter} {and_case}")
+        for cid, seq, done, data in cur.execute(sql, args):
+            f = facts.get(cid)
+            if f is None or not done:
+                continue
+            try:
+                parsed = json.loads(data) if isinstance(data, str) else dict(data)
+            except ValueError:
+                continue
+            if isinstance(parsed, dict):
+                f.auctions.append((int(seq), _d(done), parsed))
         for cid, kind, start, end in cur.execute(
                 f"SELECT case_id, kind, started_on, ended_on FROM deductions {where_case.replace('id', 'case_id')}",
                 args):
