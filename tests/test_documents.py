@@ -193,3 +193,23 @@ def test_no_embeddable_cjk_font_is_a_clear_chinese_error(monkeypatch, tmp_path):
     with pytest.raises(fonts.FontMissingError, match="未找到可嵌入的中文TrueType字体") as err:
         fonts.cjk_fonts()
     assert "wqy-zenhei.ttc" in str(err.value)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from execdesk.rules.identity import make_resident_id  # noqa: E402
+
+_words = st.text(alphabet="被执行人住所地电话账户存款冻结查询约谈，。：（）", max_size=12)
+
+
+@given(st.dates(min_value=date(1987, 1, 1), max_value=date(2006, 12, 31)), st.integers(1, 999),
+       st.integers(0, 10**8 - 1), st.integers(10**15, 10**19 - 1), _words, _words)
+def test_r40_property_public_mask_leaves_no_id_phone_or_account(born, seq, phone_tail, account, before, after):
+    rid = make_resident_id("370102", born, seq)
+    phone = f"139{phone_tail:08d}"
+    text = f"{before}公民身份号码{rid}{after}联系电话{phone}，账户{account}{before}"
+    masked = mask_text(text, ())
+    assert rid not in masked and phone not in masked and str(account) not in masked
+    assert not re.search(r"\d{10,}", masked)
+    assert masked.endswith(before) and "公民身份号码370102" in masked  # the words around stay

@@ -284,3 +284,28 @@ def test_handler_cannot_waive_own_case(store, actor):
     with pytest.raises(ValidationError, match="承办人不能批准"):
         waive_item(store, actor, cid, "R8_interview", reason="无法联系", approver_username="boss",
                    approver_password="password123")
+
+
+# ---------------------------------------------------------------- properties
+
+import calendar  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.dates(min_value=date(2016, 12, 1), max_value=date(2030, 12, 31)))
+def test_r1_property_floor_is_the_day_after_the_corresponding_day(filed):
+    earliest = rules.earliest_ruling_date(filed)
+    boundary = rules.add_months(filed, 3)
+    assert earliest > boundary and (earliest - boundary).days == 1
+    # R20: the boundary is the corresponding day, or the month's last day when there is none.
+    assert boundary.day == min(filed.day, calendar.monthrange(boundary.year, boundary.month)[1])
+    assert (boundary.year * 12 + boundary.month) - (filed.year * 12 + filed.month) == 3
+
+
+@given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=0, max_value=10**7))
+def test_r5_property_small_balance_exemption_is_integer_exact(claimed, value):
+    asset = rules.AssetFact(kind="存款", description="余额", value_fen=value)
+    exempt = rules.small_balance_exempt(asset, claimed)
+    assert exempt == (value < 100_000 and value * 20 <= claimed)
