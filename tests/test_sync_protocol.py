@@ -378,10 +378,9 @@ def test_gzip_and_size_limits_on_the_platform(platform):
 
 def test_platform_admin_cli_and_page(platform, tmp_path):
     """The admin CLI shows what a court has sent; the read-only page lists every court."""
+    import os
     import subprocess
     import sys
-
-    import os
 
     setup = subprocess.run([sys.executable, "-m", "provincial.admin", "--db", platform.db_url, "demo-setup"],
                            capture_output=True, text=True, env=dict(os.environ, EXECDESK_PLATFORM_PASSWORD=PASSWORD))

@@ -57,9 +57,18 @@ def run_login(args, ctx) -> int:
     settings = Settings.load()
     if args.ca_bundle is not None:
         settings.ca_bundle = args.ca_bundle
-    server = args.server or settings.server_url or input("省平台地址：").strip()
-    account = args.account or settings.court_account or input("省平台账号：").strip()
-    password = getpass.getpass("省平台密码（不会保存）：")
+    from execdesk.sync import credentials
+    from execdesk.sync.errors import SyncError
+    from execdesk.sync.transport import Transport
+
+    try:
+        server = args.server or settings.server_url or input("省平台地址：").strip()
+        account = args.account or settings.court_account or input("省平台账号：").strip()
+        Transport(server, settings.ca_bundle).close()  # a bad address or CA path is reported before the password
+        credentials.ensure_keyring()  # and so is a machine where the token could not be kept safely
+        password = getpass.getpass("省平台密码（不会保存）：")
+    except EOFError as exc:
+        raise SyncError("没有输入，已取消登录") from exc
     result = sign_in(ctx.store, settings, account, password, server_url=server)
     print(f"已登录省平台：{result.court_name}（{result.court_code}）。令牌已保存在系统凭据管理器中，密码未保存。")
     return 0

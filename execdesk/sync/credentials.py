@@ -42,7 +42,7 @@ def _backend() -> keyring.backend.KeyringBackend:
 
 def _username(settings: Settings) -> str:
     if not settings.server_url or not settings.court_account:
-        raise NotConfigured("尚未设置省平台地址或账号")
+        raise NotConfigured("尚未设置省平台地址或账号，请先登录：execdesk sync login --server 平台地址 --account 账号")
     host = urlsplit(settings.server_url).netloc
     return f"{settings.court_account}@{host}"
 
@@ -56,9 +56,10 @@ def save_token(settings: Settings, token: str) -> None:
 
 
 def load_token(settings: Settings) -> str | None:
+    user = _username(settings)  # "not configured" is the more useful message, so it comes first
     kr = _backend()
     try:
-        return kr.get_password(SERVICE, _username(settings))
+        return kr.get_password(SERVICE, user)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(_NO_KEYRING) from exc
 
