@@ -527,3 +527,29 @@ def test_concurrent_runs_on_one_database_are_refused(lixia, platform):
         release.set()
         t.join()
     assert_exactly_once(store, platform.db_url)
+
+
+def test_cli_lists_and_resolves_a_conflict(lixia, platform, tmp_path, capsys):
+    """`execdesk sync conflicts` shows mine vs the platform's value; `execdesk sync resolve … theirs` applies it."""
+    from execdesk.cli import main as cli_main
+
+    store, settings = lixia
+    case_id = _register(store, 1, start=2000)[0]
+    run_sync(store, settings)
+    other = _copy_desktop(store, tmp_path, "other.sqlite3")
+    update_case(other, HANDLER, case_id, cause="买卖合同纠纷", today=TODAY)
+    run_sync(other, settings)
+    other.close()
+    update_case(store, HANDLER, case_id, cause="借款合同纠纷", today=TODAY)
+    assert run_sync(store, settings).conflicts == 1
+    settings.save()
+    store.engine.dispose()
+    assert cli_main(["--db", str(store.path), "sync", "conflicts"]) == 0
+    out = capsys.readouterr().out
+    assert "[冲突]" in out and "cause：本地='借款合同纠纷' 平台='买卖合同纠纷'" in out
+    change_id = out.split()[1]
+    assert cli_main(["--db", str(store.path), "sync", "resolve", change_id, "theirs"]) == 0
+    assert cli_main(["--db", str(store.path), "sync", "resolve", change_id, "theirs"]) == 2
+    assert "没有待处理的冲突" in capsys.readouterr().err
+    with store.read() as s:
+        assert s.get(Case, case_id).cause == "买卖合同纠纷"
