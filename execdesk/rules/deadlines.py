@@ -19,6 +19,7 @@ month arithmetic and holiday roll-overs.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -202,7 +203,10 @@ def load_rules(preset: str = "shandong") -> RuleSet:
 
 @dataclass(slots=True)
 class CaseFacts:
-    """What the engine needs to know about one case. Built by services from the database."""
+    """What the engine needs to know about one case. Built by services from the database.
+
+    The sequences default to an empty tuple (100,000 cases in a bulk recompute: no empty lists to allocate);
+    whoever fills them assigns a list first."""
 
     case_number: str
     type_code: str
@@ -215,16 +219,16 @@ class CaseFacts:
     served_on: date | None = None  # 终本 ruling served on the applicant (N24)
     first_start: dict[str, date] = field(default_factory=dict)  # node code → earliest 启动日期 (not 已更正)
     first_done: dict[str, date] = field(default_factory=dict)  # node code → earliest completion date
-    node_periods: list[tuple[str, date, date | None]] = field(default_factory=list)  # deducting nodes
-    deductions: list[tuple[str, date, date | None]] = field(default_factory=list)  # (kind, start, end)
-    extensions: list[tuple[int, date, date, bool]] = field(default_factory=list)  # months, approved, applied, 高院备案
-    seals: list[tuple[str, str, str | None, date, date | None]] = field(default_factory=list)  # id, kind, asset, start, expiry
-    leads: list[tuple[str, date, bool, date | None]] = field(default_factory=list)  # id, given, urgent, verified
-    payments: list[tuple[str, int, date]] = field(default_factory=list)  # 到账/发放, fen, date
-    requery_dates: list[date] = field(default_factory=list)  # completed N26 nodes after 终本
+    node_periods: Sequence[tuple[str, date, date | None]] = ()  # deducting nodes
+    deductions: Sequence[tuple[str, date, date | None]] = ()  # (kind, start, end)
+    extensions: Sequence[tuple[int, date, date, bool]] = ()  # months, approved, applied, 高院备案
+    seals: Sequence[tuple[str, str, str | None, date, date | None]] = ()  # id, kind, asset, start, expiry
+    leads: Sequence[tuple[str, date, bool, date | None]] = ()  # id, given, urgent, verified
+    payments: Sequence[tuple[str, int, date]] = ()  # 到账/发放, fen, date
+    requery_dates: Sequence[date] = ()  # completed N26 nodes after 终本
     explanation_issued: bool = False
     # R27: completed 拍卖/变卖 nodes (N13) of an open case: (seq, done day, node data) in record order.
-    auctions: list[tuple[int, date, dict]] = field(default_factory=list)
+    auctions: Sequence[tuple[int, date, dict]] = ()
 
 
 # ---------------------------------------------------------------- results

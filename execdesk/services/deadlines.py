@@ -197,7 +197,10 @@ class _FactLoader:
                 continue
             s, e = _d(started), _d(ended)
             if code in self.rules.deduct_codes and s is not None and (status == "进行中" or (e and e > s)):
-                f.node_periods.append((code, s, e if status == "已完成" else None))
+                if f.node_periods:
+                    f.node_periods.append((code, s, e if status == "已完成" else None))
+                else:
+                    f.node_periods = [(code, s, e if status == "已完成" else None)]
             if code in self.closed_codes and s and (code not in f.first_start or s < f.first_start[code]):
                 f.first_start[code] = s
             if status != "已完成":
@@ -211,7 +214,10 @@ class _FactLoader:
                 if served_on and (f.served_on is None or served_on < f.served_on):
                     f.served_on = served_on
             elif code == requery and done:
-                f.requery_dates.append(done)
+                if f.requery_dates:
+                    f.requery_dates.append(done)
+                else:
+                    f.requery_dates = [done]
         # 3. Open cases: completed 拍卖/变卖 nodes with data (R27 re-auction and sale-notice limits).
         import json
 
@@ -226,37 +232,55 @@ class _FactLoader:
             except ValueError:
                 continue
             if isinstance(parsed, dict):
-                f.auctions.append((int(seq), _d(done), parsed))
+                if f.auctions:
+                    f.auctions.append((int(seq), _d(done), parsed))
+                else:
+                    f.auctions = [(int(seq), _d(done), parsed)]
         for cid, kind, start, end in cur.execute(
                 f"SELECT case_id, kind, started_on, ended_on FROM deductions {where_case.replace('id', 'case_id')}",
                 args):
             f = facts.get(cid)
             if f is not None:
-                f.deductions.append((kind, _d(start), _d(end)))
+                if f.deductions:
+                    f.deductions.append((kind, _d(start), _d(end)))
+                else:
+                    f.deductions = [(kind, _d(start), _d(end))]
         for cid, months, approved, applied, high in cur.execute(
                 "SELECT case_id, months, approved_on, applied_on, high_court_filed FROM extensions "
                 f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
-                f.extensions.append((int(months), _d(approved), _d(applied), bool(high)))
+                if f.extensions:
+                    f.extensions.append((int(months), _d(approved), _d(applied), bool(high)))
+                else:
+                    f.extensions = [(int(months), _d(approved), _d(applied), bool(high))]
         for cid, mid, kind, asset, start, expiry in cur.execute(
                 "SELECT case_id, id, kind, asset_kind, started_on, expires_on FROM measures "
                 f"WHERE kind IN {self._in(self.seal_kinds)} AND released_on IS NULL {and_case}", args):
             f = facts.get(cid)
             if f is not None:
-                f.seals.append((mid, kind, asset, _d(start), _d(expiry)))
+                if f.seals:
+                    f.seals.append((mid, kind, asset, _d(start), _d(expiry)))
+                else:
+                    f.seals = [(mid, kind, asset, _d(start), _d(expiry))]
         for cid, lid, given, urgent, verified in cur.execute(
                 "SELECT case_id, id, given_on, urgent, verified_on FROM property_leads "
                 f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
-                f.leads.append((lid, _d(given), bool(urgent), _d(verified)))
+                if f.leads:
+                    f.leads.append((lid, _d(given), bool(urgent), _d(verified)))
+                else:
+                    f.leads = [(lid, _d(given), bool(urgent), _d(verified))]
         for cid, kind, amount, paid in cur.execute(
                 f"SELECT case_id, kind, amount_fen, paid_on FROM payments {where_case.replace('id', 'case_id')}",
                 args):
             f = facts.get(cid)
             if f is not None:
-                f.payments.append((kind, int(amount), _d(paid)))
+                if f.payments:
+                    f.payments.append((kind, int(amount), _d(paid)))
+                else:
+                    f.payments = [(kind, int(amount), _d(paid))]
         for (cid,) in cur.execute(
                 f"SELECT DISTINCT case_id FROM explanations WHERE status = '已出具' {and_case}", args):
             f = facts.get(cid)
