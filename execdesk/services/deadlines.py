@@ -14,6 +14,7 @@ of each case; completed node deadlines are recomputed on demand (``case_deadline
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -219,8 +220,6 @@ class _FactLoader:
                 else:
                     f.requery_dates = [done]
         # 3. Open cases: completed 拍卖/变卖 nodes with data (R27 re-auction and sale-notice limits).
-        import json
-
         sql = ("SELECT case_id, seq, coalesce(ended_on, started_on), data FROM nodes WHERE code = 'N13' "
                f"AND status = '已完成' AND data IS NOT NULL AND data != '{{}}' {open_filter} {and_case}")
         for cid, seq, done, data in cur.execute(sql, args):
@@ -540,7 +539,6 @@ def refresh_if_stale(store: Store, *, today: date | None = None) -> bool:
     """Recompute every case when the cached deadline columns are not from today, this preset and this holiday
     calendar (warning levels move with the date). Call at start-up and once a day; cheap when current.
     Returns whether a recompute ran."""
-    import json
     import os
 
     today = today or date.today()
