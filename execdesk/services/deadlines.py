@@ -187,10 +187,17 @@ class _FactLoader:
             if first_done:
                 f.first_done[code] = _d(first_done)
         # 2. All cases: 终本 service, after-closure nodes, re-queries, deducting periods.
+        # One case or a rowid range: seek (case_id, code) in the index; all cases: one scan of the table.
+        if one:
+            which = "case_id = ? AND "
+        elif rowids is not None:
+            which = f"case_id IN (SELECT id FROM cases WHERE {conds[-1]}) AND "
+        else:
+            which = ""
         sql = ("SELECT case_id, code, started_on, ended_on, status, "
                "CASE WHEN code = 'N24' THEN json_extract(data, '$.served_on') END FROM nodes "
-               f"WHERE status != '已更正' AND (code IN {self._in(self.closed_codes)} OR (code IN "
-               f"{self._in(self.deduct_codes)} AND (status = '进行中' OR ended_on > started_on))) {and_case}")
+               f"WHERE {which}code IN {self._in(self.closed_codes + self.deduct_codes)} AND status != '已更正' "
+               f"AND (code IN {self._in(self.closed_codes)} OR status = '进行中' OR ended_on > started_on)")
         requery = self.rules.requery_node
         for cid, code, started, ended, status, served in cur.execute(sql, args):
             f = facts.get(cid)
@@ -459,6 +466,16 @@ def _workers_for(n_cases: int) -> int:
     return 2 if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
+def _indexes(cur, table: str, columns: Iterable[str] | None) -> list[tuple[str, str]]:
+    """(name, DDL) of the table's explicit indexes; with ``columns``, only those over one of them."""
+    out = []
+    for name, ddl in cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                 "AND sql IS NOT NULL", (table,)):
+        if columns is None or any(c in ddl[ddl.index("("):] for c in columns):
+            out.append((name, ddl))
+    return out
+
+
 def recompute_all(store: Store, *, today: date | None = None, workers: int | None = None) -> RecomputeStats:
     """Full recompute (rules or holidays changed, demo data loaded, a new day). One write transaction.
 
@@ -497,23 +514,25 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
         changed = set().union(*(p.changed for p in parts))
         updates = [u for p in parts for u in p.updates]
         total_rows = sum(len(p.rows) for p in parts)
-        if len(changed) > (n or 0) // 3:
-            # Most cases moved: rewrite the table; rebuilding its indexes once is cheaper than maintaining them
-            # row by row. Their DDL is read back from the schema (whatever the migrations made).
-            indexes = cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadlines' "
-                                  "AND sql IS NOT NULL").fetchall()
-            for (ddl,) in indexes:
-                cur.execute("DROP INDEX " + ddl.split(" ON ")[0].split()[-1])
+        bulk = len(changed) > (n or 0) // 3
+        # When most cases moved, rebuilding an index once is cheaper than maintaining it row by row: the
+        # indexes of `deadlines`, and those of `cases` over the cached columns. Their DDL is read back from the
+        # schema (whatever the migrations made); all of it is inside this one transaction.
+        rebuilt = (_indexes(cur, "deadlines", None) if bulk else []) + \
+            (_indexes(cur, "cases", CACHED_COLUMNS) if len(updates) > (n or 0) // 3 else [])
+        for name, _ in rebuilt:
+            cur.execute(f'DROP INDEX "{name}"')
+        if bulk:
             cur.execute("DELETE FROM deadlines")
             for p in parts:
                 cur.executemany(INSERT_DEADLINE, p.rows)
-            for (ddl,) in indexes:
-                cur.execute(ddl)
         elif changed:
             cur.executemany("DELETE FROM deadlines WHERE case_id = ?", [(cid,) for cid in changed])
             cur.executemany(INSERT_DEADLINE, [r for p in parts for r in p.rows if r[0] in changed])
         if updates:
             cur.executemany(UPDATE_CASE, updates)
+        for _, ddl in rebuilt:
+            cur.execute(ddl)
         moved = len(changed | {u[-1] for u in updates})
     return RecomputeStats(cases=n or 0, deadlines=total_rows, changed_cases=moved, read_s=t1 - t0,
                           compute_s=t2 - t1, write_s=time.perf_counter() - t2, workers=workers,
