@@ -306,6 +306,8 @@ INSERT_DEADLINE = ("INSERT INTO deadlines (case_id, kind, label, due_on, warn_on
                    "rolled_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 UPDATE_CASE = ("UPDATE cases SET limit_due_on = ?, next_due_on = ?, warning_level = ?, overdue_days = ?, "
                "explanation_owed = ?, zhongben_earliest_on = ?, deadlines_provisional = ? WHERE id = ?")
+# The same by rowid; the trailing id makes sure the row is still that case (parameters: values, rowid, id).
+UPDATE_CASE_BY_ROWID = UPDATE_CASE.replace("WHERE id = ?", "WHERE rowid = ? AND id = ?")
 
 
 def _rows(case_id: str, result: CaseDeadlines) -> list[tuple]:
@@ -398,9 +400,10 @@ class _Part:
 def _stored_state(cur, rowids: tuple[int, int] | None) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
     """What the last computation stored: cached columns per case, deadline rows per case (rowid order)."""
     where = f"WHERE rowid BETWEEN {int(rowids[0])} AND {int(rowids[1])}" if rowids else ""
-    cached = {row[-1]: row[:-1] for row in cur.execute(
+    # id → (stored cached columns, rowid): updates go by rowid (an integer key, no text-index lookup).
+    cached = {row[-1]: (row[:-2], row[-2]) for row in cur.execute(
         "SELECT limit_due_on, next_due_on, warning_level, overdue_days, explanation_owed, zhongben_earliest_on, "
-        f"deadlines_provisional, id FROM cases {where}")}
+        f"deadlines_provisional, rowid, id FROM cases {where}")}
     stored: dict[str, list[tuple]] = {}
     of_range = f"WHERE case_id IN (SELECT id FROM cases {where})" if rowids else ""
     for row in cur.execute("SELECT case_id, kind, label, due_on, warn_on, status, basis, provisional, rolled_from "
@@ -414,7 +417,7 @@ def _stored_state(cur, rowids: tuple[int, int] | None) -> tuple[dict[str, tuple]
     return cached, stored
 
 
-def _compute_part(engine: Engine, facts: dict[str, CaseFacts], cached: dict[str, tuple],
+def _compute_part(engine: Engine, facts: dict[str, CaseFacts], cached: dict[str, tuple[tuple, int]],
                   stored: dict[str, list[tuple]]) -> _Part:
     part = _Part(rows=[], changed=set(), updates=[])
     compute = engine.compute_case
@@ -426,8 +429,9 @@ def _compute_part(engine: Engine, facts: dict[str, CaseFacts], cached: dict[str,
         if rows != stored.get(cid, no_rows):
             part.changed.add(cid)
         values = _case_values(result)
-        if values != cached.get(cid):
-            part.updates.append((*values, cid))
+        old, rowid = cached[cid]
+        if values != old:
+            part.updates.append((*values, rowid, cid))
     return part
 
 
@@ -530,7 +534,7 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
             cur.executemany("DELETE FROM deadlines WHERE case_id = ?", [(cid,) for cid in changed])
             cur.executemany(INSERT_DEADLINE, [r for p in parts for r in p.rows if r[0] in changed])
         if updates:
-            cur.executemany(UPDATE_CASE, updates)
+            cur.executemany(UPDATE_CASE_BY_ROWID, updates)
         for _, ddl in rebuilt:
             cur.execute(ddl)
         moved = len(changed | {u[-1] for u in updates})
