@@ -7,6 +7,7 @@ Import the fixtures into a test module with ``from sync_harness import *``.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import os
 import socket
@@ -33,7 +34,6 @@ from execdesk.models.migrate import open_database
 from execdesk.services.accounts import create_user, ensure_court
 from execdesk.services.context import Actor
 from provincial import service as platform_service
-from provincial.models import Base as PlatformBase
 from provincial.models import PChange, PEntity, make_engine
 
 PASSWORD = "platform-pass-1"
@@ -152,13 +152,20 @@ class PlatformProcess:
 
 
 def fresh_platform_db(backend: str, workdir: Path) -> str:
+    """A new, empty platform database. On PostgreSQL a schema of its own per test process, so two test runs
+    on one server (two engineers, or CI and a developer) never see each other's tables."""
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'provincial.sqlite3'}"
     else:
-        url = PG_URL
-        engine = platform_engine(url)
-        PlatformBase.metadata.drop_all(engine)
-        PlatformBase.metadata.create_all(engine)
+        from sqlalchemy import create_engine, text
+
+        schema = f"execdesk_t{os.getpid()}_{int(time.time())}"
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+        _cleanups.append(lambda: _drop_schema(schema))
     with platform_db(url) as s:
         for code, (name, account) in COURTS.items():
             platform_service.create_court(s, code, name)
@@ -167,14 +174,44 @@ def fresh_platform_db(backend: str, workdir: Path) -> str:
     return url
 
 
+def _drop_schema(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    for engine in _engines.values():
+        engine.dispose()
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+# One platform process per backend for the whole test process. (The fixture below is imported into several
+# test modules, which makes pytest treat each import as a fixture of its own; the registry keeps it to one.)
+_running: dict[str, PlatformProcess] = {}
+_cleanups: list[Callable[[], None]] = []
+
+
+@atexit.register
+def _stop_platforms() -> None:
+    for proc in _running.values():
+        proc.stop()
+    for fn in _cleanups:
+        try:
+            fn()
+        except Exception:  # the server may be gone already; nothing to clean then
+            pass
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def platform(request, tmp_path_factory) -> Iterator[PlatformProcess]:
+def platform(request, tmp_path_factory) -> PlatformProcess:
     """The reference platform, one per test session and backend, on a free 127.0.0.1 port."""
-    workdir = tmp_path_factory.mktemp(f"platform-{request.param}")
-    proc = PlatformProcess(fresh_platform_db(request.param, workdir), workdir).start()
-    proc.backend = request.param
-    yield proc
-    proc.stop()
+    proc = _running.get(request.param)
+    if proc is None or proc.proc is None or proc.proc.poll() is not None:
+        workdir = tmp_path_factory.mktemp(f"platform-{request.param}")
+        proc = PlatformProcess(fresh_platform_db(request.param, workdir), workdir).start()
+        proc.backend = request.param
+        _running[request.param] = proc
+    return proc
 
 
 # ---------------------------------------------------------------- client side
