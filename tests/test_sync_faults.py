@@ -253,9 +253,16 @@ def _kill_trials(tmp_path, platform, proxy_factory, trials: int, seed: int, case
     db = tmp_path / "desk.sqlite3"
     killed_with_answer_lost = 0
     for _ in range(trials):
+        seen = sum(1 for _, p, _ in proxy.log if p.startswith("/api/v1/changes"))
         proc = subprocess.Popen([sys.executable, str(runner), str(db), proxy.url], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.3, 1.6))  # start-up takes ~0.3–0.5 s; then batches every ~0.1 s
+        # Wait until this run is pushing (start-up time varies with machine load), then kill at a random
+        # point within the next ~2 batches (each batch: request, 80 ms held answer, local commit).
+        deadline = time.monotonic() + 60
+        while (sum(1 for _, p, _ in proxy.log if p.startswith("/api/v1/changes")) <= seen
+               and proc.poll() is None and time.monotonic() < deadline):
+            time.sleep(0.002)
+        time.sleep(rnd.uniform(0.0, 0.2))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert integrity_ok(db)
@@ -277,7 +284,8 @@ def _kill_trials(tmp_path, platform, proxy_factory, trials: int, seed: int, case
         assert report.status == "ok"
         assert_exactly_once(store, platform.db_url)
         # The trials really did hit the send→store window (otherwise this test proves little).
-        assert killed_with_answer_lost >= 1
+        print(f"kill trials: {trials}, answer lost in {killed_with_answer_lost}")
+        assert killed_with_answer_lost >= max(1, trials // 4)
     finally:
         store.close()
 
