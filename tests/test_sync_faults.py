@@ -95,7 +95,7 @@ def _on_push(fault, times: int = 1):
 
 
 @pytest.mark.parametrize("fault", ["reset_before", "reset_after", "truncate", "garbage", ("status", 503, 0),
-                                   ("status", 429, 0), ("status", 502, None), ("delay", 1.5)],
+                                   ("status", 429, 0), ("status", 502, None), ("delay", 2.5)],
                          ids=lambda f: f if isinstance(f, str) else f"{f[0]}-{f[1]}")
 def test_transient_fault_is_retried_and_nothing_is_lost_or_doubled(desk, platform, proxy_factory, fault):
     """Connection reset (before/after the platform applied the batch), truncated or malformed answers,
@@ -104,10 +104,10 @@ def test_transient_fault_is_retried_and_nothing_is_lost_or_doubled(desk, platfor
     _register(store, 4)
     proxy = proxy_factory(_on_push(fault, times=2))
     point_at(settings, proxy.url)
-    report = run_sync(store, settings, retry=FAST, limits=Limits(batch_changes=7), timeout=(2.0, 1.0))
+    report = run_sync(store, settings, retry=FAST, limits=Limits(batch_changes=7), timeout=(2.0, 2.0))
     assert report.status == "ok"
     assert_exactly_once(store, platform.db_url)
-    if fault in ("reset_after", "truncate", "garbage") or fault == ("delay", 1.5):
+    if fault in ("reset_after", "truncate", "garbage") or fault == ("delay", 2.5):
         # The platform had applied the batch before the client lost the answer: replay said "duplicate".
         assert report.duplicates >= 7
 
