@@ -84,6 +84,9 @@ def cmd_show(args) -> int:
             print(f"{c['code']} {c['name']}：案件 {c['cases']}，已接收 {c['accepted']}，已拒收 {c['rejected']}，"
                   f"冲突 {c['conflict']}，最近上报 {c['last_received'] or '无'}")
             if args.court:
+                for item in service.feed_items(s, args.court, args.limit):
+                    answer = f"回复（{item.replied_by}）：{item.reply}" if item.reply else "未回复"
+                    print(f"  下发#{item.seq} {item.kind} {item.case_number or ''} {item.title} — {answer}")
                 for ch in service.recent_changes(s, args.court, args.limit):
                     reason = ch.result.get("reason") or ""
                     print(f"  {ch.server_seq or '-':>6} {ch.received_at:%Y-%m-%d %H:%M:%S} {ch.entity:<16} "

@@ -382,7 +382,13 @@ def _render_admin(session: Session, court: str | None) -> str:
             f"<tr><td>{c.server_seq or ''}</td><td>{e(c.received_at.isoformat())}</td><td>{e(c.entity)}</td>"
             f"<td>{e(c.entity_id)}</td><td>{e(c.status)}</td><td>{e(str(c.result.get('reason') or ''))}</td></tr>"
             for c in service.recent_changes(session, court))
-        detail = (f"<h2>{e(court)} 最近收到的变更</h2><table border=1><tr><th>序号</th><th>收到时间</th><th>类型</th>"
+        items = "".join(
+            f"<tr><td>{i.seq}</td><td>{e(i.kind)}</td><td>{e(i.case_number or '')}</td><td>{e(i.title)}</td>"
+            f"<td>{e(i.due_on or '')}</td><td>{e(i.reply or '未回复')}</td><td>{e(i.replied_by or '')}</td></tr>"
+            for i in service.feed_items(session, court))
+        detail = (f"<h2>{e(court)} 下发与回复</h2><table border=1><tr><th>序号</th><th>类型</th><th>案号</th>"
+                  f"<th>标题</th><th>要求回复日期</th><th>回复</th><th>回复人</th></tr>{items}</table>"
+                  f"<h2>{e(court)} 最近收到的变更</h2><table border=1><tr><th>序号</th><th>收到时间</th><th>类型</th>"
                   f"<th>记录</th><th>结果</th><th>原因</th></tr>{changes}</table>")
     return (f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>各法院上报情况</title>"
             f"<h1>各法院上报情况（只读）</h1><table border=1><tr><th>法院代字</th><th>名称</th><th>案件数</th>"

@@ -163,6 +163,11 @@ class PFeedItem(Base):
     due_on: Mapped[str | None] = mapped_column(String(10))  # ISO date
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The court's written answer to a 督办 (sent up as a "supervision_reply" change).
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by: Mapped[str | None] = mapped_column(String(64))
+    replied_at: Mapped[datetime | None]
+    reply_change_id: Mapped[str | None] = mapped_column(String(36))
 
 
 def db_url_from_env(url: str | None = None) -> str:

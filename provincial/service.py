@@ -38,6 +38,8 @@ KNOWN_ENTITIES = frozenset({
     "measure", "payment", "deduction", "extension", "approval", "explanation",
 })
 FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则")
+# A court's reply to an item it received (督办 report): travels as a change, so it is exactly-once too.
+REPLY_ENTITY = "supervision_reply"
 
 
 class PlatformError(Exception):
@@ -157,6 +159,12 @@ def _reject(change_id: str, code: str, reason: str) -> dict[str, Any]:
 def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
     """Structural checks that do not need the database. Returns (code, reason) or None."""
     payload = c.get("payload") or {}
+    if c["entity"] == REPLY_ENTITY:
+        fields = payload.get("fields")
+        if payload.get("id") != c["entity_id"] or not isinstance(fields, dict) \
+                or not isinstance(fields.get("reply"), str) or not fields["reply"].strip():
+            return "invalid", "回复内容不能为空"
+        return None
     if c["entity"] not in KNOWN_ENTITIES:
         return "unknown_entity", f"平台不接收此类数据（{c['entity']}）"
     if c["op"] not in ("upsert", "delete"):
@@ -220,24 +228,21 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
         if c.get("case_id") in held:
             results.append({"change_id": cid, "status": "held", "reason": "同一案件的前序变更未被接受，本条暂缓上报"})
             continue
-        answer = _decide(c, caller, owners, current)
-        if answer["status"] == "accepted":
-            seq += 1
-            answer["server_seq"] = seq
-            payload = c["payload"]
-            fields = {"_deleted": True} if c["op"] == "delete" else payload["fields"]
-            prev = current.get(c["entity_id"])
-            state = {"entity": c["entity"], "case_id": c["case_id"], "court_code": caller.court_code,
-                     "version": payload["version"], "fields": fields, "new": prev is None or prev["new"]}
-            current[c["entity_id"]] = state
-            touched[c["entity_id"]] = dict(state, last_change_id=cid)
-            if c["case_id"] not in owners:
-                owners[c["case_id"]] = caller.court_code
-                new_cases.append({"case_id": c["case_id"], "court_code": caller.court_code,
-                                  "case_number": (payload["fields"].get("case_number") if c["entity"] == "case"
-                                                  else None), "created_at": now})
+        if c["entity"] == REPLY_ENTITY:
+            answer = _reply(session, c, caller)
+            if answer["status"] == "accepted":
+                seq += 1
+                answer["server_seq"] = seq
+            elif c.get("case_id"):
+                held.add(c["case_id"])
         else:
-            held.add(c["case_id"])
+            answer = _decide(c, caller, owners, current)
+            if answer["status"] == "accepted":
+                seq += 1
+                answer["server_seq"] = seq
+                _apply(c, caller, owners, current, touched, new_cases, now)
+            else:
+                held.add(c["case_id"])
         answered_here[cid] = answer
         results.append(answer)
         new_changes.append({
@@ -265,6 +270,38 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
                 last_change_id=bindparam("b_change"), updated_at=bindparam("b_at")), updates)
     court.last_seq = seq
     return results
+
+
+def _apply(c: dict[str, Any], caller: Caller, owners: dict[str, str], current: dict[str, dict[str, Any]],
+           touched: dict[str, dict[str, Any]], new_cases: list[dict[str, Any]], now: datetime) -> None:
+    """Record an accepted change in the batch's working state (written to the tables at the end)."""
+    payload = c["payload"]
+    fields = {"_deleted": True} if c["op"] == "delete" else payload["fields"]
+    prev = current.get(c["entity_id"])
+    state = {"entity": c["entity"], "case_id": c["case_id"], "court_code": caller.court_code,
+             "version": payload["version"], "fields": fields, "new": prev is None or prev["new"]}
+    current[c["entity_id"]] = state
+    touched[c["entity_id"]] = dict(state, last_change_id=c["change_id"])
+    if c["case_id"] not in owners:
+        owners[c["case_id"]] = caller.court_code
+        new_cases.append({"case_id": c["case_id"], "court_code": caller.court_code,
+                          "case_number": payload["fields"].get("case_number") if c["entity"] == "case" else None,
+                          "created_at": now})
+
+
+def _reply(session: Session, c: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    bad = _check_shape(c)
+    if bad:
+        return _reject(c["change_id"], *bad)
+    item = session.get(PFeedItem, c["entity_id"])
+    if item is None or item.court_code != caller.court_code:  # another court's item looks like none at all
+        return _reject(c["change_id"], "unknown_item", "平台上没有这条督办/预警")
+    fields = c["payload"]["fields"]
+    item.reply = fields["reply"].strip()[:4000]
+    item.replied_by = str(fields.get("replied_by") or caller.account)[:64]
+    item.replied_at = utcnow()
+    item.reply_change_id = c["change_id"]
+    return {"change_id": c["change_id"], "status": "accepted"}
 
 
 def _decide(c: dict[str, Any], caller: Caller, owners: dict[str, str],
@@ -389,6 +426,12 @@ def court_summaries(session: Session) -> list[dict[str, Any]]:
 def recent_changes(session: Session, court_code: str, limit: int = 50) -> list[PChange]:
     return list(session.scalars(select(PChange).where(PChange.court_code == court_code)
                                 .order_by(PChange.received_at.desc(), PChange.change_id).limit(limit)))
+
+
+def feed_items(session: Session, court_code: str, limit: int = 50) -> list[PFeedItem]:
+    """What the platform sent a court, newest first, with the court's replies."""
+    return list(session.scalars(select(PFeedItem).where(PFeedItem.court_code == court_code)
+                                .order_by(PFeedItem.seq.desc()).limit(limit)))
 
 
 def utc_http_date(dt: datetime) -> str:

@@ -553,3 +553,40 @@ def test_cli_lists_and_resolves_a_conflict(lixia, platform, tmp_path, capsys):
     assert "没有待处理的冲突" in capsys.readouterr().err
     with store.read() as s:
         assert s.get(Case, case_id).cause == "买卖合同纠纷"
+
+
+def test_reply_to_supervision_goes_up_once_and_only_for_own_items(tmp_path, platform, memory_keyring):
+    """DOMAIN §5.1 督办 (批办记录 with a required report): the court's reply travels as a change — exactly
+    once, through the same outbox — and a court cannot answer another court's item."""
+    from execdesk.services.sync import reply_to_item
+    from provincial.models import PFeedItem
+
+    lx = client_store(tmp_path / "lx.sqlite3", "鲁0102")
+    sz = client_store(tmp_path / "sz.sqlite3", "鲁0103")
+    lx_settings, sz_settings = settings_for(platform.url, "鲁0102"), settings_for(platform.url, "鲁0103")
+    sign_in(lx, lx_settings, "lixia", PASSWORD)
+    sign_in(sz, sz_settings, "shizhong", PASSWORD)
+    case_id = _register(lx, 1, "鲁0102", start=2100)[0]
+    run_sync(lx, lx_settings)
+    with platform_db(platform.db_url) as s:
+        item_id = platform_service.issue_item(s, kind="督办", title="请报告超期原因", case_id=case_id).id
+    run_sync(lx, lx_settings)
+    with pytest.raises(Exception, match="回复内容"):
+        reply_to_item(lx, HANDLER, item_id, "   ")
+    reply_to_item(lx, HANDLER, item_id, "已于11月20日冻结被执行人账户，预计12月底前执行完毕。")
+    with lx.read() as s:
+        assert s.get(SupervisionItem, item_id).state == "已回复"
+    assert run_sync(lx, lx_settings).pushed == 1
+    with platform_db(platform.db_url) as s:
+        item = s.get(PFeedItem, item_id)
+        assert item.reply.startswith("已于11月20日冻结") and item.replied_by == "张伟"
+    # 市中 fabricates the same item locally and answers it: the platform says there is no such item.
+    with sz.transaction() as s:
+        s.add(SupervisionItem(id=item_id, server_seq=999_999, kind="督办", title="伪造", case_id=None))
+    reply_to_item(sz, HANDLER, item_id, "越权回复")
+    report = run_sync(sz, sz_settings)
+    assert report.rejected == 1
+    with platform_db(platform.db_url) as s:
+        assert s.get(PFeedItem, item_id).reply.startswith("已于11月20日冻结")
+    lx.close()
+    sz.close()

@@ -17,6 +17,7 @@ from execdesk.config import Settings
 from execdesk.models import SYNCED_ENTITIES, Case, OutboxEntry, SupervisionItem, SyncRun, new_id, utcnow
 from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
+from execdesk.rules.errors import ValidationError
 from execdesk.services import deadlines
 from execdesk.services.changes import LOCAL_ONLY, audit_only, snapshot
 from execdesk.services.context import Actor
@@ -297,6 +298,37 @@ def resolve_quarantined(store: Store, actor: Actor, change_id: str, action: str)
         audit_only(session, actor, "被拒收变更：" + ("重新上报" if action == "retry" else "不再上报"),
                    row.entity, row.entity_id, row.case_id, {"change_id": change_id, "new_change_id": new_change})
         return new_change
+
+
+REPLY_ENTITY = "supervision_reply"
+
+
+def reply_to_item(store: Store, actor: Actor, item_id: str, text: str) -> str:
+    """Answer a 督办/预警 (the written report the platform asks for). Stored locally and queued for the
+    platform in one transaction; it goes up exactly once with the next sync. Returns the change id."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("不能为空", "回复内容")
+    if len(text) > 4000:
+        raise ValidationError("过长（最多4000字）", "回复内容")
+    with store.transaction() as session:
+        item = session.get(SupervisionItem, item_id)
+        if item is None:
+            raise SyncError("没有这条督办/预警")
+        previous = session.scalar(select(func.count()).select_from(OutboxEntry).where(
+            OutboxEntry.entity == REPLY_ENTITY, OutboxEntry.entity_id == item_id)) or 0
+        now = utcnow()
+        item.reply, item.replied_at, item.state = text, now, "已回复"
+        change_id = new_id()
+        session.add(OutboxEntry(
+            change_id=change_id, entity=REPLY_ENTITY, entity_id=item_id, case_id=item.case_id, op="upsert",
+            base_version=previous or None,
+            payload={"schema": 1, "entity": REPLY_ENTITY, "id": item_id, "case_id": item.case_id,
+                     "version": previous + 1, "actor": actor.username,
+                     "fields": {"reply": text, "replied_by": actor.display_name, "replied_at": now.isoformat()}}))
+        audit_only(session, actor, "回复督办", "supervision_item", item_id, item.case_id,
+                   {"reply": text, "change_id": change_id})
+        return change_id
 
 
 def mark_item_read(store: Store, actor: Actor, item_id: str) -> None:
