@@ -15,6 +15,7 @@ Qt is imported lazily inside the Qt steps only (the rest of the package keeps Qt
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -492,6 +494,41 @@ STEPS: list[tuple[str, Callable[[SelfTestState], str]]] = [
 # ---------------------------------------------------------------- runner
 
 
+# A step that has not finished after this long is reported as hung and the self-test ends (exit 3): a frozen
+# Alembic upgrade has been seen to hang on Windows (ANCHORS B5); court IT must see which step, not a blank window.
+STEP_TIMEOUT_S = 180.0
+
+
+class _Watchdog:
+    """Ends the process with a Chinese message if the current step runs past STEP_TIMEOUT_S."""
+
+    def __init__(self, out, log_path: Path) -> None:
+        self.out = out
+        self.log_path = log_path  # the user's real log (the steps run with the data folder pointed elsewhere)
+        self.timer: threading.Timer | None = None
+
+    def arm(self, name: str) -> None:
+        self.disarm()
+        self.timer = threading.Timer(STEP_TIMEOUT_S, self._expire, args=(name,))
+        self.timer.daemon = True
+        self.timer.start()
+
+    def disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _expire(self, name: str) -> None:
+        log.error("self-test step %s hung for %.0f s; stacks follow", name, STEP_TIMEOUT_S)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        with open(self.log_path, "a", encoding="utf-8") as fh:
+            faulthandler.dump_traceback(file=fh, all_threads=True)
+        print(f"{FAIL} {WORDS[FAIL]} {name}：超过 {STEP_TIMEOUT_S:.0f} 秒仍未完成，自检中止（程序可能卡住）。"
+              f"详细信息已写入日志 {self.log_path}。请把以上内容发给技术支持。", file=self.out, flush=True)
+        os._exit(3)  # the hung step holds the main thread: nothing else can end the process
+
+
 def _run_step(name: str, func: Callable[[SelfTestState], str], state: SelfTestState) -> StepResult:
     started = time.perf_counter()
     try:
@@ -523,25 +560,31 @@ def _output_stream():
 
 
 def run_selftest() -> int:
-    """Run every step, print each result, return 0 when all passed (else 1)."""
+    """Run every step, print each result, return 0 when all passed (else 1; 3 if a step hung)."""
     from execdesk.config import data_dir
+    from execdesk.logging_setup import log_file
 
     out, report_path = _output_stream()
     results: list[StepResult] = []
     real_data_dir = data_dir()
+    real_log = log_file()
     saved_env = os.environ.get("EXECDESK_DATA_DIR")
     with tempfile.TemporaryDirectory(prefix="execdesk-selftest-") as tmp:
         state = SelfTestState(workdir=Path(tmp), real_data_dir=real_data_dir)
         # Whatever the steps write (window layout, settings, backups) goes to the temporary folder.
         os.environ["EXECDESK_DATA_DIR"] = str(Path(tmp) / "data")
         print("ExecDesk 安装自检", file=out, flush=True)
+        watchdog = _Watchdog(out, real_log)
         try:
             for name, func in STEPS:
+                watchdog.arm(name)
                 result = _run_step(name, func, state)
+                watchdog.disarm()
                 results.append(result)
                 print(f"{result.status} {WORDS[result.status]} {result.name}：{result.detail}"
                       f"（{result.seconds:.2f} 秒）", file=out, flush=True)
         finally:
+            watchdog.disarm()
             if state.store is not None:
                 state.store.close()
             if saved_env is None:

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,29 @@ def downgrade() -> None:
     assert line.startswith("✓")
     assert "再升级（升级前自动备份）" in line and "结构版本 0999_selftest_probe" in line
     assert "升级前备份 selftest.pre-upgrade-" in line and "-to-0999_selftest_probe." in line
+
+
+def test_a_hung_step_is_named_and_ends_the_selftest(tmp_path):
+    """A step that never finishes (a frozen Alembic upgrade has hung on Windows, ANCHORS B5) must not leave
+    court IT in front of a silent window: the watchdog names the step and exits 3."""
+    script = (
+        "import sys, time\n"
+        "import execdesk.selftest as st\n"
+        "st.STEP_TIMEOUT_S = 1.0\n"
+        "st.STEPS.insert(1, ('卡住的步骤', lambda state: time.sleep(60)))\n"
+        "from execdesk.cli import main\n"
+        "sys.exit(main(['--selftest']))\n")
+    env = {**os.environ, "EXECDESK_DATA_DIR": str(tmp_path / "data"), "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONIOENCODING": "utf-8"}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8",
+                          env=env, cwd=tmp_path, timeout=120)
+    assert time.monotonic() - started < 50
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "✗ 失败 卡住的步骤：超过 1 秒仍未完成，自检中止" in done.stdout
+    assert "✓ 通过 程序" in done.stdout  # the steps before it were reported as they finished
+    log = (tmp_path / "data" / "logs" / "execdesk.log").read_text(encoding="utf-8")
+    assert "hung" in log and "Thread" in log  # stacks of every thread for the developers
 
 
 def _pdf(path: Path, font: str) -> bytes:
