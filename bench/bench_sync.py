@@ -232,11 +232,11 @@ def _load_worker(url: str, tokens: list[tuple[str, str]], seconds: float, batch:
         out.extend(mine)
 
 
-def bench_load(pg_url: str | None, courts: int, seconds: float, batch: int, workdir: Path) -> dict:
+def bench_load(pg_url: str | None, courts: int, seconds: float, batch: int, workdir: Path, workers: int) -> dict:
     url = pg_url or f"sqlite:///{workdir / 'load.sqlite3'}"
     codes = {f"测{i:04d}": f"court{i:04d}" for i in range(courts)}
     setup_platform_db(url, codes, fresh=bool(pg_url))
-    platform = Platform(url, workers=2)
+    platform = Platform(url, workers=workers)
     try:
         tokens = [(code, platform.token(acct)) for code, acct in codes.items()]
 
@@ -265,7 +265,7 @@ def bench_load(pg_url: str | None, courts: int, seconds: float, batch: int, work
                 "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else 0,
                 "errors": sum(1 for r in rows if r[2] != 200 or r[1] == 0)}
 
-    return {"backend": "PostgreSQL" if pg_url else "SQLite", "courts": courts, "seconds": seconds, "batch": batch,
+    return {"backend": "PostgreSQL" if pg_url else "SQLite", "workers": workers, "courts": courts, "seconds": seconds, "batch": batch,
             "single": summary(base, min(10.0, seconds)), "loaded": summary(loaded, seconds)}
 
 
@@ -277,13 +277,31 @@ def main() -> int:
     ap.add_argument("--load-seconds", type=float, default=60.0)
     ap.add_argument("--load-batch", type=int, default=20)
     ap.add_argument("--pg", default=os.environ.get("EXECDESK_TEST_PG_URL"))
+    ap.add_argument("--load-workers", type=int, default=1, help="uvicorn worker processes for the load test")
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--skip-backlog", action="store_true")
     ap.add_argument("--append", action="store_true", help="append the results to bench/RESULTS.md")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     os.environ.setdefault("EXECDESK_DATA_DIR", str(work / "data"))
     lines = []
-    b = bench_backlog(args.changes, args.empty_rounds, work)
+    if not args.skip_backlog:
+        _backlog_lines(bench_backlog(args.changes, args.empty_rounds, work), lines)
+    if not args.skip_load:
+        ld = bench_load(args.pg, args.load_courts, args.load_seconds, args.load_batch, work, args.load_workers)
+        s, lo = ld["single"], ld["loaded"]
+        lines.append(f"- Platform under load ({ld['backend']}, {ld['workers']} uvicorn worker(s)): {ld['courts']} "
+                     f"simulated courts pushing {ld['batch']}-change batches concurrently for {ld['seconds']:.0f} s: "
+                     f"**{lo['rate']:,.0f} changes/s** accepted ({lo['requests']:,} requests, {lo['errors']} errors), "
+                     f"latency p50 {lo['p50_ms']:.0f} ms, **p99 {lo['p99_ms']:.0f} ms**. Baseline one court alone: "
+                     f"{s['rate']:,.0f} changes/s, p50 {s['p50_ms']:.0f} ms, p99 {s['p99_ms']:.0f} ms → "
+                     f"throughput ×{lo['rate'] / s['rate']:.1f}, p99 ×{lo['p99_ms'] / max(s['p99_ms'], 0.001):.0f}.")
+        print(lines[-1], flush=True)
+    _append(args, lines)
+    return 0
+
+
+def _backlog_lines(b: dict, lines: list[str]) -> None:
     lines.append(f"- Backlog push over loopback: {b['changes']:,} changes ({b['gzip_bytes'] / 1e6:.1f} MB gzip) in "
                  f"{b['push_s']:.1f} s = **{b['rate']:,.0f} changes/s** (target ≥ 2,000/s); whole round incl. "
                  f"digest check {b['round_s']:.1f} s. Baseline: the same gzip bodies POSTed to the no-op endpoint "
@@ -293,22 +311,14 @@ def main() -> int:
                  f"baseline one authenticated GET {b['bare_get_median_ms']:.1f} ms → "
                  f"{b['empty_median_ms'] / b['bare_get_median_ms']:.1f}×.")
     print("\n".join(lines), flush=True)
-    if not args.skip_load:
-        ld = bench_load(args.pg, args.load_courts, args.load_seconds, args.load_batch, work)
-        s, lo = ld["single"], ld["loaded"]
-        lines.append(f"- Platform under load ({ld['backend']}, 2 uvicorn workers): {ld['courts']} simulated courts "
-                     f"pushing {ld['batch']}-change batches concurrently for {ld['seconds']:.0f} s: "
-                     f"**{lo['rate']:,.0f} changes/s** accepted ({lo['requests']:,} requests, {lo['errors']} errors), "
-                     f"latency p50 {lo['p50_ms']:.0f} ms, **p99 {lo['p99_ms']:.0f} ms**. Baseline one court alone: "
-                     f"{s['rate']:,.0f} changes/s, p50 {s['p50_ms']:.0f} ms, p99 {s['p99_ms']:.0f} ms → "
-                     f"throughput ×{lo['rate'] / s['rate']:.1f}, p99 ×{lo['p99_ms'] / max(s['p99_ms'], 0.001):.0f}.")
-        print(lines[-1], flush=True)
+
+
+def _append(args, lines: list[str]) -> None:
     if args.append:
         cmd = "  ".join(["`.venv/bin/python bench/bench_sync.py", *sys.argv[1:]]) + "`"
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as f:
             f.write(f"\n## Sync (issue 5)\n\n{time.strftime('%Y-%m-%d')}, 2-core Linux, loopback. Command: "
                     f"{cmd.replace('  ', ' ')}\n\n" + "\n".join(lines) + "\n")
-    return 0
 
 
 if __name__ == "__main__":
