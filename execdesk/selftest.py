@@ -65,6 +65,7 @@ class SelfTestState:
     case_id: str | None = None
     ruling_pdf: bytes | None = None
     qt_app: object | None = None
+    qt_translations: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- steps
@@ -324,7 +325,7 @@ def _qt_app(state: SelfTestState):
         from execdesk.ui.app import install_translators, make_application
 
         state.qt_app = make_application(["execdesk", "--selftest"])
-        install_translators(state.qt_app, "zh_CN")
+        state.qt_translations = tuple(install_translators(state.qt_app, "zh_CN"))
     return state.qt_app
 
 
@@ -337,7 +338,11 @@ def step_qt_font(state: SelfTestState) -> str:
         raise StepFailed("Qt 找不到任何简体中文字体，界面上的中文会显示为方框。"
                          "请安装中文字体（Windows 自带宋体/微软雅黑；Linux 可安装 fonts-wqy-zenhei）。")
     used = QFontInfo(app.font()).family()
-    return f"界面平台 {app.platformName()}，界面字体 {used}（本机共 {len(families)} 种中文字体）"
+    if not state.qt_translations:
+        raise StepFailed("Qt 自带的中文翻译（qtbase_zh_CN.qm）未能加载，标准按钮和对话框会显示英文。"
+                         "安装不完整，请重新安装。")
+    return (f"界面平台 {app.platformName()}，界面字体 {used}（本机共 {len(families)} 种中文字体），"
+            f"Qt 中文翻译 {'、'.join(state.qt_translations)}")
 
 
 def step_main_window(state: SelfTestState) -> str:
