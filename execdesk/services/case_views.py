@@ -181,3 +181,18 @@ def dashboard_figures(session: Session, today) -> DashboardFigures:
     return DashboardFigures(open_cases=sum(r[3] for r in by_handler), overdue=sum(r[1] for r in by_handler),
                             warnings=sum(r[2] for r in by_handler), closed_this_year=closed,
                             by_handler=by_handler, by_age=ages)
+
+
+def latest_explanation(session: Session, case_id: str) -> Rec | None:
+    """The case's latest 书面说明 (draft or issued) as a plain record."""
+    from execdesk.models import Explanation
+
+    row = session.scalar(select(Explanation).where(Explanation.case_id == case_id)
+                         .order_by(Explanation.created_at.desc()).limit(1))
+    return rec(row) if row else None
+
+
+def issued_content(session: Session, document_id: str) -> tuple[bytes, str, int] | None:
+    """An issued PDF's bytes, kind and version."""
+    doc = session.get(IssuedDocument, document_id)
+    return (doc.content, doc.kind, doc.version_no) if doc else None

@@ -12,12 +12,12 @@ the UI never touches a detached row).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from execdesk.models import Approval, Case, OutboxEntry, Party, SyncRun, User
+from execdesk.models import Approval, Case, Deadline, OutboxEntry, Party, SyncRun, User
 
 SMALL_AMOUNT_FEN = 100_000 * 100  # 标的 under 100,000 yuan (百日会战 priority flag)
 
@@ -56,6 +56,7 @@ class CaseQuery:
     handler_id: str | None = None  # set: only this handler's cases ("我的案件")
     sort: str = "filed_on"
     descending: bool = True
+    today: date | None = None  # the day warnings are judged on (default: the real today)
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,27 @@ def _awaiting_approval() -> ColumnElement[bool]:
     return Case.id.in_(select(Approval.case_id).where(Approval.decision == "待审批"))
 
 
+def _warned(today: date, within_days: int | None) -> ColumnElement[bool]:
+    """Open cases with a deadline in its warning window (status 预警, computed by the deadline engine).
+
+    The engine's ``cases.warning_level`` is the worst level over all deadlines, so a case whose limit is
+    due in 5 days but which also has an overdue node deadline says -1; the deadlines table says both."""
+    q = select(Deadline.case_id).where(Deadline.status == "预警")
+    if within_days is not None:
+        q = q.where(Deadline.due_on <= today + timedelta(days=within_days))
+    return Case.id.in_(q)
+
+
 def view_condition(view: str, today: date | None = None) -> ColumnElement[bool]:
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
+    today = today or date.today()
     open_ = Case.status == "未结"
     return {
         "open": open_,
         "overdue": and_(open_, or_(Case.warning_level == -1, Case.overdue_days > 0)),
-        "warn10": and_(open_, Case.warning_level.in_((10, 5))),
-        "warn5": and_(open_, Case.warning_level == 5),
+        "warn10": and_(open_, _warned(today, None)),
+        "warn5": and_(open_, _warned(today, 5)),
         "livelihood": and_(open_, Case.is_livelihood.is_(True)),
         "small": and_(open_, Case.amount_claimed_fen < SMALL_AMOUNT_FEN),
         "zhongben_ready": and_(open_, Case.zhongben_ready.is_(True)),
@@ -120,7 +133,7 @@ def view_condition(view: str, today: date | None = None) -> ColumnElement[bool]:
 
 
 def _where(q: CaseQuery) -> list[ColumnElement[bool]]:
-    conds = [view_condition(q.view)]
+    conds = [view_condition(q.view, q.today)]
     if q.handler_id:
         conds.append(Case.handler_id == q.handler_id)
     text = _text_condition(normalize_query(q.text))
@@ -183,13 +196,15 @@ def search_cases(session: Session, text: str, *, limit: int = 50, view: str = "a
     return list_cases(session, CaseQuery(text=text, view=view), limit=limit)
 
 
-def view_counts(session: Session, handler_id: str | None = None) -> dict[str, int]:
+def view_counts(session: Session, handler_id: str | None = None, today: date | None = None) -> dict[str, int]:
     """How many cases each filter view holds (for the filter list), in one scan of the cases table."""
     base = [] if handler_id is None else [Case.handler_id == handler_id]
-    cols = [func.sum(case((view_condition(v), 1), else_=0)).label(v) for v in VIEWS if v != "awaiting_approval"]
+    subqueries = ("awaiting_approval", "warn10", "warn5")
+    cols = [func.sum(case((view_condition(v, today), 1), else_=0)).label(v) for v in VIEWS if v not in subqueries]
     row = session.execute(select(*cols).select_from(Case).where(*base)).one()
     counts = {k: int(v or 0) for k, v in row._mapping.items()}
-    counts["awaiting_approval"] = count_cases(session, CaseQuery(view="awaiting_approval", handler_id=handler_id))
+    for v in subqueries:  # membership tests against other tables: one small query each
+        counts[v] = count_cases(session, CaseQuery(view=v, handler_id=handler_id, today=today))
     return {k: counts[k] for k in VIEWS}
 
 
@@ -207,17 +222,16 @@ class StatusSummary:
     overdue: int
 
 
-def status_summary(session: Session, handler_id: str | None = None) -> StatusSummary:
+def status_summary(session: Session, handler_id: str | None = None, today: date | None = None) -> StatusSummary:
     states = dict(session.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)).all())
     last = session.execute(select(SyncRun.finished_at, SyncRun.status, SyncRun.message, SyncRun.started_at)
                            .order_by(SyncRun.id.desc()).limit(1)).first()
     base = [Case.status == "未结"]
     if handler_id:
         base.append(Case.handler_id == handler_id)
-    warn, over = session.execute(select(
-        func.sum(case((Case.warning_level.in_((10, 5)), 1), else_=0)),
-        func.sum(case((or_(Case.warning_level == -1, Case.overdue_days > 0), 1), else_=0)),
-    ).where(*base)).one()
+    over = session.scalar(select(func.count()).select_from(Case).where(
+        *base, or_(Case.warning_level == -1, Case.overdue_days > 0)))
+    warn = session.scalar(select(func.count()).select_from(Case).where(*base, _warned(today or date.today(), None)))
     return StatusSummary(
         pending_changes=int(states.get("pending", 0)),
         problem_changes=int(states.get("quarantined", 0)) + int(states.get("conflict", 0)),

@@ -6,6 +6,8 @@ loads more than the rows on screen plus a page. Each page is one indexed or ~30 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -31,6 +33,7 @@ from execdesk.rules.money import format_yuan
 from execdesk.services.search import VIEWS, CaseQuery, CaseRow, count_cases, list_cases, view_counts
 
 PAGE = 200
+NO_PARENT = QModelIndex()  # the table's root: Qt's default argument, built once
 
 RED = QColor("#c62828")
 ORANGE = QColor("#e65100")
@@ -76,10 +79,10 @@ class CaseTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_query(self.query)
 
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
+    def canFetchMore(self, parent=NO_PARENT) -> bool:
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent=QModelIndex()) -> None:
+    def fetchMore(self, parent=NO_PARENT) -> None:
         if parent.isValid() or self._exhausted:
             return
         with self.store.read() as s:
@@ -94,10 +97,10 @@ class CaseTableModel(QAbstractTableModel):
 
     # -- Qt model interface
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -108,10 +111,12 @@ class CaseTableModel(QAbstractTableModel):
     def warning_text(self, row: CaseRow) -> str:
         if row.status != "未结":
             return ""
-        if row.overdue_days > 0 or row.warning_level == -1:
+        if row.overdue_days > 0:
             return self.tr("超期{0}天").format(row.overdue_days)
-        if row.warning_level in (10, 5) and row.limit_due_on:
-            return self.tr("{0}天后到期").format((row.limit_due_on - self.today).days)
+        if row.warning_level == -1:
+            return self.tr("节点超期")  # a node deadline passed; the execution limit itself has not
+        if row.warning_level in (10, 5) and row.next_due_on:
+            return self.tr("{0}天后到期").format((row.next_due_on - self.today).days)
         return ""
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -174,8 +179,7 @@ class CaseTableModel(QAbstractTableModel):
         if key is None:
             return
         desc = order == Qt.SortOrder.DescendingOrder
-        q = self.query
-        self.set_query(CaseQuery(text=q.text, view=q.view, handler_id=q.handler_id, sort=key, descending=desc))
+        self.set_query(replace(self.query, sort=key, descending=desc))
 
     def case_id_at(self, row: int) -> str | None:
         return self.rows[row].id if 0 <= row < len(self.rows) else None
@@ -187,11 +191,14 @@ class CaseListPage(QWidget):
     open_case = Signal(str)  # case id
     new_case = Signal()
 
-    def __init__(self, store: Store, user_id: str | None, parent: QWidget | None = None):
+    def __init__(self, store: Store, user_id: str | None, parent: QWidget | None = None, *,
+                 clock: Callable[[], date] = date.today):
         super().__init__(parent)
         self.store = store
         self.user_id = user_id
+        self.clock = clock
         self.model = CaseTableModel(store, self)
+        self.model.today = clock()
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -275,7 +282,9 @@ class CaseListPage(QWidget):
         view = item.data(Qt.ItemDataRole.UserRole) if item else "open"
         handler = self.user_id if self.scope.currentData() == "mine" else None
         q = self.model.query
-        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, sort=q.sort, descending=q.descending)
+        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, sort=q.sort,
+                         descending=q.descending,
+                         today=self.clock())
 
     def apply(self) -> None:
         self._debounce.stop()
@@ -287,8 +296,9 @@ class CaseListPage(QWidget):
     def refresh(self) -> None:
         """Re-read counts and the current page (after an edit, a sync or a scope change)."""
         handler = self.user_id if self.scope.currentData() == "mine" else None
+        self.model.today = self.clock()
         with self.store.read() as s:
-            counts = view_counts(s, handler)
+            counts = view_counts(s, handler, self.clock())
         for i in range(self.views.count()):
             item = self.views.item(i)
             key = item.data(Qt.ItemDataRole.UserRole)

@@ -353,27 +353,35 @@ class CaseWorkspace(QWidget):
         self.explain_button.setVisible(bool(c.explanation_owed) or c.overdue_days > 0)
 
     def _banner(self) -> None:
-        c = self.view.case
+        """Overdue first (the execution limit, then node deadlines), then what is in its warning window."""
+        v = self.view
+        c = v.case
         today = self.ctx.today()
-        text, style = "", ""
-        if c.status == "未结" and (c.overdue_days > 0 or c.warning_level == -1):
-            text = self.tr("已超过执行期限 {0} 天（届满日 {1}）。").format(c.overdue_days, cn_date(c.limit_due_on))
-            if c.explanation_owed:
-                text += self.tr("须出具书面说明。")
-            style = _banner_style("#b71c1c", "#ffebee")
-        elif c.status == "未结" and c.warning_level in (10, 5) and c.limit_due_on:
-            left = (c.limit_due_on - today).days
-            text = self.tr("预警：执行期限将于 {0} 届满，还剩 {1} 天。").format(cn_date(c.limit_due_on), left)
-            style = _banner_style("#e65100", "#fff3e0")
-        elif c.status == "未结" and c.next_due_on and (c.next_due_on - today).days <= 10:
-            text = self.tr("近期到期：{0}").format(cn_date(c.next_due_on))
-            style = _banner_style("#e65100", "#fff8e1")
+        parts, style = [], ""
+        if c.status == "未结":
+            late = [d for d in v.deadlines if d.status == "已超期" and not d.kind.startswith("执行期限")]
+            if c.overdue_days > 0:
+                text = self.tr("已超过执行期限 {0} 天（届满日 {1}）。").format(c.overdue_days, cn_date(c.limit_due_on))
+                if c.explanation_owed:
+                    text += self.tr("须出具书面说明。")
+                parts.append(text)
+            if late:
+                parts.append(self.tr("已超期：") + "；".join(f"{d.label}（{cn_date(d.due_on)}）" for d in late[:3])
+                             + (self.tr(" 等{0}项").format(len(late)) if len(late) > 3 else ""))
+            if parts:
+                style = _banner_style("#b71c1c", "#ffebee")
+            warned = [d for d in v.deadlines if d.status == "预警"]
+            for d in warned[:3]:
+                parts.append(self.tr("预警：{0}将于 {1} 届满，还剩 {2} 天。").format(
+                    d.label, cn_date(d.due_on), (d.due_on - today).days))
+            if warned and not style:
+                style = _banner_style("#e65100", "#fff3e0")
         if c.deadlines_provisional:
-            text += self.tr("（部分期限所在年度的节假日安排尚未公布，届满日为暂定）")
+            parts.append(self.tr("（部分期限所在年度的节假日安排尚未公布，届满日为暂定）"))
             style = style or _banner_style("#5d4037", "#efebe9")
-        self.banner.setText(text)
+        self.banner.setText("\n".join(parts))
         self.banner.setStyleSheet(style)
-        self.banner.setVisible(bool(text))
+        self.banner.setVisible(bool(parts))
 
     def _facts(self) -> None:
         v = self.view

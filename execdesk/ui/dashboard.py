@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from execdesk.services.case_views import DashboardFigures, dashboard_figures
 from execdesk.ui.context import UiContext
 from execdesk.ui.widgets import fill_table, make_table, show_error
+from execdesk.ui.workers import start
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,12 @@ def _indicators():
 
 
 class DashboardPage(QWidget):
+    loaded = Signal()
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.figures: DashboardFigures | None = None
+        self.loading = False
         self.indicator_rows: list[tuple[str, str, str, str]] = []
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.setObjectName("export_excel")
@@ -99,9 +102,34 @@ class DashboardPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.store.read() as s:
-            self.figures = f = dashboard_figures(s, self.ctx.today())
-        self.indicator_rows = self._indicator_rows()
+        """Counts and indicators are computed on the thread pool (the indicators read every case)."""
+        if self.loading:
+            return
+        self.loading = True
+        self.headline.setText(self.tr("正在计算…"))
+        store, today = self.ctx.store, self.ctx.today()
+
+        def work(_job):
+            with store.read() as s:
+                figures = dashboard_figures(s, today)
+            svc = _indicators()
+            rows = indicator_table(svc.indicator_report(store, today=today)) if svc else []
+            return figures, rows
+
+        def failed(exc: BaseException) -> None:
+            self.loading = False
+            log.error("dashboard: %r", exc)
+            self.headline.setText(self.tr("统计失败：{0}").format(exc))
+
+        start(self, work, on_done=self._show, on_error=failed)
+
+    def _show(self, result) -> None:
+        self.loading = False
+        f, indicator_rows = result
+        self.figures = f
+        self.indicator_rows = indicator_rows + [
+            (self.tr("未结案件"), str(f.open_cases), "", ""), (self.tr("超期案件"), str(f.overdue), "0", ""),
+            (self.tr("10日内到期"), str(f.warnings), "", ""), (self.tr("本年已结"), str(f.closed_this_year), "", "")]
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget():
@@ -117,47 +145,50 @@ class DashboardPage(QWidget):
         rates = [(name, value, target) for name, value, target, _note in self.indicator_rows
                  if value.endswith("%") and target.endswith("%")]
         if rates:
-            self.grid.addWidget(bar_chart(self.tr("质效指标与目标"), [r[0] for r in rates], [
+            self.grid.addWidget(bar_chart(self.tr("质效指标与目标（%）"), [r[0] for r in rates], [
                 (self.tr("实际"), [float(r[1].rstrip("%")) for r in rates]),
-                (self.tr("目标"), [float(r[2].rstrip("%")) for r in rates])], maximum=100, suffix="%"), 1, 0, 1, 2)
+                (self.tr("目标"), [float(r[2].rstrip("%")) for r in rates])], maximum=100), 1, 0, 1, 2)
         else:
             self.grid.addWidget(bar_chart(self.tr("各承办人未结案件"), handlers,
                                           [(self.tr("未结"), [n for _h, _o, _w, n in f.by_handler])]), 1, 0, 1, 2)
         fill_table(self.table, [self.tr(h) for h in ("指标", "数值", "目标", "说明")], self.indicator_rows)
-
-    def _indicator_rows(self) -> list[tuple[str, str, str, str]]:
-        """Rows from the indicators service (issue 3) when installed; otherwise the simple counts."""
-        f = self.figures
-        rows = [(self.tr("未结案件"), str(f.open_cases), "", ""), (self.tr("超期案件"), str(f.overdue), "0", ""),
-                (self.tr("10日内到期"), str(f.warnings), "", ""), (self.tr("本年已结"), str(f.closed_this_year), "", "")]
-        svc = _indicators()
-        if svc is None:
-            return rows
-        try:
-            return list(indicator_table(svc, self.ctx)) + rows
-        except Exception:
-            log.exception("indicators")
-            return rows
+        self.loaded.emit()
 
     def export(self, path: str | None = None) -> Path | None:
+        interactive = not path
         if not path:
             path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), "执行统计.xlsx",
                                                   self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
             return None
+        if self.figures is None:
+            return None  # still computing
         try:
             out = export_excel(Path(path), self.figures, self.indicator_rows)
         except OSError as exc:
             show_error(self, self.tr("导出 Excel"), exc)
             return None
-        if self.isVisible():
+        if interactive:
             QMessageBox.information(self, self.tr("导出 Excel"), self.tr("已导出：{0}").format(out))
         return out
 
 
-def indicator_table(svc, ctx: UiContext) -> list[tuple[str, str, str, str]]:
-    """Adapter over services.indicators: filled in when issue 3's API is known."""
-    return []
+def indicator_table(report) -> list[tuple[str, str, str, str]]:
+    """Court-level rows of the indicator report (services.indicators, issue 3): name, value, target, note."""
+    rows = []
+    for r in report.rows:
+        if r.group_kind != "法院":
+            continue
+        if r.target is None:
+            target = ""
+        elif r.kind == "rate":
+            target = f"{r.target * 100:.0f}%"
+        else:
+            target = f"{r.target:g}"
+        verdict = {True: "达标", False: "未达标", None: ""}[r.meets_target]
+        ratio = f"{r.numerator}/{r.denominator}" if r.denominator else ""
+        rows.append((r.name, r.display(), target, "　".join(x for x in (verdict, ratio, r.basis) if x)))
+    return rows
 
 
 def export_excel(path: Path, f: DashboardFigures, indicator_rows: list[tuple[str, str, str, str]]) -> Path:

@@ -26,9 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from execdesk.rules.errors import ValidationError
+from execdesk.services.case_views import issued_content, latest_explanation
 from execdesk.services.search import CaseQuery, list_cases
 from execdesk.ui.context import UiContext
-from execdesk.ui.widgets import DateField, ErrorLabel, fill_table, make_table, selected_id
+from execdesk.ui.pdf_view import PdfPreviewDialog
+from execdesk.ui.widgets import DateField, ErrorLabel, fill_table, make_table, selected_id, show_error
+from execdesk.ui.workers import run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ def _service():
 class ExplanationsPage(QWidget):
     open_case = Signal(str)
     changed = Signal()
+    batch_done = Signal(str)  # an issued document id was shown
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -69,8 +74,6 @@ class ExplanationsPage(QWidget):
         self.next_steps.setObjectName("next_steps")
         self.planned_on = DateField(None)
         self.planned_method = QComboBox()
-        self.planned_method.setEditable(True)
-        self.planned_method.addItems(["", "执行完毕", "终结本次执行程序", "终结执行", "不予执行", "驳回申请"])
         self.error = ErrorLabel()
         self.save_button = QPushButton(self.tr("保存说明"))
         self.save_button.setObjectName("save_explanation")
@@ -81,6 +84,10 @@ class ExplanationsPage(QWidget):
         self.open_button.clicked.connect(self._open)
         self.case_label = QLabel()
         self.case_label.setWordWrap(True)
+        self.state_label = QLabel()
+        self.director_opinion = QPlainTextEdit()
+        self.director_opinion.setObjectName("director_opinion")
+        self.director_opinion.setMaximumHeight(60)
         editor = QGroupBox(self.tr("书面说明"))
         form = QFormLayout(editor)
         form.addRow(self.case_label)
@@ -89,6 +96,8 @@ class ExplanationsPage(QWidget):
         form.addRow(self.tr("下一步措施："), self.next_steps)
         form.addRow(self.tr("计划结案日期："), self.planned_on)
         form.addRow(self.tr("计划结案方式："), self.planned_method)
+        form.addRow(self.tr("执行局长意见："), self.director_opinion)
+        form.addRow(self.state_label)
         form.addRow(self.error)
         br = QHBoxLayout()
         for b in (self.save_button, self.issue_button, self.open_button):
@@ -124,24 +133,21 @@ class ExplanationsPage(QWidget):
 
     def _fill_reason_choices(self) -> None:
         svc = _service()
-        choices = getattr(svc, "REASONS", None) if svc else None
-        if not choices:
-            choices = ["被执行人下落不明", "财产处置（评估、拍卖）耗时", "案外人异议", "执行和解履行中", "等待协助执行单位反馈",
-                       "当事人申请暂缓", "案情复杂", "其他"]
+        choices = dict(getattr(svc, "REASONS", {}) or {})
         self.reasons.clear()
-        for c in (choices.items() if isinstance(choices, dict) else ((c, c) for c in choices)):
-            code, label = c
+        for code, label in choices.items():
             item = QListWidgetItem(str(label))
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.reasons.addItem(item)
-        self.reasons.setMaximumHeight(150)
+        self.reasons.setMaximumHeight(170)
+        methods = list(getattr(svc, "PLANNED_METHODS", []) or [])
+        self.planned_method.clear()
+        self.planned_method.addItems(["", *methods])
         if svc is None:
             self.service_note.setText(self.tr("书面说明的保存与出具（文书模块）尚未安装：可以查看须出具说明的案件，暂不能保存。"))
             self.service_note.setStyleSheet("color:#e65100")
-        else:
-            self.service_note.setText("")
 
     def refresh(self) -> None:
         handler = self.ctx.user_id if self.scope.currentData() == "mine" else None
@@ -150,7 +156,8 @@ class ExplanationsPage(QWidget):
                               limit=5000)
             overdue = list_cases(s, CaseQuery(view="overdue", handler_id=handler, sort="overdue_days"), limit=5000)
         seen = {r.id for r in owed}
-        self.rows = owed + [r for r in overdue if r.id not in seen]
+        # Past the execution limit itself (R36); a late node deadline alone does not call for a 书面说明.
+        self.rows = owed + [r for r in overdue if r.id not in seen and r.overdue_days > 0]
         current = selected_id(self.table)
         fill_table(self.table, [self.tr(h) for h in ("案号", "案由", "被执行人", "承办人", "届满日期", "超期天数",
                                                      "须说明")],
@@ -183,26 +190,19 @@ class ExplanationsPage(QWidget):
             self.case_label.setText(self.tr("请在左侧选择案件。"))
             return
         self.case_label.setText(self.tr("{0}　{1}　超期 {2} 天").format(row.case_number, row.cause, row.overdue_days))
-        draft = None
-        svc = _service()
-        if svc is not None and hasattr(svc, "get_draft"):
-            try:
-                draft = svc.get_draft(self.ctx.store, case_id)
-            except Exception:
-                log.exception("loading explanation draft")
-        chosen = set((draft or {}).get("reasons", []) if isinstance(draft, dict) else getattr(draft, "reasons", []))
+        with self.ctx.store.read() as s:
+            draft = latest_explanation(s, case_id)
+        chosen = set(draft.reasons or []) if draft else set()
         for i in range(self.reasons.count()):
             item = self.reasons.item(i)
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
                                else Qt.CheckState.Unchecked)
-
-        def get(key):
-            return draft.get(key) if isinstance(draft, dict) else getattr(draft, key, None)
-
-        self.reason_text.setPlainText((get("reason_text") if draft else "") or "")
-        self.next_steps.setPlainText((get("next_steps") if draft else "") or "")
-        self.planned_on.set_value(get("planned_close_on") if draft else None)
-        self.planned_method.setCurrentText((get("planned_method") if draft else "") or "")
+        self.reason_text.setPlainText((draft.reason_text if draft else "") or "")
+        self.next_steps.setPlainText((draft.next_steps if draft else "") or "")
+        self.planned_on.set_value(draft.planned_close_on if draft else None)
+        self.planned_method.setCurrentText((draft.planned_method if draft else "") or "")
+        self.director_opinion.setPlainText((draft.director_opinion if draft else "") or "")
+        self.state_label.setText(self.tr("状态：{0}").format(draft.status) if draft else self.tr("状态：尚未填写"))
 
     def values(self) -> dict:
         return {
@@ -212,16 +212,83 @@ class ExplanationsPage(QWidget):
             "next_steps": self.next_steps.toPlainText().strip(),
             "planned_close_on": self.planned_on.value(),
             "planned_method": self.planned_method.currentText().strip() or None,
+            "director_opinion": self.director_opinion.toPlainText().strip() or None,
         }
 
     def save(self) -> bool:
-        return False
+        """Save the draft (validated by the service; nothing is written on an error)."""
+        case_id = self.current_case_id()
+        svc = _service()
+        if case_id is None or svc is None:
+            return False
+        try:
+            svc.save_draft(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today(), **self.values())
+        except (ValidationError, LookupError) as exc:
+            self.error.show_error(str(exc))
+            return False
+        self.error.show_error("")
+        self.state_label.setText(self.tr("状态：已保存草稿"))
+        self.changed.emit()
+        return True
 
-    def issue(self) -> None:
-        pass
+    def issue(self) -> str | None:
+        """Save, issue as an immutable PDF version, and show it for printing."""
+        case_id = self.current_case_id()
+        svc = _service()
+        if case_id is None or svc is None or not self.save():
+            return None
+        try:
+            doc_id = svc.issue_explanation(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today())
+        except (ValidationError, LookupError) as exc:
+            self.error.show_error(str(exc))
+            return None
+        self.changed.emit()
+        self.show_document(doc_id)
+        self.refresh()
+        return doc_id
 
     def batch_print(self) -> None:
-        pass
+        """Every overdue case in scope in one PDF with a cover list, built in a worker (progress, cancel)."""
+        svc = _service()
+        if svc is None:
+            return
+        from execdesk.services.documents import store_issued
+
+        handler = self.ctx.actor.username if self.scope.currentData() == "mine" else None
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+
+        def work(job):
+            def progress(done: int, total: int) -> None:
+                job.progress(done, total, f"正在生成书面说明 {done}/{total}…")
+                job.check()
+
+            pdf, count = svc.batch_pdf(store, handler_username=handler, today=today, progress=progress)
+            job.check()
+            with store.transaction() as session:
+                doc = store_issued(session, actor, case_id=None, kind=svc.EXPLANATION_BATCH, pdf=pdf,
+                                   document_date=today, meta={"cases": count, "handler": handler})
+                return doc.id
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError | LookupError):
+                self.error.show_error(str(exc))
+            else:
+                show_error(self, self.tr("批量打印"), exc)
+
+        self.batch_task = run_with_progress(self, self.tr("批量生成书面说明"), work,
+                                            on_done=self.show_document, on_error=failed)
+
+    def show_document(self, doc_id: str) -> PdfPreviewDialog | None:
+        with self.ctx.store.read() as s:
+            found = issued_content(s, doc_id)
+        if found is None:
+            return None
+        content, kind, version = found
+        self.preview = PdfPreviewDialog(content, self.tr("{0}（第{1}版）").format(kind, version),
+                                        f"{kind}v{version}.pdf", self)
+        self.preview.show()
+        self.batch_done.emit(doc_id)
+        return self.preview
 
     def _open(self) -> None:
         case_id = self.current_case_id()

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.setCentralWidget(self.tabs)
 
-        self.case_list = CaseListPage(ctx.store, ctx.user_id)
+        self.case_list = CaseListPage(ctx.store, ctx.user_id, clock=ctx.today)
         self.case_list.open_case.connect(self.open_case)
         self.case_list.new_case.connect(self.new_case)
         self.tabs.addTab(self.case_list, self.tr("案件"))
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         """The screen ``key`` (built now if it was not shown yet)."""
         if key in self.pages:
             return self.pages[key]
-        for idx, (k, factory) in list(self._lazy.items()):
+        for idx, (k, _factory) in list(self._lazy.items()):
             if k == key:
                 return self._materialize(idx)
         raise KeyError(key)
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         with self.ctx.store.read() as s:
-            st = status_summary(s, self.ctx.user_id)
+            st = status_summary(s, self.ctx.user_id, self.ctx.today())
         settings = self.ctx.settings
         if not settings.server_url:
             state = self.tr("离线（未设置省平台地址）")

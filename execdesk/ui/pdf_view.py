@@ -137,3 +137,41 @@ def print_to(printer, data: bytes) -> int:
         painter.end()
     return len(pages)
 
+
+
+class PdfPreviewDialog(QWidget):
+    """A PDF in a window of its own with 打印 and 另存为 (issued documents, batch explanations)."""
+
+    def __init__(self, data: bytes, title: str, suggested_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QHBoxLayout
+
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setWindowTitle(title)
+        self.data, self.suggested_name = data, suggested_name
+        self.view = PdfView()
+        self.view.set_pdf(data)
+        print_button = QPushButton(self.tr("打印…"))
+        print_button.clicked.connect(lambda: print_pdf(self, self.data))
+        save_button = QPushButton(self.tr("另存为…"))
+        save_button.clicked.connect(self.save_as)
+        close_button = QPushButton(self.tr("关闭"))
+        close_button.clicked.connect(self.close)
+        row = QHBoxLayout()
+        row.addWidget(print_button)
+        row.addWidget(save_button)
+        row.addStretch()
+        row.addWidget(close_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.view, 1)
+        self.resize(900, 900)
+
+    def save_as(self) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), self.suggested_name, self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            Path(path).write_bytes(self.data)
+        return path or None

@@ -34,17 +34,18 @@ from PySide6.QtWidgets import (
 from execdesk.rules.errors import ValidationError
 from execdesk.services.case_views import load_case_view, users_by_role
 from execdesk.ui.context import UiContext
-from execdesk.ui.pdf_view import PdfView
+from execdesk.ui.pdf_view import PdfView, print_pdf
 from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, show_error
 
 log = logging.getLogger(__name__)
 
 # Where each readiness item is satisfied in the workspace: item code prefix → (tab, record kind or node code).
 REMEDY_ACTIONS = {
-    "R2": ("node", "N04"), "R3": ("node", "N08"), "R4_limit": ("measure", None), "R4_blacklist": ("measure", None),
-    "R5_network": ("inquiry", None), "R5_traditional": ("inquiry", None), "R5_leads": ("lead", None),
-    "R5_assets": ("asset", None), "R6": ("inquiry", None), "R7_search": ("measure", None),
-    "R7_obstruction": ("measure", None), "R8": ("node", "N22"),
+    "R2_notice": ("node", "N04"), "R2_order": ("node", "N04"), "R2_together": ("node", "N04"),
+    "R3_check": ("node", "N08"), "R3_sanction": ("measure", None), "R4_limit": ("measure", None),
+    "R4_credit": ("measure", None), "R5_network": ("inquiry", None), "R5_traditional": ("inquiry", None),
+    "R5_leads": ("lead", None), "R5_assets": ("asset", None), "R6_personal": ("inquiry", None),
+    "R7_search": ("measure", None), "R7_obstruction": ("measure", None), "R8_interview": ("node", "N22"),
 }
 
 
@@ -118,7 +119,7 @@ class ChecklistPage(QWidget):
                     cell.setData(Qt.ItemDataRole.UserRole, item.code)
                 self.table.setItem(row, col, cell)
             self.table.setCellWidget(row, 4, None)
-            action = REMEDY_ACTIONS.get(item.code) or REMEDY_ACTIONS.get(item.code.split("_")[0])
+            action = REMEDY_ACTIONS.get(item.code)
             if item.status.name == "MISSING" and action:
                 b = QPushButton(self.tr("去记录"))
                 b.clicked.connect(lambda _c=False, a=action: self.wizard.record(*a))
@@ -164,11 +165,12 @@ class ApproverDialog(QDialog):
     """An approver picks their own profile and types their own password (never the handler's session)."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None, *, title: str, roles: tuple[str, ...],
-                 opinion_label: str, decisions: tuple[str, ...] = ()):
+                 opinion_label: str, decisions: tuple[str, ...] = (), panel: bool = False):
         super().__init__(parent)
         self.setWindowTitle(title)
         with ctx.store.read() as s:
             people = users_by_role(s, *roles)
+            judges = users_by_role(s, "承办人", "审判员", "执行局长", "副院长", "院长")
         self.approver = QComboBox()
         self.approver.setObjectName("approver")
         for p in people:
@@ -187,6 +189,17 @@ class ApproverDialog(QDialog):
         if decisions:
             form.addRow(self.tr("意见："), self.decision)
         form.addRow(opinion_label + "：", self.opinion)
+        # A 合议庭 step names the two other judges who sign the ruling with the presiding approver.
+        self.members: list[QComboBox] = []
+        if panel:
+            for i in range(2):
+                box = QComboBox()
+                box.setObjectName(f"panel_member_{i}")
+                box.addItem(self.tr("（请选择）"), "")
+                for p in judges:
+                    box.addItem(f"{p.display_name}（{p.title or p.role}）", p.username)
+                self.members.append(box)
+                form.addRow(self.tr("合议庭成员{0}：").format(i + 1), box)
         self.error = ErrorLabel()
         ok = QPushButton(self.tr("确认"))
         ok.setObjectName("approve_ok")
@@ -204,6 +217,9 @@ class ApproverDialog(QDialog):
         lay.addWidget(self.error)
         lay.addLayout(row)
         self.setMinimumWidth(460)
+
+    def panel_usernames(self) -> list[str]:
+        return [b.currentData() for b in self.members if b.currentData()]
 
 
 class ZhongbenWizard(QDialog):
@@ -288,24 +304,251 @@ class ZhongbenWizard(QDialog):
         self.checklist.evaluate()
 
 
+class DraftPage(QWidget):
+    """起草裁定: the draft PDF (marked 草稿) for the chosen ruling date, with the approval route it needs."""
+
+    def __init__(self, wizard: ZhongbenWizard):
+        super().__init__()
+        self.wizard = wizard
+        self.draft = None
+        self.info = QLabel()
+        self.info.setObjectName("draft_info")
+        self.info.setWordWrap(True)
+        self.public = QComboBox()
+        self.public.addItem(self.tr("裁定书原本"), False)
+        self.public.addItem(self.tr("公开版（隐去身份证号、住址等）"), True)
+        self.public.currentIndexChanged.connect(lambda _i: self.enter())
+        self.view = PdfView()
+        top = QHBoxLayout()
+        top.addWidget(self.info, 1)
+        top.addWidget(self.public)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+
+    def enter(self) -> None:
+        w = self.wizard
+        try:
+            self.draft = w.documents.draft_ruling(w.ctx.store, w.case_id, ruling_date=w.ruling_date,
+                                                  public=bool(self.public.currentData()), today=w.ctx.today())
+        except (ValidationError, LookupError) as exc:
+            self.info.setText(str(exc))
+            self.draft = None
+            return
+        d = self.draft
+        text = self.tr("裁定日期：{0}。").format(cn_date(w.ruling_date))
+        if d.unmet:
+            text += self.tr("尚不能出具：") + "；".join(d.unmet)
+        elif d.pending:
+            text += self.tr("还需审批：") + "、".join(d.pending)
+        else:
+            text += self.tr("审批已全部完成，可以出具。")
+        self.info.setText(text)
+        self.view.set_pdf(d.pdf)
+        w.update_buttons()
+
+    def done(self) -> bool:
+        return self.draft is not None and not self.draft.unmet
+
+
+class ApprovalPage(QWidget):
+    """审批: each step of the court's route; an approver signs a step with their own password."""
+
+    def __init__(self, wizard: ZhongbenWizard):
+        super().__init__()
+        self.wizard = wizard
+        self.steps = []
+        self.route_label = QLabel()
+        self.route_label.setWordWrap(True)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("approval_steps")
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in ("步骤", "可审批角色", "状态", "审批人", "时间")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 200)
+        self.table.setColumnWidth(1, 260)
+        self.table.setColumnWidth(2, 200)
+        self.sign = QPushButton(self.tr("审批所选步骤…"))
+        self.sign.setObjectName("sign_step")
+        self.sign.clicked.connect(self.sign_selected)
+        self.error = ErrorLabel()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.route_label)
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.sign)
+        row.addStretch()
+        lay.addLayout(row)
+        lay.addWidget(self.error)
+
+    def enter(self) -> None:
+        w = self.wizard
+        self.steps = w.approvals.approval_status(w.ctx.store, w.case_id, ruling_date=w.ruling_date,
+                                                 today=w.ctx.today())
+        with w.ctx.store.read() as s:
+            from execdesk.services.cases import get_case
+
+            route = w.documents.current_route(get_case(s, w.case_id))
+        self.route_label.setText(self.tr("审批路径：{0}（{1}）").format(route.label, route.basis))
+        self.table.setRowCount(len(self.steps))
+        for r, st in enumerate(self.steps):
+            if st.done:
+                state = self.tr("已同意")
+            elif st.stale:
+                state = self.tr("案件已变化，须重新审批")
+            elif st.decision and st.decision != "同意":
+                state = self.tr("不同意")
+            else:
+                state = self.tr("待审批")
+            when = st.decided_at.astimezone().strftime("%Y-%m-%d %H:%M") if st.decided_at else ""
+            for c, text in enumerate((st.name, "、".join(st.roles), state, st.approver or "", when)):
+                cell = QTableWidgetItem(text)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if c == 2:
+                    cell.setForeground(QColor("#2e7d32") if st.done else QColor("#c62828"))
+                self.table.setItem(r, c, cell)
+        first_pending = next((r for r, st in enumerate(self.steps) if not st.done), None)
+        if first_pending is not None:
+            self.table.selectRow(first_pending)
+        w.update_buttons()
+
+    def done(self) -> bool:
+        return bool(self.steps) and all(st.done for st in self.steps)
+
+    def sign_selected(self) -> bool:
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self.steps):
+            return False
+        st = self.steps[row]
+        w = self.wizard
+        step_rule = None
+        with w.ctx.store.read() as s:
+            from execdesk.services.cases import get_case
+
+            step_rule = w.documents.current_route(get_case(s, w.case_id)).step(st.code)
+        dlg = ApproverDialog(w.ctx, self, title=self.tr("审批：{0}").format(st.name), roles=st.roles,
+                             opinion_label=self.tr("审批意见"), decisions=("同意", "不同意"),
+                             panel=step_rule.records_panel)
+        self.dialog = dlg
+        while dlg.exec() == QDialog.DialogCode.Accepted:
+            try:
+                w.approvals.approve_ruling(
+                    w.ctx.store, w.ctx.actor, w.case_id, step=st.code, approver_username=dlg.approver.currentData(),
+                    password=dlg.password.text(), decision=dlg.decision.currentText(),
+                    opinion=dlg.opinion.toPlainText().strip() or None, ruling_date=w.ruling_date,
+                    panel=dlg.panel_usernames() or None, today=w.ctx.today())
+            except (ValidationError, LookupError) as exc:
+                dlg.error.show_error(str(exc))
+                dlg.password.clear()
+                continue
+            self.error.show_error("")
+            w.changed.emit(w.case_id)
+            self.enter()
+            return True
+        return False
+
+
+class PreviewPage(QWidget):
+    """预览: the approved draft as it will be issued (original or public copy)."""
+
+    def __init__(self, wizard: ZhongbenWizard):
+        super().__init__()
+        self.wizard = wizard
+        self.draft_page = DraftPage(wizard)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.draft_page)
+
+    def enter(self) -> None:
+        self.draft_page.enter()
+
+    def done(self) -> bool:
+        d = self.draft_page.draft
+        return d is not None and not d.unmet and not d.pending
+
+
+class IssuePage(QWidget):
+    """出具: store the ruling and its public copy as an immutable version; print or save either."""
+
+    def __init__(self, wizard: ZhongbenWizard):
+        super().__init__()
+        self.wizard = wizard
+        self.issued = None
+        self.info = QLabel(self.tr("出具后裁定书和公开版作为不可修改的版本保存（含 SHA-256 校验值），并记入操作记录。"))
+        self.info.setObjectName("issue_info")
+        self.info.setWordWrap(True)
+        self.issue_button = QPushButton(self.tr("出具终本裁定书"))
+        self.issue_button.setObjectName("issue")
+        self.issue_button.clicked.connect(self.issue)
+        self.print_button = QPushButton(self.tr("打印原本…"))
+        self.print_button.clicked.connect(lambda: print_pdf(self, self.issued.original))
+        self.save_button = QPushButton(self.tr("保存原本…"))
+        self.save_button.clicked.connect(lambda: save_pdf(self, self.issued.original, self._name("")))
+        self.save_public = QPushButton(self.tr("保存公开版…"))
+        self.save_public.clicked.connect(lambda: save_pdf(self, self.issued.public, self._name("公开版")))
+        self.print_public = QPushButton(self.tr("打印公开版…"))
+        self.print_public.clicked.connect(lambda: print_pdf(self, self.issued.public))
+        for b in (self.print_button, self.save_button, self.save_public, self.print_public):
+            b.setEnabled(False)
+        self.error = ErrorLabel()
+        self.view = PdfView()
+        row = QHBoxLayout()
+        for b in (self.issue_button, self.print_button, self.save_button, self.print_public, self.save_public):
+            row.addWidget(b)
+        row.addStretch()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.info)
+        lay.addLayout(row)
+        lay.addWidget(self.error)
+        lay.addWidget(self.view, 1)
+
+    def _name(self, suffix: str) -> str:
+        return f"{self.wizard.view.case.case_number}终本裁定书{suffix}v{self.issued.version_no}.pdf"
+
+    def done(self) -> bool:
+        return self.issued is not None
+
+    def issue(self) -> bool:
+        w = self.wizard
+        try:
+            self.issued = w.documents.issue_ruling(w.ctx.store, w.ctx.actor, w.case_id, ruling_date=w.ruling_date,
+                                                   today=w.ctx.today())
+        except (ValidationError, LookupError) as exc:
+            self.error.show_error(str(exc))
+            return False
+        self.error.show_error("")
+        self.info.setText(self.tr("已出具第{0}版。SHA-256：{1}").format(self.issued.version_no, self.issued.sha256))
+        self.view.set_pdf(self.issued.original)
+        for b in (self.print_button, self.save_button, self.save_public, self.print_public):
+            b.setEnabled(True)
+        self.issue_button.setEnabled(False)
+        w.changed.emit(w.case_id)
+        w.update_buttons()
+        return True
+
+
 class DocumentFlow:
-    """Draft → approval → preview → issue, over the documents/approvals services when they exist."""
+    """Draft → approval → preview → issue over services.documents / services.approvals (issue 4)."""
 
     def __init__(self, wizard: ZhongbenWizard):
         self.wizard = wizard
-        self.pages: list[QWidget] = []
-        self.documents = _optional("execdesk.services.documents")
-        self.approvals = _optional("execdesk.services.approvals")
-        missing = QLabel(wizard.tr("终本裁定的起草、审批和出具功能（文书模块）尚未安装，"
-                                   "本步骤暂不可用；条件核查结果已保存。"))
-        missing.setWordWrap(True)
-        missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview = PdfView()
-        self.pages.append(missing)
-        self.missing = missing
+        wizard.documents = _optional("execdesk.services.documents")
+        wizard.approvals = _optional("execdesk.services.approvals")
+        if wizard.documents is None or wizard.approvals is None:
+            missing = QLabel(wizard.tr("终本裁定的起草、审批和出具功能（文书模块）未安装，本步骤不可用。"))
+            missing.setWordWrap(True)
+            missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.pages: list[QWidget] = [missing]
+            return
+        self.draft = DraftPage(wizard)
+        self.approval = ApprovalPage(wizard)
+        self.preview = PreviewPage(wizard)
+        self.issue = IssuePage(wizard)
+        self.pages = [self.draft, self.approval, self.preview, self.issue]
 
     def can_leave(self, index: int) -> bool:
-        return False
+        page = self.pages[index] if 0 <= index < len(self.pages) else None
+        return bool(page is not None and hasattr(page, "done") and page.done())
 
 
 def save_pdf(parent: QWidget, data: bytes, suggested: str) -> str | None:

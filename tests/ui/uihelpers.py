@@ -1,0 +1,59 @@
+"""Helpers for the desktop tests: a UI context on the test database and a way to answer modal dialogs.
+
+Modal dialogs (``exec()``) block the test until closed; ``on_modal`` schedules a function that runs on the
+dialog once it is the active modal widget, the way a person would type into it and press a button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conftest import TODAY
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
+
+from execdesk.config import Settings
+from execdesk.services.accounts import actor_for
+from execdesk.ui.context import UiContext
+
+
+def make_ctx(store, username: str = "zhangwei", today=TODAY) -> UiContext:
+    return UiContext(store=store, actor=actor_for(store, username), settings=Settings(), clock=lambda: today)
+
+
+def on_modal(action: Callable[[QWidget], None], *, exclude: QWidget | None = None, tries: int = 250) -> list:
+    """Run ``action(dialog)`` on the next modal dialog (polled every 20 ms). Returns a list that receives the
+    dialog, so a test can check it was seen."""
+    seen: list = []
+
+    def poll(left: int = tries) -> None:
+        w = QApplication.activeModalWidget()
+        if w is not None and w is not exclude:
+            seen.append(w)
+            action(w)
+            return
+        if left > 0:
+            QTimer.singleShot(20, lambda: poll(left - 1))
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def click_button(dialog: QWidget, text: str) -> None:
+    """Press the button whose text is ``text`` (message boxes, button boxes, plain buttons)."""
+    if isinstance(dialog, QMessageBox):
+        for b in dialog.buttons():
+            if b.text() == text:
+                b.click()
+                return
+    for box in dialog.findChildren(QDialogButtonBox):
+        for b in box.buttons():
+            if b.text() == text:
+                b.click()
+                return
+    for b in dialog.findChildren(QPushButton):
+        if b.text() == text:
+            b.click()
+            return
+    raise AssertionError(f"no button {text!r} in {dialog.windowTitle()!r}: "
+                         f"{[b.text() for b in dialog.findChildren(QPushButton)]}")
