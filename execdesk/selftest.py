@@ -2,13 +2,14 @@
 
 For court IT (and for CI on the frozen bundle, where a missing data file or hidden import shows up here
 first). Every step runs the real code path on a throw-away database in a temporary folder; the user's own
-database is only looked at, never written. Each step prints ✓ or ✗ with a Chinese explanation; the exit code is
-0 only when every step passed.
+database is only looked at, never written. Each step prints a line "✓ 通过 / ✗ 失败 / ! 提示 <step>：<detail>";
+the exit code is 0 when no step failed, 1 when one did, 3 when a step hung (watchdog).
 
 Steps: program and install location → data files → database create + upgrade (Alembic scripts) → register a
 sample case with the real services → render a 终本 ruling PDF and check its fonts are embedded → a Chinese
-font is available to Qt → the main window opens (offscreen when there is no screen), shows every page and
-closes → the ruling is previewed and printed (to a PDF file) through the app's own view → the OS keyring for the platform token → the user's own database and settings (read-only).
+font and Qt's zh_CN translation are available → the main window opens (offscreen when there is no screen),
+shows every page and closes → the ruling is previewed and printed (to a PDF file) through the app's own view
+→ the OS keyring for the platform token → the user's own database and settings (read-only).
 
 Qt is imported lazily inside the Qt steps only (the rest of the package keeps Qt inside execdesk/ui/).
 """
