@@ -73,6 +73,17 @@ def test_bundle_has_no_webengine_qml_quick_or_server_code(bundle, record_propert
     assert size_mb < MAX_BUNDLE_MB
 
 
+def test_bundle_ships_the_qt_plugins_the_app_needs(bundle):
+    """Platforms (offscreen for CI and the self-test, xcb for a Linux desktop), printing, image formats and
+    icons; QtPdf is not in the PySide6-Essentials/Addons wheels, so there is no pdf plugin to ship."""
+    plugins = bundle / "_internal" / "PySide6" / "Qt" / "plugins"
+    for plugin in ("platforms/libqoffscreen.so", "platforms/libqxcb.so", "printsupport/libcupsprintersupport.so",
+                   "imageformats/libqjpeg.so", "imageformats/libqsvg.so", "iconengines/libqsvgicon.so"):
+        assert (plugins / plugin).is_file(), plugin
+    translations = sorted(p.name for p in (bundle / "_internal" / "PySide6" / "Qt" / "translations").glob("*.qm"))
+    assert translations == ["qt_zh_CN.qm", "qtbase_zh_CN.qm"]
+
+
 def test_bundle_ships_every_resource_and_migration_script_where_the_app_looks(bundle):
     """Same set of data files as the source tree, at _internal/execdesk/... (= sys._MEIPASS/execdesk/...)."""
     internal = bundle / "_internal"
