@@ -540,7 +540,7 @@ class CaseWorkspace(QWidget):
             QMessageBox.information(self, self.tr("核实线索"), self.tr("请先选择要核实的线索。"))
             return
         dlg = FormDialog(self, self.tr("核实线索"), [
-            FieldSpec("verified_on", "核实日期", "date", self.ctx.today()),
+            FieldSpec("verified_on", "核实日期", "date", default=self.ctx.today()),
             FieldSpec("result", "核实结果", "multiline")],
             lambda v: cases.verify_lead(self.ctx.store, self.ctx.actor, lead_id, today=self.ctx.today(), **v))
         if dlg.exec() == QDialog.DialogCode.Accepted:
@@ -552,7 +552,7 @@ class CaseWorkspace(QWidget):
             QMessageBox.information(self, self.tr("结束扣除期间"), self.tr("请先选择扣除期间。"))
             return
         dlg = FormDialog(self, self.tr("结束扣除期间"), [
-            FieldSpec("ended_on", "扣除结束日期", "date", self.ctx.today(), optional_date=False)],
+            FieldSpec("ended_on", "扣除结束日期", "date", default=self.ctx.today(), optional_date=False)],
             lambda v: cases.close_deduction(self.ctx.store, self.ctx.actor, ded_id, v["ended_on"],
                                             today=self.ctx.today()))
         if dlg.exec() == QDialog.DialogCode.Accepted:

@@ -57,3 +57,16 @@ def click_button(dialog: QWidget, text: str) -> None:
             return
     raise AssertionError(f"no button {text!r} in {dialog.windowTitle()!r}: "
                          f"{[b.text() for b in dialog.findChildren(QPushButton)]}")
+
+
+def submit(dialog: QWidget, text: str = "保存", failures: list | None = None) -> None:
+    """Press ``text``; if the dialog stays open (a validation error), record the message and cancel it, so a
+    failing test reports the message instead of waiting on a dialog nobody answers."""
+    click_button(dialog, text)
+    if dialog.isVisible():
+        label = getattr(dialog, "error", None)
+        message = label.text() if label is not None else "dialog stayed open"
+        if failures is not None:
+            failures.append(message)
+        dialog.reject()
+        raise AssertionError(message)

@@ -1,0 +1,115 @@
+"""Sync from the desktop (issue 6 §7) against the real reference platform on 127.0.0.1 (tests/sync_harness.py).
+
+Sign in through the panel (the token goes to the keyring stand-in, never the settings file), sync with
+progress while a QTimer probe measures the longest event-loop stall (recorded and shown, not asserted
+against a time: timings belong to bench/), cancel a round, and see the status bar follow.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import TODAY, sample_case_input
+from PySide6.QtGui import QAction
+from sqlalchemy import func, select
+from sync_harness import COURTS, PASSWORD, memory_keyring, platform  # noqa: F401  (pytest fixtures)
+from uihelpers import make_ctx, on_modal
+
+from execdesk.models import OutboxEntry, SyncRun
+from execdesk.services import cases
+from execdesk.ui.main_window import MainWindow
+
+
+def pending(store) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "pending")) or 0
+
+
+def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, platform, memory_keyring):  # noqa: F811
+    for n in range(1, 121):  # ~600 outbox changes (case, parties, basis, nodes)
+        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号"), today=TODAY)
+    queued = pending(store)
+    assert queued > 500
+
+    ctx = make_ctx(store)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    assert "离线" in win.sync_label.text() and f"待上传 {queued} 条" in win.pending_label.text()
+
+    panel = win.show_page("sync")
+    panel.server.setText(platform.url)
+    panel.account.setText(COURTS["鲁0102"][1])
+    panel.interval.setValue(0)
+    panel.password.setText(PASSWORD)
+    texts: list[str] = []
+    on_modal(lambda box: (texts.append(box.text()), box.accept()))  # the "已登录：…" confirmation
+    panel.findChild(type(panel.sync_button), "login").click()
+    qtbot.waitUntil(lambda: bool(texts), timeout=30_000)
+    assert "已登录" in texts[0] and "济南市历下区人民法院" in texts[0]
+    assert panel.password.text() == ""  # not kept in the form
+    settings_file = ctx.settings.path().read_text(encoding="utf-8")
+    assert PASSWORD not in settings_file and json.loads(settings_file)["server_url"] == platform.url
+    assert any(memory_keyring.store.values())  # the token is in the keyring
+    qtbot.waitUntil(lambda: "已登录" in panel.status.text(), timeout=5_000)
+
+    progress_seen = []
+    panel.progress.valueChanged.connect(progress_seen.append)
+    with qtbot.waitSignal(panel.sync_finished, timeout=120_000) as done:
+        win.findChild(QAction, "act_sync").trigger()  # F5
+        assert panel.is_running() and not panel.sync_button.isEnabled() and panel.cancel_button.isEnabled()
+    report = done.args[0]
+    assert report.status == "ok" and report.pushed == queued, report.summary()
+    assert pending(store) == 0
+    assert progress_seen, "no progress was shown"
+    # The longest event-loop stall while the round ran: measured by the probe, shown to the user, logged.
+    assert panel.last_stall_ms is not None and panel.probe.ticks > 5
+    assert "界面最长停顿" in panel.status.text()
+    print(f"sync of {queued} changes: longest event-loop stall {panel.last_stall_ms:.1f} ms "
+          f"over {panel.probe.ticks} probe ticks")
+    assert "待上传 0 条" in win.pending_label.text() and "上次同步" in win.sync_label.text()
+    assert "成功" in win.sync_label.text()
+
+
+def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform, memory_keyring):  # noqa: F811
+    for n in range(1, 41):
+        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号"), today=TODAY)
+    queued = pending(store)
+    ctx = make_ctx(store)
+    ctx.settings.server_url = platform.url
+    ctx.settings.court_account = COURTS["鲁0102"][1]
+    from execdesk.services.sync import run_sync, sign_in
+
+    sign_in(store, ctx.settings, COURTS["鲁0102"][1], PASSWORD)
+    gate = {"calls": 0}
+
+    def slow_first_batch(store_, settings, *, progress=None, cancel=None):
+        """The real sync, with the user pressing 取消 once the first batch of 20 has been acknowledged."""
+        def on_progress(done, total, text):
+            gate["calls"] += 1
+            if progress:
+                progress(done, total, text)
+            if done >= 20:
+                panel.cancel_sync_from_worker()
+
+        from execdesk.sync.client import Limits
+
+        return run_sync(store_, settings, progress=on_progress, cancel=cancel, limits=Limits(batch_changes=20))
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    panel = win.page("sync")
+    panel._sync_fn = slow_first_batch
+    panel.cancel_sync_from_worker = lambda: panel.task.cancel()  # thread-safe: sets an Event
+    with qtbot.waitSignal(panel.sync_finished, timeout=60_000) as done:
+        panel.start_sync()
+    assert done.args[0] is None  # cancelled
+    assert "已取消" in panel.progress_text.text()
+    left = pending(store)
+    assert 0 < left < queued  # what was acknowledged stays done, the rest waits for the next round
+    with store.read() as s:
+        assert s.scalar(select(SyncRun.status).order_by(SyncRun.id.desc()).limit(1)) == "cancelled"
+    with qtbot.waitSignal(panel.sync_finished, timeout=60_000) as again:
+        panel._sync_fn = None
+        panel.start_sync()
+    assert again.args[0].status == "ok" and pending(store) == 0
