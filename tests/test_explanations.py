@@ -136,3 +136,11 @@ def test_director_opinion_is_confirmed_by_password_and_printed(store, actor, ove
     with pytest.raises(ValidationError, match="请先由承办人填写书面说明草稿"):
         explanations.record_director_opinion(store, actor, overdue, approver_username="zhaolei",
                                              password="password123", opinion="补充意见")
+
+
+def test_a_case_within_its_limit_is_not_called_overdue(store, actor):
+    fresh = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执300号", filed_on=date(2026, 10, 8)),
+                                today=TODAY)
+    text = squeeze(pdf_text(explanations.draft_pdf(store, fresh, today=TODAY)))
+    assert "截至2026年11月25日，尚未超过执行期限。" in text and "已超过执行期限" not in text
+    assert "（承办人尚未填写）" in text

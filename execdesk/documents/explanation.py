@@ -154,8 +154,9 @@ def compose(data: ExplanationData) -> ExplanationText:
     else:
         limit_ps.append(tx["no_extension"])
     rolled = tx["limit_rolled"].format(rolled_from=chinese_date(lim.rolled_from)) if lim.rolled_from else ""
-    limit_ps.append(tx["limit_result"].format(due_on=chinese_date(lim.due_on), rolled=rolled, today=today,
-                                              overdue=lim.overdue_days))
+    key = "limit_result" if lim.overdue_days > 0 else "limit_result_in_time"
+    limit_ps.append(tx[key].format(due_on=chinese_date(lim.due_on), rolled=rolled, today=today,
+                                   overdue=lim.overdue_days))
     if lim.paused:
         limit_ps.append(tx["limit_paused"])
     if lim.provisional:

@@ -20,6 +20,7 @@ from execdesk.models.database import Store
 from execdesk.rules import approval as rules
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ValidationError
+from execdesk.services import deadlines
 from execdesk.services.accounts import authenticate
 from execdesk.services.cases import _add_node, get_case
 from execdesk.services.changes import record_change
@@ -90,6 +91,7 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
                 description=f"合议庭评议：审判长{names[0]}，审判员{'、'.join(names[1:])}，意见：{decision}",
                 data={"panel": names, "ruling_date": when.isoformat(), "draft_sha256": sha},
                 linked_entity="approval", linked_id=row.id), today)
+            deadlines.recompute_case(session, case, today=today)  # a node was recorded
         return row.id
 
 
