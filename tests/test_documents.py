@@ -213,3 +213,17 @@ def test_r40_property_public_mask_leaves_no_id_phone_or_account(born, seq, phone
     assert rid not in masked and phone not in masked and str(account) not in masked
     assert not re.search(r"\d{10,}", masked)
     assert masked.endswith(before) and "公民身份号码370102" in masked  # the words around stay
+
+
+def test_database_itself_refuses_to_change_an_issued_document(store, actor, issued):
+    import sqlite3
+
+    _, first, _ = issued
+    con = sqlite3.connect(store.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="已出具的文书不可修改"):
+            con.execute("UPDATE issued_documents SET sha256 = 'x' WHERE id = ?", (first.original_id,))
+        with pytest.raises(sqlite3.IntegrityError, match="已出具的文书不可删除"):
+            con.execute("DELETE FROM issued_documents WHERE id = ?", (first.original_id,))
+    finally:
+        con.close()
