@@ -502,3 +502,17 @@ def test_r27_through_the_service_with_node_data(store, actor):
                     today=TODAY)
     _, rows = _case_row(store, cid)
     assert rows[next(k for k in rows if k.startswith("再次拍卖"))].due_on == date(2026, 12, 10)
+
+
+def test_bulk_recompute_never_forks_a_multithreaded_process():
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert deadlines._workers_for(100_000) == 1  # the GUI runs it from a worker thread: stay in-process
+    finally:
+        stop.set()
+        t.join()
+    assert deadlines._workers_for(100) == 1  # small databases: not worth a process

@@ -464,10 +464,20 @@ def _workers_for(n_cases: int) -> int:
     import threading
 
     # fork() in a multi-threaded process (the GUI with its worker threads) can deadlock: stay single then.
+    # Threads started outside Python (Qt's pool) are not in threading's count, so ask the OS too.
     if (n_cases < 20_000 or (os.cpu_count() or 1) < 2 or getattr(sys, "frozen", False)
-            or threading.active_count() > 1):
+            or threading.active_count() > 1 or _os_threads() > 1):
         return 1
     return 2 if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _os_threads() -> int:
+    try:
+        import os
+
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # no procfs (macOS): threading's count is all we have
+        return 1
 
 
 def _indexes(cur, table: str, columns: Iterable[str] | None) -> list[tuple[str, str]]:
