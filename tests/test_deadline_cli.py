@@ -100,3 +100,29 @@ def test_errors_are_one_chinese_line(filled, capsys):
     assert code == 2 and err.startswith("错误：") and "999" in err and "Traceback" not in err
     code, out, err = run(capsys, filled, "deadlines", "--today", "2026-02-30")
     assert code == 2 and "不是存在的日期" in err
+
+
+def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypatch):
+    from execdesk.services import deadlines
+
+    monkeypatch.setenv("EXECDESK_DATA_DIR", str(tmp_path / "data"))
+    deadlines._calendar_for.cache_clear()
+    try:
+        code, out, _ = run(capsys, filled, "holidays")
+        assert code == 0 and "2026年：正式" in out and "2027年：暂定" in out
+        bad = tmp_path / "bad.toml"
+        bad.write_text('year = 2027\nstatus = "official"\nsource = "x"\nholidays = ["2027-13-01"]\n', encoding="utf-8")
+        code, _, err = run(capsys, filled, "holidays", "import", str(bad))
+        assert code == 2 and "不是有效日期" in err
+        # Test data only (NOT the official 2027 schedule): makes 2027-05-03 a rest day.
+        good = tmp_path / "2027.toml"
+        good.write_text('year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
+                        'holidays = ["2027-01-01", ["2027-05-01", "2027-05-05"]]\nworkdays = []\n', encoding="utf-8")
+        code, out, err = run(capsys, filled, "holidays", "import", str(good), "--today", "2026-11-25")
+        assert code == 0, err
+        assert "已导入2027年放假安排" in out
+        code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执101号", "--json", "--today", "2026-11-25")
+        lim = json.loads(out)["execution_limit"]
+        assert (lim["due_on"], lim["provisional"]) == ("2027-05-06", False)  # 05-02 → past the 05-01..05 break
+    finally:
+        deadlines._calendar_for.cache_clear()
