@@ -516,3 +516,9 @@ def test_bulk_recompute_never_forks_a_multithreaded_process():
         stop.set()
         t.join()
     assert deadlines._workers_for(100) == 1  # small databases: not worth a process
+
+
+def test_review_cases_use_their_type_period_and_no_node_limits():
+    result = engine(date(2024, 2, 1)).compute_case(facts(type_code="执异"), full=True)
+    assert result.limit.statutory_months == 1 and "执行异议" in result.limit.basis
+    assert {it.kind for it in result.items} == {"执行期限"}  # no node limits, no 终本 floor

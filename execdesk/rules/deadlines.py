@@ -79,6 +79,7 @@ class RuleSet:
     months_non_litigation: int
     type_months: dict[str, int]
     type_class: dict[str, str]
+    type_names: dict[str, str]
     limit_basis: str
     limit_basis_non_litigation: str
     deduction_basis: str
@@ -158,6 +159,7 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         months_non_litigation=int(el["months_non_litigation"]),
         type_months={k: int(v.get("limit_months", el["months_default"])) for k, v in types.items()},
         type_class={k: v.get("class", "实施") for k, v in types.items()},
+        type_names={k: v.get("name", k) for k, v in types.items()},
         limit_basis=el["basis"], limit_basis_non_litigation=el["basis_non_litigation"],
         deduction_basis=el["deduction_basis"], extension_cap_months=int(el["extension_cap_months"]),
         extension_basis=el["extension_basis"], extension_apply_days_before=int(el["extension_apply_days_before"]),
@@ -389,7 +391,13 @@ class Engine:
         r = self.rules
         today = self.today
         months = r.months_for(f.type_code, f.non_litigation)
-        basis = r.limit_basis_non_litigation if (f.non_litigation or months == r.months_non_litigation) else r.limit_basis
+        if not r.is_enforcement(f.type_code):
+            # 执行审查类 (执异, 执复 …): the period configured per type code in case_types.toml.
+            basis = f"{r.type_names.get(f.type_code, f.type_code)}案件审查期限{months}个月（案件类型代字表 case_types.toml 配置）"
+        elif f.non_litigation or months == r.months_non_litigation:
+            basis = r.limit_basis_non_litigation
+        else:
+            basis = r.limit_basis
         nominal = add_months(f.filed_on, months)
         notes: list[str] = []
         # R18: extensions in approval order; beyond the cap only with 层报高院备案.
@@ -535,8 +543,8 @@ class Engine:
         """The execution limit, and while the case is open the earliest lawful 终本 date (R1)."""
         r = self.rules
         limit_item = self._limit_item(lim, f)
-        if lim.closed_on is not None:
-            return (limit_item,)
+        if lim.closed_on is not None or not r.is_enforcement(f.type_code):
+            return (limit_item,)  # 终本 only ends 执行实施 cases
         floor = DeadlineItem(kind=ZHONGBEN_FLOOR, label=f"终本裁定最早可作出日（立案超过{r.zhongben_floor_months}个月）",
                              due_on=lim.filed_floor, status=INFO, basis=r.zhongben_basis, persist=True)
         return (limit_item, floor)
