@@ -227,3 +227,18 @@ def test_database_itself_refuses_to_change_an_issued_document(store, actor, issu
             con.execute("DELETE FROM issued_documents WHERE id = ?", (first.original_id,))
     finally:
         con.close()
+
+
+def test_no_line_starts_with_prohibited_punctuation():
+    # GB/T 15834: a line never starts with ，。：；！？）、 — reportlab alone left "裁定如下\n：" and a lone "。".
+    from execdesk.documents.fonts import cjk_fonts
+    from execdesk.documents.page import Styles, build_pdf, para
+
+    st = Styles(cjk_fonts())
+    base = "申请执行标的为人民币1,304,117.00元（壹佰叁拾万肆仟壹佰壹拾柒元整）。依照上述规定，裁定如下："
+    paragraphs = [("执" * n) + base for n in range(28)]
+    text = pdf_text(build_pdf([para(p, st.body) for p in paragraphs], title="t"))
+    lines = [line for line in text.splitlines() if line.strip() and not re.match(r"^\s*— \d+ —\s*$", line)]
+    assert len(lines) > 56
+    assert not [line for line in lines if line[0] in "，。：；！？）、”"]
+    assert squeeze(text) == "".join(squeeze(p) for p in paragraphs)
