@@ -125,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the reader went away: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: keep the details in the log, not on the clerk's screen
         log.exception("command %s failed", args.command)
         from execdesk.logging_setup import log_file

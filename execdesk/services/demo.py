@@ -74,6 +74,10 @@ MEASURE_SQL = _columns("measures", "id, version, created_at, updated_at, case_id
                                    "started_on, expires_on, released_on, document_number, amount_fen, description")[0]
 PAYMENT_SQL = _columns("payments", "id, version, created_at, updated_at, case_id, kind, amount_fen, paid_on, route, "
                                    "description")[0]
+LEAD_SQL = _columns("property_leads", "id, version, created_at, updated_at, case_id, source, content, given_on, urgent, "
+                                      "verified_on, result")[0]
+EXTENSION_SQL = _columns("extensions", "id, version, created_at, updated_at, case_id, reason, applied_on, approver, "
+                                       "approving_body, approved_on, months, high_court_filed, document_number")[0]
 DEDUCTION_SQL = _columns("deductions", "id, version, created_at, updated_at, case_id, kind, started_on, ended_on, "
                                        "document_number, reason")[0]
 
@@ -148,7 +152,8 @@ def demo_batches(cases: int, *, today: date, seed: int, court_id: str, users: di
     clerks = [users[u] for u, _, role, _ in DEMO_USERS if role == "书记员"]
     catalogue = node_catalogue()
     ids = _Ids()
-    batch: dict[str, list[tuple]] = {k: [] for k in ("case", "party", "basis", "node", "inq", "meas", "pay", "ded")}
+    batch: dict[str, list[tuple]] = {k: [] for k in ("case", "party", "basis", "node", "inq", "meas", "pay", "ded",
+                                                     "lead", "ext")}
     for i in range(cases):
         _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, serials, batch)
         if len(batch["node"]) >= batch_nodes or i == cases - 1:
@@ -157,7 +162,8 @@ def demo_batches(cases: int, *, today: date, seed: int, court_id: str, users: di
 
 
 TABLE_SQL = (("case", CASE_SQL), ("party", PARTY_SQL), ("basis", BASIS_SQL), ("node", NODE_SQL),
-             ("inq", INQUIRY_SQL), ("meas", MEASURE_SQL), ("pay", PAYMENT_SQL), ("ded", DEDUCTION_SQL))
+             ("inq", INQUIRY_SQL), ("meas", MEASURE_SQL), ("pay", PAYMENT_SQL), ("ded", DEDUCTION_SQL),
+             ("lead", LEAD_SQL), ("ext", EXTENSION_SQL))
 
 
 def _flush(conn, batch: dict[str, list[tuple]]) -> None:
@@ -232,12 +238,26 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
     closure = None
     interviewed_agreed = rnd.random() < 0.9
     pace = rnd.uniform(0.8, 1.6)
+    # About one case in five gets stuck part-way (no property found, no 约谈 yet …) and stays open: with time
+    # these become the overdue cases that owe a 书面说明 (R36).
+    # Others stop after the 约谈 (N22) or the 合议 (N23): their 终本 ruling is the next step.
+    r = rnd.random()
+    stall_at = rnd.randint(8, 24) if r < 0.2 else (rnd.choice((26, 27)) if r < 0.3 else len(PATH))
     for n, (code, offset) in enumerate(PATH, 3):
         day = filed + timedelta(days=int(offset * pace) + rnd.randint(0, 2))
-        if day > today:
+        if day > today or n - 3 >= stall_at:
             break
         data = "{}"
         desc = None
+        end: date | None = day
+        if code == "N12":  # evaluation takes weeks: a real span, deducted from the limit (R17)
+            end = day + timedelta(days=rnd.randint(20, 45))
+        elif code == "N13":  # an online auction: notice, then the auction 15–30 days later (网拍规定 art 12)
+            notice, end = day, day + timedelta(days=rnd.choice((16, 31)))
+            data = ('{"method": "网络司法拍卖", "result": "流拍", "asset": "%s", "round": "1", "notice_on": "%s", '
+                    '"auction_on": "%s"}' % (rnd.choice(("动产", "不动产")), notice.isoformat(), end.isoformat()))
+        if end is not None and end > today:
+            end = None  # still running today
         if code == "N04":
             data = f'{{"report_order_on": "{day.isoformat()}", "service_method": "直接送达"}}'
         elif code == "N22":
@@ -248,7 +268,8 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
         elif code == "N27":
             closure = "终结本次执行程序"
         nodes.append((ids(), 1, now, now, case_id, code, n, catalogue[code]["name"], day.isoformat(), None,
-                      day.isoformat(), "已完成", handler_name, None, 0, desc, data))
+                      end.isoformat() if end else None, "已完成" if end else "进行中", handler_name, None,
+                      (end - day).days if end else None, desc, data))
         if code == "N06":
             for d in debtors:
                 batch["inq"].append((ids(), 1, now, now, case_id, d[0], "网络查控",
@@ -270,14 +291,44 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
                                   (day.replace(year=day.year + 1) if not (day.month == 2 and day.day == 29)
                                    else day + timedelta(days=365)).isoformat(), None, None,
                                   rnd.randint(100, 5_000) * 100, "冻结银行存款"))
-        elif code == "N12" and rnd.random() < 0.3:
-            batch["ded"].append((ids(), 1, now, now, case_id, "评估", day.isoformat(),
-                                 (day + timedelta(days=rnd.randint(20, 45))).isoformat(), None, "委托评估"))
+        elif code == "N05" and rnd.random() < 0.3:  # the applicant gives a lead; verified within 7 days (R24)
+            given = day + timedelta(days=rnd.randint(1, 10))
+            if given <= today:
+                checked = given + timedelta(days=rnd.randint(1, 9))
+                done = checked <= today
+                batch["lead"].append((ids(), 1, now, now, case_id, "申请执行人", "被执行人名下可能有车辆", given.isoformat(),
+                                      0, checked.isoformat() if done else None, "经核实车辆已转让" if done else None))
         elif code == "N14" and rnd.random() < 0.5:
             paid = rnd.randint(1, max(1, amount // 300)) if amount > 300 else 100
             batch["pay"].append((ids(), 1, now, now, case_id, "到账", paid, day.isoformat(), "划拨", "划拨存款"))
+            # 执行款 paid out to the applicant (R28): usually within days, now and then late.
+            payout = day + timedelta(days=rnd.randint(2, 5) if rnd.random() < 0.9 else rnd.randint(10, 40))
+            if payout <= today:
+                batch["pay"].append((ids(), 1, now, now, case_id, "发放", paid, payout.isoformat(), "发放申请执行人",
+                                     "执行款发放"))
         if closed and closed > today:
             closed = None
+    # After 终本: a network re-query every 6 months for 5 years (终本规定 art 9 ¶2, R14).
+    if closure == "终结本次执行程序" and closed:
+        seq = len(PATH) + 3
+        requery = closed
+        for _ in range(10):
+            requery = requery + timedelta(days=182)
+            if requery > today:
+                break
+            nodes.append((ids(), 1, now, now, case_id, "N26", seq, catalogue["N26"]["name"], requery.isoformat(), None,
+                          requery.isoformat(), "已完成", handler_name, None, 0, "网络查控未发现可供执行财产，已告知申请执行人",
+                          "{}"))
+            for d in debtors:
+                batch["inq"].append((ids(), 1, now, now, case_id, d[0], "网络查控",
+                                     '["' + '", "'.join(NETWORK_SCOPES) + '"]', requery.isoformat(),
+                                     (requery + timedelta(days=2)).isoformat(), "未发现可供执行财产", 0))
+            seq += 1
+    # A few open cases past their limit were extended by the 院长 (R18: at most 3 months).
+    if closure is None and age > 170 and rnd.random() < 0.3:
+        applied = filed + timedelta(days=175)
+        batch["ext"].append((ids(), 1, now, now, case_id, "财产处置尚未完成", applied.isoformat(), "孙立", "本院",
+                             (applied + timedelta(days=2)).isoformat(), 3, 0, None))
     # A share of cases is closed by full performance instead.
     if closure is None and age > 60 and rnd.random() < 0.25:
         closure = "执行完毕"
