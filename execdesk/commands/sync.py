@@ -41,7 +41,7 @@ def _progress(done: int, total: int, message: str) -> None:
 
 def run_round(args, ctx) -> int:
     from execdesk.config import Settings
-    from execdesk.sync.client import run_sync
+    from execdesk.services.sync import run_sync
 
     report = run_sync(ctx.store, Settings.load(), progress=_progress)
     if sys.stderr.isatty():

@@ -22,7 +22,8 @@ from execdesk.services import deadlines
 from execdesk.services.changes import LOCAL_ONLY, audit_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.sync import credentials
-from execdesk.sync.client import device_id, held_cases, run_sync  # noqa: F401  (re-exported for the UI)
+from execdesk.sync.client import SyncReport, device_id, held_cases
+from execdesk.sync.client import run_sync as run_sync_transport
 from execdesk.sync.errors import AuthRequired, SyncError
 from execdesk.sync.transport import RetryPolicy, Transport
 
@@ -338,3 +339,40 @@ def mark_item_read(store: Store, actor: Actor, item_id: str) -> None:
             raise SyncError("没有这条督办/预警")
         if item.state == "未读":
             item.state = "已读"
+
+
+# ---------------------------------------------------------------- one round, with what the feed delivers
+
+HOLIDAY_KIND = "节假日"
+
+
+def run_sync(store: Store, settings: Settings, *, progress=None, cancel=None) -> SyncReport:
+    """One sync round (push, pull, verify), then apply what the platform delivered for the rules: a 节假日 item
+    carries a year's holiday schedule (resources/holidays/README.md), which replaces a provisional year and
+    recomputes every case. The UI calls this from a worker thread; the CLI's `execdesk sync` calls it too."""
+    report = run_sync_transport(store, settings, progress=progress, cancel=cancel)
+    apply_holiday_items(store)
+    return report
+
+
+def apply_holiday_items(store: Store) -> int:
+    """Install every received, not yet applied 节假日 item. Bad data is marked, never fatal for the sync."""
+    with store.read() as session:
+        items = session.scalars(select(SupervisionItem).where(
+            SupervisionItem.kind == HOLIDAY_KIND, SupervisionItem.state.in_(("未读", "已读")))
+            .order_by(SupervisionItem.server_seq)).all()
+    applied = 0
+    actor = Actor("sync", "省平台同步", role="系统")
+    for item in items:
+        data = (item.payload or {}).get("payload") or item.body or ""
+        try:
+            schedule = deadlines.install_holiday_update(store, data)
+            state, note = "已应用", f"已更新{schedule.year}年节假日安排"
+            applied += 1
+        except ValidationError as exc:
+            state, note = "无效", f"节假日数据无效，未采用：{exc}"
+        with store.transaction() as session:
+            row = session.get(SupervisionItem, item.id)
+            row.state = state
+            audit_only(session, actor, "节假日更新", "supervision_item", item.id, None, {"state": state, "note": note})
+    return applied
