@@ -85,15 +85,28 @@ def _debtor_name(parties: dict[str, Party], party_id: str | None, all_debtors: s
     return p.name if p else all_debtors
 
 
-def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict[str, Party]) -> list[ruling_doc.Event]:
+_DOC_NODES = ("N04", "N08", "N22", "N23")
+
+
+def _doc_nodes(session: Session, case_id: str) -> dict[str, list]:
+    """The completed nodes the documents read, by code, oldest first (one query)."""
+    out: dict[str, list] = {code: [] for code in _DOC_NODES}
+    for n in live_nodes(session, case_id, *_DOC_NODES):
+        out[n.code].append(n)
+    return out
+
+
+def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict[str, Party],
+                  nodes: dict[str, list] | None = None) -> list[ruling_doc.Event]:
     """The 执行经过 from the case's own records, each with its date and result (DOMAIN §2.3)."""
     E = ruling_doc.Event.of
+    nodes = nodes if nodes is not None else _doc_nodes(session, case.id)
     debtors = "、".join(p.name for p in parties.values() if p.role == "被执行人")
     events: list[ruling_doc.Event] = []
-    for n in live_nodes(session, case.id, "N04")[:1]:
+    for n in nodes["N04"][:1]:
         method = (n.data or {}).get("service_method")
         events.append(E(node_date(n), "notice", debtors=debtors, served=f"（{method}）" if method else ""))
-    for n in live_nodes(session, case.id, "N08"):
+    for n in nodes["N08"]:
         status = (n.data or {}).get("report_status")
         result = _strip(n.description) or (f"被执行人报告情况为{status}" if status else "核查完毕")
         events.append(E(node_date(n), "report_check", result=result))
@@ -174,9 +187,10 @@ def approval_facts(session: Session, case_id: str, subject: str = RULING_SUBJECT
             for a in rows]
 
 
-def _panel(session: Session, case: Case) -> list[str]:
+def _panel(session: Session, case: Case, nodes: dict[str, list] | None = None) -> list[str]:
     """The 合议庭 recorded with the latest approving 合议庭 step (node N23 linked to the approval)."""
-    for n in reversed(live_nodes(session, case.id, "N23")):
+    n23 = nodes["N23"] if nodes is not None else live_nodes(session, case.id, "N23")
+    for n in reversed(n23):
         if n.linked_entity != "approval" or not n.linked_id:
             continue
         a = session.get(Approval, n.linked_id)
@@ -185,11 +199,12 @@ def _panel(session: Session, case: Case) -> list[str]:
     return []
 
 
-def signers(session: Session, case: Case, *, strict: bool) -> list[approval_rules.SignerLine]:
+def signers(session: Session, case: Case, *, strict: bool,
+            nodes: dict[str, list] | None = None) -> list[approval_rules.SignerLine]:
     rt = current_route(case)
     handler = case.handler
     try:
-        return approval_rules.signer_block(rt, panel=_panel(session, case),
+        return approval_rules.signer_block(rt, panel=_panel(session, case, nodes),
                                            handler_name=handler.display_name if handler else None,
                                            handler_title=handler.title if handler else None)
     except ValidationError:
@@ -205,8 +220,9 @@ def signers(session: Session, case: Case, *, strict: bool) -> list[approval_rule
 def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signers: bool = False) -> ruling_doc.RulingData:
     party_rows = list(session.scalars(select(Party).where(Party.case_id == case.id).order_by(Party.seq)))
     parties = {p.id: p for p in party_rows}
+    nodes = _doc_nodes(session, case.id)
     interview = None
-    done = [n for n in live_nodes(session, case.id, "N22")
+    done = [n for n in nodes["N22"]
             if node_date(n) and node_date(n) <= ruling_date and ((n.data or {}).get("agreed") or "").strip()]
     if done:
         n = max(done, key=node_date)
@@ -235,9 +251,9 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
         basis_document_type=basis.document_type if basis else "生效法律文书",
         basis_document_number=basis.document_number if basis else "",
         basis_content=basis.content if basis else None, applied_on=basis.applied_on if basis else None,
-        events=tuple(ruling_events(session, case, ruling_date, parties)), assets=tuple(assets),
+        events=tuple(ruling_events(session, case, ruling_date, parties, nodes)), assets=tuple(assets),
         interview=interview, applicant_requested=case.applicant_requested_zhongben,
-        signers=tuple(signers(session, case, strict=strict_signers)), clerk_name=clerk)
+        signers=tuple(signers(session, case, strict=strict_signers, nodes=nodes)), clerk_name=clerk)
 
 
 def ruling_text(session: Session, case: Case, ruling_date: date, *, strict_signers: bool = False) -> ruling_doc.RulingText:
