@@ -121,8 +121,8 @@ def main() -> None:
     print(f"  ExecDesk render only (composed text -> PDF):  {t_render * 1000:.1f} ms")
     print(f"  bare reportlab, same text and font:           {t_bare * 1000:.1f} ms")
     print(f"  ratio {t_ours / t_bare:.2f}x with gathering, {t_render / t_bare:.2f}x render only (target <= 1.3x)")
-    print(f"  file size: issued original {len(issued.original) / 1024:.1f} KiB, public {len(issued.public) / 1024:.1f} KiB,"
-          f" bare baseline {len(bare_pdf) / 1024:.1f} KiB (target <= 100 KB); fonts: {', '.join(cjk_fonts().files)}")
+    print(f"  file size: issued original {len(issued.original):,} bytes, public {len(issued.public):,} bytes,"
+          f" bare baseline {len(bare_pdf):,} bytes (target <= 100 KB); fonts: {', '.join(cjk_fonts().files)}")
 
     # ---- a batch of 500 书面说明.
     deadlines.recompute_all(store, today=LATER)
