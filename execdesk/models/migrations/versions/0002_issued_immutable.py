@@ -10,7 +10,6 @@ whatever writes to it. A re-issue inserts a new version row.
 """
 from alembic import op
 
-
 revision = "0002_issued_immutable"
 down_revision = "0001"
 branch_labels = None
