@@ -1,5 +1,6 @@
-"""督办 / 预警 inbox: items the provincial platform sent down (pulled by sync), with the case they concern and
-the handler's reply. Reading and replying are local, audited changes.
+"""督办 / 预警 inbox read model: items the provincial platform sent down (pulled by sync), with the local case
+they concern. Replying and marking read are the sync service's (``services.sync.reply_to_item`` queues the
+reply for the platform exactly once; ``mark_item_read``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from execdesk.models import Case, SupervisionItem, utcnow
-from execdesk.models.database import Store
-from execdesk.rules.errors import ValidationError
-from execdesk.services.cases import NotFoundError
-from execdesk.services.changes import audit_only
-from execdesk.services.context import Actor
+from execdesk.models import Case, SupervisionItem
 
 STATES = ("未读", "已读", "已回复")
 
@@ -52,31 +48,3 @@ def list_items(session: Session, *, state: str | None = None, kind: str | None =
                              due_on=item.due_on, received_at=item.received_at, state=item.state, reply=item.reply,
                              replied_at=item.replied_at))
     return out
-
-
-def reply_to_item(store: Store, actor: Actor, item_id: str, text: str) -> None:
-    """Record the handler's reply to a 督办 / 预警 (audited). The reply is kept with the item."""
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError("不能为空", "回复内容")
-    if len(text) > 2000:
-        raise ValidationError("过长（最多2000字）", "回复内容")
-    with store.transaction() as session:
-        item = session.get(SupervisionItem, item_id)
-        if item is None:
-            raise NotFoundError("没有这条督办/预警")
-        item.reply = text
-        item.replied_at = utcnow()
-        item.state = "已回复"
-        audit_only(session, actor, "回复督办", "supervision_item", item.id, item.case_id,
-                   {"kind": item.kind, "title": item.title, "reply": text})
-
-
-def mark_read(store: Store, actor: Actor, item_id: str) -> None:
-    with store.transaction() as session:
-        item = session.get(SupervisionItem, item_id)
-        if item is None:
-            raise NotFoundError("没有这条督办/预警")
-        if item.state == "未读":
-            item.state = "已读"
-            audit_only(session, actor, "阅读督办", "supervision_item", item.id, item.case_id, {"title": item.title})

@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor, QFont, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -43,6 +42,7 @@ from execdesk.ui.widgets import (
     FieldSpec,
     FormDialog,
     cn_date,
+    exec_dialog,
     fill_table,
     make_table,
     mark_invalid,
@@ -514,7 +514,7 @@ class CaseWorkspace(QWidget):
 
     def add_node(self, code: str | None = None) -> None:
         dlg = NodeDialog(self.ctx, self.view.case, self, code=code if isinstance(code, str) else None)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if exec_dialog(dlg):
             self._after_edit()
 
     def correct_node(self) -> None:
@@ -527,7 +527,7 @@ class CaseWorkspace(QWidget):
             QMessageBox.information(self, self.tr("更正节点"), self.tr("该节点已被更正过，请更正最新的记录。"))
             return
         dlg = NodeDialog(self.ctx, self.view.case, self, correcting=node)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if exec_dialog(dlg):
             self._after_edit()
 
     def record(self, kind: str) -> None:
@@ -543,7 +543,7 @@ class CaseWorkspace(QWidget):
             FieldSpec("verified_on", "核实日期", "date", default=self.ctx.today()),
             FieldSpec("result", "核实结果", "multiline")],
             lambda v: cases.verify_lead(self.ctx.store, self.ctx.actor, lead_id, today=self.ctx.today(), **v))
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if exec_dialog(dlg):
             self._after_edit()
 
     def close_deduction(self) -> None:
@@ -555,7 +555,7 @@ class CaseWorkspace(QWidget):
             FieldSpec("ended_on", "扣除结束日期", "date", default=self.ctx.today(), optional_date=False)],
             lambda v: cases.close_deduction(self.ctx.store, self.ctx.actor, ded_id, v["ended_on"],
                                             today=self.ctx.today()))
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if exec_dialog(dlg):
             self._after_edit()
 
     def save_document(self) -> None:
@@ -596,7 +596,7 @@ class CaseWorkspace(QWidget):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dlg = QPrintDialog(printer, self)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if exec_dialog(dlg):
             doc = QTextDocument()
             doc.setHtml(self.summary_html())
             doc.print_(printer)

@@ -41,7 +41,7 @@ from execdesk.services.case_views import Rec, users_by_role
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
 from execdesk.services.node_catalogue import node_catalogue
 from execdesk.ui.context import UiContext
-from execdesk.ui.widgets import DateField, ErrorLabel, FieldSpec, FormDialog, mark_invalid
+from execdesk.ui.widgets import DateField, ErrorLabel, FieldSpec, FormDialog, exec_dialog, mark_invalid
 
 COMMON_CAUSES = ["民间借贷纠纷", "买卖合同纠纷", "金融借款合同纠纷", "劳动争议", "追索劳动报酬纠纷",
                  "机动车交通事故责任纠纷", "房屋租赁合同纠纷", "建设工程施工合同纠纷", "信用卡纠纷", "抚养费纠纷",
@@ -521,7 +521,7 @@ def open_record_dialog(ctx: UiContext, parent: QWidget, case_id: str, parties: l
     title, specs, submit = record_dialogs(ctx, case_id, parties)[kind]
     dlg = FormDialog(parent, parent.tr(title), specs, submit)
     dlg.setObjectName(f"record_{kind}")
-    return dlg.exec() == QDialog.DialogCode.Accepted
+    return exec_dialog(dlg)
 
 
 # ---------------------------------------------------------------- sign-in and first start
@@ -631,7 +631,7 @@ def setup_court_dialog(store, actor, parent: QWidget | None = None) -> str | Non
     ], submit)
     for key in ("password", "password2"):
         dlg.inputs[key].setEchoMode(QLineEdit.EchoMode.Password)
-    return dlg.result_value if dlg.exec() == QDialog.DialogCode.Accepted else None
+    return dlg.result_value if exec_dialog(dlg) else None
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:

@@ -21,6 +21,7 @@ from execdesk.ui.case_list import CaseListPage
 from execdesk.ui.case_workspace import CaseWorkspace
 from execdesk.ui.context import UiContext
 from execdesk.ui.dialogs import CaseDialog
+from execdesk.ui.widgets import exec_dialog
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
 
     def new_case(self, backlog: bool = False) -> str | None:
         dlg = CaseDialog(self.ctx, self, backlog=backlog)
-        if dlg.exec() and dlg.case_id:
+        if exec_dialog(dlg) and dlg.case_id:
             self.case_list.refresh()
             self.data_changed.emit()
             self.open_case(dlg.case_id)
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
 
         wizard = ZhongbenWizard(self.ctx, case_id, self)
         wizard.changed.connect(self._case_changed)
-        wizard.exec()
+        exec_dialog(wizard)
         for ws in self.workspaces():
             if ws.case_id == case_id:
                 ws.reload()

@@ -116,15 +116,20 @@ class SupervisionPage(QWidget):
                             f"{self.tr('下发单位')}：{item.issued_by}\n\n{item.body}")
         self.reply.setPlainText(item.reply or "")
         if item.state == "未读":
-            supervision.mark_read(self.ctx.store, self.ctx.actor, item.id)
+            from execdesk.services.sync import mark_item_read
+
+            mark_item_read(self.ctx.store, self.ctx.actor, item.id)
 
     def save_reply(self) -> None:
         item = self.current()
         if item is None:
             return
+        from execdesk.services.sync import reply_to_item
+        from execdesk.sync.errors import SyncError
+
         try:
-            supervision.reply_to_item(self.ctx.store, self.ctx.actor, item.id, self.reply.toPlainText())
-        except (ValidationError, LookupError) as exc:
+            reply_to_item(self.ctx.store, self.ctx.actor, item.id, self.reply.toPlainText())
+        except (ValidationError, LookupError, SyncError) as exc:
             self.error.show_error(str(exc))
             return
         self.refresh()

@@ -256,6 +256,16 @@ class FormDialog(QDialog):
         self.accept()
 
 
+def exec_dialog(dialog: QDialog) -> bool:
+    """Run a modal dialog and dispose of it afterwards (deleteLater: its values can still be read now).
+
+    Without this every dialog would stay alive as a hidden child of its parent until the window closes."""
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()
+
+
 def fill_table(table: QTableWidget, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                *, ids: Sequence[Any] | None = None, colors: Sequence[QColor | None] | None = None) -> None:
     """Replace a read-only table's contents. ``ids`` are kept in the first column's UserRole."""

@@ -88,7 +88,9 @@ class Task(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._signals = _Signals()
+        # Owned by the task (Qt parent), so it is deleted in the GUI thread with the task, never by the
+        # worker thread dropping its last Python reference.
+        self._signals = _Signals(self)
         self.job = Job(self._signals)
         self.running = False
         self._signals.progress.connect(self.progress)

@@ -35,7 +35,7 @@ from execdesk.rules.errors import ValidationError
 from execdesk.services.case_views import load_case_view, users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView, print_pdf
-from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, show_error
+from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, exec_dialog, show_error
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class ChecklistPage(QWidget):
             return
         dlg = ApproverDialog(self.wizard.ctx, self, title=self.tr("豁免终本条件：{0}").format(item.title),
                              roles=("执行局长", "副院长", "院长"), opinion_label=self.tr("豁免理由"))
-        if dlg.exec() != QDialog.DialogCode.Accepted:
+        if not exec_dialog(dlg):
             return
         svc = _optional("execdesk.services.zhongben")
         try:
@@ -295,7 +295,7 @@ class ZhongbenWizard(QDialog):
         from execdesk.ui.dialogs import NodeDialog, open_record_dialog
 
         if kind == "node":
-            NodeDialog(self.ctx, self.view.case, self, code=code).exec()
+            exec_dialog(NodeDialog(self.ctx, self.view.case, self, code=code))
         else:
             open_record_dialog(self.ctx, self, self.case_id, self.view.parties, kind)
         with self.ctx.store.read() as s:
@@ -444,7 +444,9 @@ class ApprovalPage(QWidget):
             self.error.show_error("")
             w.changed.emit(w.case_id)
             self.enter()
+            dlg.deleteLater()
             return True
+        dlg.deleteLater()
         return False
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
-from uihelpers import click_button, make_ctx, on_modal
+from uihelpers import click_button, dispose_widgets, make_ctx, on_modal  # noqa: F401  (autouse fixture)
 
 from execdesk.models import Case, IssuedDocument, Node, Party, Payment, SupervisionItem
 from execdesk.rules.identity import make_credit_code, make_resident_id
@@ -354,6 +354,10 @@ def test_supervision_reply_is_saved_and_empty_reply_refused(win, store, case_id)
     with store.read() as s:
         item = s.get(SupervisionItem, "sup-1")
         assert item.state == "已回复" and item.reply.startswith("已完成网络查控")
+        from execdesk.models import OutboxEntry
+
+        queued = s.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == "sup-1")).all()
+        assert len(queued) == 1 and queued[0].state == "pending"  # goes up with the next sync
 
 
 def test_dashboard_exports_excel_that_reads_back(qtbot, win, store, actor, tmp_path):

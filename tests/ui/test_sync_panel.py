@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 
 from conftest import TODAY, sample_case_input
+from PySide6.QtCore import QMetaObject, Qt
 from PySide6.QtGui import QAction
 from sqlalchemy import func, select
 from sync_harness import COURTS, PASSWORD, memory_keyring, platform  # noqa: F401  (pytest fixtures)
-from uihelpers import make_ctx, on_modal
+from uihelpers import dispose_widgets, make_ctx, on_modal  # noqa: F401  (autouse fixture)
 
 from execdesk.models import OutboxEntry, SyncRun
 from execdesk.services import cases
@@ -78,7 +79,8 @@ def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform,
     ctx = make_ctx(store)
     ctx.settings.server_url = platform.url
     ctx.settings.court_account = COURTS["鲁0102"][1]
-    from execdesk.services.sync import run_sync, sign_in
+    from execdesk.services.sync import sign_in
+    from execdesk.sync.client import run_sync  # the transport round, with its batch-size knob
 
     sign_in(store, ctx.settings, COURTS["鲁0102"][1], PASSWORD)
     gate = {"calls": 0}
@@ -89,8 +91,10 @@ def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform,
             gate["calls"] += 1
             if progress:
                 progress(done, total, text)
-            if done >= 20:
-                panel.cancel_sync_from_worker()
+            if done >= 20 and not gate.get("pressed"):
+                gate["pressed"] = True
+                # The user clicks 取消: a click delivered to the button on the GUI thread.
+                QMetaObject.invokeMethod(panel.cancel_button, "click", Qt.ConnectionType.QueuedConnection)
 
         from execdesk.sync.client import Limits
 
@@ -100,7 +104,6 @@ def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform,
     qtbot.addWidget(win)
     panel = win.page("sync")
     panel._sync_fn = slow_first_batch
-    panel.cancel_sync_from_worker = lambda: panel.task.cancel()  # thread-safe: sets an Event
     with qtbot.waitSignal(panel.sync_finished, timeout=60_000) as done:
         panel.start_sync()
     assert done.args[0] is None  # cancelled

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QListWidget, QPushButton
 from sqlalchemy import select
 from test_desktop import APPLICANT_ID, DEBTOR_CODE, fill_case_dialog
-from uihelpers import click_button, make_ctx, on_modal, submit
+from uihelpers import click_button, dispose_widgets, make_ctx, on_modal, submit  # noqa: F401
 from zb_fixtures import ALL_SCOPES, add_judge
 
 from execdesk.models import Case, IssuedDocument

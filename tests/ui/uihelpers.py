@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from conftest import TODAY
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
@@ -21,7 +22,7 @@ def make_ctx(store, username: str = "zhangwei", today=TODAY) -> UiContext:
     return UiContext(store=store, actor=actor_for(store, username), settings=Settings(), clock=lambda: today)
 
 
-def on_modal(action: Callable[[QWidget], None], *, exclude: QWidget | None = None, tries: int = 250) -> list:
+def on_modal(action: Callable[[QWidget], None], *, exclude: QWidget | None = None, tries: int = 3000) -> list:
     """Run ``action(dialog)`` on the next modal dialog (polled every 20 ms). Returns a list that receives the
     dialog, so a test can check it was seen."""
     seen: list = []
@@ -70,3 +71,18 @@ def submit(dialog: QWidget, text: str = "保存", failures: list | None = None) 
             failures.append(message)
         dialog.reject()
         raise AssertionError(message)
+
+
+@pytest.fixture(autouse=True)
+def dispose_widgets(qapp):
+    """After each test (and after qtbot closed its widgets): close what is left and run the deferred
+    deletions now, so no window outlives its test and PySide's exit-time cleanup has nothing to tear down."""
+    yield
+    from PySide6.QtCore import QEvent
+
+    for w in QApplication.topLevelWidgets():
+        if w.isVisible():
+            w.close()
+    for _ in range(3):
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
