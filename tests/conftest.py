@@ -13,10 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("EXECDESK_DATA_DIR", tempfile.mkdtemp(prefix="execdesk-test-data-"))
 
 from execdesk.models.migrate import open_database  # noqa: E402
+from execdesk.rules.identity import make_credit_code, make_resident_id  # noqa: E402
 from execdesk.services.accounts import create_user, ensure_court  # noqa: E402
 from execdesk.services.context import Actor  # noqa: E402
 from execdesk.services.inputs import BasisInput, CaseInput, PartyInput  # noqa: E402
-from execdesk.rules.identity import make_credit_code, make_resident_id  # noqa: E402
 
 TODAY = date(2026, 11, 25)  # fixed "today" for deterministic deadline tests
 

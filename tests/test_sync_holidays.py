@@ -24,7 +24,7 @@ SCHEDULE_2027 = {
 }
 
 
-def test_holiday_item_from_the_platform_makes_2027_official_and_recomputes(tmp_path, platform, memory_keyring,
+def test_holiday_item_from_the_platform_makes_2027_official_and_recomputes(tmp_path, platform, memory_keyring,  # noqa: F811
                                                                           monkeypatch):
     monkeypatch.setenv("EXECDESK_DATA_DIR", str(tmp_path / "data"))  # holiday updates live in the data folder
     deadlines._calendar_for.cache_clear()

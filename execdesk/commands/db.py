@@ -23,7 +23,7 @@ def register(sub) -> None:
 def check(args, ctx) -> int:
     from execdesk.models.migrate import check_integrity
 
-    ctx.store  # open (and upgrade) first
+    _ = ctx.store  # open (and upgrade) first
     problems = check_integrity(ctx.db_path)
     if problems:
         for p in problems[:20]:

@@ -6,6 +6,7 @@ the outbox: demo cases must never be pushed to the provincial platform.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +18,6 @@ from execdesk.models.base import new_id
 from execdesk.models.database import Store
 from execdesk.rules.identity import make_credit_code, make_resident_id
 from execdesk.services.accounts import hash_password
-from execdesk.services.changes import audit_only
 from execdesk.services.context import Actor
 from execdesk.services.node_catalogue import node_catalogue
 
@@ -254,14 +254,16 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
             end = day + timedelta(days=rnd.randint(20, 45))
         elif code == "N13":  # an online auction: notice, then the auction 15–30 days later (网拍规定 art 12)
             notice, end = day, day + timedelta(days=rnd.choice((16, 31)))
-            data = ('{"method": "网络司法拍卖", "result": "流拍", "asset": "%s", "round": "1", "notice_on": "%s", '
-                    '"auction_on": "%s"}' % (rnd.choice(("动产", "不动产")), notice.isoformat(), end.isoformat()))
+            data = json.dumps({"method": "网络司法拍卖", "result": "流拍", "asset": rnd.choice(("动产", "不动产")),
+                               "round": "1", "notice_on": notice.isoformat(), "auction_on": end.isoformat()},
+                              ensure_ascii=False)
         if end is not None and end > today:
             end = None  # still running today
         if code == "N04":
             data = f'{{"report_order_on": "{day.isoformat()}", "service_method": "直接送达"}}'
         elif code == "N22":
-            data = ('{"method": "电话", "agreed": "%s", "attendees": "申请执行人"}' % ("是" if interviewed_agreed else "否"))
+            agreed = "是" if interviewed_agreed else "否"
+            data = f'{{"method": "电话", "agreed": "{agreed}", "attendees": "申请执行人"}}'
         elif code == "N24":
             closed = day + timedelta(days=2)
             data = f'{{"served_on": "{min(closed, today).isoformat()}"}}'

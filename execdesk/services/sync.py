@@ -22,7 +22,7 @@ from execdesk.services import deadlines
 from execdesk.services.changes import LOCAL_ONLY, audit_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.sync import credentials
-from execdesk.sync.client import SyncReport, device_id, held_cases
+from execdesk.sync.client import SyncReport, device_id
 from execdesk.sync.client import run_sync as run_sync_transport
 from execdesk.sync.errors import AuthRequired, SyncError
 from execdesk.sync.transport import RetryPolicy, Transport
