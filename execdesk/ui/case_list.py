@@ -63,6 +63,7 @@ class CaseTableModel(QAbstractTableModel):
         self.total = 0
         self._exhausted = True
         self.today = date.today()
+        self.loading_enabled = False  # set by the page once set up: header changes before that only record the order
 
     # -- loading
 
@@ -179,6 +180,9 @@ class CaseTableModel(QAbstractTableModel):
         if key is None:
             return
         desc = order == Qt.SortOrder.DescendingOrder
+        if not self.loading_enabled:  # the header being set up or restored: remember, load once later
+            self.query = replace(self.query, sort=key, descending=desc)
+            return
         self.set_query(replace(self.query, sort=key, descending=desc))
 
     def case_id_at(self, row: int) -> str | None:
@@ -190,6 +194,7 @@ class CaseListPage(QWidget):
 
     open_case = Signal(str)  # case id
     new_case = Signal()
+    counts_loaded = Signal(dict)
 
     def __init__(self, store: Store, user_id: str | None, parent: QWidget | None = None, *,
                  clock: Callable[[], date] = date.today):
@@ -275,7 +280,7 @@ class CaseListPage(QWidget):
         self.search.returnPressed.connect(self.apply)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.views.currentRowChanged.connect(lambda _r: self.apply())
-        self.refresh()
+        # No query yet: the owner restores the saved layout (sort column, scope) first, then calls refresh().
 
     def current_query(self) -> CaseQuery:
         item = self.views.currentItem()
@@ -294,16 +299,36 @@ class CaseListPage(QWidget):
             self.table.selectRow(0)
 
     def refresh(self) -> None:
-        """Re-read counts and the current page (after an edit, a sync or a scope change)."""
-        handler = self.user_id if self.scope.currentData() == "mine" else None
+        """Re-read the current page now and the filter counts in the background (after an edit, a sync or a
+        scope change). The counts scan the whole table (~70 ms at 100,000 cases): off the GUI thread."""
         self.model.today = self.clock()
-        with self.store.read() as s:
-            counts = view_counts(s, handler, self.clock())
-        for i in range(self.views.count()):
-            item = self.views.item(i)
-            key = item.data(Qt.ItemDataRole.UserRole)
-            item.setText(f"{self.tr(VIEWS[key])}（{counts.get(key, 0)}）")
+        self.model.loading_enabled = True
         self.apply()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        from execdesk.ui.workers import start
+
+        handler = self.user_id if self.scope.currentData() == "mine" else None
+        store, today = self.store, self.clock()
+
+        def work(_job):
+            with store.read() as s:
+                return view_counts(s, handler, today)
+
+        self._counts_generation = getattr(self, "_counts_generation", 0) + 1
+        generation = self._counts_generation
+
+        def show(counts: dict) -> None:
+            if generation != self._counts_generation:
+                return  # an older request finishing late
+            for i in range(self.views.count()):
+                item = self.views.item(i)
+                key = item.data(Qt.ItemDataRole.UserRole)
+                item.setText(f"{self.tr(VIEWS[key])}（{counts.get(key, 0)}）")
+            self.counts_loaded.emit(counts)
+
+        start(self, work, on_done=show)
 
     def _update_summary(self) -> None:
         q = self.model.query

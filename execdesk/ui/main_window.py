@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     data_changed = Signal()  # any saved edit, sync or import: screens re-read what they show
+    status_shown = Signal()  # the status bar was updated
 
     def __init__(self, ctx: UiContext):
         super().__init__()
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self.resize(1366, 768)
         self.restore_layout()
+        self.case_list.refresh()  # the one first load, with the restored sort order and scope
 
     # -- pages
 
@@ -285,8 +287,19 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        with self.ctx.store.read() as s:
-            st = status_summary(s, self.ctx.user_id, self.ctx.today())
+        """Re-read the status bar's figures on the thread pool (two scans of the cases table at 100,000
+        cases: kept off the GUI thread and out of the start-up path)."""
+        from execdesk.ui.workers import start
+
+        store, user_id, today = self.ctx.store, self.ctx.user_id, self.ctx.today()
+
+        def work(_job):
+            with store.read() as s:
+                return status_summary(s, user_id, today)
+
+        start(self, work, on_done=self.show_status)
+
+    def show_status(self, st) -> None:
         settings = self.ctx.settings
         if not settings.server_url:
             state = self.tr("离线（未设置省平台地址）")
@@ -309,6 +322,7 @@ class MainWindow(QMainWindow):
         self.warning_label.setText(self.tr("今日预警 {0} 件　超期 {1} 件").format(st.warnings, st.overdue))
         self.warning_label.setStyleSheet("color:#c62828;font-weight:bold" if st.overdue else
                                          ("color:#e65100" if st.warnings else ""))
+        self.status_shown.emit()
 
     # -- layout memory and closing
 
@@ -325,7 +339,9 @@ class MainWindow(QMainWindow):
                 self.case_list.table.horizontalHeader().restoreState(
                     QByteArray(base64.b64decode(state["list_header"])))
             if state.get("scope") in ("mine", "all"):
+                self.case_list.scope.blockSignals(True)
                 self.case_list.scope.setCurrentIndex(self.case_list.scope.findData(state["scope"]))
+                self.case_list.scope.blockSignals(False)
         except (ValueError, TypeError):  # a damaged settings file must not stop the app
             log.warning("ignoring unreadable window state")
 

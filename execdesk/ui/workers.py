@@ -46,7 +46,10 @@ class Job:
             raise Cancelled()
 
     def progress(self, done: int, total: int, text: str = "") -> None:
-        self._signals.progress.emit(int(done), int(total), text)
+        try:
+            self._signals.progress.emit(int(done), int(total), text)
+        except RuntimeError:  # owner deleted (window closed): stop the work at the next check
+            self._cancel.set()
 
 
 class _Signals(QObject):
@@ -66,15 +69,22 @@ class _Runnable(QRunnable):
         try:
             result = self.fn(self.job)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except BaseException as exc:  # every error reaches the GUI thread, never dies silently in a thread
             log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
             if self.job.cancelled:
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.finished.emit(result)
+                self._emit(self.signals.finished, result)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the screen that asked was closed meanwhile: nobody to tell
+            log.debug("result of a background job dropped: its owner was deleted")
 
 
 class Task(QObject):

@@ -215,7 +215,8 @@ def test_overdue_and_warning_cases_show_banners_list_and_status_bar(qtbot, store
 
         warned = set(s.scalars(select(Deadline.case_id).where(Deadline.status == "预警")))
     assert warned == {soon}
-    assert "超期 2 件" in win.warning_label.text() and "预警 1 件" in win.warning_label.text()
+    qtbot.waitUntil(lambda: "超期 2 件" in win.warning_label.text(), timeout=10_000)  # computed off-thread
+    assert "预警 1 件" in win.warning_label.text()
     lst = win.case_list
     lst.scope.setCurrentIndex(lst.scope.findData("all"))
 

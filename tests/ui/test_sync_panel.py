@@ -36,7 +36,8 @@ def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, p
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.show()
-    assert "离线" in win.sync_label.text() and f"待上传 {queued} 条" in win.pending_label.text()
+    qtbot.waitUntil(lambda: f"待上传 {queued} 条" in win.pending_label.text(), timeout=10_000)
+    assert "离线" in win.sync_label.text()
 
     panel = win.show_page("sync")
     panel.server.setText(platform.url)
@@ -68,7 +69,8 @@ def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, p
     assert "界面最长停顿" in panel.status.text()
     print(f"sync of {queued} changes: longest event-loop stall {panel.last_stall_ms:.1f} ms "
           f"over {panel.probe.ticks} probe ticks")
-    assert "待上传 0 条" in win.pending_label.text() and "上次同步" in win.sync_label.text()
+    qtbot.waitUntil(lambda: "待上传 0 条" in win.pending_label.text(), timeout=10_000)
+    assert "上次同步" in win.sync_label.text()
     assert "成功" in win.sync_label.text()
 
 
