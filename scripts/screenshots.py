@@ -119,6 +119,10 @@ def main() -> int:
             page = win.show_page(key)
             if key == "supervision":
                 page.table.selectRow(0)
+            if key == "explanations" and page.table.rowCount():
+                page.table.selectRow(0)
+            if key == "dashboard":
+                settle(1500)  # computed on the thread pool
             shoot(win, name, w, h)
         win.tabs.setCurrentIndex(0)
 
@@ -135,9 +139,14 @@ def main() -> int:
         nd.show()
         shoot(nd, "12_node_dialog", w, h)
         nd.close()
-        zw = ZhongbenWizard(ctx, target.id, win)
+        with store.read() as s:
+            ready = list_cases(s, CaseQuery(view="zhongben_ready"), limit=1)
+        zw = ZhongbenWizard(ctx, ready[0].id if ready else target.id, win)
         zw.show()
         shoot(zw, "13_zhongben_checklist", w, h)
+        if zw.next.isEnabled():
+            zw.next.click()
+            shoot(zw, "14_zhongben_draft", w, h)
         zw.close()
         win.ctx.settings.window_state = {}
         win.hide()

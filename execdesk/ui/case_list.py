@@ -10,7 +10,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +41,18 @@ from execdesk.rules.money import format_yuan
 from execdesk.services.search import VIEWS, CaseQuery, CaseRow, count_cases, list_cases, view_counts
 
 PAGE = 200
+# The filter views' labels (services.search.VIEWS) marked for lupdate in this page's context.
+VIEW_LABELS = {
+    "open": QT_TRANSLATE_NOOP("CaseListPage", "全部未结"), "overdue": QT_TRANSLATE_NOOP("CaseListPage", "已超期"),
+    "warn10": QT_TRANSLATE_NOOP("CaseListPage", "预警（10日内到期）"),
+    "warn5": QT_TRANSLATE_NOOP("CaseListPage", "预警（5日内到期）"),
+    "livelihood": QT_TRANSLATE_NOOP("CaseListPage", "涉民生"),
+    "small": QT_TRANSLATE_NOOP("CaseListPage", "标的不足10万元"),
+    "zhongben_ready": QT_TRANSLATE_NOOP("CaseListPage", "可以终本"),
+    "awaiting_approval": QT_TRANSLATE_NOOP("CaseListPage", "待审批"),
+    "explanation_owed": QT_TRANSLATE_NOOP("CaseListPage", "须书面说明"),
+    "closed": QT_TRANSLATE_NOOP("CaseListPage", "已结"), "all": QT_TRANSLATE_NOOP("CaseListPage", "全部案件"),
+}
 NO_PARENT = QModelIndex()  # the table's root: Qt's default argument, built once
 
 RED = QColor("#c62828")
@@ -42,17 +62,17 @@ RED_BG = QColor("#ffebee")
 
 
 class CaseTableModel(QAbstractTableModel):
-    COLUMNS = [  # (header, sort key)
-        ("案号", "case_number"),
-        ("案由", "cause"),
-        ("申请执行人", None),
-        ("被执行人", None),
-        ("申请标的（元）", "amount"),
-        ("立案日期", "filed_on"),
-        ("承办人", None),
-        ("执行期限届满", "limit_due_on"),
-        ("预警", "overdue_days"),
-        ("状态", "status"),
+    COLUMNS = [  # (header, sort key); headers marked for lupdate, translated in headerData
+        (QT_TRANSLATE_NOOP("CaseTableModel", "案号"), "case_number"),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "案由"), "cause"),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "申请执行人"), None),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "被执行人"), None),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "申请标的（元）"), "amount"),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "立案日期"), "filed_on"),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "承办人"), None),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "执行期限届满"), "limit_due_on"),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "预警"), "overdue_days"),
+        (QT_TRANSLATE_NOOP("CaseTableModel", "状态"), "status"),
     ]
 
     def __init__(self, store: Store, parent=None):
@@ -228,7 +248,7 @@ class CaseListPage(QWidget):
         self.views = QListWidget()
         self.views.setObjectName("views")
         for key, label in VIEWS.items():
-            item = QListWidgetItem(self.tr(label))
+            item = QListWidgetItem(self.tr(VIEW_LABELS.get(key, label)))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.views.addItem(item)
         self.views.setCurrentRow(0)
@@ -325,7 +345,7 @@ class CaseListPage(QWidget):
             for i in range(self.views.count()):
                 item = self.views.item(i)
                 key = item.data(Qt.ItemDataRole.UserRole)
-                item.setText(f"{self.tr(VIEWS[key])}（{counts.get(key, 0)}）")
+                item.setText(f"{self.tr(VIEW_LABELS.get(key, VIEWS[key]))}（{counts.get(key, 0)}）")
             self.counts_loaded.emit(counts)
 
         start(self, work, on_done=show)

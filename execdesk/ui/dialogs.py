@@ -62,7 +62,7 @@ class PartyTable(QTableWidget):
         super().__init__(0, len(self.HEADERS), parent)
         self.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
         self.verticalHeader().setVisible(False)
-        for c, w in enumerate((100, 90, 170, 200, 200, 110, 110)):
+        for c, w in enumerate((100, 86, 150, 180, 170, 110, 110)):
             self.setColumnWidth(c, w)
         self.horizontalHeader().setStretchLastSection(True)
         self.itemChanged.connect(self._check_id)

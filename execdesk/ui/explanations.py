@@ -159,11 +159,12 @@ class ExplanationsPage(QWidget):
         # Past the execution limit itself (R36); a late node deadline alone does not call for a 书面说明.
         self.rows = owed + [r for r in overdue if r.id not in seen and r.overdue_days > 0]
         current = selected_id(self.table)
-        fill_table(self.table, [self.tr(h) for h in ("案号", "案由", "被执行人", "承办人", "届满日期", "超期天数",
-                                                     "须说明")],
-                   [(r.case_number, r.cause, r.respondents, r.handler_name, r.limit_due_on, r.overdue_days,
-                     r.explanation_owed) for r in self.rows], ids=[r.id for r in self.rows],
+        fill_table(self.table, [self.tr(h) for h in ("案号", "超期天数", "届满日期", "须说明", "被执行人", "案由",
+                                                     "承办人")],
+                   [(r.case_number, r.overdue_days, r.limit_due_on, r.explanation_owed, r.respondents, r.cause,
+                     r.handler_name) for r in self.rows], ids=[r.id for r in self.rows],
                    colors=[QColor("#c62828") if r.explanation_owed else None for r in self.rows])
+        self.table.setColumnWidth(4, min(self.table.columnWidth(4), 200))
         self.count.setText(self.tr("共 {0} 件").format(len(self.rows)))
         if current:
             self.select_case(current)
