@@ -434,7 +434,7 @@ class CaseWorkspace(QWidget):
         fill_table(self.nodes, [self.tr(h) for h in ("序号", "节点", "名称", "启动日期", "届满日期", "完成日期", "状态",
                                                      "处理人", "文书文号", "描述/结果", "节点信息")],
                    [(n.seq, n.code, n.name, n.started_on, n.due_on, n.ended_on, n.status, n.handler_name,
-                     n.document_number, n.description, "；".join(f"{k}：{val}" for k, val in (n.data or {}).items()))
+                     n.document_number, n.description, _node_data_text(n.code, n.data))
                     for n in v.nodes], ids=[n.id for n in v.nodes],
                    colors=[GREY if n.status == "已更正" else None for n in v.nodes])
         fill_table(self.inquiries, [self.tr(h) for h in ("方式", "被执行人", "查询范围", "查询日期", "反馈日期",
@@ -600,6 +600,15 @@ class CaseWorkspace(QWidget):
             doc = QTextDocument()
             doc.setHtml(self.summary_html())
             doc.print_(printer)
+
+
+def _node_data_text(code: str, data: dict | None) -> str:
+    """A node's catalogue form fields with their Chinese labels (resources/rules/nodes.toml)."""
+    from execdesk.services.node_catalogue import node_catalogue
+
+    labels = (node_catalogue().get(code) or {}).get("fields") or {}
+    return "；".join(f"{labels.get(k, k)}：{'、'.join(map(str, v)) if isinstance(v, list) else v}"
+                    for k, v in (data or {}).items())
 
 
 def _diff_text(before: dict | None, after: dict | None) -> str:

@@ -97,6 +97,8 @@ class DashboardPage(QWidget):
         top.addWidget(self.export_button)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
         lay.addLayout(self.grid, 1)
         lay.addWidget(self.table)
         self.refresh()
