@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from execdesk.models import Approval, Case, Deadline, OutboxEntry, Party, SyncRun, User
+from execdesk.models import Approval, Case, Deadline, IssuedDocument, OutboxEntry, Party, SyncRun, User
 
 SMALL_AMOUNT_FEN = 100_000 * 100  # 标的 under 100,000 yuan (百日会战 priority flag)
 
@@ -93,12 +93,13 @@ def _text_condition(terms: list[str]) -> ColumnElement[bool] | None:
 
 
 def _awaiting_approval() -> ColumnElement[bool]:
-    """A case whose latest approval step for a ruling is still undecided (待审批).
-
-    Approval rows are written by the approvals service (issue 4); a step that is waiting carries decision
-    "待审批". Cases with no approval rows are not waiting.
-    """
-    return Case.id.in_(select(Approval.case_id).where(Approval.decision == "待审批"))
+    """A 终本 ruling in approval: some step of the route has been decided (services.approvals) and no 终本裁定书
+    has been issued yet. (Whether every step approved the *current* draft needs the draft's hash; the wizard
+    shows that per case.)"""
+    started = select(Approval.case_id).where(Approval.subject == "终本裁定")
+    issued = select(IssuedDocument.case_id).where(IssuedDocument.kind == "终本裁定书",
+                                                  IssuedDocument.case_id.is_not(None))
+    return and_(Case.id.in_(started), Case.id.not_in(issued))
 
 
 def _warned(today: date, within_days: int | None) -> ColumnElement[bool]:

@@ -121,7 +121,7 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
-def first_start(store, actor, parent=None) -> bool:
+def first_start(store, actor, parent=None, *, demo_cases: int = 300) -> bool:
     """Empty database: offer the demo data or set up this court. Returns False if the user quit."""
     from PySide6.QtWidgets import QDialog
 
@@ -132,7 +132,7 @@ def first_start(store, actor, parent=None) -> bool:
         return False
     if dlg.choice == "setup":
         return setup_court_dialog(store, actor, parent) is not None
-    return load_demo(store, actor, parent)
+    return load_demo(store, actor, parent, cases=demo_cases)
 
 
 def load_demo(store, actor, parent=None, cases: int = 300) -> bool:

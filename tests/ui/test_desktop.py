@@ -423,3 +423,29 @@ def test_app_process_starts_offscreen_and_exits_zero(tmp_path):
     assert "EXECDESK_READY" in r.stdout
     assert "Traceback" not in r.stderr and "Fatal Python error" not in r.stderr
     assert QMessageBox  # imported for click helpers; keeps linters quiet about the test's own imports
+
+
+def test_first_start_offers_demo_data_and_loads_it_in_a_worker(qtbot, tmp_path):
+    """An empty database: the first-start dialog offers the demo; it loads with a progress dialog."""
+    from execdesk.models import User
+    from execdesk.models.migrate import open_database
+    from execdesk.services.context import Actor
+    from execdesk.ui import app as ui_app
+
+    store = open_database(tmp_path / "empty.sqlite3")
+    shown: list[str] = []
+
+    def finished(box):
+        shown.append(box.text())
+        box.accept()
+
+    def choose_demo(dlg):
+        on_modal(finished, exclude=dlg)  # the "演示数据已载入" box that follows
+        click_button(dlg, "载入演示数据")
+
+    on_modal(choose_demo)
+    assert ui_app.first_start(store, Actor.local_system(), demo_cases=25) is True
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert "25 件" in shown[0] and "execdesk-demo" in shown[0]
+    assert count(store, Case) == 25 and count(store, User) >= 5
+    store.close()

@@ -129,3 +129,26 @@ def test_status_summary_counts_pending_outbox_and_warnings(store, populated):
     assert st.pending_changes > 0  # every registered case wrote outbox rows
     assert st.last_sync_at is None
     assert st.overdue >= 1
+
+
+def test_awaiting_approval_view_from_approvals_until_issued(store, actor):
+    """R9: a ruling whose approval has started shows under 待审批 until the 终本裁定书 is issued."""
+    from zb_fixtures import add_judge, approve_all, make_ready_case
+
+    from execdesk.services import documents
+    from execdesk.services.approvals import approve_ruling
+
+    add_judge(store, actor)
+    cid = make_ready_case(store, actor)
+    other = make_ready_case(store, actor, "（2026）鲁0102执101号")
+    with store.read() as s:
+        assert list_cases(s, CaseQuery(view="awaiting_approval")) == []
+        assert {r.id for r in list_cases(s, CaseQuery(view="zhongben_ready", today=TODAY))} == {cid, other}
+    approve_ruling(store, actor, cid, step="合议庭", approver_username="zhaolei", password="password123",
+                   panel=["zhangwei", "zhoumin"], today=TODAY)
+    with store.read() as s:
+        assert _ids(list_cases(s, CaseQuery(view="awaiting_approval"))) == [cid]
+    approve_all(store, actor, cid)
+    documents.issue_ruling(store, actor, cid, today=TODAY)
+    with store.read() as s:
+        assert list_cases(s, CaseQuery(view="awaiting_approval")) == []
