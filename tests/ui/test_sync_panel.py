@@ -118,3 +118,32 @@ def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform,
         panel._sync_fn = None
         panel.start_sync()
     assert again.args[0].status == "ok" and pending(store) == 0
+
+
+def test_quarantined_change_is_listed_with_its_reason_and_resolved(qtbot, store, actor):
+    """A change the platform rejected (as a sync round stores it) is shown with the reason; 重新上报 queues it
+    again under a new change id and the old one is kept, resolved and audited."""
+    cid = cases.register_case(store, actor, sample_case_input(), today=TODAY)
+    with store.transaction() as s:
+        row = s.scalars(select(OutboxEntry).where(OutboxEntry.case_id == cid).order_by(OutboxEntry.local_seq)).first()
+        row.state, row.result = "quarantined", {"status": "rejected", "reason": "案号与省平台登记不一致"}
+        change_id = row.change_id
+    win = MainWindow(make_ctx(store))
+    qtbot.addWidget(win)
+    panel = win.show_page("sync")
+    assert panel.problems.rowCount() == 1
+    assert panel.problems.item(0, 3).text() == "案号与省平台登记不一致"
+    assert panel.problems.item(0, 1).text() == "（2026）鲁0102执100号"
+    panel.problems.selectRow(0)
+    refused = on_modal(lambda box: box.accept())  # 保留本地 is for conflicts: the panel says so
+    panel.resolve("mine")
+    assert refused
+    panel.problems.selectRow(0)
+    panel.resolve("retry")
+    with store.read() as s:
+        old = s.scalar(select(OutboxEntry).where(OutboxEntry.change_id == change_id))
+        assert old.resolved_at is not None and old.state == "quarantined"
+        again = s.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == old.entity_id,
+                                                    OutboxEntry.change_id != change_id)).all()
+        assert any(r.state == "pending" for r in again)
+    assert panel.problems.rowCount() == 0
