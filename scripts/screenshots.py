@@ -86,6 +86,16 @@ def main() -> int:
         pix.save(str(path))
         print("saved", path, pix.width(), "×", pix.height())
 
+    from execdesk.services.case_views import users_by_role
+    from execdesk.ui.dialogs import SignInDialog
+
+    with store.read() as s:
+        profiles = users_by_role(s)
+    sign = SignInDialog(store, profiles, "zhangwei")
+    sign.show()
+    shoot(sign, "00_sign_in", *SIZES[0])
+    sign.close()
+
     for w, h in SIZES:
         from execdesk.ui.main_window import MainWindow
 

@@ -449,3 +449,20 @@ def test_first_start_offers_demo_data_and_loads_it_in_a_worker(qtbot, tmp_path):
     assert "25 件" in shown[0] and "execdesk-demo" in shown[0]
     assert count(store, Case) == 25 and count(store, User) >= 5
     store.close()
+
+
+def test_sign_in_dialog_checks_the_profile_password(qtbot, store):
+    from execdesk.services.case_views import users_by_role
+    from execdesk.ui.dialogs import SignInDialog
+
+    with store.read() as s:
+        profiles = users_by_role(s)
+    dlg = SignInDialog(store, profiles, "zhaolei")
+    qtbot.addWidget(dlg)
+    assert dlg.profile.currentData() == "zhaolei"  # the last profile used is preselected
+    dlg.password.setText("not-the-password")
+    dlg.try_accept()
+    assert dlg.actor is None and "密码不正确" in dlg.error.text()
+    dlg.password.setText("password123")
+    dlg.try_accept()
+    assert dlg.actor is not None and dlg.actor.username == "zhaolei" and dlg.actor.role == "执行局长"
