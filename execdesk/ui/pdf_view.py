@@ -1,9 +1,9 @@
 """PDF preview and printing inside the app.
 
-QtPdf (QPdfDocument/QPdfView) is used when the installed PySide6 has it. The PySide6-Essentials/Addons 6.12
-wheels this project installs do not ship QtPdf, so the fallback renders pages with poppler's ``pdftoppm``
-(installed with the app on Linux; bundled on Windows) into images. Printing sends those page images to a
-QPrinter at 300 dpi. If neither renderer is present the view says so and offers the system PDF reader.
+Pages are rendered with QtPdf (the PySide6-Pdf wheel, a project dependency: it works the same on Windows,
+where there is no poppler). When QtPdf cannot be imported (an install missing that wheel) poppler's
+``pdftoppm`` is used if it is on PATH. Printing paints the page images onto a QPrinter at 300 dpi. If neither
+renderer is present the view says so and offers the system PDF reader.
 """
 
 from __future__ import annotations
@@ -26,10 +26,46 @@ def pdftoppm_path() -> str | None:
 
 
 def render_pages(data: bytes, dpi: int = 96, *, first: int | None = None, last: int | None = None) -> list[QImage]:
-    """Render PDF bytes to page images with pdftoppm. Raises RuntimeError if it cannot."""
+    """Render PDF bytes (pages ``first``..``last``, 1-based, inclusive) to images. Raises RuntimeError."""
+    try:
+        from PySide6.QtPdf import QPdfDocument  # noqa: F401
+    except ImportError:
+        return _render_with_pdftoppm(data, dpi, first=first, last=last)
+    return _render_with_qtpdf(data, dpi, first=first, last=last)
+
+
+def _render_with_qtpdf(data: bytes, dpi: int, *, first: int | None, last: int | None) -> list[QImage]:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    try:
+        document.load(buffer)
+        if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
+            raise RuntimeError(f"PDF 无法读取（{document.error().name}）")
+        start = (first or 1) - 1
+        stop = min(last or document.pageCount(), document.pageCount())
+        images = []
+        for page in range(start, stop):
+            points = document.pagePointSize(page)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            image = document.render(page, size)
+            if image.isNull():
+                raise RuntimeError(f"第{page + 1}页渲染失败")
+            images.append(image)
+        return images
+    finally:
+        document.close()
+        buffer.close()
+
+
+def _render_with_pdftoppm(data: bytes, dpi: int, *, first: int | None, last: int | None) -> list[QImage]:
     exe = pdftoppm_path()
     if exe is None:
-        raise RuntimeError("未找到 PDF 渲染程序（pdftoppm）")
+        raise RuntimeError("未找到 PDF 渲染组件（QtPdf 或 pdftoppm）")
     with tempfile.TemporaryDirectory(prefix="execdesk-pdf-") as tmp:
         src = Path(tmp) / "doc.pdf"
         src.write_bytes(data)
