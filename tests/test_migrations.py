@@ -35,9 +35,22 @@ def dump(path: Path) -> list[str]:
         con.close()
 
 
-def test_migration_scripts_have_a_single_head():
+def test_migration_scripts_have_a_single_head_which_is_the_builds_schema_head():
     head, revisions = known_revisions()
     assert head in revisions and "0001" in revisions
+    assert head == migrate.SCHEMA_HEAD, "a new migration was added: set SCHEMA_HEAD in execdesk/models/migrate.py"
+
+
+def test_ordinary_start_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "user.sqlite3"
+    open_database(db).close()
+    code = ("import sys; from execdesk.models.migrate import open_database; open_database(sys.argv[1]).close(); "
+            "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema_*.sqlite3")))
