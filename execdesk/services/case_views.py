@@ -30,6 +30,8 @@ from execdesk.models import (
     PropertyLead,
     User,
 )
+from execdesk.rules.dates import chinese_date
+from execdesk.services import deadlines
 from execdesk.services.cases import get_case
 
 
@@ -67,6 +69,7 @@ class CaseView:
     deadlines: list[Rec] = field(default_factory=list)
     documents: list[Rec] = field(default_factory=list)
     audit: list[Rec] = field(default_factory=list)
+    limit_summary: str = ""  # how the execution limit is computed, every deduction included (R16–R19)
 
     @property
     def received_fen(self) -> int:
@@ -121,7 +124,27 @@ def load_case_view(session: Session, case_id: str, *, audit_limit: int = 500) ->
         documents=[Rec(id=d[0], kind=d[1], version_no=d[2], document_date=d[3], sha256=d[4], issued_by=d[5],
                        issued_at=d[6]) for d in docs],
         audit=[rec(a) for a in audit],
+        limit_summary=limit_summary(deadlines.explain_limit(session, case)),
     )
+
+
+def limit_summary(e) -> str:
+    """One paragraph for the deadlines tab: statutory months, counting start, each deducted period — whether it
+    comes from a 扣除 record or from a node's own span (评估, 拍卖 …) — extensions, and the resulting last day."""
+    parts = [f"执行期限{e.statutory_months}个月，自{chinese_date(e.start_day)}起算，名义届满{chinese_date(e.nominal_end)}"]
+    if e.deductions:
+        spans = "；".join(f"{'、'.join(d.kinds)} {chinese_date(d.start)}至{chinese_date(d.end)}"
+                         f"{'（进行中）' if d.running else ''}共{d.days}日" for d in e.deductions)
+        parts.append(f"依法扣除{e.deducted_days}日（{spans}）")
+    if e.extensions:
+        parts.append(f"延长{sum(x.months for x in e.extensions)}个月")
+    last = f"届满日{chinese_date(e.due_on)}"
+    if e.rolled_from:
+        last += f"（{chinese_date(e.rolled_from)}为节假日，顺延）"
+    if e.provisional:
+        last += "（暂定：该年度节假日安排尚未公布）"
+    parts.append(last)
+    return "，".join(parts) + "。"
 
 
 def users_by_role(session: Session, *roles: str) -> list[Rec]:

@@ -466,7 +466,8 @@ class CaseWorkspace(QWidget):
                    colors=[QColor("#c62828") if d.status == "已超期" else
                            (QColor("#e65100") if d.status == "预警" else None) for d in v.deadlines])
         if v.deadlines:
-            self.deadline_note.setText(self.tr("期限由系统依据节点记录计算，不能手工修改；今天是{0}。").format(cn_date(today)))
+            self.deadline_note.setText(self.tr("期限由系统依据节点记录计算，不能手工修改；今天是{0}。").format(cn_date(today))
+                                       + "\n" + v.limit_summary)
         else:
             self.deadline_note.setText(self.tr("尚未计算期限（期限计算模块未运行或本案没有适用的期限）。"))
         fill_table(self.deductions, [self.tr(h) for h in ("类型", "开始日期", "结束日期", "相关文书", "事由")],
