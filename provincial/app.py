@@ -199,7 +199,10 @@ class ErrorResponse(BaseModel):
 
 _HTTP_MESSAGES = {404: "没有这个接口或资源", 405: "不支持此请求方法", 400: "请求不正确"}
 
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 413, 426)}
+# Descriptions are explicit: FastAPI's default is http.HTTPStatus's phrase, which Python 3.13 renamed for 413
+# ("Request Entity Too Large" → "Content Too Large"), and the committed OpenAPI document must not depend on it.
+ERROR_DESCRIPTIONS = {400: "请求无效", 401: "未登录或令牌失效", 413: "请求体过大", 426: "需要升级客户端"}
+ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in ERROR_DESCRIPTIONS.items()}
 
 
 def _version_tuple(v: str) -> tuple[int, ...]:
