@@ -94,7 +94,7 @@ class Styles:
         self.plain = ParagraphStyle("plain", alignment=TA_LEFT, **base)
         self.center = ParagraphStyle("center", alignment=TA_CENTER, **base)
         self.right = ParagraphStyle("right", alignment=TA_RIGHT, rightIndent=2 * BODY_PT, **base)
-        self.heading = ParagraphStyle("heading", fontName=fonts.heading, fontSize=BODY_PT, leading=LEADING,
+        self.heading = ParagraphStyle("heading", fontName=fonts.heading, fontSize=BODY_PT, leading=LEADING, keepWithNext=1,
                                       alignment=TA_LEFT, firstLineIndent=2 * BODY_PT, wordWrap="CJK")
         self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=10.5, leading=15, wordWrap="CJK")
         self.small = ParagraphStyle("small", fontName=fonts.body, fontSize=12, leading=20, wordWrap="CJK")
