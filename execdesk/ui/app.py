@@ -266,6 +266,7 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
         window = MainWindow(UiContext(store=store, actor=actor, settings=settings))
         window.show()
         log.info("main window shown %.0f ms after start", (time.perf_counter() - t0) * 1000)
+        start_housekeeping(window, store)
         if os.environ.get("EXECDESK_REPORT_STARTUP"):
             # For the start-up benchmark: when the window was interactive (the event loop ran after the first
             # paint) and the resident memory with the case list shown.
@@ -280,3 +281,26 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
         return code
     finally:
         store.close()
+
+
+def start_housekeeping(window, store) -> None:
+    """After the window is up, off the GUI thread: today's automatic backup (7 daily, 4 weekly kept) and, when the
+    cached warning levels are not from today (they move with the date), a recompute of every case's deadlines.
+    Both read the whole file, so neither may sit on the start-up path."""
+    from execdesk.ui import workers
+
+    def housekeeping(job) -> bool:
+        from execdesk.models.backup import rotate_automatic
+        from execdesk.services import deadlines
+
+        made = rotate_automatic(store.path)
+        if made:
+            log.info("automatic backup %s", made)
+        return deadlines.refresh_if_stale(store)
+
+    def done(recomputed: bool) -> None:
+        if recomputed and hasattr(window, "refresh_status"):
+            window.refresh_status()
+
+    workers.start(window, housekeeping, on_done=done,
+                  on_error=lambda exc: log.error("start-up housekeeping failed: %s", exc))
