@@ -12,6 +12,7 @@ import importlib
 import logging
 import pkgutil
 import sys
+from datetime import date
 from pathlib import Path
 
 from execdesk import __version__
@@ -60,6 +61,13 @@ def user_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     return (ValidationError, DatabaseError, NotFoundError, FileNotFoundError, UserError, *extra)
+
+
+def today_arg(args) -> date:
+    """The `--today D` option shared by the date-dependent commands (replays, tests); default: today."""
+    from execdesk.rules.dates import parse_date
+
+    return parse_date(args.today, "--today") if getattr(args, "today", None) else date.today()
 
 
 class UserError(Exception):

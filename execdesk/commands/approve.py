@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-from datetime import date
 
 
 def register(sub) -> None:
@@ -28,12 +27,11 @@ def register(sub) -> None:
 
 
 def run(args, ctx) -> int:
-    from execdesk.cli import UserError
-    from execdesk.rules.dates import parse_date
+    from execdesk.cli import UserError, today_arg
     from execdesk.services.approvals import approval_status, approve_ruling
     from execdesk.services.cases import find_case_id
 
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    today = today_arg(args)
     with ctx.store.read() as session:
         case_id = find_case_id(session, args.case_number)
     if not args.status:

@@ -41,9 +41,10 @@ def _jsonable(value):
 
 
 def run(args, ctx) -> int:
-    from execdesk.rules.dates import parse_date
 
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    from execdesk.cli import today_arg
+
+    today = today_arg(args)
     if args.case_number:
         return _one(args, ctx, today)
     return _list(args, ctx, today)

@@ -8,7 +8,6 @@ With ``--overdue``: every overdue case of ``--handler`` (or of the court) in one
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 
@@ -32,7 +31,6 @@ def register(sub) -> None:
 def run(args, ctx) -> int:
     from execdesk.cli import UserError
     from execdesk.models import IssuedDocument
-    from execdesk.rules.dates import parse_date
     from execdesk.services import explanations
     from execdesk.services.cases import find_case_id
 
@@ -40,7 +38,9 @@ def run(args, ctx) -> int:
         for code, label in explanations.REASONS.items():
             print(f"{code}\t{label}")
         return 0
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    from execdesk.cli import today_arg
+
+    today = today_arg(args)
     if args.out is None:
         raise UserError("请用 --out 指定输出的 PDF 文件")
     if args.overdue == bool(args.case_number):

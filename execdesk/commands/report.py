@@ -28,11 +28,11 @@ def _target_text(row) -> str:
 
 
 def run(args, ctx) -> int:
-    from execdesk.cli import UserError
+    from execdesk.cli import UserError, today_arg
     from execdesk.rules.dates import parse_date
     from execdesk.services.indicators import indicator_report
 
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    today = today_arg(args)
     end = parse_date(args.end, "--to") if args.end else today
     start = parse_date(args.start, "--from") if args.start else date(end.year, 1, 1)
     if start > end:

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 
@@ -29,13 +28,12 @@ def register(sub) -> None:
 
 
 def run(args, ctx) -> int:
-    from execdesk.cli import UserError
-    from execdesk.rules.dates import parse_date
+    from execdesk.cli import UserError, today_arg
     from execdesk.services.cases import find_case_id
     from execdesk.services.documents import NotReadyError, produce_ruling
     from execdesk.services.zhongben import check_readiness
 
-    today = parse_date(args.today, "--today") if args.today else date.today()
+    today = today_arg(args)
     with ctx.store.read() as session:
         case_id = find_case_id(session, args.case_number)
     if args.check:
