@@ -15,7 +15,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from execdesk import __version__
 from execdesk.config import default_db_path
 from execdesk.logging_setup import setup_logging
 
@@ -96,9 +95,22 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked (importlib.metadata is not cheap)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from execdesk import __version__
+
+        print(f"ExecDesk {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="execdesk", description="ExecDesk 执行办案桌面端")
-    parser.add_argument("--version", action="version", version=f"ExecDesk {__version__}", help="显示版本并退出")
+    parser.add_argument("--version", action=_VersionAction, help="显示版本并退出")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
     parser.add_argument("--selftest", action="store_true", help="安装后自检")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -110,11 +122,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _desktop_start(argv: list[str]) -> argparse.Namespace | None:
+    """``execdesk [--db FILE] [--selftest]`` (no sub-command): the options, read without building every
+    command's parser (the desktop start-up path). Anything else (help, a command, a mistake): None."""
+    pre = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    pre.add_argument("--db", type=Path, default=None)
+    pre.add_argument("--selftest", action="store_true")
+    try:
+        args, rest = pre.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return None if rest else argparse.Namespace(command=None, **vars(args))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     setup_logging()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _desktop_start(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     db_path = args.db or default_db_path()
     if args.selftest:
         from execdesk.selftest import run_selftest

@@ -59,7 +59,7 @@ def main() -> int:
     from PySide6.QtGui import QGuiApplication
 
     from execdesk.models.migrate import open_database
-    from execdesk.services.accounts import actor_for
+    from execdesk.services.profiles import actor_for
     from execdesk.ui.app import install_translators, make_application
     from execdesk.ui.context import UiContext
 
@@ -86,8 +86,8 @@ def main() -> int:
         pix.save(str(path))
         print("saved", path, pix.width(), "×", pix.height())
 
-    from execdesk.services.case_views import users_by_role
-    from execdesk.ui.dialogs import SignInDialog
+    from execdesk.services.profiles import users_by_role
+    from execdesk.ui.sign_in import SignInDialog
 
     with store.read() as s:
         profiles = users_by_role(s)

@@ -55,7 +55,9 @@ class Case(SyncedMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
         CheckConstraint("amount_claimed_fen >= 0", name="amount_nonneg"),
-        Index("ix_cases_handler_status", "handler_id", "status"),
+        Index("ix_cases_handler_status_filed", "handler_id", "status", "filed_on"),  # 我的案件, newest first
+        Index("ix_cases_status_filed", "status", "filed_on"),  # the list's default order
+        Index("ix_cases_filed", "filed_on"),  # 全部案件, newest first
         Index("ix_cases_limit_due", "status", "limit_due_on"),
     )
     court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
@@ -106,7 +108,9 @@ class Case(SyncedMixin, Base):
 
 class Party(SyncedMixin, Base):
     __tablename__ = "parties"
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Covering index: the case list reads a page's party names from the index alone.
+    __table_args__ = (Index("ix_parties_list", "case_id", "seq", "role", "name"),)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(default=1)
     role: Mapped[str] = mapped_column(String(8))  # 申请执行人 / 被执行人 / 委托代理人
     kind: Mapped[str] = mapped_column(String(8))  # 自然人 / 法人 / 非法人组织

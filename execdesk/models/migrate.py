@@ -9,7 +9,6 @@ A database written by a newer ExecDesk is refused before anything is written to 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ _BUILD_MIGRATIONS_DIR = MIGRATIONS_DIR
 # The head revision of this build's migration scripts (tests/test_migrations.py checks it against Alembic).
 # It lets an ordinary start with an up-to-date file skip importing Alembic and parsing the scripts
 # (~0.16 s of the desktop start-up); anything else takes the full path below.
-SCHEMA_HEAD = "0002_issued_immutable"
+SCHEMA_HEAD = "0003_case_list_indexes"
 
 
 class DatabaseError(RuntimeError):
@@ -104,6 +103,8 @@ def _checkpoint(path: Path) -> None:
 
 
 def _file_hash(path: Path) -> str:
+    import hashlib  # only when upgrading: not on an ordinary start
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import tomllib
 from pathlib import Path
 
 
@@ -24,5 +23,7 @@ def resource_path(*parts: str) -> Path:
 
 @functools.cache
 def load_toml(*parts: str) -> dict:
+    import tomllib  # not on the desktop start-up path
+
     with resource_path(*parts).open("rb") as fh:
         return tomllib.load(fh)

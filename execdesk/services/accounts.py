@@ -102,11 +102,3 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
         if user is None or not verify_password(password, user.password_hash):
             raise ValidationError("用户名或密码不正确", "登录")
         return Actor(username=user.username, display_name=user.display_name, role=user.role, user_id=user.id)
-
-
-def actor_for(store: Store, username: str) -> Actor:
-    with store.read() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise ValidationError(f"本地没有账号“{username}”", "用户名")
-        return Actor(username=user.username, display_name=user.display_name, role=user.role, user_id=user.id)

@@ -147,20 +147,6 @@ def limit_summary(e) -> str:
     return "，".join(parts) + "。"
 
 
-def users_by_role(session: Session, *roles: str) -> list[Rec]:
-    q = select(User).where(User.active.is_(True)).order_by(User.role, User.username)
-    if roles:
-        q = q.where(User.role.in_(roles))
-    return [Rec(id=u.id, username=u.username, display_name=u.display_name, role=u.role, title=u.title,
-                has_password=bool(u.password_hash)) for u in session.scalars(q)]
-
-
-def case_count(session: Session) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).select_from(Case)) or 0
-
-
 # ---------------------------------------------------------------- dashboard counts
 
 

@@ -5,19 +5,21 @@ PLATFORM.md: FTS5 trigram matches nothing for 1–2 character queries such as �
 100,000 rows measures ~30 ms here (bench/bench_ui.py), so no extra index is needed. Whitespace splits the
 query into terms that must all match. Exact party-name matches ("|张伟|") sort before substring matches.
 
-Reads only: every function takes an open session and returns plain dataclasses (no ORM objects escape, so
-the UI never touches a detached row).
+This is the read model of the case list, written as SQL over the DB-API connection rather than through the
+ORM: it is the hottest query path of the desktop, and it must work before SQLAlchemy is imported so the
+window and its first page paint at start-up (docs/decisions.md, item 16). Every function takes either a
+plain ``sqlite3`` connection (``Store.query()``) or an open SQLAlchemy session (the query then runs inside
+the session's transaction) and returns plain dataclasses. The SQL below names the columns of
+``models.entities``; tests/ui/test_search.py checks every view and sort against rows written by the services.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session
-
-from execdesk.models import Approval, Case, Deadline, IssuedDocument, OutboxEntry, Party, SyncRun, User
+from execdesk.models.database import dbapi_connection
 
 SMALL_AMOUNT_FEN = 100_000 * 100  # 标的 under 100,000 yuan (百日会战 priority flag)
 
@@ -36,17 +38,28 @@ VIEWS: dict[str, str] = {
     "all": "全部案件",
 }
 
-# Sortable columns: key → column (the UI maps its header to these keys).
-SORT_KEYS = {
-    "case_number": (Case.year, Case.serial),
-    "cause": (Case.cause,),
-    "amount": (Case.amount_claimed_fen,),
-    "filed_on": (Case.filed_on,),
-    "limit_due_on": (Case.limit_due_on,),
-    "next_due_on": (Case.next_due_on,),
-    "overdue_days": (Case.overdue_days,),
-    "status": (Case.status,),
+# Sortable columns: key → columns of ``cases`` (the UI maps its header to these keys).
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "case_number": ("c.year", "c.serial"),
+    "cause": ("c.cause",),
+    "amount": ("c.amount_claimed_fen",),
+    "filed_on": ("c.filed_on",),
+    "limit_due_on": ("c.limit_due_on",),
+    "next_due_on": ("c.next_due_on",),
+    "overdue_days": ("c.overdue_days",),
+    "status": ("c.status",),
 }
+# Columns that may be NULL sort their NULLs last in either direction (a case with no computed deadline is
+# not "most urgent"): SQLite puts NULLs last in DESC order already, ASC needs NULLS LAST.
+NULLABLE_SORT_COLUMNS = {"c.limit_due_on", "c.next_due_on"}
+
+OPEN = "c.status = '未结'"
+OVERDUE = "(c.warning_level = -1 OR c.overdue_days > 0)"
+AWAITING_APPROVAL = (  # R9: approval of the ruling started, 终本裁定书 not issued yet
+    "c.id IN (SELECT case_id FROM approvals WHERE subject = '终本裁定') AND c.id NOT IN "
+    "(SELECT case_id FROM issued_documents WHERE kind = '终本裁定书' AND case_id IS NOT NULL)")
+# Views whose test is a membership query on another table (one small query each in view_counts).
+SUBQUERY_VIEWS = ("awaiting_approval", "warn10", "warn5")
 
 
 @dataclass(frozen=True)
@@ -86,126 +99,129 @@ def normalize_query(text: str) -> list[str]:
     return [t.lower() for t in text.split() if t]
 
 
-def _text_condition(terms: list[str]) -> ColumnElement[bool] | None:
-    if not terms:
-        return None
-    return and_(*(func.instr(Case.search_text, t) > 0 for t in terms))
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
-def _awaiting_approval() -> ColumnElement[bool]:
-    """A 终本 ruling in approval: some step of the route has been decided (services.approvals) and no 终本裁定书
-    has been issued yet. (Whether every step approved the *current* draft needs the draft's hash; the wizard
-    shows that per case.)"""
-    started = select(Approval.case_id).where(Approval.subject == "终本裁定")
-    issued = select(IssuedDocument.case_id).where(IssuedDocument.kind == "终本裁定书",
-                                                  IssuedDocument.case_id.is_not(None))
-    return and_(Case.id.in_(started), Case.id.not_in(issued))
-
-
-def _warned(today: date, within_days: int | None) -> ColumnElement[bool]:
+def _warned(within_days: int | None, today: date, params: dict[str, Any]) -> str:
     """Open cases with a deadline in its warning window (status 预警, computed by the deadline engine).
 
     The engine's ``cases.warning_level`` is the worst level over all deadlines, so a case whose limit is
     due in 5 days but which also has an overdue node deadline says -1; the deadlines table says both."""
-    q = select(Deadline.case_id).where(Deadline.status == "预警")
-    if within_days is not None:
-        q = q.where(Deadline.due_on <= today + timedelta(days=within_days))
-    return Case.id.in_(q)
+    if within_days is None:
+        return "c.id IN (SELECT case_id FROM deadlines WHERE status = '预警')"
+    params["warn_until"] = (today + timedelta(days=within_days)).isoformat()
+    return "c.id IN (SELECT case_id FROM deadlines WHERE status = '预警' AND due_on <= :warn_until)"
 
 
-def view_condition(view: str, today: date | None = None) -> ColumnElement[bool]:
+def view_condition(view: str, today: date | None, params: dict[str, Any]) -> str:
+    """The SQL condition (on ``cases c``) of a filter view; adds its parameters to ``params``."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
     today = today or date.today()
-    open_ = Case.status == "未结"
+    if view == "warn10":
+        return f"{OPEN} AND {_warned(None, today, params)}"
+    if view == "warn5":
+        return f"{OPEN} AND {_warned(5, today, params)}"
     return {
-        "open": open_,
-        "overdue": and_(open_, or_(Case.warning_level == -1, Case.overdue_days > 0)),
-        "warn10": and_(open_, _warned(today, None)),
-        "warn5": and_(open_, _warned(today, 5)),
-        "livelihood": and_(open_, Case.is_livelihood.is_(True)),
-        "small": and_(open_, Case.amount_claimed_fen < SMALL_AMOUNT_FEN),
-        "zhongben_ready": and_(open_, Case.zhongben_ready.is_(True)),
-        "awaiting_approval": and_(open_, _awaiting_approval()),
-        "explanation_owed": and_(open_, Case.explanation_owed.is_(True)),
-        "closed": Case.status == "已结",
-        "all": literal(True),
+        "open": OPEN,
+        "overdue": f"{OPEN} AND {OVERDUE}",
+        "livelihood": f"{OPEN} AND c.is_livelihood = 1",
+        "small": f"{OPEN} AND c.amount_claimed_fen < {SMALL_AMOUNT_FEN}",
+        "zhongben_ready": f"{OPEN} AND c.zhongben_ready = 1",
+        "awaiting_approval": f"{OPEN} AND {AWAITING_APPROVAL}",
+        "explanation_owed": f"{OPEN} AND c.explanation_owed = 1",
+        "closed": "c.status = '已结'",
+        "all": "1",
     }[view]
 
 
-def _where(q: CaseQuery) -> list[ColumnElement[bool]]:
-    conds = [view_condition(q.view, q.today)]
+def _where(q: CaseQuery, params: dict[str, Any]) -> str:
+    conds = [view_condition(q.view, q.today, params)]
     if q.handler_id:
-        conds.append(Case.handler_id == q.handler_id)
-    text = _text_condition(normalize_query(q.text))
-    if text is not None:
-        conds.append(text)
-    return conds
+        params["handler_id"] = q.handler_id
+        conds.append("c.handler_id = :handler_id")
+    for n, term in enumerate(normalize_query(q.text)):
+        params[f"term{n}"] = term
+        conds.append(f"instr(c.search_text, :term{n}) > 0")
+    return " AND ".join(f"({c})" for c in conds)
 
 
-def count_cases(session: Session, q: CaseQuery) -> int:
-    return session.scalar(select(func.count()).select_from(Case).where(*_where(q))) or 0
+def count_cases(db: Any, q: CaseQuery) -> int:
+    params: dict[str, Any] = {}
+    sql = f"SELECT count(*) FROM cases c WHERE {_where(q, params)}"
+    return dbapi_connection(db).execute(sql, params).fetchone()[0]
 
 
-def _ordered(stmt: Select, q: CaseQuery) -> Select:
-    cols = SORT_KEYS.get(q.sort, SORT_KEYS["filed_on"])
+def _order_by(q: CaseQuery, params: dict[str, Any]) -> str:
     order = []
     terms = normalize_query(q.text)
     if len(terms) == 1:
         # Exact party-name / ID matches first: "张伟" before "张伟明".
-        bounded = literal("|").concat(Case.search_text).concat("|")
-        order.append(case((func.instr(bounded, f"|{terms[0]}|") > 0, 0), else_=1))
-    for c in cols:
-        # NULL dates last in either direction (a case with no computed deadline is not "most urgent").
-        order.append(c.is_(None))
-        order.append(c.desc() if q.descending else c.asc())
-    order.append(Case.id)  # stable pages
-    return stmt.order_by(*order)
+        params["exact"] = f"|{terms[0]}|"
+        order.append("instr('|' || c.search_text || '|', :exact) = 0")
+    for col in SORT_KEYS.get(q.sort, SORT_KEYS["filed_on"]):
+        if q.descending:
+            order.append(f"{col} DESC")
+        else:
+            order.append(f"{col} ASC NULLS LAST" if col in NULLABLE_SORT_COLUMNS else f"{col} ASC")
+    order.append("c.id")  # stable pages
+    return ", ".join(order)
 
 
-def list_cases(session: Session, q: CaseQuery, *, offset: int = 0, limit: int = 200) -> list[CaseRow]:
+LIST_COLUMNS = ("c.id, c.case_number, c.cause, c.amount_claimed_fen, c.filed_on, u.display_name, c.limit_due_on, "
+                "c.next_due_on, c.warning_level, c.overdue_days, c.status, c.is_livelihood, c.zhongben_ready, "
+                "c.explanation_owed, c.deadlines_provisional")
+
+
+def list_cases(db: Any, q: CaseQuery, *, offset: int = 0, limit: int = 200) -> list[CaseRow]:
     """One page of the case list, with party names and the handler's name."""
-    stmt = (select(Case.id, Case.case_number, Case.cause, Case.amount_claimed_fen, Case.filed_on,
-                   User.display_name, Case.limit_due_on, Case.next_due_on, Case.warning_level, Case.overdue_days,
-                   Case.status, Case.is_livelihood, Case.zhongben_ready, Case.explanation_owed,
-                   Case.deadlines_provisional)
-            .outerjoin(User, User.id == Case.handler_id)
-            .where(*_where(q)))
-    rows = session.execute(_ordered(stmt, q).offset(offset).limit(limit)).all()
-    names = party_names(session, [r[0] for r in rows])
+    con = dbapi_connection(db)
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    where = _where(q, params)
+    sql = (f"SELECT {LIST_COLUMNS} FROM cases c LEFT JOIN users u ON u.id = c.handler_id "
+           f"WHERE {where} ORDER BY {_order_by(q, params)} LIMIT :limit OFFSET :offset")
+    rows = con.execute(sql, params).fetchall()
+    names = party_names(con, [r[0] for r in rows])
     return [CaseRow(id=r[0], case_number=r[1], cause=r[2], applicants=names.get((r[0], "申请执行人"), ""),
-                    respondents=names.get((r[0], "被执行人"), ""), amount_fen=r[3], filed_on=r[4],
-                    handler_name=r[5] or "", limit_due_on=r[6], next_due_on=r[7], warning_level=r[8],
+                    respondents=names.get((r[0], "被执行人"), ""), amount_fen=r[3], filed_on=date.fromisoformat(r[4]),
+                    handler_name=r[5] or "", limit_due_on=_date(r[6]), next_due_on=_date(r[7]), warning_level=r[8],
                     overdue_days=r[9], status=r[10], is_livelihood=bool(r[11]), zhongben_ready=bool(r[12]),
                     explanation_owed=bool(r[13]), deadlines_provisional=bool(r[14])) for r in rows]
 
 
-def party_names(session: Session, case_ids: list[str]) -> dict[tuple[str, str], str]:
+def party_names(db: Any, case_ids: list[str]) -> dict[tuple[str, str], str]:
     """(case id, role) → "name、name" for the given cases (one query for a page)."""
+    con = dbapi_connection(db)
     out: dict[tuple[str, str], list[str]] = {}
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start:start + 500]
-        for case_id, role, name in session.execute(
-                select(Party.case_id, Party.role, Party.name).where(Party.case_id.in_(chunk))
-                .order_by(Party.case_id, Party.seq)):
+        marks = ",".join("?" * len(chunk))
+        for case_id, role, name in con.execute(
+                f"SELECT case_id, role, name FROM parties WHERE case_id IN ({marks}) ORDER BY case_id, seq", chunk):
             out.setdefault((case_id, role), []).append(name)
     return {k: "、".join(v) for k, v in out.items()}
 
 
-def search_cases(session: Session, text: str, *, limit: int = 50, view: str = "all") -> list[CaseRow]:
+def search_cases(db: Any, text: str, *, limit: int = 50, view: str = "all") -> list[CaseRow]:
     """Search all cases by 案号 fragment, party name, ID number or credit code."""
-    return list_cases(session, CaseQuery(text=text, view=view), limit=limit)
+    return list_cases(db, CaseQuery(text=text, view=view), limit=limit)
 
 
-def view_counts(session: Session, handler_id: str | None = None, today: date | None = None) -> dict[str, int]:
+def view_counts(db: Any, handler_id: str | None = None, today: date | None = None) -> dict[str, int]:
     """How many cases each filter view holds (for the filter list), in one scan of the cases table."""
-    base = [] if handler_id is None else [Case.handler_id == handler_id]
-    subqueries = ("awaiting_approval", "warn10", "warn5")
-    cols = [func.sum(case((view_condition(v, today), 1), else_=0)).label(v) for v in VIEWS if v not in subqueries]
-    row = session.execute(select(*cols).select_from(Case).where(*base)).one()
-    counts = {k: int(v or 0) for k, v in row._mapping.items()}
-    for v in subqueries:  # membership tests against other tables: one small query each
-        counts[v] = count_cases(session, CaseQuery(view=v, handler_id=handler_id, today=today))
+    con = dbapi_connection(db)
+    params: dict[str, Any] = {}
+    scanned = [v for v in VIEWS if v not in SUBQUERY_VIEWS]
+    cols = ", ".join(f"sum(CASE WHEN {view_condition(v, today, params)} THEN 1 ELSE 0 END)" for v in scanned)
+    where = ""
+    if handler_id is not None:
+        params["handler_id"] = handler_id
+        where = " WHERE c.handler_id = :handler_id"
+    row = con.execute(f"SELECT {cols} FROM cases c{where}", params).fetchone()
+    counts = {v: int(n or 0) for v, n in zip(scanned, row, strict=True)}
+    for v in SUBQUERY_VIEWS:  # membership tests against other tables: one small query each
+        counts[v] = count_cases(con, CaseQuery(view=v, handler_id=handler_id, today=today))
     return {k: counts[k] for k in VIEWS}
 
 
@@ -223,20 +239,28 @@ class StatusSummary:
     overdue: int
 
 
-def status_summary(session: Session, handler_id: str | None = None, today: date | None = None) -> StatusSummary:
-    states = dict(session.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)).all())
-    last = session.execute(select(SyncRun.finished_at, SyncRun.status, SyncRun.message, SyncRun.started_at)
-                           .order_by(SyncRun.id.desc()).limit(1)).first()
-    base = [Case.status == "未结"]
+def _timestamp(value: str | None) -> datetime | None:
+    """``models.base.UTCDateTime`` text back to an aware UTC datetime."""
+    return datetime.fromisoformat(value).astimezone(UTC) if value else None
+
+
+def status_summary(db: Any, handler_id: str | None = None, today: date | None = None) -> StatusSummary:
+    con = dbapi_connection(db)
+    states = dict(con.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+    last = con.execute("SELECT finished_at, status, message, started_at FROM sync_runs "
+                       "ORDER BY id DESC LIMIT 1").fetchone()
+    params: dict[str, Any] = {}
+    mine = ""
     if handler_id:
-        base.append(Case.handler_id == handler_id)
-    over = session.scalar(select(func.count()).select_from(Case).where(
-        *base, or_(Case.warning_level == -1, Case.overdue_days > 0)))
-    warn = session.scalar(select(func.count()).select_from(Case).where(*base, _warned(today or date.today(), None)))
+        params["handler_id"] = handler_id
+        mine = " AND c.handler_id = :handler_id"
+    over = con.execute(f"SELECT count(*) FROM cases c WHERE {OPEN}{mine} AND {OVERDUE}", params).fetchone()[0]
+    warned = _warned(None, today or date.today(), params)
+    warn = con.execute(f"SELECT count(*) FROM cases c WHERE {OPEN}{mine} AND {warned}", params).fetchone()[0]
     return StatusSummary(
         pending_changes=int(states.get("pending", 0)),
         problem_changes=int(states.get("quarantined", 0)) + int(states.get("conflict", 0)),
-        last_sync_at=(last[0] or last[3]) if last else None,
+        last_sync_at=_timestamp(last[0] or last[3]) if last else None,
         last_sync_status=last[1] if last else None,
         last_sync_message=last[2] if last else None,
         warnings=int(warn or 0), overdue=int(over or 0))

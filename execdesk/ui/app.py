@@ -10,9 +10,11 @@ passwords guard approvals, which always ask again).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -41,8 +43,6 @@ def install_translators(app, language: str) -> list[str]:
     """Qt's own zh_CN strings (standard buttons, dialogs) and, for English, our execdesk_en.qm."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
-    from execdesk.resources import resource_path
-
     loaded = []
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if language.startswith("zh"):
@@ -55,6 +55,8 @@ def install_translators(app, language: str) -> list[str]:
                 loaded.append(name)
                 break
     else:
+        from execdesk.resources import resource_path
+
         tr = QTranslator(app)
         if tr.load(f"execdesk_{language}", str(resource_path("i18n"))):
             app.installTranslator(tr)
@@ -182,31 +184,50 @@ def load_demo(store, actor, parent=None, cases: int = 300) -> bool:
 
 def sign_in(store, settings):
     """The profile to work as: EXECDESK_PROFILE, or the sign-in dialog. None if the user quit."""
-    from sqlalchemy import func, select
-
-    from execdesk.models import User
-    from execdesk.services.accounts import actor_for
-    from execdesk.services.case_views import users_by_role
-    from execdesk.services.context import Actor
+    from execdesk.services import profiles
 
     profile = os.environ.get("EXECDESK_PROFILE")
     if profile:
-        return actor_for(store, profile)
-    with store.read() as s:
-        has_users = (s.scalar(select(func.count()).select_from(User)) or 0) > 0
-    if not has_users:
+        return profiles.actor_for(store, profile)
+    with store.query() as con:
+        has_profiles = profiles.has_profiles(con)
+    if not has_profiles:
+        from execdesk.services.context import Actor
+
         if not first_start(store, Actor.local_system()):
             return None
-    with store.read() as s:
-        profiles = users_by_role(s)
+    with store.query() as con:
+        people = profiles.users_by_role(con)
     from PySide6.QtWidgets import QDialog
 
-    from execdesk.ui.dialogs import SignInDialog
+    from execdesk.ui.sign_in import SignInDialog
 
-    dlg = SignInDialog(store, profiles, settings.current_user)
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()  # while the password is typed
+    dlg = SignInDialog(store, people, settings.current_user)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
     return dlg.actor
+
+
+# What the first opened case, dialog or screen needs, and the ORM under it (~0.5 s of imports). Imported off
+# the GUI thread after the window is painted (or while the password is typed), never on the start-up path.
+WARM_UP_MODULES = (
+    "execdesk.models.entities", "execdesk.services.accounts", "execdesk.services.cases",
+    "execdesk.services.case_views", "execdesk.services.deadlines", "execdesk.ui.dialogs",
+    "execdesk.ui.case_workspace", "execdesk.ui.zhongben_wizard", "execdesk.ui.explanations",
+    "execdesk.ui.supervision", "execdesk.ui.sync_panel", "execdesk.ui.dashboard",
+)
+
+
+def warm_up() -> None:
+    """Import WARM_UP_MODULES (idempotent; safe on any thread: module definitions only, no widgets)."""
+    t0 = time.perf_counter()
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a broken module shows its error when the screen is opened, not here
+            log.exception("warm-up import of %s failed", name)
+    log.info("warm-up imports done in %.0f ms", (time.perf_counter() - t0) * 1000)
 
 
 def rss_kb() -> int:
@@ -251,27 +272,29 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
         actor = sign_in(store, settings)
         if actor is None:
             return 0
-        from execdesk.services.context import Actor
+        from execdesk.services.profiles import case_count
         from execdesk.ui.context import UiContext
         from execdesk.ui.main_window import MainWindow
 
-        with store.read() as s:
-            from execdesk.services.case_views import case_count
-
-            empty = case_count(s) == 0
+        with store.query() as con:
+            empty = case_count(con) == 0
         if empty and not os.environ.get("EXECDESK_PROFILE") and QMessageBox.question(
                 None, "没有案件", "数据库中还没有案件。是否载入演示数据（虚构案件，不会同步到省平台）？") \
                 == QMessageBox.StandardButton.Yes:
+            from execdesk.services.context import Actor
+
             load_demo(store, Actor.local_system())
         window = MainWindow(UiContext(store=store, actor=actor, settings=settings))
         window.show()
         log.info("main window shown %.0f ms after start", (time.perf_counter() - t0) * 1000)
-        start_housekeeping(window, store)
         if os.environ.get("EXECDESK_REPORT_STARTUP"):
             # For the start-up benchmark: when the window was interactive (the event loop ran after the first
             # paint) and the resident memory with the case list shown.
+            # orm=1 would mean the ORM was imported on the start-up path (tests/ui/test_startup.py says no).
             QTimer.singleShot(0, lambda: print(f"EXECDESK_READY {time.time():.6f} rss_kb={rss_kb()} "
-                                               f"rows={window.case_list.model.rowCount()}", flush=True))
+                                               f"rows={window.case_list.model.rowCount()} "
+                                               f"orm={int('sqlalchemy' in sys.modules)}", flush=True))
+        QTimer.singleShot(0, lambda: start_housekeeping(window, store))  # after the first paint
         if quit_after_ms is not None:
             QTimer.singleShot(quit_after_ms, window.close)
             QTimer.singleShot(quit_after_ms, app.quit)
@@ -284,12 +307,13 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
 
 
 def start_housekeeping(window, store) -> None:
-    """After the window is up, off the GUI thread: today's automatic backup (7 daily, 4 weekly kept) and, when the
-    cached warning levels are not from today (they move with the date), a recompute of every case's deadlines.
-    Both read the whole file, so neither may sit on the start-up path."""
+    """After the window is up, off the GUI thread: the warm-up imports, today's automatic backup (7 daily,
+    4 weekly kept) and, when the cached warning levels are not from today (they move with the date), a
+    recompute of every case's deadlines. Each of these would cost the start-up path time it need not wait for."""
     from execdesk.ui import workers
 
     def housekeeping(job) -> bool:
+        warm_up()
         from execdesk.models.backup import rotate_automatic
         from execdesk.services import deadlines
 

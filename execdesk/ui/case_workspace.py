@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan, parse_amount
 from execdesk.services import cases
-from execdesk.services.case_views import CaseView, load_case_view, users_by_role
+from execdesk.services.case_views import CaseView, load_case_view
+from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.dialogs import NodeDialog, open_record_dialog
 from execdesk.ui.widgets import (

@@ -1,4 +1,4 @@
-"""Dialogs: create case / 补录, add or correct a node, record sub-records, sign in, first start.
+"""Dialogs: create case / 补录, add or correct a node, record sub-records, first start.
 
 Every dialog validates through the service that saves (one transaction); errors come back as Chinese
 messages naming the field and the dialog stays open with everything typed still there.
@@ -37,9 +37,10 @@ from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
 from execdesk.services import accounts, cases
-from execdesk.services.case_views import Rec, users_by_role
+from execdesk.services.case_views import Rec
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
 from execdesk.services.node_catalogue import node_catalogue
+from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.widgets import DateField, ErrorLabel, FieldSpec, FormDialog, exec_dialog, mark_invalid
 
@@ -525,52 +526,6 @@ def open_record_dialog(ctx: UiContext, parent: QWidget, case_id: str, parties: l
 
 
 # ---------------------------------------------------------------- sign-in and first start
-
-
-class SignInDialog(QDialog):
-    """Choose a local profile and type its password."""
-
-    def __init__(self, store, profiles: list[Rec], last_user: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
-        self.actor = None
-        self.setWindowTitle(self.tr("ExecDesk 执行办案桌面端 — 登录"))
-        self.profile = QComboBox()
-        self.profile.setObjectName("profile")
-        for p in profiles:
-            self.profile.addItem(f"{p.display_name}（{p.role}）", p.username)
-        if last_user:
-            self.profile.setCurrentIndex(max(0, self.profile.findData(last_user)))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = ErrorLabel()
-        form = QFormLayout()
-        form.addRow(self.tr("本地账号："), self.profile)
-        form.addRow(self.tr("密码："), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登录"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        title = QLabel(self.tr("执行办案桌面端"))
-        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
-        lay.addWidget(title)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-        self.password.setFocus()
-        self.setMinimumWidth(420)
-
-    def try_accept(self) -> None:
-        try:
-            self.actor = accounts.authenticate(self.store, self.profile.currentData(), self.password.text())
-        except ValidationError as exc:
-            self.error.show_error(str(exc))
-            self.password.selectAll()
-            return
-        self.accept()
 
 
 class FirstStartDialog(QDialog):

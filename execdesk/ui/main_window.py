@@ -1,16 +1,19 @@
 """Main window: the case list and the day's other screens as tabs, opened cases as closable tabs, the
 standard shortcuts, and a status bar with the sync state and today's warnings.
 
-Screens other than the case list are built the first time they are shown, so start-up stays the cost of the
-case list's first page.
+Screens other than the case list are built the first time they are shown, and their modules (which load the
+ORM) are imported then or by the start-up warm-up after the first paint (``ui.app``), so start-up stays the
+cost of the case list's first page (docs/decisions.md, item 16).
 """
 
 from __future__ import annotations
 
 import base64
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,12 +21,19 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from execdesk.services.search import status_summary
 from execdesk.ui.case_list import CaseListPage
-from execdesk.ui.case_workspace import CaseWorkspace
 from execdesk.ui.context import UiContext
-from execdesk.ui.dialogs import CaseDialog
 from execdesk.ui.widgets import exec_dialog
 
+if TYPE_CHECKING:
+    from execdesk.ui.case_workspace import CaseWorkspace
+
 log = logging.getLogger(__name__)
+
+
+def _is_workspace(widget: QWidget | None) -> bool:
+    from execdesk.ui.case_workspace import CaseWorkspace
+
+    return isinstance(widget, CaseWorkspace)
 
 
 class MainWindow(QMainWindow):
@@ -70,18 +80,23 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self.resize(1366, 768)
         self.restore_layout()
-        self.case_list.refresh()  # the one first load, with the restored sort order and scope
+        # The one first load, with the restored sort order and scope; the figures that scan the whole table
+        # (filter counts, status bar) are read once the window has painted.
+        self.case_list.refresh(counts_after_paint=True)
+        QTimer.singleShot(0, self.refresh_status)
 
     # -- pages
 
     def _page_factories(self) -> list[tuple[str, str, Callable[[], QWidget]]]:
-        from execdesk.ui import dashboard, explanations, supervision, sync_panel
+        # Each screen's module is imported when the screen is first shown (or by the start-up warm-up).
+        def build(module: str, cls: str) -> Callable[[], QWidget]:
+            return lambda: getattr(importlib.import_module(f"execdesk.ui.{module}"), cls)(self.ctx, self)
 
         return [
-            ("explanations", self.tr("书面说明"), lambda: explanations.ExplanationsPage(self.ctx, self)),
-            ("supervision", self.tr("督办与预警"), lambda: supervision.SupervisionPage(self.ctx, self)),
-            ("sync", self.tr("同步"), lambda: sync_panel.SyncPanel(self.ctx, self)),
-            ("dashboard", self.tr("统计"), lambda: dashboard.DashboardPage(self.ctx, self)),
+            ("explanations", self.tr("书面说明"), build("explanations", "ExplanationsPage")),
+            ("supervision", self.tr("督办与预警"), build("supervision", "SupervisionPage")),
+            ("sync", self.tr("同步"), build("sync_panel", "SyncPanel")),
+            ("dashboard", self.tr("统计"), build("dashboard", "DashboardPage")),
         ]
 
     def page(self, key: str) -> QWidget:
@@ -129,14 +144,15 @@ class MainWindow(QMainWindow):
     # -- cases
 
     def workspaces(self) -> list[CaseWorkspace]:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())
-                if isinstance(self.tabs.widget(i), CaseWorkspace)]
+        return [self.tabs.widget(i) for i in range(self.tabs.count()) if _is_workspace(self.tabs.widget(i))]
 
     def open_case(self, case_id: str) -> CaseWorkspace:
         for ws in self.workspaces():
             if ws.case_id == case_id:
                 self.tabs.setCurrentWidget(ws)
                 return ws
+        from execdesk.ui.case_workspace import CaseWorkspace
+
         ws = CaseWorkspace(self.ctx, case_id)
         ws.changed.connect(self._case_changed)
         ws.open_zhongben.connect(self.open_zhongben)
@@ -150,6 +166,8 @@ class MainWindow(QMainWindow):
         self.data_changed.emit()
 
     def new_case(self, backlog: bool = False) -> str | None:
+        from execdesk.ui.dialogs import CaseDialog
+
         dlg = CaseDialog(self.ctx, self, backlog=backlog)
         if exec_dialog(dlg) and dlg.case_id:
             self.case_list.refresh()
@@ -174,7 +192,7 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, idx: int) -> bool:
         w = self.tabs.widget(idx)
-        if not isinstance(w, CaseWorkspace):
+        if not _is_workspace(w):
             return False
         if w.has_unsaved_changes() and not self._confirm_discard([w]):
             return False
@@ -184,7 +202,7 @@ class MainWindow(QMainWindow):
 
     def current_workspace(self) -> CaseWorkspace | None:
         w = self.tabs.currentWidget()
-        return w if isinstance(w, CaseWorkspace) else None
+        return w if _is_workspace(w) else None
 
     # -- actions
 
@@ -250,7 +268,7 @@ class MainWindow(QMainWindow):
 
     def print_current(self) -> None:
         w = self.tabs.currentWidget()
-        if isinstance(w, CaseWorkspace):
+        if _is_workspace(w):
             w.print_summary()
         elif hasattr(w, "print_current"):
             w.print_current()
@@ -284,7 +302,6 @@ class MainWindow(QMainWindow):
         for w in (self.warning_label, self.pending_label, self.sync_label, self.user_label):
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
-        self.refresh_status()
 
     def refresh_status(self) -> None:
         """Re-read the status bar's figures on the thread pool (two scans of the cases table at 100,000
@@ -294,8 +311,8 @@ class MainWindow(QMainWindow):
         store, user_id, today = self.ctx.store, self.ctx.user_id, self.ctx.today()
 
         def work(_job):
-            with store.read() as s:
-                return status_summary(s, user_id, today)
+            with store.query() as con:
+                return status_summary(con, user_id, today)
 
         start(self, work, on_done=self.show_status)
 

@@ -57,7 +57,7 @@ def step_main_window(state: SelfTestState) -> str:
     from PySide6.QtCore import Qt
 
     from execdesk.config import Settings
-    from execdesk.services.accounts import actor_for
+    from execdesk.services.profiles import actor_for
     from execdesk.ui.context import UiContext
     from execdesk.ui.main_window import MainWindow
 

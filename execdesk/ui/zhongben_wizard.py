@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from execdesk.rules.errors import ValidationError
-from execdesk.services.case_views import load_case_view, users_by_role
+from execdesk.services.case_views import load_case_view
+from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView, print_pdf
 from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, exec_dialog, show_error

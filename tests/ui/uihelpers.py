@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 
 from execdesk.config import Settings
-from execdesk.services.accounts import actor_for
+from execdesk.services.profiles import actor_for
 from execdesk.ui.context import UiContext
 
 
