@@ -129,7 +129,10 @@ def backlog_bodies(store, batch: int) -> list[bytes]:
     return bodies
 
 
-def bench_backlog(n_changes: int, empty_rounds: int, workdir: Path) -> dict:
+def prepare_backlog(workdir: Path, n_changes: int) -> tuple[Path, str]:
+    """A desktop database with ``n_changes`` real changes waiting in its outbox (whole demo cases put
+    through the outbox format) and an empty platform database with court 鲁0102 / account lixia.
+    Returns (desktop file, platform URL). Also used by bench_ui.py (event-loop stall during a sync)."""
     db_url = f"sqlite:///{workdir / 'platform.sqlite3'}"
     setup_platform_db(db_url, {"鲁0102": "lixia"})
     store = open_database(workdir / "desk.sqlite3")
@@ -155,7 +158,16 @@ def bench_backlog(n_changes: int, empty_rounds: int, workdir: Path) -> dict:
                 s.execute(OutboxEntry.__table__.delete().where(OutboxEntry.case_id.in_(cut[i:i + 500])))
     with store.read() as s:
         n = s.query(OutboxEntry).count()
+    store.close()
     print(f"backlog prepared: {n} changes from {cases} demo cases in {time.perf_counter() - t:.1f} s", flush=True)
+    return workdir / "desk.sqlite3", db_url
+
+
+def bench_backlog(n_changes: int, empty_rounds: int, workdir: Path) -> dict:
+    desk, db_url = prepare_backlog(workdir, n_changes)
+    store = open_database(desk)
+    with store.read() as s:
+        n = s.query(OutboxEntry).count()
     platform = Platform(db_url)
     try:
         token = platform.token("lixia")

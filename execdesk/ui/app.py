@@ -287,14 +287,7 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
         window = MainWindow(UiContext(store=store, actor=actor, settings=settings))
         window.show()
         log.info("main window shown %.0f ms after start", (time.perf_counter() - t0) * 1000)
-        if os.environ.get("EXECDESK_REPORT_STARTUP"):
-            # For the start-up benchmark: when the window was interactive (the event loop ran after the first
-            # paint) and the resident memory with the case list shown.
-            # orm=1 would mean the ORM was imported on the start-up path (tests/ui/test_startup.py says no).
-            QTimer.singleShot(0, lambda: print(f"EXECDESK_READY {time.time():.6f} rss_kb={rss_kb()} "
-                                               f"rows={window.case_list.model.rowCount()} "
-                                               f"orm={int('sqlalchemy' in sys.modules)}", flush=True))
-        QTimer.singleShot(0, lambda: start_housekeeping(window, store))  # after the first paint
+        QTimer.singleShot(0, lambda: after_first_paint(window, store))
         if quit_after_ms is not None:
             QTimer.singleShot(quit_after_ms, window.close)
             QTimer.singleShot(quit_after_ms, app.quit)
@@ -306,7 +299,33 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
         store.close()
 
 
-def start_housekeeping(window, store) -> None:
+def after_first_paint(window, store) -> None:
+    """The event loop has run once with the window shown: start the housekeeping worker. With
+    EXECDESK_REPORT_STARTUP (the start-up benchmark, tests/ui) print when the window became interactive, the
+    RSS with the list shown and whether the ORM was already loaded (it must not be: orm=0), then, once the
+    warm-up imports are done, how long they took and the longest event-loop stall while they ran."""
+    report = bool(os.environ.get("EXECDESK_REPORT_STARTUP"))
+    probe = None
+    if report:
+        from execdesk.ui.workers import StallProbe
+
+        print(f"EXECDESK_READY {time.time():.6f} rss_kb={rss_kb()} rows={window.case_list.model.rowCount()} "
+              f"orm={int('sqlalchemy' in sys.modules)}", flush=True)
+        probe = StallProbe(window)
+        probe.start()
+    task = start_housekeeping(window, store)
+
+    def progress(_done: int, _total: int, step: str) -> None:
+        if probe is not None and step == WARM_UP_DONE and probe.running:
+            print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()}", flush=True)
+
+    task.progress.connect(progress)
+
+
+WARM_UP_DONE = "warm-up done"
+
+
+def start_housekeeping(window, store):
     """After the window is up, off the GUI thread: the warm-up imports, today's automatic backup (7 daily,
     4 weekly kept) and, when the cached warning levels are not from today (they move with the date), a
     recompute of every case's deadlines. Each of these would cost the start-up path time it need not wait for."""
@@ -314,6 +333,7 @@ def start_housekeeping(window, store) -> None:
 
     def housekeeping(job) -> bool:
         warm_up()
+        job.progress(1, 3, WARM_UP_DONE)
         from execdesk.models.backup import rotate_automatic
         from execdesk.services import deadlines
 
@@ -326,5 +346,5 @@ def start_housekeeping(window, store) -> None:
         if recomputed and hasattr(window, "refresh_status"):
             window.refresh_status()
 
-    workers.start(window, housekeeping, on_done=done,
-                  on_error=lambda exc: log.error("start-up housekeeping failed: %s", exc))
+    return workers.start(window, housekeeping, on_done=done,
+                         on_error=lambda exc: log.error("start-up housekeeping failed: %s", exc))
