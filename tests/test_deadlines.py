@@ -408,6 +408,36 @@ def test_recompute_all_matches_recompute_case(store, actor):
     assert any(k.startswith("冻结届满") for k, *_ in snap["deadlines"])
 
 
+def test_daily_recompute_lets_a_clerk_save_meanwhile_and_keeps_that_save(store, actor):
+    """Issue 6 (never freeze, never lose input) over R16–R21: the day's full recompute reads and computes on a
+    snapshot without the write lock, so a save made meanwhile commits at once (with the lock held it would wait
+    for the whole recompute and then fail "database is locked"); the case saved meanwhile is then left exactly
+    as its own save computed it, not overwritten from the older snapshot, and every other case moves to today."""
+    yesterday = TODAY - timedelta(days=1)
+    a, b = (svc.register_case(store, actor, sample_case_input(number=f"（2026）鲁0102执{n}号", filed_on=date(2026, 3, 2),
+                                                               assigned_on=date(2026, 3, 2)), today=yesterday)
+            for n in (1, 2))
+    assert _case_row(store, a)[0].overdue_days == _case_row(store, b)[0].overdue_days == 83
+
+    def state(case_id):
+        case, rows = _case_row(store, case_id)
+        return ((case.limit_due_on, case.next_due_on, case.warning_level, case.overdue_days, case.explanation_owed),
+                {k: (d.due_on, d.status, d.warn_on) for k, d in rows.items()})
+
+    saved = {}
+
+    def clerk_saves_meanwhile():  # 评估 deducted (R18): the limit moves later
+        svc.record_deduction(store, actor, a, kind="评估", started_on=date(2026, 4, 1), ended_on=date(2026, 4, 30),
+                             today=TODAY)
+        saved["a"] = state(a)
+
+    deadlines.recompute_all(store, today=TODAY, after_compute=clerk_saves_meanwhile)
+    assert saved["a"][0][3] < 84  # the save computed case a for today, with the deduction
+    assert state(a) == saved["a"]  # the snapshot (taken before the deduction) would have written 84 back
+    assert _case_row(store, b)[0].overdue_days == 84  # every other case is recomputed for the new day
+    assert deadlines.recompute_all(store, today=TODAY).changed_cases == 0  # and nothing was left half-done
+
+
 def _snapshot(store):
     with store.read() as s:
         conn = s.connection()
