@@ -166,3 +166,37 @@ def test_search_text_holds_number_names_and_ids(store, actor):
     with store.read() as s:
         text = s.get(Case, case_id).search_text
     assert "（2026）鲁0102执100号" in text and "王芳" in text and "济南鲁信商贸有限公司" in text
+
+
+def test_two_writers_queue_for_the_lock_instead_of_failing(store, actor):
+    """Nothing typed may be lost (brief): a unit of work that read before another writer committed used to fail
+    at its first write with "database is locked" (SQLITE_BUSY_SNAPSHOT; the busy timeout does not apply to it).
+    Every write transaction now holds the write lock from its first statement (BEGIN IMMEDIATE), so the
+    second writer waits its turn and both saves land."""
+    import threading
+
+    first = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执1号"))
+    second = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执2号"))
+    other_saved = threading.Event()
+    errors: list[BaseException] = []
+
+    def other_writer() -> None:  # e.g. the sync worker or the day's deadline refresh
+        try:
+            cases.record_node(store, actor, second, NodeInput(code="N07", started_on=date(2026, 3, 10),
+                                                               ended_on=date(2026, 3, 10)))
+            other_saved.set()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    with store.transaction() as s:
+        case = s.get(Case, first)  # this unit of work reads first ...
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join(0.5)
+        assert not other_saved.is_set()  # ... the other writer waits for it instead of committing underneath
+        case.notes = "补充说明"  # ... then writes
+    thread.join(10)
+    assert not errors and other_saved.is_set()
+    with store.read() as s:
+        assert s.get(Case, first).notes == "补充说明"
+        assert s.scalar(select(func.count()).select_from(Node).where(Node.case_id == second, Node.code == "N07")) == 1

@@ -1,7 +1,12 @@
 """Engine and sessions for the user's SQLite file: WAL, synchronous=FULL, foreign keys on.
 
-Python 3.12's sqlite3 ``autocommit=False`` makes pysqlite open transactions itself, including for DDL, so
-a migration either commits whole or rolls back whole (ANCHORS B5).
+Transactions are begun by us, not by pysqlite (SQLAlchemy's documented recipe): every transaction that may
+write starts with ``BEGIN IMMEDIATE``, so it holds the write lock from its first statement and a second
+writer waits for it (busy timeout) instead of failing. With a deferred BEGIN a save that read first and then
+wrote failed at once with "database is locked" whenever another connection (the sync worker, the day's
+deadline refresh) had committed in between (SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply).
+Read-only sessions (``Store.read()``) begin a deferred transaction: a consistent snapshot, no lock.
+DDL runs inside the same explicit transaction, so a migration commits whole or rolls back whole (ANCHORS B5).
 
 SQLAlchemy is imported when the first session is made, not when the store is opened: the case list's
 read queries (``services.search``) run on plain ``sqlite3`` connections from ``Store.query()``, so the
@@ -33,13 +38,16 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection) -> None:
     cur.close()
 
 
+READ_ONLY = "execdesk_read_only"  # execution option: begin a deferred (read) transaction
+
+
 def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
-    # PRAGMAs must run outside a transaction; with autocommit=False one is already open, so commit first.
-    dbapi_conn.commit()
-    ac = dbapi_conn.autocommit
-    dbapi_conn.autocommit = True
+    dbapi_conn.isolation_level = None  # pysqlite never begins or commits on its own; _on_begin does
     _set_pragmas(dbapi_conn)
-    dbapi_conn.autocommit = ac
+
+
+def _on_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(path: Path | str) -> Engine:
@@ -47,11 +55,9 @@ def make_engine(path: Path | str) -> Engine:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"autocommit": False, "check_same_thread": False},
-    )
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
 
 
@@ -76,14 +82,26 @@ class Store:
         return make_engine(self.path)
 
     @cached_property
+    def read_engine(self) -> Engine:
+        """The same engine and pool, beginning deferred (read-only) transactions."""
+        return self.engine.execution_options(**{READ_ONLY: True})
+
+    @cached_property
     def _sessions(self):
         from sqlalchemy.orm import sessionmaker
 
         return sessionmaker(self.engine, expire_on_commit=False)
 
+    @cached_property
+    def _read_sessions(self):
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.read_engine, expire_on_commit=False)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back everything on any exception."""
+        """One unit of work: holds the write lock from its start (BEGIN IMMEDIATE; another writer waits up to
+        the busy timeout), commits on success, rolls back everything on any exception."""
         session = self._sessions()
         try:
             yield session
@@ -96,7 +114,8 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._sessions()
+        """A read-only session on one snapshot (deferred BEGIN: takes no lock, never blocks a writer)."""
+        session = self._read_sessions()
         try:
             yield session
         finally:

@@ -517,7 +517,7 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
     with _recompute_lock:
         c0 = time.process_time()
         t0 = time.perf_counter()
-        with store.engine.connect() as conn:  # read phase: one snapshot, no write lock
+        with store.read_engine.begin() as conn:  # read phase: one snapshot (deferred BEGIN), no write lock
             cur = conn.connection.driver_connection
             seen_audit = cur.execute("SELECT coalesce(max(id), 0) FROM audit_entries").fetchone()[0]
             lo, hi, n = cur.execute("SELECT min(rowid), max(rowid), count(*) FROM cases").fetchone()
@@ -544,7 +544,6 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
         total_rows = sum(len(p.rows) for p in parts)
         with store.engine.begin() as conn:  # write phase: one short transaction
             cur = conn.connection.driver_connection
-            cur.execute("DELETE FROM deadlines WHERE 0")  # take the write lock: nothing changes from here on
             saved_meanwhile = {cid for (cid,) in cur.execute(
                 "SELECT DISTINCT case_id FROM audit_entries WHERE id > ? AND case_id IS NOT NULL", (seen_audit,))}
             if saved_meanwhile:
