@@ -242,3 +242,31 @@ def test_no_line_starts_with_prohibited_punctuation():
     assert len(lines) > 56
     assert not [line for line in lines if line[0] in "，。：；！？）、”"]
     assert squeeze(text) == "".join(squeeze(p) for p in paragraphs)
+
+
+def test_embedded_font_subsets_keep_the_font_names_but_not_the_licence_text():
+    """Issue 4 file size (≤ 100 KB): each embedded subset carried the font's whole 'name' table (AR PL UMing: a
+    20 KB licence text, per 256 glyphs). Subsets keep copyright, family, style, full and PostScript names."""
+    import struct
+
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    from execdesk.documents.fonts import EMBEDDED_NAME_IDS, cjk_fonts, compact_name_table
+
+    def records(table: bytes) -> dict[tuple[int, int, int, int], bytes]:
+        _fmt, count, offset = struct.unpack(">HHH", table[:6])
+        out = {}
+        for i in range(count):
+            p, e, lang, nid, length, off = struct.unpack(">6H", table[6 + 12 * i:18 + 12 * i])
+            out[(p, e, lang, nid)] = table[offset + off:offset + off + length]
+        return out
+
+    path = cjk_fonts().files[0]
+    original = TTFontFile(path, subfontIndex=0).get_table("name")
+    compact = compact_name_table(original)
+    before, after = records(original), records(compact)
+    assert after == {k: v for k, v in before.items() if k[3] in EMBEDDED_NAME_IDS}  # same bytes, same keys
+    assert {k[3] for k in after} >= {1, 4, 6}
+    if any(k[3] == 13 for k in before):
+        assert len(compact) < len(original)
+    assert compact_name_table(b"\x00\x01" + original[2:]) == b"\x00\x01" + original[2:]  # format 1: untouched

@@ -9,13 +9,14 @@ not embedded at all — neither is ever used. ``EXECDESK_FONT_DIR`` (or resource
 from __future__ import annotations
 
 import os
+import struct
 import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
 
 from execdesk.resources import resource_path
 
@@ -77,6 +78,45 @@ def _find(name: str) -> Path | None:
     return None
 
 
+# Naming records an embedded subset keeps: copyright (0), family, style, unique id, full name, version,
+# PostScript name (1–6) and the licence URL (14). Not the licence text (13): AR PL UMing repeats its 20 KB
+# licence in every subset of 256 glyphs, ~7 KB compressed each, which alone put a 5-page ruling over 100 KB.
+EMBEDDED_NAME_IDS = frozenset({0, 1, 2, 3, 4, 5, 6, 14})
+
+
+def compact_name_table(table: bytes) -> bytes:
+    """The font's 'name' table with only EMBEDDED_NAME_IDS (format 0); any other format is returned as is."""
+    if len(table) < 6:
+        return table
+    fmt, count, string_offset = struct.unpack(">HHH", table[:6])
+    if fmt != 0 or len(table) < 6 + 12 * count:
+        return table
+    records, strings = [], bytearray()
+    for i in range(count):
+        platform, encoding, language, name_id, length, offset = struct.unpack(">6H", table[6 + 12 * i:18 + 12 * i])
+        if name_id in EMBEDDED_NAME_IDS:
+            start = string_offset + offset
+            records.append((platform, encoding, language, name_id, length, len(strings)))
+            strings += table[start:start + length]
+    header = struct.pack(">HHH", 0, len(records), 6 + 12 * len(records))
+    return header + b"".join(struct.pack(">6H", *r) for r in records) + bytes(strings)
+
+
+class _CompactNameFace(TTFontFace):
+    """reportlab's face, except that the subsets it writes into PDFs carry the compact 'name' table."""
+
+    def makeSubset(self, subset):
+        self._subsetting = True
+        try:
+            return super().makeSubset(subset)
+        finally:
+            self._subsetting = False
+
+    def get_table(self, tag):
+        table = super().get_table(tag)
+        return compact_name_table(table) if tag == "name" and getattr(self, "_subsetting", False) else table
+
+
 def _register(role: str, tried: list[str]) -> tuple[str, str] | None:
     for file_name, index in _CANDIDATES[role]:
         path = _find(file_name)
@@ -86,10 +126,12 @@ def _register(role: str, tried: list[str]) -> tuple[str, str] | None:
         font_name = f"ExecDesk-{path.stem}-{index}-{zlib.crc32(str(path).encode()):08x}"
         if font_name not in pdfmetrics.getRegisteredFontNames():
             try:
-                pdfmetrics.registerFont(TTFont(font_name, str(path), subfontIndex=index))
+                font = TTFont(font_name, str(path), subfontIndex=index)
             except TTFError as exc:  # e.g. a CFF-outlined file renamed .ttf
                 tried.append(f"{path}（{exc}）")
                 continue
+            font.face.__class__ = _CompactNameFace  # TTFont builds its own face; this adds only the override
+            pdfmetrics.registerFont(font)
         return font_name, str(path)
     return None
 
