@@ -191,6 +191,7 @@ def sync_stall(n_changes: int) -> dict:
     from execdesk.services.profiles import actor_for
     from execdesk.sync.client import run_sync
     from execdesk.sync.credentials import save_token
+    from execdesk.ui.app import start_housekeeping
     from execdesk.ui.context import UiContext
     from execdesk.ui.main_window import MainWindow
     from execdesk.ui.workers import StallProbe
@@ -241,9 +242,12 @@ def sync_stall(n_changes: int) -> dict:
         save_token(settings, platform.token("lixia"))
         window = MainWindow(UiContext(store=store, actor=actor_for(store, "zhangwei"), settings=settings))
         window.show()
+        loop = QEventLoop()
+        housekeeping = start_housekeeping(window, store)  # what the app does after its first paint
+        housekeeping.done.connect(loop.quit)
+        loop.exec()
         idle = StallProbe()  # the loop's own jitter over the same probe, nothing running
         idle.start()
-        loop = QEventLoop()
         QTimer.singleShot(2000, loop.quit)
         loop.exec()
         idle_ms = idle.stop()

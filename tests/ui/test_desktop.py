@@ -472,3 +472,36 @@ def test_sign_in_dialog_checks_the_profile_password(qtbot, store):
     dlg.password.setText("password123")
     dlg.try_accept()
     assert dlg.actor is not None and dlg.actor.username == "zhaolei" and dlg.actor.role == "执行局长"
+
+
+def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_freezes_startup_objects(qtbot, store):
+    """After the window is shown, off the GUI thread: the warm-up imports, today's automatic backup (issue 2 §4,
+    never on the start-up path), the deadline refresh for a new day (issue 3: warning levels move with the date)
+    and gc.freeze() of everything loaded so far, so that no full garbage collection walks it with the GIL held
+    in the middle of a sync (issue 6: it was the longest event-loop stall of a 100,000-change sync)."""
+    import gc
+    import json
+
+    from execdesk.models.backup import backups_dir
+    from execdesk.services import deadlines
+    from execdesk.ui import app as ui_app
+
+    win = MainWindow(make_ctx(store))
+    qtbot.addWidget(win)
+    win.show()
+    frozen_before = gc.get_freeze_count()
+    state = deadlines._state_path()
+    state.unlink(missing_ok=True)  # as on the first start of a day
+    try:
+        task = ui_app.start_housekeeping(win, store)
+        steps: list[str] = []
+        task.progress.connect(lambda _d, _t, step: steps.append(step))
+        with qtbot.waitSignal(task.done, timeout=120_000):
+            pass
+        assert ui_app.WARM_UP_DONE in steps
+        assert gc.get_freeze_count() > frozen_before
+        assert list(backups_dir(store.path).glob(f"{store.path.stem}.daily.*.sqlite3"))
+        recorded = json.loads(state.read_text(encoding="utf-8"))
+        assert str(store.path.resolve()) in recorded  # the day's recompute ran and was recorded
+    finally:
+        gc.unfreeze()
