@@ -348,8 +348,9 @@ def start_housekeeping(window, store):
         return deadlines.refresh_if_stale(store)
 
     def done(recomputed: bool) -> None:
-        if recomputed and hasattr(window, "refresh_status"):
-            window.refresh_status()
+        if recomputed:  # the day's warning levels and overdue days have moved: show them
+            window.case_list.refresh()
+            window.data_changed.emit()
 
     return workers.start(window, housekeeping, on_done=done,
                          on_error=lambda exc: log.error("start-up housekeeping failed: %s", exc))

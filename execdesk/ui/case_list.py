@@ -205,6 +205,10 @@ class CaseTableModel(QAbstractTableModel):
             return
         self.set_query(replace(self.query, sort=key, descending=desc))
 
+    def row_of(self, case_id: str) -> int | None:
+        """The row showing ``case_id`` among the rows loaded so far."""
+        return next((i for i, r in enumerate(self.rows) if r.id == case_id), None)
+
     def case_id_at(self, row: int) -> str | None:
         return self.rows[row].id if 0 <= row < len(self.rows) else None
 
@@ -313,9 +317,14 @@ class CaseListPage(QWidget):
 
     def apply(self) -> None:
         self._debounce.stop()
+        keep = self.selected_case_id()
         self.model.set_query(self.current_query())
         self._update_summary()
-        if self.model.rowCount() and not self.table.currentIndex().isValid():
+        row = self.model.row_of(keep) if keep else None
+        if row is not None:  # a re-read (after a save, a sync, the day's recompute) keeps the clerk's place
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        elif self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
     def refresh(self, *, counts_after_paint: bool = False) -> None:

@@ -474,7 +474,8 @@ def test_sign_in_dialog_checks_the_profile_password(qtbot, store):
     assert dlg.actor is not None and dlg.actor.username == "zhaolei" and dlg.actor.role == "执行局长"
 
 
-def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_freezes_startup_objects(qtbot, store):
+def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_freezes_startup_objects(qtbot, store,
+                                                                                                 actor):
     """After the window is shown, off the GUI thread: the warm-up imports, today's automatic backup (issue 2 §4,
     never on the start-up path), the deadline refresh for a new day (issue 3: warning levels move with the date)
     and gc.freeze() of everything loaded so far, so that no full garbage collection walks it with the GIL held
@@ -486,9 +487,15 @@ def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_fre
     from execdesk.services import deadlines
     from execdesk.ui import app as ui_app
 
+    for n in (1, 2, 3):
+        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号"), today=TODAY)
     win = MainWindow(make_ctx(store))
     qtbot.addWidget(win)
     win.show()
+    win.case_list.table.selectRow(1)
+    chosen = win.case_list.selected_case_id()
+    reloads: list[bool] = []
+    win.case_list.model.modelReset.connect(lambda: reloads.append(True))
     frozen_before = gc.get_freeze_count()
     state = deadlines._state_path()
     state.unlink(missing_ok=True)  # as on the first start of a day
@@ -503,5 +510,7 @@ def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_fre
         assert list(backups_dir(store.path).glob(f"{store.path.stem}.daily.*.sqlite3"))
         recorded = json.loads(state.read_text(encoding="utf-8"))
         assert str(store.path.resolve()) in recorded  # the day's recompute ran and was recorded
+        # ... and the list was re-read to show the day's warnings, keeping the clerk's selected case
+        assert reloads and win.case_list.selected_case_id() == chosen
     finally:
         gc.unfreeze()
