@@ -7,6 +7,7 @@ Import is all-or-nothing: every record is validated first; any error aborts with
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,12 @@ def _case_record(session: Session, case: Case) -> dict[str, Any]:
     return record
 
 
-def export_cases(store: Store, path: Path, *, case_numbers: list[str] | None = None) -> int:
+Progress = Callable[[int, int], None]  # (done, total); raising from it stops the work and writes nothing
+
+
+def export_cases(store: Store, path: Path, *, case_numbers: list[str] | None = None,
+                 progress: Progress | None = None) -> int:
+    """Write the cases (all, or those numbered) to ``path``; the file appears whole or not at all."""
     with store.read() as session:
         q = select(Case).order_by(Case.case_number)
         if case_numbers:
@@ -88,8 +94,12 @@ def export_cases(store: Store, path: Path, *, case_numbers: list[str] | None = N
             "courts": [{"code": c.code, "name": c.name, "province": c.province} for c in courts.values()],
             "users": [{"username": u.username, "display_name": u.display_name, "role": u.role, "title": u.title}
                       for u in users],
-            "cases": [dict(_case_record(session, c), court_code=courts[c.court_id].code) for c in cases],
+            "cases": [],
         }
+        for n, c in enumerate(cases, 1):
+            doc["cases"].append(dict(_case_record(session, c), court_code=courts[c.court_id].code))
+            if progress is not None:
+                progress(n, len(cases))
     tmp = Path(path).with_name(Path(path).name + ".partial")
     tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
@@ -135,7 +145,10 @@ def _validate_record(i: int, rec: dict[str, Any], errors: list[FieldError]) -> N
             errors.append(FieldError(f"{where} 当事人{p.get('name', '')}", str(exc)))
 
 
-def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None = None) -> int:
+def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None = None,
+                 progress: Progress | None = None) -> int:
+    """Import every case of the file in one transaction, or none (any error: a Chinese message per record;
+    an exception from ``progress``, e.g. the user's 取消: nothing imported)."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -196,6 +209,8 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
             if errors:
                 break
             deadlines.recompute_case(session, case, today=today)
+            if progress is not None:
+                progress(i, len(records))
         if errors:
             raise ValidationError(errors)  # rolls the whole import back
     return len(records)

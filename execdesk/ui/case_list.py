@@ -379,6 +379,11 @@ class CaseListPage(QWidget):
         if case_id:
             self.open_case.emit(case_id)
 
+    def selected_case_number(self) -> str | None:
+        idx = self.table.currentIndex()
+        row = idx.row() if idx.isValid() else -1
+        return self.model.rows[row].case_number if 0 <= row < len(self.model.rows) else None
+
     def selected_case_id(self) -> str | None:
         idx = self.table.currentIndex()
         return self.model.case_id_at(idx.row()) if idx.isValid() else None

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         for i in range(self.fixed_tabs):
             self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)
 
+        self._exchange = None
         self._build_actions()
         self._build_status_bar()
         self.data_changed.connect(self.refresh_status)
@@ -222,6 +223,11 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("新建案件"), self.new_case, QKeySequence.StandardKey.New, "act_new"))
         m.addAction(self._action(self.tr("补录案件"), lambda: self.new_case(backlog=True), None, "act_backlog"))
         m.addSeparator()
+        m.addAction(self._action(self.tr("导入案件…"), lambda: self.case_exchange().ask_import(), None, "act_import"))
+        m.addAction(self._action(self.tr("导出所选案件…"), self._export_selected, None, "act_export_selected"))
+        m.addAction(self._action(self.tr("导出全部案件…"), lambda: self.case_exchange().ask_export(), None,
+                                 "act_export_all"))
+        m.addSeparator()
         m.addAction(self._action(self.tr("保存"), self.save_current, QKeySequence.StandardKey.Save, "act_save"))
         m.addAction(self._action(self.tr("打印"), self.print_current, QKeySequence.StandardKey.Print, "act_print"))
         m.addSeparator()
@@ -247,6 +253,23 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.case_list.focus_search()
+
+    def case_exchange(self):
+        """Import / export of case files (built on first use: ui.exchange)."""
+        if self._exchange is None:
+            from execdesk.ui.exchange import CaseExchange
+
+            self._exchange = CaseExchange(self.ctx, self)
+            self._exchange.imported.connect(lambda _n: self._case_changed(""))
+        return self._exchange
+
+    def _export_selected(self) -> None:
+        ws = self.current_workspace()
+        number = ws.view.case.case_number if ws else self.case_list.selected_case_number()
+        if number:
+            self.case_exchange().ask_export([number])
+        else:
+            self.statusBar().showMessage(self.tr("请先在案件列表中选中一件案件"), 10_000)
 
     def _open_selected(self) -> None:
         cid = self.case_list.selected_case_id()
