@@ -491,6 +491,9 @@ class CaseWorkspace(QWidget):
     def has_unsaved_changes(self) -> bool:
         return self.overview.is_dirty()
 
+    def unsaved_title(self) -> str:
+        return self.view.case.case_number
+
     def save(self) -> bool:
         """Save the overview form (Ctrl+S). Returns False if validation failed (nothing written)."""
         changes = self.overview.changes()

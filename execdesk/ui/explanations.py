@@ -31,7 +31,15 @@ from execdesk.services.case_views import issued_content, latest_explanation
 from execdesk.services.search import CaseQuery, list_cases
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfPreviewDialog
-from execdesk.ui.widgets import DateField, ErrorLabel, fill_table, make_table, selected_id, show_error
+from execdesk.ui.widgets import (
+    DateField,
+    ErrorLabel,
+    ask_save_or_discard,
+    fill_table,
+    make_table,
+    selected_id,
+    show_error,
+)
 from execdesk.ui.workers import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -59,7 +67,7 @@ class ExplanationsPage(QWidget):
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table = make_table()
         self.table.setObjectName("owed")
-        self.table.itemSelectionChanged.connect(self._load_current)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _i: self._open())
         self.count = QLabel()
         self.batch_button = QPushButton(self.tr("批量打印全部书面说明…"))
@@ -128,6 +136,8 @@ class ExplanationsPage(QWidget):
         split.setSizes([760, 600])
         lay = QVBoxLayout(self)
         lay.addWidget(split)
+        self.editing_case: str | None = None  # whose 书面说明 the editor holds (may differ from the selection)
+        self._loaded: dict = {}
         self._fill_reason_choices()
         self.refresh()
 
@@ -166,9 +176,14 @@ class ExplanationsPage(QWidget):
                    colors=[QColor("#c62828") if r.explanation_owed else None for r in self.rows])
         self.table.setColumnWidth(4, min(self.table.columnWidth(4), 200))
         self.count.setText(self.tr("共 {0} 件").format(len(self.rows)))
+        self.table.blockSignals(True)
         if current:
             self.select_case(current)
-        self._load_current()
+        self.table.blockSignals(False)
+        # A refresh comes from elsewhere (a save, a sync, the day's recompute): it never replaces what is being
+        # typed. With no unsaved text the editor follows the selection.
+        if not self.has_unsaved_changes():
+            self._load_current()
 
     def select_case(self, case_id: str) -> None:
         for r in range(self.table.rowCount()):
@@ -179,8 +194,29 @@ class ExplanationsPage(QWidget):
     def current_case_id(self) -> str | None:
         return selected_id(self.table)
 
+    def has_unsaved_changes(self) -> bool:
+        return self.editing_case is not None and self.values() != self._loaded
+
+    def unsaved_title(self) -> str:
+        row = next((r for r in self.rows if r.id == self.editing_case), None)
+        return self.tr("书面说明（{0}）").format(row.case_number if row else "")
+
+    def _selection_changed(self) -> None:
+        new = self.current_case_id()
+        if new == self.editing_case:
+            return
+        if self.has_unsaved_changes():
+            answer = ask_save_or_discard(self, self.tr("{0} 有未保存的修改。是否保存？").format(self.unsaved_title()))
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                self.table.blockSignals(True)  # back to the case being edited, text as typed
+                self.select_case(self.editing_case)
+                self.table.blockSignals(False)
+                return
+        self._load_current()
+
     def _load_current(self) -> None:
         case_id = self.current_case_id()
+        self.editing_case = case_id
         row = next((r for r in self.rows if r.id == case_id), None)
         enabled = row is not None and _service() is not None
         for w in (self.save_button, self.issue_button):
@@ -188,6 +224,8 @@ class ExplanationsPage(QWidget):
         self.open_button.setEnabled(row is not None)
         self.error.show_error("")
         if row is None:
+            self.editing_case = None
+            self._loaded = {}
             self.case_label.setText(self.tr("请在左侧选择案件。"))
             return
         self.case_label.setText(self.tr("{0}　{1}　超期 {2} 天").format(row.case_number, row.cause, row.overdue_days))
@@ -204,6 +242,7 @@ class ExplanationsPage(QWidget):
         self.planned_method.setCurrentText((draft.planned_method if draft else "") or "")
         self.director_opinion.setPlainText((draft.director_opinion if draft else "") or "")
         self.state_label.setText(self.tr("状态：{0}").format(draft.status) if draft else self.tr("状态：尚未填写"))
+        self._loaded = self.values()
 
     def values(self) -> dict:
         return {
@@ -217,8 +256,8 @@ class ExplanationsPage(QWidget):
         }
 
     def save(self) -> bool:
-        """Save the draft (validated by the service; nothing is written on an error)."""
-        case_id = self.current_case_id()
+        """Save the draft of the case in the editor (validated by the service; nothing written on an error)."""
+        case_id = self.editing_case
         svc = _service()
         if case_id is None or svc is None:
             return False
@@ -228,13 +267,14 @@ class ExplanationsPage(QWidget):
             self.error.show_error(str(exc))
             return False
         self.error.show_error("")
+        self._loaded = self.values()
         self.state_label.setText(self.tr("状态：已保存草稿"))
         self.changed.emit()
         return True
 
     def issue(self) -> str | None:
         """Save, issue as an immutable PDF version, and show it for printing."""
-        case_id = self.current_case_id()
+        case_id = self.editing_case
         svc = _service()
         if case_id is None or svc is None or not self.save():
             return None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from execdesk.services.search import status_summary
 from execdesk.ui.case_list import CaseListPage
 from execdesk.ui.context import UiContext
-from execdesk.ui.widgets import exec_dialog
+from execdesk.ui.widgets import ask_save_or_discard, exec_dialog
 
 if TYPE_CHECKING:
     from execdesk.ui.case_workspace import CaseWorkspace
@@ -404,20 +404,17 @@ class MainWindow(QMainWindow):
     def dirty_workspaces(self) -> list[CaseWorkspace]:
         return [w for w in self.workspaces() if w.has_unsaved_changes()]
 
-    def _confirm_discard(self, dirty: list[CaseWorkspace]) -> bool:
-        names = "、".join(w.view.case.case_number for w in dirty)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("有未保存的修改"),
-                          self.tr("{0} 有未保存的修改。是否保存？").format(names),
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("unsavedBox")
-        box.button(QMessageBox.StandardButton.Save).setText(self.tr("保存"))
-        box.button(QMessageBox.StandardButton.Discard).setText(self.tr("不保存"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("取消"))
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Cancel:
+    def unsaved_editors(self) -> list[QWidget]:
+        """Every open editor holding typed, unsaved text: case workspaces and the built screens."""
+        pages = [p for p in self.pages.values() if hasattr(p, "has_unsaved_changes") and p.has_unsaved_changes()]
+        return self.dirty_workspaces() + pages
+
+    def _confirm_discard(self, dirty: list[QWidget]) -> bool:
+        names = "、".join(w.unsaved_title() for w in dirty)
+        answer = ask_save_or_discard(self, self.tr("{0} 有未保存的修改。是否保存？").format(names))
+        if answer == "cancel":
             return False
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == "save":
             for w in dirty:
                 if not w.save():
                     self.tabs.setCurrentWidget(w)
@@ -425,7 +422,7 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        dirty = self.dirty_workspaces()
+        dirty = self.unsaved_editors()
         if dirty and not self._confirm_discard(dirty):
             event.ignore()
             return

@@ -342,3 +342,22 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     log.error("%s: %r", title, exc, exc_info=exc)
     text = QCoreApplication.translate("Errors", "操作未完成：{0}\n\n详细信息已写入日志文件：\n{1}")
     QMessageBox.critical(parent, title, text.format(str(exc) or type(exc).__name__, log_file()))
+
+
+def ask_save_or_discard(parent: QWidget | None, text: str) -> str:
+    """The unsaved-changes question: "save", "discard" or "cancel" (Esc and closing the box mean cancel)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Unsaved", "有未保存的修改"), text,
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("unsavedBox")
+    box.button(QMessageBox.StandardButton.Save).setText(QCoreApplication.translate("Unsaved", "保存"))
+    box.button(QMessageBox.StandardButton.Discard).setText(QCoreApplication.translate("Unsaved", "不保存"))
+    box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("Unsaved", "取消"))
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    answer = box.exec()
+    if answer == QMessageBox.StandardButton.Save:
+        return "save"
+    if answer == QMessageBox.StandardButton.Discard:
+        return "discard"
+    return "cancel"
+

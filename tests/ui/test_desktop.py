@@ -404,6 +404,47 @@ def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):
     page.preview.close()
 
 
+def test_typed_explanation_survives_refreshes_and_is_never_dropped_silently(qtbot, win, store, actor, case_id):
+    """Issue 6 §2/§5 and the brief (nothing typed may be lost): the 书面说明 editor keeps what is typed when the
+    screen refreshes (a save elsewhere, a sync, the day's recompute); choosing another case or closing the
+    window with unsaved text asks 保存 / 不保存 / 取消."""
+    from execdesk.models import Explanation
+
+    other = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执2号"), today=TODAY)
+    page = win.show_page("explanations")
+    page.scope.setCurrentIndex(page.scope.findData("all"))
+    page.select_case(case_id)
+    assert page.editing_case == case_id and not page.has_unsaved_changes()
+    page.reason_text.setPlainText("被执行人名下房产正在评估，评估报告预计12月出具")
+    assert page.has_unsaved_changes()
+
+    win.data_changed.emit()  # e.g. a sync round finished in the background
+    assert page.editing_case == case_id and page.reason_text.toPlainText().startswith("被执行人名下房产")
+
+    seen: list[str] = []
+    on_modal(lambda box: (seen.append(box.text()), click_button(box, "取消")))
+    page.select_case(other)  # another case while typing: 取消 keeps the text and the case
+    assert seen and "未保存" in seen[0]
+    assert page.current_case_id() == case_id and page.reason_text.toPlainText().startswith("被执行人名下房产")
+
+    on_modal(lambda box: click_button(box, "保存"))
+    page.select_case(other)  # 保存 writes the draft of the case being edited, then shows the other one
+    assert page.editing_case == other and page.reason_text.toPlainText() == ""
+    with store.read() as s:
+        saved = s.scalar(select(Explanation).where(Explanation.case_id == case_id))
+        assert saved.reason_text == "被执行人名下房产正在评估，评估报告预计12月出具"
+
+    page.next_steps.setPlainText("继续查控")
+    closing: list[str] = []
+    on_modal(lambda box: (closing.append(box.text()), click_button(box, "取消")))
+    win.close()
+    assert closing and "书面说明" in closing[0] and win.isVisible()  # closing waits for the clerk's answer
+    on_modal(lambda box: click_button(box, "不保存"))
+    win.close()
+    assert not win.isVisible()
+    assert count(store, Explanation, Explanation.case_id == other) == 0  # 不保存: nothing written
+
+
 # ---------------------------------------------------------------- the process
 
 
