@@ -301,10 +301,14 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
 
 
 def after_first_paint(window, store) -> None:
-    """The event loop has run once with the window shown: start the housekeeping worker. With
+    """The event loop has run once with the window shown: offer back unsaved text from a crash, start the
+    housekeeping worker. With
     EXECDESK_REPORT_STARTUP (the start-up benchmark, tests/ui) print when the window became interactive, the
     RSS with the list shown and whether the ORM was already loaded (it must not be: orm=0), then, once the
     warm-up imports are done, how long they took and the longest event-loop stall while they ran."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.offer_recovery)  # text typed before a crash, if any (ui.drafts)
     report = bool(os.environ.get("EXECDESK_REPORT_STARTUP"))
     probe = None
     if report:

@@ -39,6 +39,7 @@ from execdesk.ui.context import UiContext
 from execdesk.ui.dialogs import NodeDialog, open_record_dialog
 from execdesk.ui.widgets import (
     DateField,
+    DraftKeeper,
     ErrorLabel,
     FieldSpec,
     FormDialog,
@@ -146,6 +147,24 @@ class OverviewForm(QWidget):
             mark_invalid(w, False)
         self._edited()
 
+    def apply(self, values: dict) -> None:
+        """Put values back into the form (a recovered draft): the form is then dirty, for the clerk to save."""
+        if "cause" in values:
+            self.cause.setText(values["cause"] or "")
+        if "amount_claimed" in values:
+            self.amount.setText(values["amount_claimed"] or "")
+        for combo, key in ((self.handler, "handler_username"), (self.clerk, "clerk_username")):
+            if key in values:
+                combo.setCurrentIndex(max(0, combo.findData(values[key] or "")))
+        if "assigned_on" in values:
+            self.assigned.set_value(values["assigned_on"])
+        if "notes" in values:
+            self.notes.setPlainText(values["notes"] or "")
+        for key, cb in self.flags.items():
+            if key in values:
+                cb.setChecked(bool(values[key]))
+        self._edited()
+
     def values(self) -> dict:
         v = {"cause": self.cause.text().strip(), "amount_claimed": self.amount.text().strip(),
              "handler_username": self.handler.currentData() or None,
@@ -226,6 +245,10 @@ class CaseWorkspace(QWidget):
         self.overview = OverviewForm(ctx)
         self.overview.save_button.clicked.connect(self.save)
         self.overview.revert_button.clicked.connect(self.reload)
+        self.draft = DraftKeeper(self, ctx, key=lambda: f"case:{self.case_id}",
+                                 title=lambda: self.tr("案件 {0} 的修改").format(self.unsaved_title()),
+                                 values=self.overview.values, dirty=self.has_unsaved_changes)
+        self.overview.changed.connect(self.draft.touch)
         self.facts = QLabel()
         self.facts.setObjectName("facts")
         self.facts.setTextFormat(Qt.TextFormat.RichText)
@@ -509,9 +532,14 @@ class CaseWorkspace(QWidget):
             mark_invalid(self.overview.assigned, "分案日期" in fields)
             self.tabs.setCurrentIndex(0)
             return False
+        self.draft.drop()
         self.reload()
         self.changed.emit(self.case_id)
         return True
+
+    def discard_draft(self) -> None:
+        """The clerk chose 不保存: the typed values go, from the crash journal too."""
+        self.draft.drop()
 
     def _after_edit(self) -> None:
         self.reload()

@@ -1,14 +1,20 @@
-"""What every screen needs: the open store, who is working, what day it is, the settings file."""
+"""What every screen needs: the open store, who is working, what day it is, the settings file, and the journal
+that keeps typed, unsaved text across a crash (``ui.drafts``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from execdesk.config import Settings
 from execdesk.models.database import Store
 from execdesk.services.context import Actor
+
+if TYPE_CHECKING:
+    from execdesk.ui.drafts import DraftJournal
 
 
 @dataclass
@@ -24,3 +30,10 @@ class UiContext:
     @property
     def user_id(self) -> str | None:
         return self.actor.user_id
+
+    @cached_property
+    def drafts(self) -> DraftJournal:
+        from execdesk.ui.drafts import DraftJournal  # not on the start-up path
+
+        return DraftJournal(self.store.path)
+

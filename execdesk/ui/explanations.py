@@ -33,6 +33,7 @@ from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfPreviewDialog
 from execdesk.ui.widgets import (
     DateField,
+    DraftKeeper,
     ErrorLabel,
     ask_save_or_discard,
     fill_table,
@@ -138,6 +139,13 @@ class ExplanationsPage(QWidget):
         lay.addWidget(split)
         self.editing_case: str | None = None  # whose 书面说明 the editor holds (may differ from the selection)
         self._loaded: dict = {}
+        self.draft = DraftKeeper(self, ctx, key=lambda: self.editing_case and f"explanation:{self.editing_case}",
+                                 title=self.unsaved_title, values=self.values, dirty=self.has_unsaved_changes)
+        for text_edit in (self.reason_text, self.next_steps, self.director_opinion):
+            text_edit.textChanged.connect(self.draft.touch)
+        self.reasons.itemChanged.connect(self.draft.touch)
+        self.planned_on.dateChanged.connect(self.draft.touch)
+        self.planned_method.currentTextChanged.connect(self.draft.touch)
         self._fill_reason_choices()
         self.refresh()
 
@@ -212,7 +220,36 @@ class ExplanationsPage(QWidget):
                 self.select_case(self.editing_case)
                 self.table.blockSignals(False)
                 return
+            if answer == "discard":
+                self.discard_draft()
         self._load_current()
+
+    def discard_draft(self) -> None:
+        """The clerk chose 不保存: the typed text goes, from the crash journal too."""
+        self.draft.drop()
+
+    def apply_values(self, values: dict) -> None:
+        """Put values back into the editor (a recovered draft): unsaved until the clerk saves."""
+        chosen = set(values.get("reasons") or [])
+        for i in range(self.reasons.count()):
+            item = self.reasons.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
+                               else Qt.CheckState.Unchecked)
+        self.reason_text.setPlainText(values.get("reason_text") or "")
+        self.next_steps.setPlainText(values.get("next_steps") or "")
+        self.planned_on.set_value(values.get("planned_close_on"))
+        self.planned_method.setCurrentText(values.get("planned_method") or "")
+        self.director_opinion.setPlainText(values.get("director_opinion") or "")
+
+    def restore_draft(self, case_id: str, values: dict) -> bool:
+        """Show ``case_id``'s 书面说明 with the recovered values. False if the case is not in the list."""
+        if self.scope.currentData() != "all":
+            self.scope.setCurrentIndex(self.scope.findData("all"))
+        self.select_case(case_id)
+        if self.editing_case != case_id:
+            return False
+        self.apply_values(values)
+        return True
 
     def _load_current(self) -> None:
         case_id = self.current_case_id()
@@ -268,6 +305,7 @@ class ExplanationsPage(QWidget):
             return False
         self.error.show_error("")
         self._loaded = self.values()
+        self.draft.drop()
         self.state_label.setText(self.tr("状态：已保存草稿"))
         self.changed.emit()
         return True

@@ -419,7 +419,42 @@ class MainWindow(QMainWindow):
                 if not w.save():
                     self.tabs.setCurrentWidget(w)
                     return False
+        else:
+            for w in dirty:
+                w.discard_draft()
         return True
+
+    def offer_recovery(self) -> list[str]:
+        """After a crash or a power cut: offer back what this person typed and had not saved (ui.drafts).
+        Restored text goes into its editor unsaved, for the clerk to check and save. Returns the keys restored."""
+        journal = self.ctx.drafts
+        drafts = journal.drafts(self.ctx.actor.username)
+        if not drafts:
+            return []
+        lines = "\n".join(f"· {d.title}" for d in drafts)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复未保存的内容"),
+                          self.tr("上次程序没有正常退出，以下内容尚未保存：\n{0}\n\n是否恢复？恢复后请核对并保存。")
+                          .format(lines), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("recoveryBox")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("恢复"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("放弃"))
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            for d in drafts:
+                journal.drop(d.key)
+            return []
+        restored = []
+        for d in drafts:
+            kind, _, case_id = d.key.partition(":")
+            try:
+                if kind == "case":
+                    self.open_case(case_id).overview.apply(d.values)
+                    restored.append(d.key)
+                elif kind == "explanation" and self.page("explanations").restore_draft(case_id, d.values):
+                    self.show_page("explanations")
+                    restored.append(d.key)
+            except LookupError:  # the case is gone from this database: nothing to put the text into
+                log.warning("draft %s: case not found", d.key)
+        return restored
 
     def closeEvent(self, event: QCloseEvent) -> None:
         dirty = self.unsaved_editors()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -360,4 +360,45 @@ def ask_save_or_discard(parent: QWidget | None, text: str) -> str:
     if answer == QMessageBox.StandardButton.Discard:
         return "discard"
     return "cancel"
+
+
+class DraftKeeper(QObject):
+    """Keeps one editor's unsaved values in the crash journal (``ui.drafts``): ``touch()`` on every edit; a
+    second after the last one the values are written if the editor is dirty, or the entry removed if not."""
+
+    def __init__(self, parent: QObject, ctx, *, key: Callable[[], str | None], title: Callable[[], str],
+                 values: Callable[[], dict[str, Any]], dirty: Callable[[], bool], delay_ms: int = 1000):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._key, self._title, self._values, self._dirty = key, title, values, dirty
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.flush)
+
+    def touch(self, *_args) -> None:
+        self._timer.start()
+
+    def flush(self) -> None:
+        self._timer.stop()
+        key = self._key()
+        if key is None:
+            return
+        try:
+            if self._dirty():
+                self.ctx.drafts.put(key, self._title(), self.ctx.actor.username, self._values())
+            else:
+                self.ctx.drafts.drop(key)
+        except OSError:  # a full or read-only disk must not stop the clerk typing; the log says so
+            log.exception("could not write the draft journal")
+
+    def drop(self) -> None:
+        """The editor was saved or deliberately discarded."""
+        self._timer.stop()
+        key = self._key()
+        if key is not None:
+            try:
+                self.ctx.drafts.drop(key)
+            except OSError:
+                log.exception("could not update the draft journal")
 
