@@ -57,6 +57,7 @@ def main() -> int:
 
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     from execdesk.models.migrate import open_database
     from execdesk.services.profiles import actor_for
@@ -115,6 +116,21 @@ def main() -> int:
             pix.save(str(args.out / f"15_file_menu_{w}x{h}.png"))
             print("saved", args.out / f"15_file_menu_{w}x{h}.png")
             menu.close()
+            # The recovery question after a crash (ui.drafts), with one journaled edit of the shown case.
+            first = win.case_list.model.rows[0]
+            ctx.drafts.put(f"case:{first.id}", f"案件 {first.case_number} 的修改", actor.username,
+                           {"notes": "已电话联系申请执行人"})
+
+            recovery_png = args.out / f"16_recovery_{w}x{h}.png"
+
+            def grab_recovery(path=recovery_png) -> None:
+                box = QApplication.activeModalWidget()
+                box.grab().save(str(path))
+                print("saved", path)
+                box.button(box.StandardButton.No).click()
+
+            QTimer.singleShot(400, grab_recovery)
+            win.offer_recovery()
         win.case_list.search.setText("张伟")
         win.case_list.apply()
         shoot(win, "02_search_name", w, h)
