@@ -507,410 +507,415 @@
 <context>
     <name>CaseWorkspace</name>
     <message>
-        <location filename="../../ui/case_workspace.py" line="208" />
+        <location filename="../../ui/case_workspace.py" line="227" />
         <source>终本助手</source>
         <translation>Zhongben assistant</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="211" />
-        <location filename="../../ui/case_workspace.py" line="412" />
+        <location filename="../../ui/case_workspace.py" line="230" />
+        <location filename="../../ui/case_workspace.py" line="435" />
         <source>书面说明</source>
         <translation>Written explanations</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="213" />
+        <location filename="../../ui/case_workspace.py" line="232" />
         <source>打印案件信息</source>
         <translation>Print case summary</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="236" />
+        <location filename="../../ui/case_workspace.py" line="249" />
+        <source>案件 {0} 的修改</source>
+        <translation>Changes to case {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_workspace.py" line="259" />
         <source>案件情况</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="238" />
+        <location filename="../../ui/case_workspace.py" line="261" />
         <source>可修改的信息</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="242" />
+        <location filename="../../ui/case_workspace.py" line="265" />
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="245" />
+        <location filename="../../ui/case_workspace.py" line="268" />
         <source>当事人</source>
         <translation>Parties</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="250" />
+        <location filename="../../ui/case_workspace.py" line="273" />
         <source>执行依据</source>
         <translation>Execution basis</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="255" />
+        <location filename="../../ui/case_workspace.py" line="278" />
         <source>记录节点</source>
         <translation>Record node</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="256" />
+        <location filename="../../ui/case_workspace.py" line="279" />
         <source>更正所选节点</source>
         <translation>Correct selected node</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="256" />
+        <location filename="../../ui/case_workspace.py" line="279" />
         <source>流程节点</source>
         <translation>Nodes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="263" />
+        <location filename="../../ui/case_workspace.py" line="286" />
         <source>财产查控</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="264" />
+        <location filename="../../ui/case_workspace.py" line="287" />
         <source>记录查控</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="266" />
+        <location filename="../../ui/case_workspace.py" line="289" />
         <source>财产线索</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="267" />
+        <location filename="../../ui/case_workspace.py" line="290" />
         <source>登记线索</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="268" />
+        <location filename="../../ui/case_workspace.py" line="291" />
         <source>核实所选线索</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="269" />
+        <location filename="../../ui/case_workspace.py" line="292" />
         <source>已查明财产</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="270" />
+        <location filename="../../ui/case_workspace.py" line="293" />
         <source>登记财产</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="272" />
+        <location filename="../../ui/case_workspace.py" line="295" />
         <source>财产</source>
         <translation>Property</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="275" />
+        <location filename="../../ui/case_workspace.py" line="298" />
         <source>记录措施</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="276" />
+        <location filename="../../ui/case_workspace.py" line="299" />
         <source>执行措施</source>
         <translation>Measures</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="282" />
+        <location filename="../../ui/case_workspace.py" line="305" />
         <source>记录执行款</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="284" />
+        <location filename="../../ui/case_workspace.py" line="307" />
         <source>执行款</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="296" />
+        <location filename="../../ui/case_workspace.py" line="319" />
         <source>扣除执行期限</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="298" />
+        <location filename="../../ui/case_workspace.py" line="321" />
         <source>登记扣除期间</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="299" />
+        <location filename="../../ui/case_workspace.py" line="322" />
         <source>结束所选扣除期间</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="300" />
+        <location filename="../../ui/case_workspace.py" line="323" />
         <source>延长执行期限</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="301" />
+        <location filename="../../ui/case_workspace.py" line="324" />
         <source>登记延长</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="303" />
+        <location filename="../../ui/case_workspace.py" line="326" />
         <source>期限</source>
         <translation>Deadlines</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="306" />
+        <location filename="../../ui/case_workspace.py" line="329" />
         <source>另存所选文书…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="307" />
+        <location filename="../../ui/case_workspace.py" line="330" />
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="309" />
+        <location filename="../../ui/case_workspace.py" line="332" />
         <source>操作记录</source>
         <translation>Audit history</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="348" />
+        <location filename="../../ui/case_workspace.py" line="371" />
         <source>{0}　申请执行人：{1}　被执行人：{2}　承办人：{3}　{4}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="365" />
+        <location filename="../../ui/case_workspace.py" line="388" />
         <source>已超过执行期限 {0} 天（届满日 {1}）。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="367" />
+        <location filename="../../ui/case_workspace.py" line="390" />
         <source>须出具书面说明。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="370" />
+        <location filename="../../ui/case_workspace.py" line="393" />
         <source>已超期：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="371" />
+        <location filename="../../ui/case_workspace.py" line="394" />
         <source> 等{0}项</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="376" />
+        <location filename="../../ui/case_workspace.py" line="399" />
         <source>预警：{0}将于 {1} 届满，还剩 {2} 天。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="381" />
+        <location filename="../../ui/case_workspace.py" line="404" />
         <source>（部分期限所在年度的节假日安排尚未公布，届满日为暂定）</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="400" />
+        <location filename="../../ui/case_workspace.py" line="423" />
         <source>案号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="401" />
+        <location filename="../../ui/case_workspace.py" line="424" />
         <source>立案日期</source>
         <translation>Filed on</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="402" />
+        <location filename="../../ui/case_workspace.py" line="425" />
         <source>收案日期</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="403" />
+        <location filename="../../ui/case_workspace.py" line="426" />
         <source>分案日期</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="404" />
+        <location filename="../../ui/case_workspace.py" line="427" />
         <source>申请执行标的</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="404" />
-        <location filename="../../ui/case_workspace.py" line="405" />
-        <location filename="../../ui/case_workspace.py" line="406" />
+        <location filename="../../ui/case_workspace.py" line="427" />
+        <location filename="../../ui/case_workspace.py" line="428" />
+        <location filename="../../ui/case_workspace.py" line="429" />
         <source> 元</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="405" />
+        <location filename="../../ui/case_workspace.py" line="428" />
         <source>已到位</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="406" />
+        <location filename="../../ui/case_workspace.py" line="429" />
         <source>尚未执行</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="407" />
+        <location filename="../../ui/case_workspace.py" line="430" />
         <source>执行期限届满</source>
         <translation>Limit due</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="407" />
+        <location filename="../../ui/case_workspace.py" line="430" />
         <source>（暂定）</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="409" />
+        <location filename="../../ui/case_workspace.py" line="432" />
         <source>最近到期</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="410" />
+        <location filename="../../ui/case_workspace.py" line="433" />
         <source>最早终本日期</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="411" />
+        <location filename="../../ui/case_workspace.py" line="434" />
         <source>终本条件</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="411" />
+        <location filename="../../ui/case_workspace.py" line="434" />
         <source>已具备</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="411" />
+        <location filename="../../ui/case_workspace.py" line="434" />
         <source>尚未具备</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="412" />
+        <location filename="../../ui/case_workspace.py" line="435" />
         <source>须出具</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="412" />
+        <location filename="../../ui/case_workspace.py" line="435" />
         <source>不需要</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="413" />
+        <location filename="../../ui/case_workspace.py" line="436" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="429" />
+        <location filename="../../ui/case_workspace.py" line="452" />
         <source>作出机构</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="429" />
+        <location filename="../../ui/case_workspace.py" line="452" />
         <source>文书名称</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="430" />
+        <location filename="../../ui/case_workspace.py" line="453" />
         <source>文号</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="430" />
+        <location filename="../../ui/case_workspace.py" line="453" />
         <source>生效日期</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="431" />
+        <location filename="../../ui/case_workspace.py" line="454" />
         <source>申请执行日期</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="431" />
+        <location filename="../../ui/case_workspace.py" line="454" />
         <source>案由</source>
         <translation>Cause</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="432" />
+        <location filename="../../ui/case_workspace.py" line="455" />
         <source>主文/确定的义务</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="434" />
+        <location filename="../../ui/case_workspace.py" line="457" />
         <source>尚未登记执行依据。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="459" />
+        <location filename="../../ui/case_workspace.py" line="482" />
         <source>申请执行标的 {0} 元；已到账 {1} 元；已发放 {2} 元；尚未执行 {3} 元。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="465" />
+        <location filename="../../ui/case_workspace.py" line="488" />
         <source>是（节假日安排未公布）</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="470" />
+        <location filename="../../ui/case_workspace.py" line="493" />
         <source>期限由系统依据节点记录计算，不能手工修改；今天是{0}。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="473" />
+        <location filename="../../ui/case_workspace.py" line="496" />
         <source>尚未计算期限（期限计算模块未运行或本案没有适用的期限）。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="475" />
+        <location filename="../../ui/case_workspace.py" line="498" />
         <source>（进行中）</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="526" />
-        <location filename="../../ui/case_workspace.py" line="529" />
+        <location filename="../../ui/case_workspace.py" line="557" />
+        <location filename="../../ui/case_workspace.py" line="560" />
         <source>更正节点</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="526" />
+        <location filename="../../ui/case_workspace.py" line="557" />
         <source>请先在表格中选择要更正的节点。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="529" />
+        <location filename="../../ui/case_workspace.py" line="560" />
         <source>该节点已被更正过，请更正最新的记录。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="542" />
-        <location filename="../../ui/case_workspace.py" line="544" />
+        <location filename="../../ui/case_workspace.py" line="573" />
+        <location filename="../../ui/case_workspace.py" line="575" />
         <source>核实线索</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="542" />
+        <location filename="../../ui/case_workspace.py" line="573" />
         <source>请先选择要核实的线索。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="554" />
-        <location filename="../../ui/case_workspace.py" line="556" />
+        <location filename="../../ui/case_workspace.py" line="585" />
+        <location filename="../../ui/case_workspace.py" line="587" />
         <source>结束扣除期间</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="554" />
+        <location filename="../../ui/case_workspace.py" line="585" />
         <source>请先选择扣除期间。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="566" />
-        <location filename="../../ui/case_workspace.py" line="573" />
-        <location filename="../../ui/case_workspace.py" line="579" />
+        <location filename="../../ui/case_workspace.py" line="597" />
+        <location filename="../../ui/case_workspace.py" line="604" />
+        <location filename="../../ui/case_workspace.py" line="610" />
         <source>另存文书</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="566" />
+        <location filename="../../ui/case_workspace.py" line="597" />
         <source>请先选择文书。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="573" />
+        <location filename="../../ui/case_workspace.py" line="604" />
         <source>PDF 文件 (*.pdf)</source>
         <translation type="unfinished" />
     </message>
@@ -1150,122 +1155,132 @@
 <context>
     <name>ExplanationsPage</name>
     <message>
-        <location filename="../../ui/explanations.py" line="57" />
+        <location filename="../../ui/explanations.py" line="66" />
         <source>我的案件</source>
         <translation>My cases</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="58" />
+        <location filename="../../ui/explanations.py" line="67" />
         <source>全院</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="65" />
+        <location filename="../../ui/explanations.py" line="74" />
         <source>批量打印全部书面说明…</source>
         <translation>Print all explanations…</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="78" />
+        <location filename="../../ui/explanations.py" line="87" />
         <source>保存说明</source>
         <translation>Save explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="81" />
+        <location filename="../../ui/explanations.py" line="90" />
         <source>出具并打印…</source>
         <translation>Issue and print…</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="83" />
+        <location filename="../../ui/explanations.py" line="92" />
         <source>打开案件</source>
         <translation>Open case</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="91" />
+        <location filename="../../ui/explanations.py" line="100" />
         <source>书面说明</source>
         <translation>Written explanations</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="94" />
+        <location filename="../../ui/explanations.py" line="103" />
         <source>超期原因：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="95" />
+        <location filename="../../ui/explanations.py" line="104" />
         <source>原因说明：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="96" />
+        <location filename="../../ui/explanations.py" line="105" />
         <source>下一步措施：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="97" />
+        <location filename="../../ui/explanations.py" line="106" />
         <source>计划结案日期：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="98" />
+        <location filename="../../ui/explanations.py" line="107" />
         <source>计划结案方式：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="99" />
+        <location filename="../../ui/explanations.py" line="108" />
         <source>执行局长意见：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="114" />
+        <location filename="../../ui/explanations.py" line="123" />
         <source>范围：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="149" />
+        <location filename="../../ui/explanations.py" line="167" />
         <source>书面说明的保存与出具（文书模块）尚未安装：可以查看须出具说明的案件，暂不能保存。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="168" />
+        <location filename="../../ui/explanations.py" line="186" />
         <source>共 {0} 件</source>
         <translation>{0} cases</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="191" />
+        <location filename="../../ui/explanations.py" line="210" />
+        <source>书面说明（{0}）</source>
+        <translation>Written explanation ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/explanations.py" line="217" />
+        <source>{0} 有未保存的修改。是否保存？</source>
+        <translation>{0} has unsaved changes. Save them?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/explanations.py" line="266" />
         <source>请在左侧选择案件。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="193" />
+        <location filename="../../ui/explanations.py" line="268" />
         <source>{0}　{1}　超期 {2} 天</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="206" />
+        <location filename="../../ui/explanations.py" line="281" />
         <source>状态：{0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="206" />
+        <location filename="../../ui/explanations.py" line="281" />
         <source>状态：尚未填写</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="231" />
+        <location filename="../../ui/explanations.py" line="309" />
         <source>状态：已保存草稿</source>
-        <translation type="unfinished" />
+        <translation>Status: draft saved</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="277" />
+        <location filename="../../ui/explanations.py" line="355" />
         <source>批量打印</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="279" />
+        <location filename="../../ui/explanations.py" line="357" />
         <source>批量生成书面说明</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="288" />
+        <location filename="../../ui/explanations.py" line="366" />
         <source>{0}（第{1}版）</source>
         <translation type="unfinished" />
     </message>
@@ -1419,7 +1434,6 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="231" />
-        <location filename="../../ui/main_window.py" line="414" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
@@ -1588,24 +1602,47 @@ Database: {1}</translation>
         <translation>Warnings today: {0}   Overdue: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409" />
-        <source>有未保存的修改</source>
-        <translation>Unsaved changes</translation>
+        <location filename="../../ui/main_window.py" line="435" />
+        <source>恢复未保存的内容</source>
+        <translation>Recover unsaved work</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410" />
+        <location filename="../../ui/main_window.py" line="436" />
+        <source>上次程序没有正常退出，以下内容尚未保存：
+{0}
+
+是否恢复？恢复后请核对并保存。</source>
+        <translation>ExecDesk did not close normally last time. This was not saved:
+{0}
+
+Recover it? Check it and save it afterwards.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="439" />
+        <source>恢复</source>
+        <translation>Recover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="440" />
+        <source>放弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>有未保存的修改</source>
+        <translation type="vanished">Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="414" />
         <source>{0} 有未保存的修改。是否保存？</source>
         <translation>{0} has unsaved changes. Save them?</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415" />
         <source>不保存</source>
-        <translation>Don't save</translation>
+        <translation type="vanished">Don't save</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416" />
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
@@ -1684,53 +1721,53 @@ Database: {1}</translation>
 <context>
     <name>OverviewForm</name>
     <message>
-        <location filename="../../ui/case_workspace.py" line="81" />
-        <location filename="../../ui/case_workspace.py" line="85" />
+        <location filename="../../ui/case_workspace.py" line="82" />
+        <location filename="../../ui/case_workspace.py" line="86" />
         <source>（未指定）</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="95" />
+        <location filename="../../ui/case_workspace.py" line="96" />
         <source>保存修改（Ctrl+S）</source>
         <translation>Save changes (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="97" />
+        <location filename="../../ui/case_workspace.py" line="98" />
         <source>放弃修改</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="99" />
+        <location filename="../../ui/case_workspace.py" line="100" />
         <source>案由：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="100" />
+        <location filename="../../ui/case_workspace.py" line="101" />
         <source>申请执行标的（元）：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="101" />
+        <location filename="../../ui/case_workspace.py" line="102" />
         <source>承办人：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="102" />
+        <location filename="../../ui/case_workspace.py" line="103" />
         <source>分案日期：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="103" />
+        <location filename="../../ui/case_workspace.py" line="104" />
         <source>书记员：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="107" />
+        <location filename="../../ui/case_workspace.py" line="108" />
         <source>标记：</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/case_workspace.py" line="108" />
+        <location filename="../../ui/case_workspace.py" line="109" />
         <source>备注：</source>
         <translation type="unfinished" />
     </message>
@@ -2038,6 +2075,29 @@ Database: {1}</translation>
         <location filename="../../ui/sync_panel.py" line="325" />
         <source>这一条是冲突，请选择“保留本地”或“采用平台”</source>
         <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Unsaved</name>
+    <message>
+        <location filename="../../ui/widgets.py" line="349" />
+        <source>有未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="353" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="354" />
+        <source>不保存</source>
+        <translation>Don't save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets.py" line="355" />
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
