@@ -301,14 +301,13 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
 
 
 def after_first_paint(window, store) -> None:
-    """The event loop has run once with the window shown: offer back unsaved text from a crash, start the
-    housekeeping worker. With
+    """The event loop has run once with the window shown: start the housekeeping worker, then (once its warm-up
+    is done) offer back unsaved text from a crash. With
     EXECDESK_REPORT_STARTUP (the start-up benchmark, tests/ui) print when the window became interactive, the
     RSS with the list shown and whether the ORM was already loaded (it must not be: orm=0), then, once the
     warm-up imports are done, how long they took and the longest event-loop stall while they ran."""
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, window.offer_recovery)  # text typed before a crash, if any (ui.drafts)
     report = bool(os.environ.get("EXECDESK_REPORT_STARTUP"))
     probe = None
     if report:
@@ -321,8 +320,13 @@ def after_first_paint(window, store) -> None:
     task = start_housekeeping(window, store)
 
     def progress(_done: int, _total: int, step: str) -> None:
-        if probe is not None and step == WARM_UP_DONE and probe.running:
+        if step != WARM_UP_DONE:
+            return
+        if probe is not None and probe.running:
             print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()}", flush=True)
+        # Text typed before a crash, if any (ui.drafts). Only now: with the warm-up done the GUI thread has
+        # nothing left to import, so it never waits on a module the worker is importing.
+        QTimer.singleShot(0, window.offer_recovery)
 
     task.progress.connect(progress)
 
