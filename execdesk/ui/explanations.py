@@ -242,7 +242,10 @@ class ExplanationsPage(QWidget):
         self.director_opinion.setPlainText(values.get("director_opinion") or "")
 
     def restore_draft(self, case_id: str, values: dict) -> bool:
-        """Show ``case_id``'s 书面说明 with the recovered values. False if the case is not in the list."""
+        """Show ``case_id``'s 书面说明 with the recovered values. False if the case is not in the list, or if the
+        editor already holds another case's unsaved text (one recovered at a time; the rest stay journaled)."""
+        if self.has_unsaved_changes() and self.editing_case != case_id:
+            return False
         if self.scope.currentData() != "all":
             self.scope.setCurrentIndex(self.scope.findData("all"))
         self.select_case(case_id)

@@ -454,6 +454,9 @@ class MainWindow(QMainWindow):
                     restored.append(d.key)
             except LookupError:  # the case is gone from this database: nothing to put the text into
                 log.warning("draft %s: case not found", d.key)
+        if len(restored) < len(drafts):  # kept in the journal: offered again at the next start
+            self.statusBar().showMessage(self.tr("另有 {0} 项未恢复的内容仍保留着，下次启动时会再次询问")
+                                         .format(len(drafts) - len(restored)), 30_000)
         return restored
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -113,6 +113,21 @@ def test_declining_recovery_or_choosing_not_to_save_leaves_nothing_behind(qtbot,
     assert journal.drafts() == []  # 不保存 is a decision, not a loss
 
 
+def test_two_explanations_recovered_one_at_a_time_none_dropped(qtbot, store, actor, case_id):
+    """The editor holds one case's text: a second recovered 书面说明 stays in the journal for the next start."""
+    other = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执2号"), today=TODAY)
+    journal = DraftJournal(store.path)
+    journal.put(f"explanation:{case_id}", "书面说明（一）", "zhangwei", {"reason_text": "第一件的说明"})
+    journal.put(f"explanation:{other}", "书面说明（二）", "zhangwei", {"reason_text": "第二件的说明"})
+    win = start(qtbot, store)
+    on_modal(lambda box: click_button(box, "恢复"))
+    assert win.offer_recovery() == [f"explanation:{case_id}"]  # no "save?" question in the middle
+    assert win.page("explanations").reason_text.toPlainText() == "第一件的说明"
+    assert "下次启动时会再次询问" in win.statusBar().currentMessage()
+    assert {d.key for d in journal.drafts()} == {f"explanation:{case_id}", f"explanation:{other}"}
+    forget_unsaved(win)
+
+
 def test_only_the_person_who_typed_is_offered_the_text(qtbot, store, case_id):
     journal = DraftJournal(store.path)
     journal.put(f"case:{case_id}", "案件 （2026）鲁0102执100号 的修改", "zhaolei", {"cause": "买卖合同纠纷"})

@@ -1245,42 +1245,42 @@
         <translation>{0} has unsaved changes. Save them?</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="266" />
+        <location filename="../../ui/explanations.py" line="269" />
         <source>请在左侧选择案件。</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="268" />
+        <location filename="../../ui/explanations.py" line="271" />
         <source>{0}　{1}　超期 {2} 天</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="281" />
+        <location filename="../../ui/explanations.py" line="284" />
         <source>状态：{0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="281" />
+        <location filename="../../ui/explanations.py" line="284" />
         <source>状态：尚未填写</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="309" />
+        <location filename="../../ui/explanations.py" line="312" />
         <source>状态：已保存草稿</source>
         <translation>Status: draft saved</translation>
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="355" />
+        <location filename="../../ui/explanations.py" line="358" />
         <source>批量打印</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="357" />
+        <location filename="../../ui/explanations.py" line="360" />
         <source>批量生成书面说明</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../ui/explanations.py" line="366" />
+        <location filename="../../ui/explanations.py" line="369" />
         <source>{0}（第{1}版）</source>
         <translation type="unfinished" />
     </message>
@@ -1626,6 +1626,11 @@ Recover it? Check it and save it afterwards.</translation>
         <location filename="../../ui/main_window.py" line="440" />
         <source>放弃</source>
         <translation>Discard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="458" />
+        <source>另有 {0} 项未恢复的内容仍保留着，下次启动时会再次询问</source>
+        <translation>{0} more unsaved item(s) kept: you will be asked again at the next start</translation>
     </message>
     <message>
         <source>有未保存的修改</source>
