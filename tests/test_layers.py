@@ -1,5 +1,6 @@
 """Layering (DESIGN §1): ui → services → (rules, models, documents, sync); rules import nothing of the project
-but rules/ and resources/; Qt is imported only in execdesk/ui/. Plus: the code is lint-clean (ruff)."""
+but rules/ and resources/; Qt is imported only in execdesk/ui/; execdesk/sync sits under services; the reference
+platform imports nothing of the desktop app (it is not shipped with it). Plus: the code is lint-clean (ruff)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,14 @@ def test_nothing_below_the_ui_imports_the_ui():
 def test_models_and_documents_do_not_reach_up_into_services():
     assert offenders(PKG / "models", ("execdesk.services", "execdesk.documents", "execdesk.sync")) == {}
     assert offenders(PKG / "documents", ("execdesk.services", "execdesk.sync", "execdesk.models")) == {}
+
+
+def test_sync_client_imports_no_services_ui_or_qt():
+    assert offenders(PKG / "sync", ("execdesk.services", "execdesk.ui", "PySide6")) == {}
+
+
+def test_platform_is_independent_of_the_desktop_app():
+    assert offenders(ROOT / "provincial", ("execdesk", "PySide6")) == {}
 
 
 def test_ruff_is_clean():

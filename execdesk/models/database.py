@@ -127,7 +127,9 @@ class Store:
         the read-only list queries of ``services.search``. Nothing can be written through it."""
         con = sqlite3.connect(self.path, autocommit=True, check_same_thread=False)
         try:
-            _set_pragmas(con)
+            # A reader needs only these two: WAL mode is a property of the file (set by every writer's
+            # connection), synchronous and foreign keys concern writes. This runs per page of the case list.
+            con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             con.execute("PRAGMA query_only=ON")
             con.execute("BEGIN")
             yield con

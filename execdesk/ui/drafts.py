@@ -78,21 +78,27 @@ class DraftJournal:
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
 
+    # Entries are kept per person and editor: two people typing in the same case's form on one PC (signing in
+    # one after the other) each keep their own text.
+    @staticmethod
+    def _entry_key(key: str, username: str) -> str:
+        return f"{username}|{key}"
+
     def put(self, key: str, title: str, username: str, values: dict[str, Any]) -> None:
         entries = self._read()
-        entries[key] = {"title": title, "username": username, "saved_at": datetime.now(UTC).isoformat(),
-                        "values": {k: _encode(v) for k, v in values.items()}}
+        entries[self._entry_key(key, username)] = {
+            "key": key, "title": title, "username": username, "saved_at": datetime.now(UTC).isoformat(),
+            "values": {k: _encode(v) for k, v in values.items()}}
         self._write(entries)
 
-    def drop(self, key: str) -> None:
+    def drop(self, key: str, username: str) -> None:
         entries = self._read()
-        if key in entries:
-            del entries[key]
+        if entries.pop(self._entry_key(key, username), None) is not None:
             self._write(entries)
 
     def drafts(self, username: str | None = None) -> list[Draft]:
         """The journal's entries (only ``username``'s when given), oldest first."""
-        out = [Draft(key=k, title=e.get("title", k), username=e.get("username", ""),
+        out = [Draft(key=e.get("key", k), title=e.get("title", k), username=e.get("username", ""),
                      values={f: _decode(v) for f, v in (e.get("values") or {}).items()}, saved_at=e.get("saved_at", ""))
                for k, e in self._read().items()]
         return sorted((d for d in out if username is None or d.username == username), key=lambda d: d.saved_at)

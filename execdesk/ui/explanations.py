@@ -229,7 +229,8 @@ class ExplanationsPage(QWidget):
         self.draft.drop()
 
     def apply_values(self, values: dict) -> None:
-        """Put values back into the editor (a recovered draft): unsaved until the clerk saves."""
+        """Fill the editor (the stored draft, or a recovered one: unsaved until the clerk saves); missing keys
+        leave their field empty."""
         chosen = set(values.get("reasons") or [])
         for i in range(self.reasons.count()):
             item = self.reasons.item(i)
@@ -271,16 +272,7 @@ class ExplanationsPage(QWidget):
         self.case_label.setText(self.tr("{0}　{1}　超期 {2} 天").format(row.case_number, row.cause, row.overdue_days))
         with self.ctx.store.read() as s:
             draft = latest_explanation(s, case_id)
-        chosen = set(draft.reasons or []) if draft else set()
-        for i in range(self.reasons.count()):
-            item = self.reasons.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
-                               else Qt.CheckState.Unchecked)
-        self.reason_text.setPlainText((draft.reason_text if draft else "") or "")
-        self.next_steps.setPlainText((draft.next_steps if draft else "") or "")
-        self.planned_on.set_value(draft.planned_close_on if draft else None)
-        self.planned_method.setCurrentText((draft.planned_method if draft else "") or "")
-        self.director_opinion.setPlainText((draft.director_opinion if draft else "") or "")
+        self.apply_values({key: getattr(draft, key) for key in self.values()} if draft else {})
         self.state_label.setText(self.tr("状态：{0}").format(draft.status) if draft else self.tr("状态：尚未填写"))
         self._loaded = self.values()
 

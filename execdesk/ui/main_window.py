@@ -162,7 +162,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(idx)
         return ws
 
-    def _case_changed(self, case_id: str) -> None:
+    def _case_changed(self, _case_id: str = "") -> None:
+        """A case was saved, or cases were imported: the list and every screen re-read."""
         self.case_list.refresh()
         self.data_changed.emit()
 
@@ -260,7 +261,7 @@ class MainWindow(QMainWindow):
             from execdesk.ui.exchange import CaseExchange
 
             self._exchange = CaseExchange(self.ctx, self)
-            self._exchange.imported.connect(lambda _n: self._case_changed(""))
+            self._exchange.imported.connect(lambda _n: self._case_changed())
         return self._exchange
 
     def _export_selected(self) -> None:
@@ -401,13 +402,10 @@ class MainWindow(QMainWindow):
         except OSError:
             log.exception("could not save window layout")
 
-    def dirty_workspaces(self) -> list[CaseWorkspace]:
-        return [w for w in self.workspaces() if w.has_unsaved_changes()]
-
     def unsaved_editors(self) -> list[QWidget]:
         """Every open editor holding typed, unsaved text: case workspaces and the built screens."""
-        pages = [p for p in self.pages.values() if hasattr(p, "has_unsaved_changes") and p.has_unsaved_changes()]
-        return self.dirty_workspaces() + pages
+        editors = self.workspaces() + [p for p in self.pages.values() if hasattr(p, "has_unsaved_changes")]
+        return [w for w in editors if w.has_unsaved_changes()]
 
     def _confirm_discard(self, dirty: list[QWidget]) -> bool:
         names = "、".join(w.unsaved_title() for w in dirty)
@@ -440,7 +438,7 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.No).setText(self.tr("放弃"))
         if box.exec() != QMessageBox.StandardButton.Yes:
             for d in drafts:
-                journal.drop(d.key)
+                journal.drop(d.key, d.username)
             return []
         restored = []
         for d in drafts:

@@ -364,13 +364,15 @@ def ask_save_or_discard(parent: QWidget | None, text: str) -> str:
 
 class DraftKeeper(QObject):
     """Keeps one editor's unsaved values in the crash journal (``ui.drafts``): ``touch()`` on every edit; a
-    second after the last one the values are written if the editor is dirty, or the entry removed if not."""
+    second after the last one the values are written if the editor is dirty, or the entry removed if not.
+    The journal file is only touched once this editor has something in it (loading a case costs no I/O)."""
 
     def __init__(self, parent: QObject, ctx, *, key: Callable[[], str | None], title: Callable[[], str],
                  values: Callable[[], dict[str, Any]], dirty: Callable[[], bool], delay_ms: int = 1000):
         super().__init__(parent)
         self.ctx = ctx
         self._key, self._title, self._values, self._dirty = key, title, values, dirty
+        self._journaled: str | None = None  # the key this editor has an entry under
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -382,23 +384,28 @@ class DraftKeeper(QObject):
     def flush(self) -> None:
         self._timer.stop()
         key = self._key()
-        if key is None:
-            return
-        try:
-            if self._dirty():
+        if key is not None and self._dirty():
+            if self._journaled not in (None, key):  # the editor moved on to another case
+                self._remove(self._journaled)
+            try:
                 self.ctx.drafts.put(key, self._title(), self.ctx.actor.username, self._values())
-            else:
-                self.ctx.drafts.drop(key)
-        except OSError:  # a full or read-only disk must not stop the clerk typing; the log says so
-            log.exception("could not write the draft journal")
+                self._journaled = key
+            except OSError:  # a full or read-only disk must not stop the clerk typing; the log says so
+                log.exception("could not write the draft journal")
+        elif self._journaled is not None:
+            self._remove(self._journaled)
 
     def drop(self) -> None:
-        """The editor was saved or deliberately discarded."""
+        """The editor was saved or deliberately discarded: remove its entry, whether this window wrote it or it
+        was restored from a crash."""
         self._timer.stop()
-        key = self._key()
-        if key is not None:
-            try:
-                self.ctx.drafts.drop(key)
-            except OSError:
-                log.exception("could not update the draft journal")
+        for key in {self._journaled, self._key()} - {None}:
+            self._remove(key)
 
+    def _remove(self, key: str) -> None:
+        try:
+            self.ctx.drafts.drop(key, self.ctx.actor.username)
+            if key == self._journaled:
+                self._journaled = None
+        except OSError:
+            log.exception("could not update the draft journal")

@@ -134,6 +134,11 @@ def test_only_the_person_who_typed_is_offered_the_text(qtbot, store, case_id):
     win = start(qtbot, store)  # signed in as zhangwei
     assert win.offer_recovery() == [] and QMessageBox  # no question asked
     assert [d.username for d in journal.drafts()] == ["zhaolei"]  # kept for zhaolei's next start
+    ws = win.open_case(case_id)  # zhangwei edits and saves the same case: zhaolei's text is still kept
+    type_chinese(ws.overview.notes, "张伟的备注")
+    ws.draft.flush()
+    assert ws.save()
+    assert [(d.username, d.values) for d in journal.drafts()] == [("zhaolei", {"cause": "买卖合同纠纷"})]
 
 
 def test_journal_writes_whole_files_and_sets_an_unreadable_one_aside(tmp_path):
@@ -143,8 +148,8 @@ def test_journal_writes_whole_files_and_sets_an_unreadable_one_aside(tmp_path):
     assert [d.key for d in journal.drafts()] == ["case:1", "case:2"]
     assert journal.drafts()[0].values == {"assigned_on": date(2026, 3, 4), "amount_claimed": "85,000.00"}
     assert not list((tmp_path / "drafts").glob("*.tmp"))  # replaced whole, no temporary left
-    journal.drop("case:1")
-    journal.drop("case:2")
+    journal.drop("case:1", "zhangwei")
+    journal.drop("case:2", "zhangwei")
     assert not journal.path.exists()
     journal.path.parent.mkdir(parents=True, exist_ok=True)
     journal.path.write_text("{ half a file", encoding="utf-8")  # e.g. a disk failing mid-write elsewhere
