@@ -225,6 +225,16 @@ def view_counts(db: Any, handler_id: str | None = None, today: date | None = Non
     return {k: counts[k] for k in VIEWS}
 
 
+def explanation_cases(db: Any, handler_id: str | None = None, *, limit: int = 5000) -> list[CaseRow]:
+    """The 书面说明 screen's cases, most overdue first: those the deadline engine marks as owing one, then the
+    other open cases past their execution limit itself (R36; a late node deadline alone does not call for one)."""
+    owed = list_cases(db, CaseQuery(view="explanation_owed", handler_id=handler_id, sort="overdue_days"),
+                      limit=limit)
+    overdue = list_cases(db, CaseQuery(view="overdue", handler_id=handler_id, sort="overdue_days"), limit=limit)
+    seen = {r.id for r in owed}
+    return owed + [r for r in overdue if r.id not in seen and r.overdue_days > 0]
+
+
 # ---------------------------------------------------------------- status bar
 
 

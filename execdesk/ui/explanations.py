@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from execdesk.rules.errors import ValidationError
 from execdesk.services.case_views import issued_content, latest_explanation
-from execdesk.services.search import CaseQuery, list_cases
+from execdesk.services.search import explanation_cases
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfPreviewDialog
 from execdesk.ui.widgets import (
@@ -169,13 +169,8 @@ class ExplanationsPage(QWidget):
 
     def refresh(self) -> None:
         handler = self.ctx.user_id if self.scope.currentData() == "mine" else None
-        with self.ctx.store.read() as s:
-            owed = list_cases(s, CaseQuery(view="explanation_owed", handler_id=handler, sort="overdue_days"),
-                              limit=5000)
-            overdue = list_cases(s, CaseQuery(view="overdue", handler_id=handler, sort="overdue_days"), limit=5000)
-        seen = {r.id for r in owed}
-        # Past the execution limit itself (R36); a late node deadline alone does not call for a 书面说明.
-        self.rows = owed + [r for r in overdue if r.id not in seen and r.overdue_days > 0]
+        with self.ctx.store.query() as con:
+            self.rows = explanation_cases(con, handler)
         current = selected_id(self.table)
         fill_table(self.table, [self.tr(h) for h in ("案号", "超期天数", "届满日期", "须说明", "被执行人", "案由",
                                                      "承办人")],
