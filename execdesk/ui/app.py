@@ -323,7 +323,8 @@ def after_first_paint(window, store) -> None:
         if step != WARM_UP_DONE:
             return
         if probe is not None and probe.running:
-            print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()}", flush=True)
+            print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()} "
+                  f"frozen={gc.get_freeze_count()}", flush=True)
         # Text typed before a crash, if any (ui.drafts). Only now: with the warm-up done the GUI thread has
         # nothing left to import, so it never waits on a module the worker is importing.
         QTimer.singleShot(0, window.offer_recovery)
