@@ -25,7 +25,7 @@ from execdesk.models import (
 from execdesk.models.database import Store
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.dates import parse_date
-from execdesk.rules.errors import ErrorCollector, ValidationError
+from execdesk.rules.errors import ErrorCollector, NotFoundError, ValidationError
 from execdesk.rules.identity import (
     birth_date_from_resident_id,
     sex_from_resident_id,
@@ -42,10 +42,6 @@ from execdesk.services.node_catalogue import node_catalogue
 PARTY_ROLES = ("申请执行人", "被执行人", "委托代理人")
 PARTY_KINDS = ("自然人", "法人", "非法人组织")
 NODE_STATUSES = ("进行中", "已完成")
-
-
-class NotFoundError(LookupError):
-    """Raised with a Chinese message when a case or record does not exist."""
 
 
 # ---------------------------------------------------------------- validation at the edge
