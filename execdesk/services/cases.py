@@ -288,6 +288,8 @@ def add_node(w: pipeline.Write, case: Case, data: NodeInput, corrects: Node | No
     fields = records.parse_node_data(w.session, case.id, data.code, data.data)
     started = v["started"] or v["ended"]
     entry = node_catalogue()[data.code]
+    if entry.get("record") == "asset_event" and not fields.get("asset_id"):
+        fields["asset_id"] = records.asset_for_event(w, case, fields, data.description)
     targets: list[str | None] = [fields.get("party")]
     if entry.get("record") == "measure" and entry.get("measure_kind") in ("限制消费", "失信") and not fields.get("party"):
         targets = [pid for pid, _ in records.form_context(w.session, case.id).debtors] or [None]
@@ -477,8 +479,11 @@ def record_measure(store: Store, actor: Actor, case_id: str, *, kind: str, start
         return _record(store, actor, case_id, make, today)
     entry = node_catalogue()[code]
     data: dict = {"party": party_id}
+    if asset_kind in ("动产", "其他财产权") and asset_kind not in vocabulary("asset_kinds").values:
+        asset_kind = {"动产": "其他动产"}.get(asset_kind, asset_kind)  # a class given where a kind is asked
     if entry.get("record") == "seal":
-        data.update(seal_kind=kind, asset_kind=asset_kind, asset_description=description, value=value,
+        data.update(seal_kind=kind, asset_kind=asset_kind,
+                    asset_description=description or (f"{asset_kind}（{kind}）" if asset_kind else None), value=value,
                     amount=amount if amount not in (None, "0", 0) else None, expires_on=exp)
     elif not entry.get("measure_kind"):
         data["measure_kind"] = kind

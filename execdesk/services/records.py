@@ -213,6 +213,23 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
     return node
 
 
+def asset_for_event(w: Write, case, fields: dict[str, Any], description: str | None) -> str:
+    """The asset an evaluation or disposal event is about when the form named none: the case's only found asset,
+    or — when none was recorded yet — a found asset created from the event (its class, its description), so the
+    event is never a fact without its asset. With several assets the clerk must choose."""
+    assets = form_context(w.session, case.id).assets
+    if len(assets) == 1:
+        return assets[0][0]
+    if assets:
+        raise ValidationError("本案有多项已查明财产，请选择本次评估/处置的财产", "处置的财产")
+    cls = fields.get("asset") or "不动产"
+    kind = {"存款": "存款", "动产": "其他动产", "不动产": "不动产", "其他财产权": "其他财产权"}[cls]
+    asset = FoundAsset(case_id=case.id, kind=kind, description=(description or "").strip() or f"待补充的处置财产（{cls}）",
+                       value_fen=0)
+    w.add(asset)
+    return asset.id
+
+
 def orphan_nodes_many(conn, case_ids: list[str]) -> dict[str, list[str]]:
     """Live record-bearing nodes of these cases whose business record is missing (legacy data, or a node that
     could not carry its record, e.g. a 划拨 without an amount)."""
