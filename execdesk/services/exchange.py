@@ -201,6 +201,9 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
                 basis = ExecutionBasis(**_coerce(ExecutionBasis, rec["execution_basis"], where, errors))
                 session.add(basis)
                 record_change(session, actor, basis, "导入")
+            for key in rec:
+                if key in ("approvals", "explanations"):
+                    errors.append(f"{where}：审批记录和书面说明的审核意见只能由审批人本人签署，不能导入（{key}）")
             for key, model in CHILDREN.items():
                 for row in rec.get(key) or []:
                     obj = model(**_coerce(model, row, f"{where} {key}", errors))
