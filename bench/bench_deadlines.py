@@ -34,7 +34,7 @@ os.environ.setdefault("EXECDESK_DATA_DIR", tempfile.mkdtemp(prefix="execdesk-ben
 
 from execdesk.models.migrate import open_database  # noqa: E402
 from execdesk.services import cases as svc  # noqa: E402
-from execdesk.services import deadlines, derived  # noqa: E402
+from execdesk.services import derived  # noqa: E402
 from execdesk.services.context import Actor  # noqa: E402
 from execdesk.services.demo import generate_demo  # noqa: E402
 from execdesk.services.inputs import NodeInput  # noqa: E402

@@ -22,10 +22,10 @@ from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.services import derived, records
 from execdesk.services.accounts import authenticate
-from execdesk.services.lookup import get_case
 from execdesk.services.changes import record_change
 from execdesk.services.context import Actor
 from execdesk.services.documents import RULING_SUBJECT, approval_facts, current_route, ruling_text
+from execdesk.services.lookup import get_case
 
 
 @dataclass(frozen=True)

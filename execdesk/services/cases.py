@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execdesk.models import (
@@ -26,6 +26,7 @@ from execdesk.models.database import Store
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ErrorCollector, NotFoundError, ValidationError
+from execdesk.rules.fields import check_choice, vocabulary
 from execdesk.rules.identity import (
     birth_date_from_resident_id,
     sex_from_resident_id,
@@ -33,11 +34,10 @@ from execdesk.rules.identity import (
     validate_resident_id,
 )
 from execdesk.rules.money import parse_amount
-from execdesk.rules.fields import check_choice, vocabulary
 from execdesk.services import pipeline, records
-from execdesk.services.lookup import find_case_id, get_case
 from execdesk.services.context import Actor
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
+from execdesk.services.lookup import find_case_id, get_case
 from execdesk.services.node_catalogue import node_catalogue
 
 PARTY_ROLES = ("申请执行人", "被执行人", "委托代理人")
@@ -186,7 +186,7 @@ def register_validated(session: Session, actor: Actor, data: CaseInput, v: dict,
 
 
 def register_in(w: pipeline.Write, data: CaseInput, v: dict) -> str:
-    session, today = w.session, w.today
+    session = w.session
     number = v["number"]
     canonical = str(number)
     if session.scalar(select(Case.id).where(Case.case_number == canonical)):

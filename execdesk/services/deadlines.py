@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,7 +36,7 @@ from execdesk.rules.deadlines import (
     RuleSet,
     load_rules,
 )
-from execdesk.rules.holidays import HolidayCalendar, YearSchedule, load_calendar, store_schedule_update
+from execdesk.rules.holidays import HolidayCalendar, load_calendar
 
 __all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "priority_clause", "store_case_deadlines",
            "store_all_deadlines", "explain_limit", "case_deadlines", "active_rules", "active_calendar",

@@ -32,10 +32,10 @@ from execdesk.rules import zhongben as zb_rules
 from execdesk.rules.dates import chinese_date, parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan
+from execdesk.services import derived, records
 from execdesk.services.cases import get_case
 from execdesk.services.changes import audit_only
 from execdesk.services.context import Actor
-from execdesk.services import derived, records
 from execdesk.services.zhongben import evaluate_case, live_nodes, node_date, realised_fen
 
 RULING = "终本裁定书"

@@ -35,7 +35,7 @@ from execdesk.models.database import Store
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.errors import FieldError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
-from execdesk.services import deadlines, derived
+from execdesk.services import derived
 from execdesk.services.cases import build_search_text
 from execdesk.services.changes import payload_fields, record_change
 from execdesk.services.context import Actor

@@ -30,8 +30,8 @@ from execdesk.models import FoundAsset, Interview, Measure, Node, Party, Payment
 from execdesk.rules.deadlines import add_months
 from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.rules.fields import field_specs, parse_fields, vocabulary
-from execdesk.services.node_catalogue import node_catalogue
 from execdesk.services.deadlines import active_rules
+from execdesk.services.node_catalogue import node_catalogue
 
 if TYPE_CHECKING:
     from execdesk.services.pipeline import Write

@@ -18,7 +18,7 @@ from execdesk.models import SYNCED_ENTITIES, Case, OutboxEntry, SupervisionItem,
 from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
 from execdesk.rules.errors import ValidationError
-from execdesk.services import deadlines, derived
+from execdesk.services import derived
 from execdesk.services.changes import LOCAL_ONLY, audit_only, refuse_approver_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.sync import credentials
