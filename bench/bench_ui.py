@@ -58,6 +58,7 @@ def day_housekeeping(db: Path) -> None:
     so that every measured start is an ordinary one."""
     from execdesk.models.backup import rotate_automatic
     from execdesk.models.database import Store
+    from execdesk.services import derived
 
     rotate_automatic(db)
     store = Store(db)
