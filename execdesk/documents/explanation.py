@@ -167,19 +167,20 @@ def compose(data: ExplanationData) -> ExplanationText:
                   for n, e in enumerate(events, 1)] or [tx["measures_none"]]
     reason_ps = [tx["reasons_intro"]] + [tx["reason_item"].format(n=n, label=label.rstrip("。"))
                                          for n, label in enumerate(data.reasons, 1)]
-    if (data.reason_text or "").strip():
-        reason_ps.append(tx["reason_free"].format(text=data.reason_text.strip()))
+    if reason_text := (data.reason_text or "").strip():
+        reason_ps.append(tx["reason_free"].format(text=reason_text))
     if len(reason_ps) == 1:
         reason_ps.append(tx["missing"])
     plan_ps = []
-    if (data.next_steps or "").strip():
-        plan_ps.append(tx["plan"].format(next_steps=data.next_steps.strip()))
+    if next_steps := (data.next_steps or "").strip():
+        plan_ps.append(tx["plan"].format(next_steps=next_steps))
     if data.planned_close_on:
         key = "planned_close" if data.planned_method else "planned_close_no_method"
         plan_ps.append(tx[key].format(planned_on=chinese_date(data.planned_close_on), method=data.planned_method))
     if not plan_ps:
         plan_ps.append(tx["missing"])
-    director = ((tx["director"].format(opinion=data.director_opinion.strip()),) if (data.director_opinion or "").strip()
+    opinion = (data.director_opinion or "").strip()
+    director = ((tx["director"].format(opinion=opinion),) if opinion
                 else (tx["director_blank"],)) + (tx["director_sign"],)
     return ExplanationText(
         case_number=data.case_number, title=t["title"].format(case_number=data.case_number),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import textsplit as _rl_textsplit
@@ -36,8 +37,10 @@ RIGHT = PAGE[0] - LEFT - TEXT_WIDTH
 # so "裁定如下：" could wrap to a lone "：". Extend the list once, at import.
 # (Both wrappers read the module-level constant: textsplit for single-run paragraphs, paragraph for mixed.)
 _CANNOT_START = "，：；！？”’》〉、。）"
+# (Through the module's namespace: the stubs declare the constant Final and paragraph's re-export not at all.)
 for _mod in (_rl_textsplit, _rl_paragraph):
-    _mod.ALL_CANNOT_START += "".join(ch for ch in _CANNOT_START if ch not in _mod.ALL_CANNOT_START)
+    _ns = vars(_mod)
+    _ns["ALL_CANNOT_START"] += "".join(ch for ch in _CANNOT_START if ch not in _ns["ALL_CANNOT_START"])
 
 _dumb_split = getattr(_rl_textsplit.dumbSplit, "__wrapped__", _rl_textsplit.dumbSplit)
 
@@ -75,14 +78,14 @@ def _kinsoku_split(word, widths, max_widths):
     return lines
 
 
-_kinsoku_split.__wrapped__ = _dumb_split
+vars(_kinsoku_split)["__wrapped__"] = _dumb_split
 _rl_textsplit.dumbSplit = _kinsoku_split
 
 
 class Styles:
     def __init__(self, fonts: FontSet):
         self.fonts = fonts
-        base = dict(fontName=fonts.body, fontSize=BODY_PT, leading=LEADING, wordWrap="CJK")
+        base: dict[str, Any] = dict(fontName=fonts.body, fontSize=BODY_PT, leading=LEADING, wordWrap="CJK")
         self.court = ParagraphStyle("court", fontName=fonts.title, fontSize=COURT_PT, leading=COURT_PT * 1.6,
                                     alignment=TA_CENTER, wordWrap="CJK")
         self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=TITLE_PT, leading=TITLE_PT * 1.7,

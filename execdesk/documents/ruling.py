@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from reportlab.platypus import Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.documents.page import LEADING, SealedDate, Styles, build_pdf, para
@@ -224,7 +224,8 @@ def render(text: RulingText, *, draft: bool = False) -> bytes:
     """Lay the ruling out on A4 in the court format; a draft carries a banner and a 草稿 watermark."""
     fonts = cjk_fonts()
     st = Styles(fonts)
-    story = [para(text.court_name, st.court), para(text.title, st.title), para(text.case_number, st.number)]
+    story: list[Flowable] = [para(text.court_name, st.court), para(text.title, st.title),
+                             para(text.case_number, st.number)]
     story += [para(p, st.body) for p in text.parties]
     story += [para(p, st.body) for p in text.body]
     story += [para(p, st.body) for p in text.operative]

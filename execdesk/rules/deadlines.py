@@ -513,7 +513,8 @@ class Engine:
         notes: list[str] = []
         if f.auctions and not closed:
             self._auction_items(f, items, notes)
-        if closed and (f.closure_method == ZHONGBEN_METHOD or (f.closure_method is None and f.served_on)):
+        if closed_on is not None and (f.closure_method == ZHONGBEN_METHOD
+                                      or (f.closure_method is None and f.served_on)):
             served = f.served_on or closed_on
             rkey = (served, tuple(f.requery_dates), full)
             tasks = self._requery_memo.get(rkey)
@@ -655,7 +656,7 @@ class Engine:
             label = f"发放执行款（{arrived.isoformat()}到账{amount / 100:.2f}元）"
             items.append(self._item(f"执行款发放:{n}", label, r.payout_limit.last_day(arrived), r.payout_basis, done))
 
-    def _requery_items(self, served: date, requery_dates: list[date]) -> list[DeadlineItem]:
+    def _requery_items(self, served: date, requery_dates: Sequence[date]) -> list[DeadlineItem]:
         """R14: every 6 months for 5 years after 终本; each query satisfies the earliest task still owed."""
         r = self.rules
         out: list[DeadlineItem] = []
@@ -694,8 +695,8 @@ class Engine:
         if not ar:
             return
         rows = []
-        for seq, done, data in f.auctions:
-            day = _parse_day(data.get("auction_on")) or done
+        for seq, done_on, data in f.auctions:
+            day = _parse_day(data.get("auction_on")) or done_on
             notice = _parse_day(data.get("notice_on"))
             rows.append((day, seq, notice, data))
         rows.sort()

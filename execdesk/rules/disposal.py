@@ -184,7 +184,8 @@ def lawful_status(a: AssetFacts, on: date, amount_claimed_fen: int, thresholds: 
     if reason == REASON_SMALL:
         gap = "不符合小额存款条件（不足1,000元且不超过执行标的5%）"
         return AssetStatus(state, False, True, f"{label}：{gap}", (gap,))
-    if not (a.reason_text or "").strip():
+    reason_text = (a.reason_text or "").strip()
+    if not reason_text:
         gap = f"选择“{reason}”时须写明具体情况"
         return AssetStatus(state, False, True, f"{label}：{gap}", (gap,))
-    return AssetStatus(state, False, False, f"{label}：{reason}（{a.reason_text.strip()}）")
+    return AssetStatus(state, False, False, f"{label}：{reason}（{reason_text}）")

@@ -113,8 +113,7 @@ class IndicatorRow:
 
 
 def count_case(c: CaseStat, counts: Counts, cfg: IndicatorConfig, start: date, end: date) -> None:
-    closed_in_period = c.closed_on is not None and start <= c.closed_on <= end
-    if closed_in_period:
+    if c.closed_on is not None and start <= c.closed_on <= end:  # closed in the period
         counts.add("closed")
         counts.add("amount_closed_fen", c.amount_claimed_fen)
         counts.add("days_to_close", (c.closed_on - c.filed_on).days)

@@ -31,7 +31,8 @@ def parse_amount(value: str | int | Decimal, field: str = "金额", *, allow_zer
             raise ValidationError(f"“{value}”不是有效金额，应为数字，最多两位小数", field) from None
     if not dec.is_finite():
         raise ValidationError("不是有效金额", field)
-    if dec.as_tuple().exponent < -2 and dec != dec.quantize(Decimal("0.01")):
+    exponent = dec.as_tuple().exponent  # an int for a finite number ('n', 'N', 'F' only for NaN / infinity)
+    if isinstance(exponent, int) and exponent < -2 and dec != dec.quantize(Decimal("0.01")):
         raise ValidationError(f"“{value}”超过两位小数（最小单位为分）", field)
     if dec < 0:
         raise ValidationError("不能为负数", field)

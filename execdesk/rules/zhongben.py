@@ -212,6 +212,7 @@ def evaluate(facts: CaseFacts) -> Readiness:
     if not (facts.money_claim and notice_ok and order_ok):
         b.add("R2_together", Status.NOT_APPLICABLE, "非金钱给付案件或尚未发出" if not facts.money_claim else "")
     else:
+        assert facts.notice_on is not None and facts.report_order_on is not None  # notice_ok and order_ok
         same = facts.notice_on == facts.report_order_on
         b.add("R2_together", _met(same),
               "同日发出" if same else f"执行通知{chinese_date(facts.notice_on)}，报告财产令{chinese_date(facts.report_order_on)}")

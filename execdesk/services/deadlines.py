@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from execdesk.models import Case
-from execdesk.models.database import Store
+from execdesk.models.database import Store, dbapi_connection
 from execdesk.rules.deadlines import (
     ZHONGBEN_METHOD,
     CaseDeadlines,
@@ -104,6 +106,14 @@ _ISOS = _Isos()
 
 def _d(value) -> date | None:
     return value if isinstance(value, date) else _DATES[value]
+
+
+def _sqlite(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy connection (bulk reads and writes run on it directly)."""
+    raw = conn.connection.driver_connection
+    if raw is None:  # the pool invalidated it
+        raise RuntimeError("数据库连接已失效")
+    return raw
 
 
 CASE_COLUMNS = ("id, case_number, type_code, filed_on, received_on, assigned_on, is_non_litigation, status, "
@@ -203,7 +213,7 @@ class _FactLoader:
                 continue
             s, e = _d(started), _d(ended)
             if code in self.rules.deduct_codes and s is not None and (status == "进行中" or (e and e > s)):
-                if f.node_periods:
+                if isinstance(f.node_periods, list):  # a list once this loader started it
                     f.node_periods.append((code, s, e if status == "已完成" else None))
                 else:
                     f.node_periods = [(code, s, e if status == "已完成" else None)]
@@ -220,7 +230,7 @@ class _FactLoader:
                 if served_on and (f.served_on is None or served_on < f.served_on):
                     f.served_on = served_on
             elif code == requery and done:
-                if f.requery_dates:
+                if isinstance(f.requery_dates, list):  # a list once this loader started it
                     f.requery_dates.append(done)
                 else:
                     f.requery_dates = [done]
@@ -236,7 +246,7 @@ class _FactLoader:
             except ValueError:
                 continue
             if isinstance(parsed, dict):
-                if f.auctions:
+                if isinstance(f.auctions, list):  # a list once this loader started it
                     f.auctions.append((int(seq), _d(done), parsed))
                 else:
                     f.auctions = [(int(seq), _d(done), parsed)]
@@ -245,7 +255,7 @@ class _FactLoader:
                 args):
             f = facts.get(cid)
             if f is not None:
-                if f.deductions:
+                if isinstance(f.deductions, list):  # a list once this loader started it
                     f.deductions.append((kind, _d(start), _d(end)))
                 else:
                     f.deductions = [(kind, _d(start), _d(end))]
@@ -254,7 +264,7 @@ class _FactLoader:
                 f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
-                if f.extensions:
+                if isinstance(f.extensions, list):  # a list once this loader started it
                     f.extensions.append((int(months), _d(approved), _d(applied), bool(high)))
                 else:
                     f.extensions = [(int(months), _d(approved), _d(applied), bool(high))]
@@ -263,7 +273,7 @@ class _FactLoader:
                 f"WHERE kind IN {self._in(self.seal_kinds)} AND released_on IS NULL {and_case}", args):
             f = facts.get(cid)
             if f is not None:
-                if f.seals:
+                if isinstance(f.seals, list):  # a list once this loader started it
                     f.seals.append((mid, kind, asset, _d(start), _d(expiry)))
                 else:
                     f.seals = [(mid, kind, asset, _d(start), _d(expiry))]
@@ -272,7 +282,7 @@ class _FactLoader:
                 f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
-                if f.leads:
+                if isinstance(f.leads, list):  # a list once this loader started it
                     f.leads.append((lid, _d(given), bool(urgent), _d(verified)))
                 else:
                     f.leads = [(lid, _d(given), bool(urgent), _d(verified))]
@@ -281,7 +291,7 @@ class _FactLoader:
                 args):
             f = facts.get(cid)
             if f is not None:
-                if f.payments:
+                if isinstance(f.payments, list):  # a list once this loader started it
                     f.payments.append((kind, int(amount), _d(paid)))
                 else:
                     f.payments = [(kind, int(amount), _d(paid))]
@@ -347,7 +357,7 @@ def store_case_deadlines(session: Session, case: Case, *, today: date | None = N
     """Rebuild the case's ``deadlines`` rows and cached columns, in the caller's transaction."""
     facts = case_facts(session, case)
     result = _engine(today).compute_case(facts)
-    cur = session.connection().connection.driver_connection
+    cur = dbapi_connection(session)
     cur.execute("DELETE FROM deadlines WHERE case_id = ?", (case.id,))
     rows = _rows(case.id, result)
     if rows:
@@ -512,7 +522,7 @@ def store_all_deadlines(store: Store, *, today: date | None = None, workers: int
         c0 = time.process_time()
         t0 = time.perf_counter()
         with store.read_engine.begin() as conn:  # read phase: one snapshot (deferred BEGIN), no write lock
-            cur = conn.connection.driver_connection
+            cur = _sqlite(conn)
             seen_audit = cur.execute("SELECT coalesce(max(id), 0) FROM audit_entries").fetchone()[0]
             lo, hi, n = cur.execute("SELECT min(rowid), max(rowid), count(*) FROM cases").fetchone()
             workers = workers if workers is not None else _workers_for(n or 0)
@@ -537,7 +547,7 @@ def store_all_deadlines(store: Store, *, today: date | None = None, workers: int
         updates = [u for p in parts for u in p.updates]
         total_rows = sum(len(p.rows) for p in parts)
         with store.engine.begin() as conn:  # write phase: one short transaction
-            cur = conn.connection.driver_connection
+            cur = _sqlite(conn)
             saved_meanwhile = {cid for (cid,) in cur.execute(
                 "SELECT DISTINCT case_id FROM audit_entries WHERE id > ? AND case_id IS NOT NULL", (seen_audit,))}
             if saved_meanwhile:
@@ -623,7 +633,7 @@ def open_case_overview(store: Store, *, today: date | None = None, include_all: 
     with store.read() as session:
         conn = session.connection()
         facts = _loader(rules).load(conn, open_only=True)
-        extra = {cid: (name, bool(liv), int(amount)) for cid, name, liv, amount in conn.connection.driver_connection.execute(
+        extra = {cid: (name, bool(liv), int(amount)) for cid, name, liv, amount in _sqlite(conn).execute(
             "SELECT c.id, u.display_name, c.is_livelihood, c.amount_claimed_fen FROM cases c "
             "LEFT JOIN users u ON u.id = c.handler_id WHERE NOT (c.status = '已结' AND c.closed_on IS NOT NULL)")}
     out: list[CaseOverview] = []

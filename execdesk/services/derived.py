@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from execdesk.models import Case
-from execdesk.models.database import Store
+from execdesk.models.database import Store, dbapi_connection
 from execdesk.rules import disposal
 from execdesk.rules import zhongben as zb_rules
 from execdesk.rules.holidays import YearSchedule, store_schedule_update
@@ -88,7 +88,7 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
     c0 = time.process_time()
     with store.transaction() as session:
         conn = session.connection()
-        stored = dict(conn.exec_driver_sql("SELECT id, zhongben_ready FROM cases").all())
+        stored: dict[str, int | None] = dict(conn.exec_driver_sql("SELECT id, zhongben_ready FROM cases").all())
         ready = zhongben.ready_all(session, today)
         # Asset states: only cases that have found assets.
         with_assets = [r[0] for r in conn.exec_driver_sql("SELECT DISTINCT case_id FROM found_assets").all()]
@@ -102,7 +102,7 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
                 _store_asset_states(session, f, today)
         changes = [(int(v), cid) for cid, v in ready.items() if bool(stored.get(cid)) != v]
         if changes:
-            conn.connection.driver_connection.executemany(
+            dbapi_connection(session).executemany(
                 "UPDATE cases SET zhongben_ready = ? WHERE id = ?", changes)
     extra_s = time.perf_counter() - t0
     return replace(stats, write_s=stats.write_s + extra_s, cpu_s=stats.cpu_s + time.process_time() - c0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from execdesk.models.database import Store
+from execdesk.models.database import Store, dbapi_connection
 from execdesk.rules.indicators import CaseStat, IndicatorRow, compute, load_config
 
 __all__ = ["IndicatorReport", "IndicatorRow", "indicator_report"]
@@ -45,10 +45,11 @@ def indicator_report(store: Store, *, start: date | None = None, end: date | Non
     args = (end.isoformat(), court_code) if court_code else (end.isoformat(),)
     stats = []
     with store.read() as session:
-        cur = session.connection().connection.driver_connection
+        cur = dbapi_connection(session)
         for court, handler, filed, closed, status, method, due, amount in cur.execute(sql, args):
             closed_on = _d(closed) if status == "已结" else None
-            stats.append(CaseStat(court=court, handler=handler, filed_on=_d(filed), closed_on=closed_on,
+            stats.append(CaseStat(court=court, handler=handler, filed_on=date.fromisoformat(filed[:10]),
+                                  closed_on=closed_on,
                                   closure_method=method if closed_on else None, limit_due_on=_d(due),
                                   amount_claimed_fen=int(amount or 0)))
     return IndicatorReport(start=start, end=end, cases=len(stats), rows=compute(stats, start, end, load_config()))

@@ -27,14 +27,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String, bindparam, func, select, type_coerce, update
+from sqlalchemy import String, Table, bindparam, func, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from execdesk.config import Settings
 from execdesk.models import SYNCED_ENTITIES, OutboxEntry, SupervisionItem, SyncRun, SyncState, new_id, utcnow
+from execdesk.models.base import SyncedMixin
 from execdesk.models.database import Store
 from execdesk.rules.dates import parse_date
 from execdesk.sync import credentials
@@ -124,8 +125,8 @@ def device_id(store: Store) -> str:
         return value
 
 
-def held_cases(session: Session) -> set[str]:
-    """Cases with a quarantined or conflicting change nobody has dealt with yet."""
+def held_cases(session: Session) -> set[str | None]:
+    """Cases with a quarantined or conflicting change nobody has dealt with yet (None: changes of no case)."""
     return set(session.scalars(select(OutboxEntry.case_id).where(
         OutboxEntry.state.in_(UNRESOLVED), OutboxEntry.resolved_at.is_(None)).distinct()))
 
@@ -138,7 +139,8 @@ def local_case_digests(session: Session, case_ids: list[str]) -> dict[str, str]:
     """The same digest as the platform: SHA-256 over "entity:id:version\\n" sorted by id."""
     rows: dict[str, list[tuple[str, str, int]]] = {cid: [] for cid in case_ids}
     for name, cls in SYNCED_ENTITIES.items():
-        key = cls.id if name == "case" else cls.case_id
+        assert issubclass(cls, SyncedMixin)  # every synced entity carries the mixin's id and version
+        key = cls.id if name == "case" else cls.__table__.c.case_id
         for entity_id, case_id, version in session.execute(
                 select(cls.id, key, cls.version).where(key.in_(case_ids))):
             rows[case_id].append((name, entity_id, version))
@@ -223,7 +225,7 @@ class _Round:
             done += len(batch)
             self.tell(done, total, f"已上报 {done}/{total} 条")
 
-    def _send(self, batch: list[tuple[int, str, str | None]], parts: list[bytes], held: set[str]) -> None:
+    def _send(self, batch: list[tuple[int, str, str | None]], parts: list[bytes], held: set[str | None]) -> None:
         """POST one batch and store its answers. A batch the platform refuses as a whole (400/422: some change
         it cannot even parse) is split in halves until the poison change is alone; that one is quarantined
         locally with the platform's message, so one bad record never blocks the queue (ANCHORS A8-7)."""
@@ -247,7 +249,7 @@ class _Round:
         answer = {"change_id": batch[0][1], "status": "rejected", "code": "unparseable", "reason": reason}
         self._store_answers(batch, {"results": [answer]}, held)
 
-    def _store_answers(self, batch: list[tuple[int, str, str | None]], data: dict[str, Any], held: set[str]) -> None:
+    def _store_answers(self, batch: list[tuple[int, str, str | None]], data: dict[str, Any], held: set[str | None]) -> None:
         results = data.get("results")
         if not isinstance(results, list):
             raise ProtocolError("省平台的上报应答缺少逐条结果")
@@ -292,7 +294,8 @@ class _Round:
         # One transaction for the whole answer: either every row records its answer or none does.
         with self._local_write("保存上报结果"), self.store.transaction() as session:
             session.connection().execute(
-                update(OutboxEntry.__table__).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
+                # (A declarative class's __table__ is typed FromClause; this one is mapped to its own Table.)
+                update(cast(Table, OutboxEntry.__table__)).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
                 .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
                         result=bindparam("b_result", type_=OutboxEntry.__table__.c.result.type),
                         last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
@@ -388,7 +391,8 @@ class _Round:
                     .order_by(OutboxEntry.local_seq)):
                 last_payload[entity_id] = payload
             for name, cls in SYNCED_ENTITIES.items():
-                key = cls.id if name == "case" else cls.case_id
+                assert issubclass(cls, SyncedMixin)  # every synced entity carries the mixin's id and version
+                key = cls.id if name == "case" else cls.__table__.c.case_id
                 for obj in session.scalars(select(cls).where(key == case_id)):
                     theirs = server.get(obj.id)
                     if theirs is not None and theirs > obj.version:
@@ -490,7 +494,7 @@ def _run_sync(store: Store, settings: Settings, *, progress, cancel, token, retr
         report.duration_s = time.perf_counter() - t0
         with store.transaction() as session:
             report.pending_left = pending_count(session)
-            run = session.get(SyncRun, report.run_id)
+            run = session.get_one(SyncRun, report.run_id)
             run.finished_at = utcnow()
             run.status = report.status if report.status != "running" else "failed"
             run.pushed, run.duplicates, run.rejected = report.pushed, report.duplicates, report.rejected
