@@ -68,6 +68,7 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
     if decision == rules.REJECT and not (opinion or "").strip():
         raise ValidationError("不同意时必须写明理由", "审批意见")
     approver = authenticate(store, approver_username, password)  # the approver's own password
+    assert approver.user_id is not None  # authenticate returns a stored profile
     with store.transaction() as session:
         case = get_case(session, case_id)
         rt = current_route(case)
@@ -78,7 +79,7 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
             rules.check_order(rt, step, approval_facts(session, case.id), sha)
         names: list[str] = []
         if st.records_panel and decision == rules.APPROVE:
-            names = _panel_users(session, session.get(User, approver.user_id), list(panel or []))
+            names = _panel_users(session, session.get_one(User, approver.user_id), list(panel or []))
         row = Approval(case_id=case.id, subject=RULING_SUBJECT, route=rt.name, step=st.code,
                        approver_id=approver.user_id, approver_name=approver.display_name, decision=decision,
                        opinion=(opinion or "").strip() or None, draft_sha256=sha)

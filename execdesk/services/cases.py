@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -276,6 +277,7 @@ def validate_node(data: NodeInput, case: Case, today: date) -> dict:
     if first and data.code not in ("N01",) and first < (case.received_on or case.filed_on):
         errs.add("日期", f"不能早于收案/立案日期（{case.received_on or case.filed_on}）")
     errs.raise_if_any()
+    assert entry is not None  # an unknown code was reported above
     return dict(started=started, ended=ended, name=entry["name"])
 
 
@@ -354,6 +356,7 @@ def _record_via_node(store: Store, actor: Actor, case_id: str, node: NodeInput, 
         case = get_case(w.session, case_id)
         nodes = add_node(w, case, node)
         row = w.session.scalar(select(model).where(model.node_id == nodes[0].id))
+        assert row is not None  # add_node wrote the node's record with it
         if after is not None:
             after(w, row)
         return row.id
@@ -374,7 +377,7 @@ def record_inquiry(store: Store, actor: Actor, case_id: str, *, method: str, que
     fb = _opt_date(feedback_on, "反馈日期", today_)
     if fb and fb < q:
         raise ValidationError("不能早于查询日期", "反馈日期")
-    data = {"party": party_id, "result": result, "found_property": "是" if found_property else "否"}
+    data: dict[str, Any] = {"party": party_id, "result": result, "found_property": "是" if found_property else "否"}
     if method == "网络查控":
         data.update(scopes=list(scopes), feedback_on=fb)
     code = "N06" if method == "网络查控" else "N07"
@@ -505,7 +508,8 @@ def release_measure(store: Store, actor: Actor, measure_id: str, *, released_on,
         if m is None:
             raise NotFoundError("措施记录不存在")
         rel = parse_date(released_on, "解除日期", not_after=w.today, not_before=m.started_on)
-        note = (m.description or "") + (f"［解除：{reason.strip()}］" if (reason or "").strip() else "")
+        reason_text = (reason or "").strip()
+        note = (m.description or "") + (f"［解除：{reason_text}］" if reason_text else "")
         w.change(m, {"released_on": rel, "description": note}, action="解除", expected_version=expected_version,
                  labels={"released_on": "解除日期"}, what=f"{m.kind}措施")
 

@@ -10,6 +10,7 @@ import json
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -52,7 +53,7 @@ PATH = [("N03", 0), ("N04", 3), ("N05", 3), ("N06", 4), ("N06", 6), ("N07", 12),
         ("N07", 90), ("N06", 96), ("N22", 100), ("N23", 104), ("N24", 108), ("N25", 112), ("N27", 113)]
 
 
-def _columns(table: str, cols: str) -> tuple[str, str]:
+def _columns(table: str, cols: str) -> tuple[str, list[str]]:
     names = [c.strip() for c in cols.split(",")]
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", names
 
@@ -207,7 +208,7 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
     received = filed - timedelta(days=rnd.randint(0, 5))
     assigned = filed + timedelta(days=rnd.randint(0, 3))
     # Parties: one applicant, one or two debtors.
-    parties = []
+    parties: list[tuple] = []  # party rows in PARTY_SQL column order
     names = []
     seq = 0
     for role, count in (("申请执行人", 1), ("被执行人", rnd.choice((1, 1, 2)))):
@@ -364,7 +365,8 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
             for i, (method, result, lead) in enumerate(steps):
                 notice = start
                 done = notice + timedelta(days=lead + 1)
-                data = {"asset_id": house_asset, "asset": "不动产", "method": method, "notice_on": notice.isoformat()}
+                data: dict[str, Any] = {"asset_id": house_asset, "asset": "不动产", "method": method,
+                                        "notice_on": notice.isoformat()}
                 if method == "网络司法拍卖":
                     data.update(round=i + 1, auction_on=done.isoformat())
                 if done > today:
@@ -419,7 +421,7 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
             batch["interview"].append((iid, 1, now, now, case_id, nid, day.isoformat(), "电话", None, "申请执行人",
                                        agreed, None))
             continue
-        data: dict = {}
+        data = {}
         if code == "N04":
             data = {"report_order_on": day.isoformat(), "service_method": "直接送达"}
         elif code == "N24":
@@ -475,4 +477,4 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
     batch["case"].append((case_id, 1, now, now, court_id, case_number, year, DEMO_COURT[0], type_code, serials[year],
                           received.isoformat(), filed.isoformat(), assigned.isoformat(), handler_id, clerk_id, cause,
                           amount, int(livelihood), 0, 0, 0, 0, status, closure if status == "已结" else None,
-                          closed.isoformat() if status == "已结" else None, search_text, 0, 0, 0, 0, 0))
+                          closed.isoformat() if closed and status == "已结" else None, search_text, 0, 0, 0, 0, 0))

@@ -21,6 +21,7 @@ from execdesk.models import (
     FoundAsset,
     IssuedDocument,
     Measure,
+    Node,
     Party,
     Payment,
     PropertyInquiry,
@@ -97,6 +98,14 @@ def _doc_nodes(session: Session, case_id: str) -> dict[str, list]:
     return out
 
 
+def _on(node: Node) -> date:
+    """The date of a completed node: validate_node requires one."""
+    on = node_date(node)
+    if on is None:
+        raise ValidationError(f"已完成的节点“{node.name}”没有日期", "完成日期")
+    return on
+
+
 def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict[str, Party],
                   nodes: dict[str, list] | None = None) -> list[ruling_doc.Event]:
     """The 执行经过 from the case's own records, each with its date and result (DOMAIN §2.3)."""
@@ -106,11 +115,11 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
     events: list[ruling_doc.Event] = []
     for n in nodes["N04"][:1]:
         method = (n.data or {}).get("service_method")
-        events.append(E(node_date(n), "notice", debtors=debtors, served=f"（{method}）" if method else ""))
+        events.append(E(_on(n), "notice", debtors=debtors, served=f"（{method}）" if method else ""))
     for n in nodes["N08"]:
         status = (n.data or {}).get("report_status")
         result = _strip(n.description) or (f"被执行人报告情况为{status}" if status else "核查完毕")
-        events.append(E(node_date(n), "report_check", result=result))
+        events.append(E(_on(n), "report_check", result=result))
     for q in session.scalars(select(PropertyInquiry).where(PropertyInquiry.case_id == case.id)):
         if q.queried_on > ruling_date:
             continue
@@ -224,10 +233,10 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
     nodes = _doc_nodes(session, case.id)
     interview = None
     done = [n for n in nodes["N22"]
-            if node_date(n) and node_date(n) <= ruling_date and ((n.data or {}).get("agreed") or "").strip()]
+            if (d := node_date(n)) is not None and d <= ruling_date and ((n.data or {}).get("agreed") or "").strip()]
     if done:
-        n = max(done, key=node_date)
-        interview = ruling_doc.InterviewData(on=node_date(n), method=(n.data or {}).get("method") or "面谈",
+        n = max(done, key=_on)
+        interview = ruling_doc.InterviewData(on=_on(n), method=(n.data or {}).get("method") or "面谈",
                                              agreed=n.data["agreed"])
     assets = []
     for a in session.scalars(select(FoundAsset).where(FoundAsset.case_id == case.id)):

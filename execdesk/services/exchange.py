@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from execdesk import __version__
 from execdesk.models import (
+    Base,
     Case,
     Court,
     Deduction,
@@ -43,8 +44,11 @@ from execdesk.services.context import Actor
 FORMAT = "execdesk-cases"
 SCHEMA = 1
 
+# The rows of a case that travel in its JSON record (each has a case_id).
+CaseChild = Party | Node | PropertyLead | PropertyInquiry | FoundAsset | Measure | Payment | Deduction | Extension
+
 # key in the JSON case record → (model, list?)
-CHILDREN: dict[str, type] = {
+CHILDREN: dict[str, type[CaseChild]] = {
     "parties": Party,
     "nodes": Node,
     "property_leads": PropertyLead,
@@ -106,7 +110,7 @@ def export_cases(store: Store, path: Path, *, case_numbers: list[str] | None = N
     return len(cases)
 
 
-def _coerce(model: type, fields: dict[str, Any], where: str, errors: list[FieldError]) -> dict[str, Any]:
+def _coerce(model: type[Base], fields: dict[str, Any], where: str, errors: list[FieldError]) -> dict[str, Any]:
     columns = {c.key: c for c in model.__mapper__.column_attrs}
     out: dict[str, Any] = {}
     for key, value in fields.items():
@@ -190,8 +194,8 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
             for id_key, name_key in USER_REFS.items():
                 name = fields.pop(name_key, None)
                 fields[id_key] = users[name].id if name in users else None
-            court = courts.get(rec.get("court_code")) or any_court
-            case = Case(**_coerce(Case, fields, where, errors), court_id=court.id if court else None)
+            case_court = courts.get(rec.get("court_code")) or any_court
+            case = Case(**_coerce(Case, fields, where, errors), court_id=case_court.id if case_court else None)
             case.case_number = number
             parties = rec.get("parties") or []
             case.search_text = build_search_text(number, parties)
@@ -203,7 +207,7 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
                 record_change(session, actor, basis, "导入")
             for key in rec:
                 if key in ("approvals", "explanations"):
-                    errors.append(f"{where}：审批记录和书面说明的审核意见只能由审批人本人签署，不能导入（{key}）")
+                    errors.append(FieldError(where, f"审批记录和书面说明的审核意见只能由审批人本人签署，不能导入（{key}）"))
             for key, model in CHILDREN.items():
                 for row in rec.get(key) or []:
                     obj = model(**_coerce(model, row, f"{where} {key}", errors))

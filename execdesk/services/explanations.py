@@ -203,12 +203,12 @@ def batch_pdf(store: Store, *, handler_username: str | None = None, today: date 
             raise ValidationError("没有超过执行期限的未结案件", "书面说明")
         texts = []
         for n, cid in enumerate(ids, 1):
-            case = session.get(Case, cid)
+            case = session.get_one(Case, cid)
             texts.append(doc.compose(explanation_data(session, case, _latest(session, cid), today)))
             if progress:
                 progress(n, len(ids))
         if handler_username:
-            user = session.scalar(select(User).where(User.username == handler_username))
+            user = session.scalars(select(User).where(User.username == handler_username)).one()
             scope = doc.templates()["batch_scope_handler"].format(handler=user.display_name)
         else:
             court = session.scalar(select(Court).order_by(Court.created_at).limit(1))

@@ -87,6 +87,10 @@ class Write:
         from sqlalchemy import select
 
         from execdesk.models import AuditEntry, User
+        from execdesk.models.base import SyncedMixin
+
+        if not isinstance(obj, SyncedMixin):  # only synced rows carry the version a conflict is about
+            return None
 
         username = self.session.scalar(select(AuditEntry.actor).where(AuditEntry.entity_id == obj.id)
                                        .order_by(AuditEntry.id.desc()).limit(1))

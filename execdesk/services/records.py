@@ -98,9 +98,13 @@ def _next_seq(session, case_id: str) -> int:
     return (session.scalar(select(func.max(Node.seq)).where(Node.case_id == case_id)) or 0) + 1
 
 
-def _linked(session, node: Node) -> list:
+# The business records a node creates or links (one fact, one record).
+NodeRecord = PropertyInquiry | Measure | FoundAsset | Payment | Interview
+
+
+def _linked(session, node: Node) -> list[NodeRecord]:
     """The business records that point at ``node`` (its own record, or a seal's measure and asset)."""
-    out: list = []
+    out: list[NodeRecord] = []
     for model in (PropertyInquiry, Measure, FoundAsset, Payment, Interview):
         out.extend(session.scalars(select(model).where(model.node_id == node.id)))
     return out
@@ -110,7 +114,7 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _record_values(code: str, entry: dict, node: Node, fields: dict[str, Any], session) -> list[tuple[type, dict]]:
+def _record_values(code: str, entry: dict, node: Node, fields: dict[str, Any], session) -> list[tuple[type[NodeRecord], dict]]:
     """What the node says about its business record(s): (model, column values) in link order."""
     kind = entry.get("record")
     on = node.started_on or node.ended_on
@@ -155,7 +159,7 @@ def _record_values(code: str, entry: dict, node: Node, fields: dict[str, Any], s
     return []
 
 
-def validate_record_values(code: str, values: list[tuple[type, dict]]) -> None:
+def validate_record_values(code: str, values: list[tuple[type[NodeRecord], dict]]) -> None:
     errs = ErrorCollector()
     for model, v in values:
         if model is Payment and v["amount_fen"] <= 0:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, func, select, update
+from sqlalchemy import Date, DateTime, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from execdesk.config import Settings
@@ -176,7 +176,7 @@ def list_conflicts(store: Store, *, include_quarantined: bool = True) -> list[Co
             theirs = result.get("server_fields") or {}
             diffs = [FieldDiff(k, mine.get(k), theirs.get(k)) for k in sorted(set(mine) | set(theirs))
                      if mine.get(k) != theirs.get(k)] if r.state == "conflict" else []
-            out.append(ConflictView(change_id=r.change_id, case_id=r.case_id, case_number=numbers.get(r.case_id),
+            out.append(ConflictView(change_id=r.change_id, case_id=r.case_id, case_number=numbers.get(r.case_id) if r.case_id else None,
                                     entity=r.entity, entity_id=r.entity_id, kind=r.state,
                                     reason=str(result.get("reason") or r.last_error or ""),
                                     server_version=result.get("server_version"), differences=diffs))
@@ -248,7 +248,7 @@ def resolve_conflict(store: Store, actor: Actor, change_id: str, choice: str, *,
         cls = SYNCED_ENTITIES.get(row.entity)
         if cls is None:
             raise SyncError(f"未知的数据类型（{row.entity}）")
-        table = cls.__table__
+        table = cast(Table, cls.__table__)  # typed FromClause by SQLAlchemy; a synced entity maps its own Table
         obj = session.get(cls, row.entity_id)
         if obj is None:
             raise SyncError("本地已没有这条记录，无法处理冲突")
@@ -280,7 +280,7 @@ def resolve_conflict(store: Store, actor: Actor, change_id: str, choice: str, *,
             action = "冲突处理：采用平台"
         session.flush()
         session.expire_all()
-        obj = session.get(cls, row.entity_id)
+        obj = session.get_one(cls, row.entity_id)
         after = snapshot(obj)
         audit_only(session, actor, action, row.entity, row.entity_id, row.case_id,
                    {"before": before, "after": after, "change_id": change_id, "new_change_id": new_change})
@@ -376,7 +376,7 @@ def apply_holiday_items(store: Store) -> int:
         except ValidationError as exc:
             state, note = "无效", f"节假日数据无效，未采用：{exc}"
         with store.transaction() as session:
-            row = session.get(SupervisionItem, item.id)
+            row = session.get_one(SupervisionItem, item.id)
             row.state = state
             audit_only(session, actor, "节假日更新", "supervision_item", item.id, None, {"state": state, "note": note})
     return applied

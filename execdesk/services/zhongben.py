@@ -42,7 +42,7 @@ def node_date(node: Node) -> date | None:
 
 def realised_fen(session: Session, case_id: str) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0))
-                              .where(Payment.case_id == case_id, Payment.kind == "到账")))
+                              .where(Payment.case_id == case_id, Payment.kind == "到账")) or 0)
 
 
 def waived_codes(session: Session, case_id: str) -> frozenset[str]:
@@ -66,6 +66,11 @@ def _d(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _day(value) -> date:
+    """A date of a NOT NULL column."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, bool, bool, bool]],
@@ -100,17 +105,17 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
         inquiries: dict[str, list] = {cid: [] for cid in chunk}
         for cid, m, q, sc, pid in rows("SELECT case_id, method, queried_on, scopes, party_id FROM property_inquiries "
                                        "WHERE case_id IN (?)"):
-            inquiries[cid].append(rules.InquiryFact(method=m, queried_on=_d(q), scopes=tuple(_json(sc) or ()),
+            inquiries[cid].append(rules.InquiryFact(method=m, queried_on=_day(q), scopes=tuple(_json(sc) or ()),
                                                     party_id=pid))
         leads: dict[str, list] = {cid: [] for cid in chunk}
         for cid, c, g, v in rows("SELECT case_id, content, given_on, verified_on FROM property_leads WHERE case_id IN (?)"):
-            leads[cid].append(rules.LeadFact(content=c, given_on=_d(g), verified_on=_d(v)))
+            leads[cid].append(rules.LeadFact(content=c, given_on=_day(g), verified_on=_d(v)))
         measures: dict[str, list] = {cid: [] for cid in chunk}
         seals: dict[str, tuple[str, date | None]] = {}
         for cid, mid, k, st, pid, rel, na in rows(
                 "SELECT case_id, id, kind, started_on, party_id, released_on, not_applicable_reason FROM measures "
                 "WHERE case_id IN (?)"):
-            measures[cid].append(rules.MeasureFact(kind=k, started_on=_d(st), party_id=pid, released_on=_d(rel),
+            measures[cid].append(rules.MeasureFact(kind=k, started_on=_day(st), party_id=pid, released_on=_d(rel),
                                                    not_applicable_reason=na))
             seals[mid] = (k, _d(rel))
         events: dict[str, list] = {}
@@ -144,7 +149,7 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
                 events=tuple(events.get(aid, ())), paid_fen=total, paid_on=paid_on))
         interviews: dict[str, list] = {cid: [] for cid in chunk}
         for cid, on, method, agreed in rows("SELECT case_id, held_on, method, agreed FROM interviews WHERE case_id IN (?)"):
-            interviews[cid].append(rules.InterviewFact(on=_d(on), method=method, agreed=agreed))
+            interviews[cid].append(rules.InterviewFact(on=_day(on), method=method, agreed=agreed))
         waivers: dict[str, dict[str, str]] = {cid: {} for cid in chunk}
         for cid, step, decision in rows(
                 f"SELECT case_id, step, decision FROM approvals WHERE case_id IN (?) AND subject = '{WAIVER_SUBJECT}' "
@@ -165,7 +170,7 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
                 except ValidationError:
                     report_order_on = None
             out[cid] = rules.CaseFacts(
-                case_number=number, filed_on=_d(filed), ruling_date=ruling_date,
+                case_number=number, filed_on=_day(filed), ruling_date=ruling_date,
                 amount_claimed_fen=int(claimed), realised_fen=realised[cid],
                 notice_on=notice[0] if notice else None, report_order_on=report_order_on,
                 money_claim=int(claimed) > 0, report_checked=bool(checks), report_status=report_status,
@@ -233,7 +238,7 @@ def ready_all(session: Session, today: date) -> dict[str, bool]:
         "AND EXISTS (SELECT 1 FROM nodes n WHERE n.case_id = c.id AND n.code = 'N04' AND n.status = '已完成') "
         "AND EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND m.kind = '限制消费')",
         (floor.isoformat(),)).all()
-    rows = [(cid, num, _d(filed), claimed, dm, ob, rq) for cid, num, filed, claimed, dm, ob, rq in candidates]
+    rows = [(cid, num, _day(filed), claimed, dm, ob, rq) for cid, num, filed, claimed, dm, ob, rq in candidates]
     for cid, facts in gather_facts_many(session, rows, today).items():
         ready[cid] = rules.evaluate(facts).ready
     return ready
