@@ -60,7 +60,10 @@ SCAN = [
 def demo_file(n: int) -> Path:
     """The cached, never-recomputed demo database for ``n`` cases (built once)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"demo-{n}-{SEED}-{TODAY.isoformat()}.sqlite3"
+    from execdesk.models.migrate import SCHEMA_HEAD
+
+    # Keyed by the schema and the generator's seed and day: a file of an older schema is never reused.
+    path = CACHE / f"demo-{n}-{SEED}-{TODAY.isoformat()}-{SCHEMA_HEAD[:4]}.sqlite3"
     if not path.exists():
         tmp = path.with_suffix(".building")
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

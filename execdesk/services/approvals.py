@@ -96,7 +96,7 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
                 handler_name=approver.display_name,
                 description=f"合议庭评议：审判长{names[0]}，审判员{'、'.join(names[1:])}，意见：{decision}")
             node.linked_entity, node.linked_id = "approval", row.id
-            w.finish()
+            pipeline.finish(w)
         else:
             derived.refresh_case(session, case, today=today)
         return row.id

@@ -182,7 +182,7 @@ def register_validated(session: Session, actor: Actor, data: CaseInput, v: dict,
     """Register inside a transaction the caller holds (bulk imports): refreshes the case's derived values."""
     w = pipeline.in_session(session, actor, today)
     case_id = register_in(w, data, v)
-    w.finish()
+    pipeline.finish(w)
     return case_id
 
 

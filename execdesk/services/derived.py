@@ -27,7 +27,8 @@ from execdesk.models.database import Store, dbapi_connection
 from execdesk.rules import disposal
 from execdesk.rules import zhongben as zb_rules
 from execdesk.rules.holidays import YearSchedule, store_schedule_update
-from execdesk.services import deadlines, zhongben
+from execdesk.services import deadlines
+from execdesk.services import readiness as zhongben
 from execdesk.services.deadlines import RecomputeStats
 
 

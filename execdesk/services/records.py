@@ -22,7 +22,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -32,9 +32,7 @@ from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.rules.fields import field_specs, parse_fields, vocabulary
 from execdesk.services.deadlines import active_rules
 from execdesk.services.node_catalogue import node_catalogue
-
-if TYPE_CHECKING:
-    from execdesk.services.pipeline import Write
+from execdesk.services.writer import Write
 
 RECORD_ENTITIES = {"inquiry": "property_inquiry", "measure": "measure", "seal": "measure", "payment": "payment",
                    "interview": "interview"}
