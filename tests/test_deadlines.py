@@ -555,3 +555,21 @@ def test_review_cases_use_their_type_period_and_no_node_limits():
     result = engine(date(2024, 2, 1)).compute_case(facts(type_code="执异"), full=True)
     assert result.limit.statutory_months == 1 and "执行异议" in result.limit.basis
     assert {it.kind for it in result.items} == {"执行期限"}  # no node limits, no 终本 floor
+
+
+# ---------------------------------------------------------------- issue 12: legal review of the deadline rules
+
+
+def test_r21_shenxian_6_filing_limit_is_met_by_the_case_filing_date_without_an_n01_node():
+    # 审限规定 art 6: filed within 7 days of receipt. An imported case has 收案日期 = 立案日期 = 2024-03-04 and no
+    # N01 node: the limit (2024-03-04 + 7 = 03-11) was met on 03-04 itself, so nothing is overdue on 2024-04-01.
+    f = facts(filed=date(2024, 3, 4), first_done={"N02": date(2024, 3, 4)})
+    result = engine(date(2024, 4, 1), NATIONAL).compute_case(f, full=True)
+    filing = item(result, "立案")
+    assert (filing.status, filing.done_on, filing.overdue_days) == (DONE, date(2024, 3, 4), 0)
+    assert "立案" not in {it.kind for it in engine(date(2024, 4, 1), NATIONAL).compute_case(f).items}
+    # Received 2024-03-01 (Fri), filed 2024-03-12: due 03-01 + 7 = 03-08 (a Friday, not rolled): 4 days late (立案超期天数).
+    late = engine(date(2024, 4, 1), NATIONAL).compute_case(
+        facts(filed=date(2024, 3, 12), received_on=date(2024, 3, 1), first_done={}), full=True)
+    assert (item(late, "立案").status, item(late, "立案").overdue_days) == (DONE_LATE, 4)
+    assert "第六条" in item(late, "立案").basis
