@@ -126,3 +126,21 @@ def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypat
         assert (lim["due_on"], lim["provisional"]) == ("2027-05-06", False)  # 05-02 → past the 05-01..05 break
     finally:
         deadlines._calendar_for.cache_clear()
+
+
+def test_deduction_recorded_after_expiry_stays_in_the_json_and_the_view_with_its_reason(filled, capsys, store, actor):
+    # Issue 12 item 8 (审限规定 art 9; §3.3): 执100号 expired on 2026-10-08 (see above); a 中止 recorded from
+    # 2026-11-02 cannot revive it, so it is not counted — but it is shown, with the reason, not dropped.
+    from execdesk.services.cases import find_case_id
+
+    with store.read() as s:
+        cid = find_case_id(s, "（2026）鲁0102执100号")
+    svc.record_deduction(store, actor, cid, kind="中止", started_on=date(2026, 11, 2), ended_on=date(2026, 11, 20),
+                         today=TODAY)
+    code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执100号", "--json", "--today", "2026-11-25")
+    lim = json.loads(out)["execution_limit"]
+    assert lim["deducted_days"] == 30 and lim["overdue_days"] == 48  # only the 评估 counts
+    assert [(u["kinds"], u["start"], u["end"]) for u in lim["uncounted"]] == [(["中止"], "2026-11-02", "2026-11-20")]
+    assert "2026-10-08届满" in lim["uncounted"][0]["reason"]
+    code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执100号", "--today", "2026-11-25")
+    assert "未计入 中止 2026-11-02至2026-11-20：" in out

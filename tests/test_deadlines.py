@@ -573,3 +573,26 @@ def test_r21_shenxian_6_filing_limit_is_met_by_the_case_filing_date_without_an_n
         facts(filed=date(2024, 3, 12), received_on=date(2024, 3, 1), first_done={}), full=True)
     assert (item(late, "立案").status, item(late, "立案").overdue_days) == (DONE_LATE, 4)
     assert "第六条" in item(late, "立案").basis
+
+
+def test_minsufa_85_zhongzhi_from_the_rolled_last_day_stops_the_limit():
+    # 民诉法 art 85 / §3.3: filed 2024-01-13 → nominal end 2024-07-13 (Saturday) → runs until Monday 07-15.
+    # A 中止 recorded from 07-15, still running on 07-20: the clock stops (暂停计时), nothing is overdue.
+    f = facts(filed=date(2024, 1, 13), first_done=_all_done(date(2024, 1, 13)),
+              deductions=[("中止", date(2024, 7, 15), None)])
+    result = engine(date(2024, 7, 20)).compute_case(f)
+    assert result.limit.paused and item(result, "执行期限").status == PAUSED and result.overdue_days == 0
+    # Ended 07-24: 10 days deducted, 07-15 + 10 = 07-25 (Thursday).
+    f.deductions = [("中止", date(2024, 7, 15), date(2024, 7, 24))]
+    assert engine(date(2024, 7, 20)).explain_limit(f).due_on == date(2024, 7, 25)
+
+
+def test_shenxian_9_deduction_after_expiry_stays_visible_with_its_reason():
+    # Issue 12 item 8: filed 2024-01-15 → due 2024-07-15 (Monday). A 中止 from 2024-08-01 starts after expiry: not
+    # counted (the limit is not revived), but it is kept with the reason, and the limit stays 已超期 17 days on 08-01.
+    f = facts(first_done=_all_done(date(2024, 1, 16)), deductions=[("中止", date(2024, 8, 1), date(2024, 8, 20))])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert lim.due_on == date(2024, 7, 15) and lim.deducted_days == 0 and not lim.deductions
+    assert [(u.kinds, u.start, u.end) for u in lim.uncounted] == [(("中止",), date(2024, 8, 1), date(2024, 8, 20))]
+    assert "届满" in lim.uncounted[0].reason
+    assert lim.overdue_days == 17 and not lim.paused

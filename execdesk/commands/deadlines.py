@@ -90,6 +90,8 @@ def _one(args, ctx, today: date) -> int:
                   + ("（尚未结束，计至今日）" if d.running else ""))
         if lim.deductions:
             print(f"  合计扣除 {lim.deducted_days}日（重叠期间只计一次）")
+        for u in lim.uncounted:
+            print(f"  未计入 {'、'.join(u.kinds) or '扣除期间'} {u.start.isoformat()}至{u.end.isoformat()}：{u.reason}")
         line = f"  届满日 {_fmt(lim.due_on)}"
         if lim.rolled_from:
             line += f"，由{_fmt(lim.rolled_from)}顺延（节假日）"

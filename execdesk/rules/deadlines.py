@@ -30,6 +30,7 @@ from execdesk.rules.periods import (
     CountedDeduction,
     Limit,
     Roller,
+    UncountedDeduction,
     add_months,
     apply_deductions,
     merge_intervals,
@@ -266,6 +267,17 @@ class DeductionLine:
 
 
 @dataclass(frozen=True)
+class UncountedLine:
+    """A deduction that was recorded but not counted, with the reason (issue 12 item 8): it stays visible in the
+    JSON, the deadline view and the 书面说明 (which must not then say that nothing was recorded)."""
+
+    kinds: tuple[str, ...]
+    start: date
+    end: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExtensionLine:
     months: int  # months approved
     counted_months: int  # months that count (R18 cap)
@@ -302,6 +314,7 @@ class LimitExplanation:
     rollover_basis: str
     notes: tuple[str, ...]
     filed_floor: date  # earliest lawful 终本 ruling date (R1): strictly after filing + 3 months
+    uncounted: tuple[UncountedLine, ...] = ()  # recorded deductions that do not move the last day, with reasons
 
 
 @dataclass(slots=True)
@@ -384,6 +397,9 @@ class Engine:
                 best = d
         return best
 
+    def _rolled_day(self, nominal: date) -> date:
+        return self.roller.roll(nominal).due
+
     def explain_limit(self, f: CaseFacts) -> LimitExplanation:
         return self._explain_limit(f, self.closing_day(f))
 
@@ -426,9 +442,11 @@ class Engine:
                 running = running or closed_on is None
                 end = end_of_clock
             raw.append((start, end, r.deduct_codes.get(code, code)))
+        uncounted: list[UncountedDeduction] = []
         if raw:
             merged = merge_intervals(raw)
-            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=today if running else None)
+            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=today if running else None,
+                                              roll=self._rolled_day, uncounted=uncounted)
         else:
             moved, counted = extended, []
         pe = self.roller.roll(moved)
@@ -453,7 +471,8 @@ class Engine:
             provisional_note=prov_note, closed_on=closed_on, overdue_days=overdue, paused=paused,
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
             extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes),
-            filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY)
+            filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY,
+            uncounted=tuple(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted))
 
     def _limit_item(self, lim: LimitExplanation, f: CaseFacts) -> DeadlineItem:
         label = f"执行期限届满（{lim.statutory_months}个月" + (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
