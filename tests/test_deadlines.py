@@ -364,8 +364,9 @@ def test_record_deduction_and_extension_move_the_limit(store, actor):
     c, _ = _case_row(store, cid)
     assert c.limit_due_on == date(2026, 10, 21)  # 2026-09-02 + 49 days (union of 04-01..05-19)
     assert c.overdue_days == 35
-    svc.record_extension(store, actor, cid, reason="财产处置中", applied_on=date(2026, 11, 16), approver="孙立",
-                         approved_on=date(2026, 11, 18), months=3, today=TODAY)
+    # Applied for and approved before the limit (10-21) expired (法发〔2006〕35号 art 1; 审限规定 art 14 ¶2).
+    svc.record_extension(store, actor, cid, reason="财产处置中", applied_on=date(2026, 10, 14), approver="孙立",
+                         approved_on=date(2026, 10, 16), months=3, today=TODAY)
     c, rows = _case_row(store, cid)
     assert c.limit_due_on == date(2027, 1, 20)  # (2026-09-02 + 3 months) + 49 days
     with store.read() as s:
@@ -596,3 +597,22 @@ def test_shenxian_9_deduction_after_expiry_stays_visible_with_its_reason():
     assert [(u.kinds, u.start, u.end) for u in lim.uncounted] == [(("中止",), date(2024, 8, 1), date(2024, 8, 20))]
     assert "届满" in lim.uncounted[0].reason
     assert lim.overdue_days == 17 and not lim.paused
+
+
+def test_r18_extension_applied_for_after_expiry_is_flagged_and_not_counted():
+    # 法发〔2006〕35号 art 1 / 审限规定 art 14 ¶2: filed 2024-01-15 → due 2024-07-15 without the extension. Applied for
+    # 07-20 and approved 07-22 (after expiry): flagged, and the 3 months are not counted — due stays 07-15,
+    # 17 days overdue on 08-01. Before the fix the check compared with 10-15 (the date *with* the extension).
+    late = engine(date(2024, 8, 1)).explain_limit(facts(extensions=[(3, date(2024, 7, 22), date(2024, 7, 20), False)]))
+    assert late.extensions[0].counted_months == 0 and late.due_on == date(2024, 7, 15) and late.overdue_days == 17
+    assert "延长申请日期2024-07-20晚于未计本次延长的期限届满日2024-07-15" in late.extensions[0].note
+    assert "不予计入" in late.notes[0] and "第十四条第二款" in late.notes[0]
+    # Applied 07-12, approved 07-15 (the last day itself): counted, no note; due 07-15 + 3 months = 10-15.
+    ok = engine(date(2024, 8, 1)).explain_limit(facts(extensions=[(3, date(2024, 7, 15), date(2024, 7, 12), False)]))
+    assert (ok.extensions[0].counted_months, ok.due_on, ok.notes) == (3, date(2024, 10, 15), ())
+    # The due date without the extension includes deductions: 评估 2024-02-01..03-11 (40 days) moves it to 08-24
+    # (Saturday) → 08-26; applied 08-20 and approved 08-26 are in time: counted (due 11-24, a Sunday → 11-25).
+    f = facts(deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11))],
+              extensions=[(3, date(2024, 8, 26), date(2024, 8, 20), False)])
+    lim = engine(date(2024, 9, 1)).explain_limit(f)
+    assert lim.extensions[0].counted_months == 3 and not lim.notes and lim.due_on == date(2024, 11, 25)

@@ -87,6 +87,8 @@ class RuleSet:
     extension_cap_months: int
     extension_basis: str
     extension_apply_days_before: int
+    extension_apply_basis: str
+    extension_approval_basis: str
     rollover_basis: str
     explanation_basis: str
     zhongben_floor_months: int
@@ -164,6 +166,7 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         limit_basis=el["basis"], limit_basis_non_litigation=el["basis_non_litigation"],
         deduction_basis=el["deduction_basis"], extension_cap_months=int(el["extension_cap_months"]),
         extension_basis=el["extension_basis"], extension_apply_days_before=int(el["extension_apply_days_before"]),
+        extension_apply_basis=el["extension_apply_basis"], extension_approval_basis=el["extension_approval_basis"],
         rollover_basis=el["rollover_basis"], explanation_basis=el["explanation_basis"],
         zhongben_floor_months=int(zb["floor_months"]), zhongben_basis=zb["basis"],
         requery_every_months=int(rq["every_months"]), requery_times=int(rq["times"]), requery_node=rq["node"],
@@ -416,23 +419,11 @@ class Engine:
             basis = r.limit_basis
         nominal = add_months(f.filed_on, months)
         notes: list[str] = []
-        # R18: extensions in approval order; beyond the cap only with 层报高院备案.
-        ext_lines: list[ExtensionLine] = []
-        counted_total = 0
-        for months_ext, approved, applied, high in sorted(f.extensions, key=lambda e: (e[1], e[2])):
-            allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
-            note = ""
-            if allowed < months_ext:
-                note = f"超过院长批准延长上限{r.extension_cap_months}个月且未层报高院备案，{months_ext - allowed}个月不予计入"
-                notes.append(note)
-            counted_total += allowed
-            ext_lines.append(ExtensionLine(months_ext, allowed, approved, applied, high, note))
-        extended = add_months(nominal, counted_total) if counted_total else nominal
         # R17: union of deducted intervals (扣除记录 and deducting nodes); a running one counts up to today.
         end_of_clock = closed_on or today
         raw: list[tuple[date, date, str]] = []
         running = False
-        for kind, start, end in f.deductions:
+        for kind, start, end, *_ in f.deductions:
             if end is None:
                 running = closed_on is None
                 end = end_of_clock
@@ -442,10 +433,45 @@ class Engine:
                 running = running or closed_on is None
                 end = end_of_clock
             raw.append((start, end, r.deduct_codes.get(code, code)))
+        merged = merge_intervals(raw) if raw else []
+        running_on = today if running else None
+
+        def due_for(base_end: date) -> date:
+            """The rolled last day if the period ended on ``base_end`` before deductions."""
+            if not merged:
+                return self._rolled_day(base_end)
+            return self._rolled_day(apply_deductions(f.filed_on, base_end, merged, running_on=running_on,
+                                                     roll=self._rolled_day)[0])
+
+        # R18: extensions in approval order; beyond the cap only with 层报高院备案. Each one is compared with the
+        # due date *without* it (and with the earlier ones): applied for after that day → flagged (法发〔2006〕35号
+        # art 1: applied for before expiry); approved after it → not counted (审限规定 art 14 ¶2: the 院长 approves
+        # before the limit expires; an expired limit is not revived, as with deductions).
+        ext_lines: list[ExtensionLine] = []
+        counted_total = 0
+        for months_ext, approved, applied, high in sorted(f.extensions, key=lambda e: (e[1], e[2])):
+            due_without = due_for(add_months(nominal, counted_total) if counted_total else nominal)
+            parts = []
+            allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
+            if applied > due_without:
+                parts.append(f"延长申请日期{applied.isoformat()}晚于未计本次延长的期限届满日{due_without.isoformat()}"
+                             f"（{r.extension_apply_basis}）")
+            if approved > due_without:
+                allowed = 0
+                parts.append(f"批准日期{approved.isoformat()}在期限届满日{due_without.isoformat()}之后"
+                             f"（{r.extension_approval_basis}），本次延长{months_ext}个月不予计入")
+            elif allowed < months_ext:
+                parts.append(f"超过院长批准延长上限{r.extension_cap_months}个月且未层报高院备案，"
+                             f"{months_ext - allowed}个月不予计入")
+            note = "；".join(parts)
+            if note:
+                notes.append(note)
+            counted_total += allowed
+            ext_lines.append(ExtensionLine(months_ext, allowed, approved, applied, high, note))
+        extended = add_months(nominal, counted_total) if counted_total else nominal
         uncounted: list[UncountedDeduction] = []
-        if raw:
-            merged = merge_intervals(raw)
-            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=today if running else None,
+        if merged:
+            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=running_on,
                                               roll=self._rolled_day, uncounted=uncounted)
         else:
             moved, counted = extended, []
@@ -458,10 +484,6 @@ class Engine:
             overdue = 0
         else:
             overdue = max(0, (today - due).days)
-        # 2006 rule art 1: apply within the 5 days before expiry — flag late applications.
-        for line in ext_lines:
-            if line.applied_on > due:
-                notes.append(f"延长申请日期{line.applied_on.isoformat()}晚于期限届满日")
         prov_note = self.calendar.source(due.year) if pe.provisional else ""
         return LimitExplanation(
             statutory_months=months, basis=basis, filed_on=f.filed_on,
