@@ -616,3 +616,50 @@ def test_r18_extension_applied_for_after_expiry_is_flagged_and_not_counted():
               extensions=[(3, date(2024, 8, 26), date(2024, 8, 20), False)])
     lim = engine(date(2024, 9, 1)).explain_limit(f)
     assert lim.extensions[0].counted_months == 3 and not lim.notes and lim.due_on == date(2024, 11, 25)
+
+
+def test_r30_zanhuan_10_stay_deducted_for_at_most_three_months_plus_three_with_approval():
+    # 暂缓规定 art 10 / 审限规定 art 9 (10): filed 2024-01-15 → nominal end 2024-07-15. A 暂缓 from 2024-02-01 recorded
+    # until 2024-06-30 counts only up to 2024-05-01 (02-01 + 3 months): 02-01..05-01 = 91 days; 05-02..06-30 is
+    # not deducted and is listed with the reason. 07-15 + 91 = 10-14 (Monday).
+    f = facts(first_done=_all_done(date(2024, 1, 16)), deductions=[("暂缓", date(2024, 2, 1), date(2024, 6, 30))])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert lim.deducted_days == 91 and lim.due_on == date(2024, 10, 14)
+    assert [(u.start, u.end) for u in lim.uncounted] == [(date(2024, 5, 2), date(2024, 6, 30))]
+    assert "第十条" in lim.uncounted[0].reason and any("超出部分不予扣除" in n for n in lim.notes)
+    # Extended by a second decision with its 文号: 05-02..06-30 counts too (≤ 05-02 + 3 months = 08-02):
+    # 02-01..06-30 = 151 days; 07-15 + 151 = 12-13 (Friday).
+    ext = facts(first_done=_all_done(date(2024, 1, 16)),
+                deductions=[("暂缓", date(2024, 2, 1), date(2024, 5, 1)),
+                            ("暂缓", date(2024, 5, 2), date(2024, 6, 30), "（2024）鲁0102执1号之一")])
+    lim = engine(date(2024, 8, 1)).explain_limit(ext)
+    assert lim.deducted_days == 151 and lim.due_on == date(2024, 12, 13) and not lim.uncounted
+    # The same extension without its approving decision: not deducted, and said so.
+    unapproved = facts(first_done=_all_done(date(2024, 1, 16)),
+                       deductions=[("暂缓", date(2024, 2, 1), date(2024, 5, 1)), ("暂缓", date(2024, 5, 2), date(2024, 6, 30))])
+    lim = engine(date(2024, 8, 1)).explain_limit(unapproved)
+    assert lim.deducted_days == 91 and "未记录批准决定" in lim.uncounted[0].reason
+
+
+def test_r30_open_stay_stops_the_clock_only_for_three_months():
+    # A 上级通知暂缓 from 2024-02-01 still open on 2024-06-01: deducted up to 05-01 only, so the clock runs again
+    # (not 暂停计时): 07-15 + 91 = 10-14.
+    f = facts(first_done=_all_done(date(2024, 1, 16)), deductions=[("上级通知暂缓", date(2024, 2, 1), None)])
+    lim = engine(date(2024, 6, 1)).explain_limit(f)
+    assert not lim.paused and lim.due_on == date(2024, 10, 14)
+    assert lim.uncounted[0].start == date(2024, 5, 2) and lim.uncounted[0].end == date(2024, 6, 1)
+
+
+def test_r30_through_the_service_the_approval_number_is_read(store, actor):
+    # Filed 2026-03-02 → nominal end 2026-09-02. 暂缓 03-10..06-09 (≤ 03-10 + 3 months = 06-10: 92 days), extended
+    # 06-10..07-31 with its decision 文号 (≤ 06-10 + 3 months): 03-10..07-31 = 144 days; 09-02 + 144 = 2027-01-24
+    # (Sunday) → Monday 01-25 (2027 provisional: weekends only).
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 3, 2), assigned_on=date(2026, 3, 2)),
+                            today=TODAY)
+    svc.record_deduction(store, actor, cid, kind="暂缓", started_on=date(2026, 3, 10), ended_on=date(2026, 6, 9),
+                         today=TODAY)
+    svc.record_deduction(store, actor, cid, kind="暂缓", started_on=date(2026, 6, 10), ended_on=date(2026, 7, 31),
+                         document_number="（2026）鲁0102执100号之二", today=TODAY)
+    with store.read() as s:
+        lim = deadlines.explain_limit(s, s.get(Case, cid), today=TODAY)
+    assert lim.deducted_days == 144 and lim.due_on == date(2027, 1, 25) and not lim.uncounted

@@ -91,6 +91,10 @@ class RuleSet:
     extension_approval_basis: str
     rollover_basis: str
     explanation_basis: str
+    stay_kinds: tuple[str, ...]
+    stay_max_months: int
+    stay_extension_months: int
+    stay_basis: str
     zhongben_floor_months: int
     zhongben_basis: str
     requery_every_months: int
@@ -168,6 +172,8 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         extension_basis=el["extension_basis"], extension_apply_days_before=int(el["extension_apply_days_before"]),
         extension_apply_basis=el["extension_apply_basis"], extension_approval_basis=el["extension_approval_basis"],
         rollover_basis=el["rollover_basis"], explanation_basis=el["explanation_basis"],
+        stay_kinds=tuple(preset_raw["stays"]["kinds"]), stay_max_months=int(preset_raw["stays"]["max_months"]),
+        stay_extension_months=int(preset_raw["stays"]["extension_months"]), stay_basis=preset_raw["stays"]["basis"],
         zhongben_floor_months=int(zb["floor_months"]), zhongben_basis=zb["basis"],
         requery_every_months=int(rq["every_months"]), requery_times=int(rq["times"]), requery_node=rq["node"],
         requery_basis=rq["basis"],
@@ -226,7 +232,7 @@ class CaseFacts:
     first_start: dict[str, date] = field(default_factory=dict)  # node code → earliest 启动日期 (not 已更正)
     first_done: dict[str, date] = field(default_factory=dict)  # node code → earliest completion date
     node_periods: Sequence[tuple[str, date, date | None]] = ()  # deducting nodes
-    deductions: Sequence[tuple[str, date, date | None]] = ()  # (kind, start, end)
+    deductions: Sequence[tuple] = ()  # (kind, start, end) or (kind, start, end, 文号)
     extensions: Sequence[tuple[int, date, date, bool]] = ()  # months, approved, applied, 高院备案
     seals: Sequence[tuple[str, str, str | None, date, date | None]] = ()  # id, kind, asset, start, expiry
     leads: Sequence[tuple[str, date, bool, date | None]] = ()  # id, given, urgent, verified
@@ -423,7 +429,11 @@ class Engine:
         end_of_clock = closed_on or today
         raw: list[tuple[date, date, str]] = []
         running = False
-        for kind, start, end, *_ in f.deductions:
+        pre_uncounted: list[UncountedLine] = []
+        deductions = f.deductions
+        if r.stay_kinds and any(d[0] in r.stay_kinds for d in deductions):
+            deductions = self._cap_stays(deductions, end_of_clock, pre_uncounted, notes)
+        for kind, start, end, *_ in deductions:
             if end is None:
                 running = closed_on is None
                 end = end_of_clock
@@ -494,7 +504,54 @@ class Engine:
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
             extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes),
             filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY,
-            uncounted=tuple(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted))
+            uncounted=(*pre_uncounted, *(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted)))
+
+    def _cap_stays(self, deductions, end_of_clock: date, uncounted: list[UncountedLine],
+                   notes: list[str]) -> list[tuple]:
+        """R30 (暂缓规定 art 10; 审限规定 art 9 (10)(11)): a 暂缓执行 is deducted for at most 3 months from its
+        start; a follow-on 暂缓 record (starting by the day after the previous one ends) is its extension and
+        counts for at most 3 more months, and only with the approving decision's 文号 recorded. What goes beyond
+        is not deducted and is listed with the reason. Other deductions pass through unchanged."""
+        r = self.rules
+        out: list[tuple] = []
+        stays = sorted((d for d in deductions if d[0] in r.stay_kinds), key=lambda d: d[1])
+        out.extend(d for d in deductions if d[0] not in r.stay_kinds)
+        chain_end: date | None = None  # last day of the current 暂缓 chain as recorded
+        cap: date | None = None  # last day that may be deducted in this chain
+        extended = False
+        for d in stays:
+            kind, start, end = d[0], d[1], d[2]
+            doc = d[3] if len(d) > 3 else None
+            shown_end = end or end_of_clock
+            if chain_end is None or start > chain_end + ONE_DAY:
+                # A new 暂缓 decision: 3 months from its start (start day inclusive, as every deduction here).
+                chain_end, extended = shown_end, False
+                cap = add_months(start, r.stay_max_months)
+                why = f"暂缓执行超过{r.stay_max_months}个月（{start.isoformat()}起至{cap.isoformat()}）"
+            elif not extended:
+                # Its extension: up to 3 more months, only with the approval recorded.
+                extended = True
+                chain_end = max(chain_end, shown_end)
+                if doc:
+                    cap = add_months(start, r.stay_extension_months)
+                    why = f"暂缓执行延长后超过{r.stay_extension_months}个月（计至{cap.isoformat()}）"
+                else:
+                    why = "延长暂缓执行未记录批准决定（文号），延长部分"
+            else:
+                chain_end = max(chain_end, shown_end)
+                why = f"暂缓执行只能延长一次，最长{r.stay_max_months}+{r.stay_extension_months}个月"
+            if start > cap:
+                uncounted.append(UncountedLine((kind,), start, shown_end, f"{why}，不予扣除（{r.stay_basis}）"))
+                notes.append(f"{kind}{start.isoformat()}至{shown_end.isoformat()}：{why}，不予扣除")
+                continue
+            if shown_end > cap:
+                uncounted.append(UncountedLine((kind,), cap + ONE_DAY, shown_end,
+                                               f"{why}，超出部分不予扣除（{r.stay_basis}）"))
+                notes.append(f"{kind}{(cap + ONE_DAY).isoformat()}至{shown_end.isoformat()}：{why}，超出部分不予扣除")
+                out.append((kind, start, cap))  # a capped stay is no longer open: the clock runs again
+            else:
+                out.append((kind, start, end))
+        return out
 
     def _limit_item(self, lim: LimitExplanation, f: CaseFacts) -> DeadlineItem:
         label = f"执行期限届满（{lim.statutory_months}个月" + (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \

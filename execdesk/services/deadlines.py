@@ -243,15 +243,17 @@ class _FactLoader:
                     f.auctions.append((int(seq), _d(done), parsed))
                 else:
                     f.auctions = [(int(seq), _d(done), parsed)]
-        for cid, kind, start, end in cur.execute(
-                f"SELECT case_id, kind, started_on, ended_on FROM deductions {where_case.replace('id', 'case_id')}",
-                args):
+        for cid, kind, start, end, doc in cur.execute(
+                "SELECT case_id, kind, started_on, ended_on, document_number FROM deductions "
+                f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
+                # 文号: a follow-on 暂缓 counts only with its approving decision recorded (R30).
+                row = (kind, _d(start), _d(end), doc) if doc else (kind, _d(start), _d(end))
                 if f.deductions:
-                    f.deductions.append((kind, _d(start), _d(end)))
+                    f.deductions.append(row)
                 else:
-                    f.deductions = [(kind, _d(start), _d(end))]
+                    f.deductions = [row]
         for cid, months, approved, applied, high in cur.execute(
                 "SELECT case_id, months, approved_on, applied_on, high_court_filed FROM extensions "
                 f"{where_case.replace('id', 'case_id')}", args):
