@@ -552,10 +552,79 @@ def test_bulk_recompute_never_forks_a_multithreaded_process():
     assert deadlines._workers_for(100) == 1  # small databases: not worth a process
 
 
-def test_review_cases_use_their_type_period_and_no_node_limits():
+def test_r29_minsufa_236_objection_reviewed_within_15_days_of_receipt_rolled_and_cited_by_edition():
+    # 民诉法 art 236 (2023 numbering): received 2024-01-15 → 01-15 + 15 = 01-30 (Tuesday); on 02-01 2 days over.
     result = engine(date(2024, 2, 1)).compute_case(facts(type_code="执异"), full=True)
-    assert result.limit.statutory_months == 1 and "执行异议" in result.limit.basis
+    lim = result.limit
+    assert (lim.statutory_limit, lim.start_day, lim.due_on, lim.overdue_days) == ("15日", date(2024, 1, 16),
+                                                                                 date(2024, 1, 30), 2)
+    assert lim.basis.startswith("《中华人民共和国民事诉讼法》第二百三十六条（2023年修正）")
+    assert "十五日内审查" in lim.basis and "配置" not in lim.basis and ".toml" not in lim.basis
     assert {it.kind for it in result.items} == {"执行期限"}  # no node limits, no 终本 floor
+    assert item(result, "执行期限").label == "执行异议审查期限届满（15日）"
+    # Received 2023-12-20, under the 2021 amendment: art 232; 12-20 + 15 = 2024-01-04 (Thursday).
+    old = engine(date(2024, 1, 2)).explain_limit(facts(filed=date(2023, 12, 21), received_on=date(2023, 12, 20),
+                                                       type_code="执异"))
+    assert old.due_on == date(2024, 1, 4) and "第二百三十二条（2021年修正）" in old.basis
+    # Received 2024-09-16: 09-16 + 15 = 10-01, inside the 国庆 break (10-01..10-07) → rolled to Tuesday 10-08.
+    rolled = engine(date(2024, 9, 20)).explain_limit(facts(filed=date(2024, 9, 16), type_code="执异"))
+    assert (rolled.due_on, rolled.rolled_from) == (date(2024, 10, 8), date(2024, 10, 1))
+
+
+def test_r29_minsufa_238_third_party_objection_cites_its_own_article():
+    # 案外人异议 (art 238, 2023 numbering): same 15 days from receipt; 2024-03-01 + 15 = 03-16 (Saturday) → 03-18.
+    lim = engine(date(2024, 3, 5)).explain_limit(
+        CaseFacts(case_number="（2024）鲁0102执异1号", type_code="执异", filed_on=date(2024, 3, 1),
+                  received_on=date(2024, 3, 1), cause="案外人执行异议"))
+    assert lim.due_on == date(2024, 3, 18) and "第二百三十八条（2023年修正）" in lim.basis
+
+
+def test_r29_zhixing_jieshi_8_reconsideration_decided_within_30_days_of_receipt():
+    # 执行程序解释 art 8: the higher court decides within 30 days of receiving the 复议 application.
+    # Received 2024-03-01 → 03-31 (Sunday) → Monday 04-01. (DOMAIN R29's "复议 10 d" is the party's time to apply
+    # under 民诉法 236, not the court's review period: docs/decisions.md.)
+    lim = engine(date(2024, 3, 5)).explain_limit(facts(filed=date(2024, 3, 1), type_code="执复"))
+    assert (lim.statutory_limit, lim.due_on) == ("30日", date(2024, 4, 1))
+    assert "执行程序若干问题的解释》第八条" in lim.basis and "三十日内审查完毕" in lim.basis
+
+
+def test_admin_enforcement_review_7_days_xingsu_jieshi_160_and_general_review_types_6_months():
+    # 行诉解释 art 160: decided within 7 days of accepting; filed 2024-03-04 → 03-11 (Monday).
+    lim = engine(date(2024, 3, 5)).explain_limit(facts(filed=date(2024, 3, 4), type_code="行审"))
+    assert lim.due_on == date(2024, 3, 11) and "第一百六十条" in lim.basis
+    # 执行监督: no period of its own; the general execution-case limit (审限规定 art 5; 立案结案意见 art 1).
+    sup = engine(date(2024, 3, 5)).explain_limit(facts(type_code="执监"))
+    assert sup.statutory_months == 6 and sup.due_on == date(2024, 7, 15) and "第五条" in sup.basis
+
+
+def test_no_deadline_cites_a_file_name_as_its_legal_basis():
+    """Issue 12 item 2: every basis a deadline can carry names a legal instrument (《…》 or a 文号 〔…〕), never a
+    file or a setting — for each preset, each node limit, each case type and every item computed for it."""
+    import re
+
+    bad = re.compile(r"\.(toml|py|json)\b|配置|case_types|nodes\.|limits_")
+    for rules in (SD, NATIONAL):
+        texts = [rules.limit_basis, rules.limit_basis_non_litigation, rules.limit_basis_review_general,
+                 rules.deduction_basis, rules.extension_basis, rules.extension_apply_basis,
+                 rules.extension_approval_basis, rules.rollover_basis, rules.zhongben_basis, rules.requery_basis,
+                 rules.seal_basis, rules.payout_basis, rules.lead_basis, rules.stay_basis,
+                 rules.auction_rules["basis_online"], rules.auction_rules["basis_offline"],
+                 *(rule.basis for rule in rules.node_limits)]
+        for code in rules.type_class:
+            for cause in ("", "案外人执行异议"):
+                f = CaseFacts(case_number="（2024）鲁0102执1号", type_code=code, filed_on=date(2024, 1, 15),
+                              received_on=date(2024, 1, 15), assigned_on=date(2024, 1, 15), cause=cause,
+                              deductions=[("评估", date(2024, 2, 1), date(2024, 2, 10))],
+                              leads=[("lead-000000000001", date(2024, 3, 1), False, None)],
+                              seals=[("m-000000000001", "冻结", "存款", date(2024, 3, 1), None)],
+                              payments=[("到账", 100, date(2024, 3, 1))], first_start={"N12": date(2024, 3, 1)},
+                              auctions=[(1, date(2024, 3, 1), {"method": "网络司法拍卖", "asset": "动产",
+                                                               "result": "流拍", "auction_on": "2024-03-01"})])
+                result = Engine(rules, CAL, date(2024, 6, 1)).compute_case(f, full=True)
+                texts += [it.basis for it in result.items]
+        for text in texts:
+            assert text and not bad.search(text), text
+            assert "《" in text or "〔" in text, text
 
 
 # ---------------------------------------------------------------- issue 12: legal review of the deadline rules

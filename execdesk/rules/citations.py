@@ -55,6 +55,14 @@ def citation(key: str, on: date) -> Citation:
                     edition=row["edition"], effective_from=row["effective_from"])
 
 
+def earliest_citation(key: str) -> Citation:
+    """The earliest edition of ``key`` on record (for a date before it)."""
+    table = _table()
+    row = min(table["citation"][key], key=lambda r: r["effective_from"])
+    return Citation(key=key, instrument=table["instruments"][row["instrument"]], article=row["article"],
+                    edition=row["edition"], effective_from=row["effective_from"])
+
+
 def citations_text(keys: list[str], on: date) -> str:
     """Several citations joined the way rulings write them: 《A》第一条、《B》第五百一十七条."""
     return "、".join(citation(k, on).text for k in keys)

@@ -72,6 +72,19 @@ class LimitRule:
     soft: bool = False  # an internal target: overdue shows as 已超期 but raises the case only to the T−5 level
 
 
+@dataclass(frozen=True)
+class ReviewRule:
+    """The statutory review period of a 审查 type (case_types.toml ``review``; R29): a day limit from receipt,
+    cited by the article of the edition in force on the start day."""
+
+    label: str
+    limit: Limit
+    start: str  # received | filed
+    citation: str  # key of rules/citations.toml
+    text: str  # what the article requires
+    when_cause: str = ""  # applies only when the 案由 contains this
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded rule set is a cache key
 class RuleSet:
     name: str
@@ -117,6 +130,14 @@ class RuleSet:
     deduct_codes: dict[str, str]  # node code → deduction kind
     closing_codes: tuple[str, ...]  # nodes that end the execution limit
     node_names: dict[str, str] = field(default_factory=dict)
+    type_review: dict[str, tuple[ReviewRule, ...]] = field(default_factory=dict)
+    limit_basis_review_general: str = ""
+
+    def review_rule(self, type_code: str, cause: str) -> ReviewRule | None:
+        for rule in self.type_review.get(type_code, ()):
+            if not rule.when_cause or rule.when_cause in (cause or ""):
+                return rule
+        return None
 
     def months_for(self, type_code: str, non_litigation: bool) -> int:
         if non_litigation:
@@ -188,6 +209,10 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         deduct_codes={c: e["deducts"] for c, e in catalogue.items() if e.get("deducts")},
         closing_codes=tuple(c for c, e in catalogue.items() if e.get("ends") == EXECUTION_LIMIT),
         node_names={c: e["name"] for c, e in catalogue.items()},
+        type_review={k: tuple(ReviewRule(label=x["label"], limit=parse_limit(x["limit"]), start=x["from"],
+                                         citation=x["citation"], text=x["text"], when_cause=x.get("when_cause", ""))
+                              for x in v["review"]) for k, v in types.items() if v.get("review")},
+        limit_basis_review_general=el["basis_review_general"],
     )
 
 
@@ -224,6 +249,7 @@ class CaseFacts:
     type_code: str
     filed_on: date
     received_on: date | None = None
+    cause: str = ""  # 案由: tells 案外人异议 from 执行行为异议 (R29)
     assigned_on: date | None = None
     non_litigation: bool = False
     closed_on: date | None = None  # None while the case is open
@@ -324,6 +350,8 @@ class LimitExplanation:
     notes: tuple[str, ...]
     filed_floor: date  # earliest lawful 终本 ruling date (R1): strictly after filing + 3 months
     uncounted: tuple[UncountedLine, ...] = ()  # recorded deductions that do not move the last day, with reasons
+    statutory_limit: str = ""  # "6个月", or a review period "15日" (then statutory_months is 0)
+    title: str = EXECUTION_LIMIT  # 执行期限, or the review period's name (执行异议审查期限 …)
 
 
 @dataclass(slots=True)
@@ -355,6 +383,7 @@ class Engine:
         self._requery_memo: dict[tuple, list[DeadlineItem]] = {}
         self._after_closure_rules = tuple(rule for rule in rules.node_limits if rule.after_closure)
         self._compiled_rules: dict[int, list[tuple]] = {}
+        self._citations: dict[tuple[str, date], str] = {}
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -415,16 +444,28 @@ class Engine:
     def _explain_limit(self, f: CaseFacts, closed_on: date | None) -> LimitExplanation:
         r = self.rules
         today = self.today
-        months = r.months_for(f.type_code, f.non_litigation)
-        if not r.is_enforcement(f.type_code):
-            # 执行审查类 (执异, 执复 …): the period configured per type code in case_types.toml.
-            basis = f"{r.type_names.get(f.type_code, f.type_code)}案件审查期限{months}个月（案件类型代字表 case_types.toml 配置）"
-        elif f.non_litigation or months == r.months_non_litigation:
-            basis = r.limit_basis_non_litigation
-        else:
-            basis = r.limit_basis
-        nominal = add_months(f.filed_on, months)
         notes: list[str] = []
+        review = r.review_rule(f.type_code, f.cause) if not r.is_enforcement(f.type_code) else None
+        event = f.filed_on
+        if review is not None:
+            # R29: a statutory review period in days from receipt (民诉法 236/238, 执行程序解释 8, 行诉解释 160).
+            event = (f.received_on or f.filed_on) if review.start == "received" else f.filed_on
+            months = review.limit.amount if review.limit.unit == "m" else 0
+            statutory = str(review.limit)
+            basis = f"{self._cite(review.citation, event)}：{review.text}"
+            nominal = review.limit.last_day(event)
+            title = f"{review.label}期限"
+        else:
+            months = r.months_for(f.type_code, f.non_litigation)
+            statutory = f"{months}个月"
+            title = EXECUTION_LIMIT
+            if not r.is_enforcement(f.type_code):
+                basis = r.limit_basis_review_general
+            elif f.non_litigation or months == r.months_non_litigation:
+                basis = r.limit_basis_non_litigation
+            else:
+                basis = r.limit_basis
+            nominal = add_months(f.filed_on, months)
         # R17: union of deducted intervals (扣除记录 and deducting nodes); a running one counts up to today.
         end_of_clock = closed_on or today
         raw: list[tuple[date, date, str]] = []
@@ -450,7 +491,7 @@ class Engine:
             """The rolled last day if the period ended on ``base_end`` before deductions."""
             if not merged:
                 return self._rolled_day(base_end)
-            return self._rolled_day(apply_deductions(f.filed_on, base_end, merged, running_on=running_on,
+            return self._rolled_day(apply_deductions(event, base_end, merged, running_on=running_on,
                                                      roll=self._rolled_day)[0])
 
         # R18: extensions in approval order; beyond the cap only with 层报高院备案. Each one is compared with the
@@ -460,6 +501,11 @@ class Engine:
         ext_lines: list[ExtensionLine] = []
         counted_total = 0
         for months_ext, approved, applied, high in sorted(f.extensions, key=lambda e: (e[1], e[2])):
+            if review is not None:  # 延长执行期限 (R18) is for the execution limit, not a review period in days
+                note = f"延长执行期限{months_ext}个月不适用于{review.label}期限，不予计入"
+                notes.append(note)
+                ext_lines.append(ExtensionLine(months_ext, 0, approved, applied, high, note))
+                continue
             due_without = due_for(add_months(nominal, counted_total) if counted_total else nominal)
             parts = []
             allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
@@ -481,7 +527,7 @@ class Engine:
         extended = add_months(nominal, counted_total) if counted_total else nominal
         uncounted: list[UncountedDeduction] = []
         if merged:
-            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=running_on,
+            moved, counted = apply_deductions(event, extended, merged, running_on=running_on,
                                               roll=self._rolled_day, uncounted=uncounted)
         else:
             moved, counted = extended, []
@@ -497,14 +543,31 @@ class Engine:
         prov_note = self.calendar.source(due.year) if pe.provisional else ""
         return LimitExplanation(
             statutory_months=months, basis=basis, filed_on=f.filed_on,
-            start_day=f.filed_on + ONE_DAY, nominal_end=nominal, extensions=tuple(ext_lines), extended_end=extended,
+            start_day=event + ONE_DAY, nominal_end=nominal, extensions=tuple(ext_lines), extended_end=extended,
             deductions=tuple(_line(c) for c in counted), deducted_days=sum(c.days for c in counted),
             due_before_roll=moved, due_on=due, rolled_from=pe.rolled_from, provisional=pe.provisional,
             provisional_note=prov_note, closed_on=closed_on, overdue_days=overdue, paused=paused,
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
             extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes),
             filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY,
-            uncounted=(*pre_uncounted, *(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted)))
+            uncounted=(*pre_uncounted, *(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted)),
+            statutory_limit=statutory, title=title)
+
+    def _cite(self, key: str, on: date) -> str:
+        """The article of ``key`` in force on ``on``, with its edition (R11); memoised per engine."""
+        hit = self._citations.get((key, on))
+        if hit is None:
+            from execdesk.rules.citations import citation, earliest_citation
+            from execdesk.rules.errors import ValidationError
+
+            try:
+                c = citation(key, on)
+                hit = f"{c.text}（{c.edition}）"
+            except ValidationError:  # before the earliest edition on record: cite it and say so
+                c = earliest_citation(key)
+                hit = f"{c.text}（{c.edition}；该日期早于收录的最早版本）"
+            self._citations[(key, on)] = hit
+        return hit
 
     def _cap_stays(self, deductions, end_of_clock: date, uncounted: list[UncountedLine],
                    notes: list[str]) -> list[tuple]:
@@ -554,8 +617,10 @@ class Engine:
         return out
 
     def _limit_item(self, lim: LimitExplanation, f: CaseFacts) -> DeadlineItem:
-        label = f"执行期限届满（{lim.statutory_months}个月" + (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
-            (f"，延长{sum(e.counted_months for e in lim.extensions)}个月" if lim.extensions else "") + "）"
+        counted_ext = sum(e.counted_months for e in lim.extensions)
+        label = f"{lim.title}届满（{lim.statutory_limit or f'{lim.statutory_months}个月'}" + \
+            (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
+            (f"，延长{counted_ext}个月" if counted_ext else "") + "）"
         basis = lim.basis
         if lim.deducted_days:
             basis += "；" + lim.deduction_basis
@@ -590,6 +655,8 @@ class Engine:
             head = self._head_items(lim, f)
         else:
             key = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
+            if f.type_code in r.type_review:  # a review period runs from receipt and depends on the 案由
+                key = (*key, f.received_on, f.cause)
             hit = self._simple_limits.get(key)
             if hit is None:
                 lim = self._explain_limit(f, closed_on)

@@ -161,13 +161,16 @@ class _FactLoader:
             conds.append(f"rowid BETWEEN {int(rowids[0])} AND {int(rowids[1])}")
         case_filter = where_case or ("WHERE " + " AND ".join(conds) if conds else "")
         facts: dict[str, CaseFacts] = {}
+        review_types = self.rules.type_review
         for (cid, number, type_code, filed, received, assigned, non_lit, status, method,
-             closed) in cur.execute(f"SELECT {CASE_COLUMNS} FROM cases {case_filter}", args):
+             closed, cause) in cur.execute(f"SELECT {CASE_COLUMNS}, cause FROM cases {case_filter}", args):
             is_closed = status == "已结" and closed is not None
             facts[cid] = CaseFacts(case_number=number, type_code=type_code, filed_on=_d(filed),
                                    received_on=_d(received), assigned_on=_d(assigned), non_litigation=bool(non_lit),
                                    closed_on=_d(closed) if is_closed else None,
-                                   closure_method=method if is_closed else None)
+                                   closure_method=method if is_closed else None,
+                                   # 案由 only matters for review periods (案外人异议 vs 执行行为异议, R29)
+                                   cause=(cause or "") if type_code in review_types else "")
         if not facts:
             return facts
         and_case = "AND case_id = ?" if one else ""
