@@ -732,3 +732,33 @@ def test_r30_through_the_service_the_approval_number_is_read(store, actor):
     with store.read() as s:
         lim = deadlines.explain_limit(s, s.get(Case, cid), today=TODAY)
     assert lim.deducted_days == 144 and lim.due_on == date(2027, 1, 25) and not lim.uncounted
+
+
+def test_r27_wangpai_26_reauction_notice_is_15_days_for_real_estate_not_30():
+    # 网拍规定 art 12: first online auction of real estate announced 30 days before; art 26: the re-auction after a
+    # 流拍 15 days before (movables 7). 2nd round on 2024-03-28, announced 03-12: 16 days' notice → no warning;
+    # announced 03-20 (8 days) → "不足15日".
+    first = (20, date(2024, 3, 1), {"method": "网络司法拍卖", "asset": "不动产", "result": "流拍",
+                                     "notice_on": "2024-01-30", "auction_on": "2024-03-01"})  # 31 days: fine
+    ok = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[first, (21, date(2024, 3, 28), {
+        "method": "网络司法拍卖", "asset": "不动产", "result": "成交", "notice_on": "2024-03-12", "auction_on": "2024-03-28"})])
+    assert engine(date(2024, 4, 1)).compute_case(ok).notes == []
+    short = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[first, (21, date(2024, 3, 28), {
+        "method": "网络司法拍卖", "asset": "不动产", "result": "成交", "notice_on": "2024-03-20", "auction_on": "2024-03-28"})])
+    notes = engine(date(2024, 4, 1)).compute_case(short).notes
+    assert len(notes) == 1 and "再次拍卖的公告期不足15日" in notes[0] and "第二十六条" in notes[0]
+
+
+def test_r27_paibian_25_failed_sale_has_its_own_result_and_demands_no_further_sale_notice():
+    # Three failed real-estate auctions (02-01, 03-01, 04-01) → 变卖公告 due 04-01 + 7 = 04-08 (拍变规定 art 25); the
+    # 变卖 announced 04-05 satisfies it. That 变卖 then fails (变卖不成): no second 变卖公告 and no re-auction is due.
+    failed = [(s, d, {"method": "委托拍卖", "asset": "不动产", "result": "流拍", "auction_on": d.isoformat()})
+              for s, d in ((30, date(2024, 2, 1)), (31, date(2024, 3, 1)), (32, date(2024, 4, 1)))]
+    for result in ("变卖不成", "变卖失败", "流拍"):
+        sale = (33, date(2024, 6, 5), {"method": "变卖", "asset": "不动产", "result": result,
+                                        "notice_on": "2024-04-05", "auction_on": "2024-06-04"})
+        f = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[*failed, sale])
+        result_all = engine(date(2024, 7, 1)).compute_case(f, full=True)
+        kinds = {it.kind: it for it in result_all.items if it.kind.startswith(("变卖公告", "再次拍卖"))}
+        assert set(kinds) == {"再次拍卖:30", "再次拍卖:31", "变卖公告:32"}, result
+        assert kinds["变卖公告:32"].status == DONE and kinds["变卖公告:32"].done_on == date(2024, 4, 5)

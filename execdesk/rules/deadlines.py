@@ -850,10 +850,15 @@ class Engine:
     def _auction_items(self, f: CaseFacts, items: list[DeadlineItem], notes: list[str]) -> None:
         """After a failed auction (流拍): the next auction within 30 days online (网拍规定 art 26) or 60 days
         otherwise (拍变规定 art 23); after the third failed auction of real estate, a 变卖公告 within 7 days
-        (拍变规定 art 25). Checks notice lead times (15 / 30 days, 网拍规定 art 12) and price cuts (≤ 20 %)."""
+        (拍变规定 art 25). Checks notice lead times — first online auction 15 / 30 days before (网拍规定 art 12),
+        a re-auction 7 / 15 days before (art 26) — and price cuts (≤ 20 %). A 变卖 is not an auction: its
+        failure (变卖失败 / 变卖不成) has its own result value, counts as no failed auction and demands no further
+        变卖公告 (the property goes to 抵债 or is released, 拍变规定 arts 25, 32)."""
         ar = self.rules.auction_rules
         if not ar:
             return
+        failed = set(ar.get("failed_results", ("流拍",)))
+        sale_method = str(ar.get("sale_method", "变卖"))
         rows = []
         for seq, done, data in f.auctions:
             day = _parse_day(data.get("auction_on")) or done
@@ -861,26 +866,39 @@ class Engine:
             rows.append((day, seq, notice, data))
         rows.sort()
         failed_real_estate = 0
+        failed_before: dict[str, int] = {}  # asset kind → failed online auctions so far
         for i, (day, seq, notice, data) in enumerate(rows):
             method = str(data.get("method") or "")
             asset = str(data.get("asset") or "")
+            result = str(data.get("result") or "")
+            if method == sale_method:
+                continue  # a 变卖 (sold or not) is no auction round and starts no further limit
             online = method == "网络司法拍卖"
             if online and notice is not None:
-                lead = int(ar["notice_lead_days"].get(asset, ar["notice_lead_days"].get("动产", 15)))
+                try:
+                    round_no = int(str(data.get("round") or "0"))
+                except ValueError:
+                    round_no = 0
+                again = round_no >= 2 or failed_before.get(asset, 0) > 0
+                table = ar["renotice_lead_days"] if again else ar["notice_lead_days"]
+                lead = int(table.get(asset, table.get("动产")))
                 if (day - notice).days < lead:
-                    notes.append(f"{day.isoformat()}网络司法拍卖的公告期不足{lead}日（{notice.isoformat()}公告）"
-                                 f"——{ar['basis_online']}")
+                    what = "再次拍卖" if again else "网络司法拍卖"
+                    notes.append(f"{day.isoformat()}{what}的公告期不足{lead}日（{notice.isoformat()}公告）"
+                                 f"——{ar['basis_renotice' if again else 'basis_online']}")
             start_price, prev = _money(data.get("start_price")), _money(data.get("prev_start_price"))
             if start_price and prev and start_price < prev * (1 - float(ar["max_price_cut"])):
                 notes.append(f"{day.isoformat()}拍卖起拍价较上次降价超过{float(ar['max_price_cut']):.0%}"
                              f"——{ar['basis_online']}")
-            if str(data.get("result") or "") != "流拍":
+            if result not in failed:
                 continue
+            if online:
+                failed_before[asset] = failed_before.get(asset, 0) + 1
             later = [(n or d) for d, _, n, dd in rows[i + 1:] if (n or d) > day]
             if asset == "不动产":
                 failed_real_estate += 1
             if asset == "不动产" and failed_real_estate >= 3:
-                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if str(dd.get("method") or "") == "变卖"
+                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if str(dd.get("method") or "") == sale_method
                          and (n or d) > day]
                 done = min(sales) if sales else None
                 item = self._item(f"变卖公告:{seq}", f"不动产第三次拍卖流拍（{day.isoformat()}）后发布变卖公告",
