@@ -102,6 +102,25 @@ def test_errors_are_one_chinese_line(filled, capsys):
     assert code == 2 and "不是存在的日期" in err
 
 
+# Test data only, NOT the official 2027 schedule: fictional, but complete in the sense of 放假办法 arts 2 and 6 —
+# every statutory day (元旦 01-01; 春节 除夕 02-05 + 02-06..02-08; 清明 04-05; 劳动节 05-01/02; 端午 06-09;
+# 中秋 09-15; 国庆 10-01..03) is a rest day, and the 10 other weekday rest days (02-09..11, 05-03..05, 10-04..07)
+# = 6 补假 for statutory days on weekends (02-06, 02-07, 05-01, 05-02, 10-02, 10-03) + 4 调休 working weekends.
+FICTIONAL_COMPLETE_2027 = (
+    'year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
+    'holidays = ["2027-01-01", ["2027-02-05", "2027-02-11"], ["2027-04-03", "2027-04-05"], ["2027-05-01", "2027-05-05"], '
+    '"2027-06-09", "2027-09-15", ["2027-10-01", "2027-10-07"]]\n'
+    'workdays = ["2027-02-20", "2027-05-08", "2027-09-26", "2027-10-09"]\n')
+
+
+def test_holidays_import_help_names_no_source_path(capsys):
+    for argv in (["holidays", "--help"], ["holidays", "import", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert "法定节假日" in out and "resources/" not in out and ".md" not in out, argv
+
+
 def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypatch):
     from execdesk.services import deadlines
 
@@ -114,10 +133,16 @@ def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypat
         bad.write_text('year = 2027\nstatus = "official"\nsource = "x"\nholidays = ["2027-13-01"]\n', encoding="utf-8")
         code, _, err = run(capsys, filled, "holidays", "import", str(bad))
         assert code == 2 and "不是有效日期" in err
-        # Test data only (NOT the official 2027 schedule): makes 2027-05-03 a rest day.
+        # A year with only 元旦 and 劳动节 is not a whole official schedule: refused, naming what is missing.
+        partial = tmp_path / "partial.toml"
+        partial.write_text('year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
+                           'holidays = ["2027-01-01", ["2027-05-01", "2027-05-05"]]\nworkdays = []\n', encoding="utf-8")
+        code, _, err = run(capsys, filled, "holidays", "import", str(partial))
+        assert code == 2 and "缺少法定节假日：春节" in err and "中秋节（2027-09-15）" in err
+        code, out, _ = run(capsys, filled, "holidays")
+        assert "2027年：暂定" in out  # nothing was stored
         good = tmp_path / "2027.toml"
-        good.write_text('year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
-                        'holidays = ["2027-01-01", ["2027-05-01", "2027-05-05"]]\nworkdays = []\n', encoding="utf-8")
+        good.write_text(FICTIONAL_COMPLETE_2027, encoding="utf-8")
         code, out, err = run(capsys, filled, "holidays", "import", str(good), "--today", "2026-11-25")
         assert code == 0, err
         assert "已导入2027年放假安排" in out
