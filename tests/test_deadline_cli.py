@@ -169,3 +169,44 @@ def test_deduction_recorded_after_expiry_stays_in_the_json_and_the_view_with_its
     assert "2026-10-08届满" in lim["uncounted"][0]["reason"]
     code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执100号", "--today", "2026-11-25")
     assert "未计入 中止 2026-11-02至2026-11-20：" in out
+
+
+def _doc(*cases, courts=({"code": "鲁0102", "name": "济南市历下区人民法院", "province": "鲁"},)):
+    return {"format": "execdesk-cases", "schema": 1, "courts": list(courts), "users": [], "cases": list(cases)}
+
+
+def test_import_of_a_minimal_case_fills_the_case_number_parts_and_owes_no_filing(tmp_path, capsys):
+    # docs/data-format.md: a minimal case without year / serial / court code imports (they are parts of the 案号,
+    # 案号规定 arts 2–3); it has no N01 node, and its 7-day filing limit (R21, 审限规定 art 6) is met by its own
+    # 立案日期 (received = filed = 2026-11-02): nothing about 立案 is overdue on 2026-11-25.
+    path = tmp_path / "minimal.json"
+    path.write_text(json.dumps(_doc({"court_code": "鲁0102", "case": {
+        "case_number": "(2026)鲁0102执500号", "filed_on": "2026-11-02", "received_on": "2026-11-02",
+        "cause": "民间借贷纠纷"}}), ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "m.sqlite3"
+    code, out, err = run(capsys, db, "import", str(path))
+    assert code == 0, err
+    code, out, _ = run(capsys, db, "deadlines", "（2026）鲁0102执500号", "--json", "--today", "2026-11-25")
+    data = json.loads(out)
+    assert "立案" not in {d["kind"] for d in data["deadlines"] if d["status"] != "已完成"}
+    assert data["execution_limit"]["nominal_end"] == "2027-05-02"
+
+
+def test_import_with_missing_or_contradicting_fields_is_one_chinese_message_per_record(tmp_path, capsys):
+    # Issue 12 item 10: an IntegrityError (exit 1) before; now exit 2 with a message naming each field.
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_doc(
+        {"court_code": "鲁0102", "case": {"case_number": "（2026）鲁0102执501号"}},
+        {"court_code": "鲁0102", "case": {"case_number": "（2026）鲁0102执502号", "year": 2025, "filed_on": "2026-11-02",
+                                          "cause": "买卖合同纠纷"}},
+        {"court_code": "鲁0102", "case": {"case_number": "（2026）鲁0102执503号", "filed_on": "2026-11-02",
+                                          "cause": "买卖合同纠纷"}, "parties": [{"name": "王芳"}]}),
+        ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "b.sqlite3"
+    code, out, err = run(capsys, db, "import", str(path))
+    assert code == 2 and "Traceback" not in err and "IntegrityError" not in err
+    assert "第1件案件 （2026）鲁0102执501号：缺少必填字段：立案日期（filed_on）、案由（cause）" in err
+    assert "第2件案件 （2026）鲁0102执502号：收案年度（year）“2025”与案号不符（应为“2026”）" in err
+    assert "第3件案件 （2026）鲁0102执503号 parties第1条：缺少必填字段：诉讼地位（role）、类型（kind）" in err
+    code, out, _ = run(capsys, db, "deadlines", "--all", "--json", "--today", "2026-11-25")
+    assert json.loads(out)["count"] == 0  # all or nothing
