@@ -339,8 +339,10 @@ def test_record_node_updates_the_case_deadlines(store, actor):
                       ("N07", date(2026, 11, 12))):
         svc.record_node(store, actor, cid, NodeInput(code=code, started_on=day, ended_on=day), today=TODAY)
     c, rows = _case_row(store, cid)
-    assert set(rows) == {"执行期限", "终本最早日"}
-    assert c.warning_level == 0 and c.next_due_on == date(2027, 5, 3)  # 2027-05-02 is a Sunday
+    # Left: the execution limit, the 终本 floor and the 6 months of 民诉法 237 from receipt (issue 12).
+    assert set(rows) == {"执行期限", "终本最早日", "上级法院申请执行"}
+    assert rows["执行期限"].due_on == date(2027, 5, 3)  # 2027-05-02 is a Sunday: rolled
+    assert c.warning_level == 0 and c.next_due_on == date(2027, 5, 2)  # 民诉法 237: not rolled
     assert c.deadlines_provisional  # 2027: schedule not known yet
 
 
@@ -609,7 +611,7 @@ def test_no_deadline_cites_a_file_name_as_its_legal_basis():
                  rules.extension_approval_basis, rules.rollover_basis, rules.zhongben_basis, rules.requery_basis,
                  rules.seal_basis, rules.payout_basis, rules.lead_basis, rules.stay_basis,
                  rules.auction_rules["basis_online"], rules.auction_rules["basis_offline"],
-                 *(rule.basis for rule in rules.node_limits)]
+                 *(rule.basis for rule in rules.node_limits if not rule.citation)]  # cited ones: from the items
         for code in rules.type_class:
             for cause in ("", "案外人执行异议"):
                 f = CaseFacts(case_number="（2024）鲁0102执1号", type_code=code, filed_on=date(2024, 1, 15),
@@ -617,7 +619,10 @@ def test_no_deadline_cites_a_file_name_as_its_legal_basis():
                               deductions=[("评估", date(2024, 2, 1), date(2024, 2, 10))],
                               leads=[("lead-000000000001", date(2024, 3, 1), False, None)],
                               seals=[("m-000000000001", "冻结", "存款", date(2024, 3, 1), None)],
-                              payments=[("到账", 100, date(2024, 3, 1))], first_start={"N12": date(2024, 3, 1)},
+                              payments=[("到账", 100, date(2024, 3, 1))],
+                              first_start={"N12": date(2024, 3, 1), "N31": date(2024, 2, 1), "N32": date(2024, 2, 1)},
+                              report_orders=[(4, date(2024, 1, 16), {"report_order_on": "2024-01-16",
+                                                                  "report_deadline": "2024-01-26"})],
                               auctions=[(1, date(2024, 3, 1), {"method": "网络司法拍卖", "asset": "动产",
                                                                "result": "流拍", "auction_on": "2024-03-01"})])
                 result = Engine(rules, CAL, date(2024, 6, 1)).compute_case(f, full=True)
@@ -762,3 +767,75 @@ def test_r27_paibian_25_failed_sale_has_its_own_result_and_demands_no_further_sa
         kinds = {it.kind: it for it in result_all.items if it.kind.startswith(("变卖公告", "再次拍卖"))}
         assert set(kinds) == {"再次拍卖:30", "再次拍卖:31", "变卖公告:32"}, result
         assert kinds["变卖公告:32"].status == DONE and kinds["变卖公告:32"].done_on == date(2024, 4, 5)
+
+
+def test_shenxian_5_entrustment_completed_within_one_month_of_filing_only_when_entrusted():
+    # 审限规定 art 5 ¶2: the entrusting court completes the entrustment within 1 month of filing. Filed 2024-03-04
+    # → 04-04, inside the 清明 break (04-04..04-06) → Sunday 04-07 (a 调休 working day). Soft (internal target).
+    f = facts(filed=date(2024, 3, 4), first_done=_all_done(date(2024, 3, 5)), first_start={"N31": date(2024, 3, 20)})
+    r = engine(date(2024, 4, 8)).compute_case(f)
+    ent = item(r, "办理委托执行手续")
+    assert (ent.due_on, ent.rolled_from, ent.status, ent.level) == (date(2024, 4, 7), date(2024, 4, 4), OVERDUE, LEVEL_T5)
+    assert "第五条第二款" in ent.basis
+    # A case that is not entrusted owes nothing of the kind.
+    plain = facts(filed=date(2024, 3, 4), first_done=_all_done(date(2024, 3, 5)))
+    assert "办理委托执行手续" not in {it.kind for it in engine(date(2024, 4, 8)).compute_case(plain, full=True).items}
+
+
+def test_minsufa_240_entrusted_court_starts_within_15_days_and_reports_within_30():
+    # 民诉法 art 240 (2023 numbering): letter received 2024-05-06 → start by 05-21 (Tuesday), done or report by
+    # 06-05 (Wednesday). The 执行通知 (N04) of 05-10 is the start; nothing reported by 06-06 → 已超期 1 day.
+    f = facts(filed=date(2024, 5, 8), first_start={"N32": date(2024, 5, 6)},
+              first_done={"N01": date(2024, 5, 8), "N02": date(2024, 5, 8), "N04": date(2024, 5, 10)})
+    r = engine(date(2024, 6, 6)).compute_case(f, full=True)
+    start, finish = item(r, "受托开始执行"), item(r, "受托执行完毕或函告")
+    assert (start.due_on, start.status, start.done_on) == (date(2024, 5, 21), DONE, date(2024, 5, 10))
+    assert (finish.due_on, finish.status, finish.overdue_days) == (date(2024, 6, 5), OVERDUE, 1)
+    assert finish.basis.startswith("《中华人民共和国民事诉讼法》第二百四十条（2023年修正）")
+    f.first_done["N33"] = date(2024, 6, 4)  # 函告委托法院执行情况 on 06-04: in time
+    assert item(engine(date(2024, 6, 6)).compute_case(f, full=True), "受托执行完毕或函告").status == DONE
+
+
+def test_minsufa_237_six_months_from_receipt_net_of_the_periods_of_zhixing_jieshi_13():
+    # Received 2024-01-10 (filed 01-15): 6 months → 2024-07-10. 执行程序解释 art 13 does not count the 评估
+    # 02-01..03-11 (40 days) but does count the 拍卖 04-01..05-20: 07-10 + 40 = 08-19 (not rolled). On 08-20 it
+    # has passed: 已超期, raising the case to the T−5 level only (the execution limit, 10-14, is still running).
+    f = facts(received_on=date(2024, 1, 10), first_done=_all_done(date(2024, 1, 16)),
+              deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11)), ("拍卖", date(2024, 4, 1), date(2024, 5, 20))])
+    r = engine(date(2024, 8, 20)).compute_case(f)
+    hc = item(r, "上级法院申请执行")
+    assert (hc.due_on, hc.status, hc.overdue_days, hc.level) == (date(2024, 8, 19), OVERDUE, 1, LEVEL_T5)
+    assert hc.basis.startswith("《中华人民共和国民事诉讼法》第二百三十七条（2023年修正）") and "第十三条" in hc.basis
+    assert r.limit.due_on == date(2024, 10, 14) and r.warning_level == LEVEL_T5
+    # Closed on 2024-08-01: met.
+    done = engine(date(2024, 8, 20)).compute_case(
+        facts(received_on=date(2024, 1, 10), closed_on=date(2024, 8, 1), closure_method="执行完毕",
+              deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11))]), full=True)
+    assert item(done, "上级法院申请执行").status == DONE
+
+
+def test_caichan_diaocha_4_5_property_report_within_the_period_of_the_order():
+    # 财产调查规定 art 4 (1), art 5: the 报告财产令 of 2024-01-16 sets the period: until 2024-01-26 (Friday), or
+    # "10日" (01-16 + 10 = 01-26). The 财产报告核查 (N08) on 01-30 answers it 4 days late.
+    for deadline in ("2024-01-26", "10日"):
+        f = facts(first_done=_all_done(date(2024, 1, 16)), report_checks=[date(2024, 1, 30)],
+                  report_orders=[(4, date(2024, 1, 16), {"report_order_on": "2024-01-16", "report_deadline": deadline})])
+        rep = item(engine(date(2024, 2, 1)).compute_case(f, full=True), "财产报告:4")
+        assert (rep.due_on, rep.status, rep.overdue_days) == (date(2024, 1, 26), DONE_LATE, 4), deadline
+        assert "第五条" in rep.basis and "第二百五十二条" in rep.basis
+    missing = facts(first_done=_all_done(date(2024, 1, 16)),
+                    report_orders=[(4, date(2024, 1, 16), {"report_order_on": "2024-01-16"})])
+    assert any("未载明报告期限" in n for n in engine(date(2024, 2, 1)).compute_case(missing).notes)
+
+
+def test_property_report_period_through_the_service(store, actor):
+    # N04 recorded with its 报告财产令 data: 2026-11-04 + until 2026-11-14 (Saturday) → Monday 11-16; no N08 by
+    # 2026-11-25: 已超期 9 days, kept in the table.
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 11, 2), assigned_on=date(2026, 11, 3)),
+                            today=TODAY)
+    svc.record_node(store, actor, cid, NodeInput(code="N04", started_on=date(2026, 11, 4), ended_on=date(2026, 11, 4),
+                                                 data={"report_order_on": "2026-11-04",
+                                                       "report_deadline": "2026-11-14"}), today=TODAY)
+    _, rows = _case_row(store, cid)
+    rep = rows[next(k for k in rows if k.startswith("财产报告"))]
+    assert (rep.due_on, rep.status, rep.rolled_from) == (date(2026, 11, 16), OVERDUE, date(2026, 11, 14))

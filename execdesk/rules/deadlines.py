@@ -70,6 +70,8 @@ class LimitRule:
     basis: str
     after_closure: bool = False
     soft: bool = False  # an internal target: overdue shows as 已超期 but raises the case only to the T−5 level
+    when: str = ""  # the limit applies only once this event exists (e.g. "start:N31": the case is entrusted)
+    citation: str = ""  # key of rules/citations.toml: the basis starts with that article, by edition
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class RuleSet:
     node_names: dict[str, str] = field(default_factory=dict)
     type_review: dict[str, tuple[ReviewRule, ...]] = field(default_factory=dict)
     limit_basis_review_general: str = ""
+    higher_court: dict = field(default_factory=dict)  # [higher_court] of the preset (民诉法 237)
+    property_report: dict = field(default_factory=dict)  # [property_report] of the preset
 
     def review_rule(self, type_code: str, cause: str) -> ReviewRule | None:
         for rule in self.type_review.get(type_code, ()):
@@ -164,7 +168,8 @@ def _limit_rule(node: str, raw: dict) -> LimitRule:
     done_any = tuple(raw.get("done", ())) or (() if done_all else (node,))
     return LimitRule(node=node, id=raw["id"], label=raw.get("label", raw["id"]), limit=parse_limit(raw["limit"]),
                      start=raw["from"], done_any=done_any, done_all=done_all, basis=raw["basis"],
-                     after_closure=bool(raw.get("after_closure", False)), soft=bool(raw.get("soft", False)))
+                     after_closure=bool(raw.get("after_closure", False)), soft=bool(raw.get("soft", False)),
+                     when=raw.get("when", ""), citation=raw.get("citation", ""))
 
 
 def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> RuleSet:
@@ -213,6 +218,7 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
                                          citation=x["citation"], text=x["text"], when_cause=x.get("when_cause", ""))
                               for x in v["review"]) for k, v in types.items() if v.get("review")},
         limit_basis_review_general=el["basis_review_general"],
+        higher_court=dict(preset_raw.get("higher_court", {})), property_report=dict(preset_raw.get("property_report", {})),
     )
 
 
@@ -267,6 +273,10 @@ class CaseFacts:
     explanation_issued: bool = False
     # R27: completed 拍卖/变卖 nodes (N13) of an open case: (seq, done day, node data) in record order.
     auctions: Sequence[tuple[int, date, dict]] = ()
+    # 报告财产令 (N04 with data: report_order_on, report_deadline) of an open case: (seq, node day, data), and the
+    # completion days of 财产报告核查 (N08) that answer them.
+    report_orders: Sequence[tuple] = ()
+    report_checks: Sequence[date] = ()
 
 
 # ---------------------------------------------------------------- results
@@ -384,6 +394,7 @@ class Engine:
         self._after_closure_rules = tuple(rule for rule in rules.node_limits if rule.after_closure)
         self._compiled_rules: dict[int, list[tuple]] = {}
         self._citations: dict[tuple[str, date], str] = {}
+        self._higher_memo: dict[tuple, DeadlineItem] = {}
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -664,18 +675,24 @@ class Engine:
             lim, head = hit
         items: list[DeadlineItem] = list(head)
         closed = closed_on is not None
+        notes: list[str] = []
         if closed:
             if self._after_closure_rules:
                 self._node_items(f, self._after_closure_rules, items)
         elif r.is_enforcement(f.type_code):
             self._node_items(f, r.node_limits, items)
+        if r.higher_court and r.is_enforcement(f.type_code):
+            hc = self._higher_court_item(f, closed_on)
+            if hc is not None and (self._full or hc.persist):
+                items.append(hc)
+        if f.report_orders and not closed:
+            self._report_items(f, items, notes)
         if f.leads and r.is_enforcement(f.type_code):
             self._lead_items(f, closed, items)
         if f.seals:
             self._seal_items(f, items)
         if f.payments:
             self._payout_items(f, items)
-        notes: list[str] = []
         if f.auctions and not closed:
             self._auction_items(f, items, notes)
         if closed and (f.closure_method == ZHONGBEN_METHOD or (f.closure_method is None and f.served_on)):
@@ -729,14 +746,19 @@ class Engine:
         hit = self._compiled_rules.get(id(rules))
         if hit is None:
             hit = [(rule, self._compile_token(rule.start), tuple(self._compile_token(t) for t in rule.done_any),
-                    tuple(self._compile_token(t) for t in rule.done_all)) for rule in rules]
+                    tuple(self._compile_token(t) for t in rule.done_all),
+                    self._compile_token(rule.when) if rule.when else None) for rule in rules]
             self._compiled_rules[id(rules)] = hit
         return hit
 
     def _node_items(self, f: CaseFacts, rules: tuple[LimitRule, ...], items: list[DeadlineItem]) -> None:
         own = (f.filed_on, f.received_on or f.filed_on, f.assigned_on or f.first_done.get("N02"), f.served_on)
         first_start, first_done = f.first_start, f.first_done
-        for rule, (ssrc, skey), done_any, done_all in self._compiled(rules):
+        for rule, (ssrc, skey), done_any, done_all, when in self._compiled(rules):
+            if when is not None:
+                wsrc, wkey = when
+                if (own[wkey] if wsrc == 0 else (first_start if wsrc == 1 else first_done).get(wkey)) is None:
+                    continue
             start = own[skey] if ssrc == 0 else (first_start if ssrc == 1 else first_done).get(skey)
             if start is None:
                 continue
@@ -759,8 +781,8 @@ class Engine:
                     continue  # completed: not kept in the table
                 if done < start:
                     done = start  # already done before the clock started: on time
-            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), rule.basis, done,
-                                    soft=rule.soft))
+            basis = f"{self._cite(rule.citation, start)}：{rule.basis}" if rule.citation else rule.basis
+            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), basis, done, soft=rule.soft))
 
     def _lead_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
         r = self.rules
@@ -844,6 +866,78 @@ class Engine:
             out.append(item)
         return out
 
+
+    # -- 民诉法 237: six months without execution → the applicant may apply to the higher court
+
+    def _higher_court_item(self, f: CaseFacts, closed_on: date | None) -> DeadlineItem | None:
+        """6 months from receipt of the application (民诉法 art 237, by edition), net of the periods 执行程序解释
+        art 13 does not count (公告, 鉴定评估, 管辖争议, 执行争议协调, 暂缓, 中止 — not 拍卖, not extensions).
+        Met when the case is closed by then. Not rolled: it is the point after which the applicant's right
+        arises, not a last day for an act, and an earlier warning is the safe direction. Soft: when passed it
+        shows 已超期, but the case's warning rises only to the T−5 level (the execution limit decides 超期)."""
+        hc = self.rules.higher_court
+        event = f.received_on or f.filed_on
+        kinds = set(hc["deduct_kinds"])
+        spans = [(s, e, k) for k, s, e, *_ in f.deductions if k in kinds]
+        spans += [(s, e, self.rules.deduct_codes.get(c, c)) for c, s, e in f.node_periods
+                  if self.rules.deduct_codes.get(c, c) in kinds]
+        key = None
+        if not spans:
+            key = (event, closed_on)
+            hit = self._higher_memo.get(key)
+            if hit is not None:
+                return hit  # shared between cases: never modified once built
+        end_of_clock = closed_on or self.today
+        nominal = add_months(event, int(hc["months"]))
+        running = False
+        counted: list[CountedDeduction] = []
+        if spans:
+            raw = []
+            for s, e, k in spans:
+                if e is None:
+                    running = running or closed_on is None
+                    e = end_of_clock
+                raw.append((s, e, k))
+            nominal, counted = apply_deductions(event, nominal, merge_intervals(raw),
+                                                running_on=self.today if running else None)
+        basis = f"{self._cite(hc['citation'], event)}：{hc['text']}"
+        if counted:
+            basis += "；" + hc["deduction_basis"]
+        label = f"收到申请执行书后{hc['months']}个月（超过的，申请执行人可以向上一级人民法院申请执行）"
+        it = self._item("上级法院申请执行", label, nominal, basis, closed_on, roll=False, soft=True)
+        it.provisional = False  # not rolled: the holiday schedule does not move it
+        if any(c.open for c in counted) and closed_on is None:
+            it.status, it.level, it.overdue_days = PAUSED, LEVEL_NONE, 0
+        if key is not None:
+            self._higher_memo[key] = it
+        return it
+
+    # -- 财产报告 (财产调查规定 arts 4, 5; 民诉法 252)
+
+    def _report_items(self, f: CaseFacts, items: list[DeadlineItem], notes: list[str]) -> None:
+        """The debtor reports property within the period the 报告财产令 states (财产调查规定 art 4 (1), art 5):
+        N04 data ``report_deadline`` — a date, or a number of days from ``report_order_on``. Met by a 财产报告核查
+        (N08) recorded on or after the order; when it passes unanswered the court checks and sanctions (R3)."""
+        pr = self.rules.property_report
+        if not pr:
+            return
+        checks = sorted(f.report_checks)
+        for seq, day, data in f.report_orders:
+            order = _parse_day(data.get("report_order_on")) or day
+            raw = data.get("report_deadline")
+            due = _parse_day(raw)
+            if due is None and raw not in (None, ""):
+                digits = "".join(ch for ch in str(raw) if ch.isdigit())
+                due = order + timedelta(days=int(digits)) if digits else None
+            if due is None:
+                notes.append(f"{order.isoformat()}发出的报告财产令未载明报告期限（{pr['basis_missing']}）")
+                continue
+            done = next((c for c in checks if c >= order), None)
+            if done is not None and not self._full:
+                continue
+            basis = f"{pr['basis']}；{self._cite(pr['citation'], order)}"
+            items.append(self._item(f"财产报告:{seq}", f"被执行人报告财产（{order.isoformat()}报告财产令，报告期限届满）",
+                                    due, basis, done))
 
     # -- R27: auctions and sales
 

@@ -132,7 +132,7 @@ class _FactLoader:
         # Node codes an open case's limits look at (others never change a deadline, so are not read).
         used = set(codes) | {"N02", *rules.closing_codes}
         for rule in rules.node_limits:
-            for t in (rule.start, *rule.done_any, *rule.done_all):
+            for t in (rule.start, *rule.done_any, *rule.done_all, *((rule.when,) if rule.when else ())):
                 if t.startswith("start:"):
                     used.add(t[6:])
                 elif t[:1] == "N":
@@ -246,6 +246,31 @@ class _FactLoader:
                     f.auctions.append((int(seq), _d(done), parsed))
                 else:
                     f.auctions = [(int(seq), _d(done), parsed)]
+        # 4. Open cases: 报告财产令 data (N04) and 财产报告核查 (N08) dates (the 财产报告 period, issue 12).
+        if self.rules.property_report:
+            sql = ("SELECT case_id, code, seq, coalesce(ended_on, started_on), data FROM nodes "
+                   "WHERE code IN ('N04', 'N08') AND status = '已完成' "
+                   f"{open_filter} {and_case}")
+            for cid, code, seq, done, data in cur.execute(sql, args):
+                f = facts.get(cid)
+                if f is None or not done or f.closed_on is not None:
+                    continue
+                if code == "N08":
+                    if f.report_checks:
+                        f.report_checks.append(_d(done))
+                    else:
+                        f.report_checks = [_d(done)]
+                    continue
+                try:
+                    parsed = json.loads(data) if isinstance(data, str) else dict(data or {})
+                except ValueError:
+                    continue
+                if isinstance(parsed, dict) and (parsed.get("report_deadline") or parsed.get("report_order_on")):
+                    row = (int(seq), _d(done), parsed)
+                    if f.report_orders:
+                        f.report_orders.append(row)
+                    else:
+                        f.report_orders = [row]
         for cid, kind, start, end, doc in cur.execute(
                 "SELECT case_id, kind, started_on, ended_on, document_number FROM deductions "
                 f"{where_case.replace('id', 'case_id')}", args):
