@@ -53,6 +53,7 @@ OPEN_STATUSES = (NOT_DUE, WARNING, OVERDUE, PAUSED)
 
 # Case warning levels (cases.warning_level).
 LEVEL_NONE, LEVEL_T10, LEVEL_T5, LEVEL_OVERDUE = 0, 10, 5, -1
+_MONTHS_TEXT = {m: f"{m}个月" for m in range(1, 13)}
 
 
 # ---------------------------------------------------------------- rules as data
@@ -395,6 +396,7 @@ class Engine:
         self._compiled_rules: dict[int, list[tuple]] = {}
         self._citations: dict[tuple[str, date], str] = {}
         self._higher_memo: dict[tuple, DeadlineItem] = {}
+        self._higher_kinds = frozenset(rules.higher_court.get("deduct_kinds", ()))
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -468,7 +470,7 @@ class Engine:
             title = f"{review.label}期限"
         else:
             months = r.months_for(f.type_code, f.non_litigation)
-            statutory = f"{months}个月"
+            statutory = _MONTHS_TEXT.get(months) or f"{months}个月"
             title = EXECUTION_LIMIT
             if not r.is_enforcement(f.type_code):
                 basis = r.limit_basis_review_general
@@ -483,7 +485,7 @@ class Engine:
         running = False
         pre_uncounted: list[UncountedLine] = []
         deductions = f.deductions
-        if r.stay_kinds and any(d[0] in r.stay_kinds for d in deductions):
+        if deductions and r.stay_kinds and any(d[0] in r.stay_kinds for d in deductions):
             deductions = self._cap_stays(deductions, end_of_clock, pre_uncounted, notes)
         for kind, start, end, *_ in deductions:
             if end is None:
@@ -498,13 +500,6 @@ class Engine:
         merged = merge_intervals(raw) if raw else []
         running_on = today if running else None
 
-        def due_for(base_end: date) -> date:
-            """The rolled last day if the period ended on ``base_end`` before deductions."""
-            if not merged:
-                return self._rolled_day(base_end)
-            return self._rolled_day(apply_deductions(event, base_end, merged, running_on=running_on,
-                                                     roll=self._rolled_day)[0])
-
         # R18: extensions in approval order; beyond the cap only with 层报高院备案. Each one is compared with the
         # due date *without* it (and with the earlier ones): applied for after that day → flagged (法发〔2006〕35号
         # art 1: applied for before expiry); approved after it → not counted (审限规定 art 14 ¶2: the 院长 approves
@@ -517,7 +512,10 @@ class Engine:
                 notes.append(note)
                 ext_lines.append(ExtensionLine(months_ext, 0, approved, applied, high, note))
                 continue
-            due_without = due_for(add_months(nominal, counted_total) if counted_total else nominal)
+            base_end = add_months(nominal, counted_total) if counted_total else nominal
+            if merged:  # the rolled last day without this extension, net of deductions
+                base_end = apply_deductions(event, base_end, merged, running_on=running_on, roll=self._rolled_day)[0]
+            due_without = self._rolled_day(base_end)
             parts = []
             allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
             if applied > due_without:
@@ -561,7 +559,8 @@ class Engine:
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
             extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes),
             filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY,
-            uncounted=(*pre_uncounted, *(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted)),
+            uncounted=(*pre_uncounted, *(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted))
+            if (pre_uncounted or uncounted) else (),
             statutory_limit=statutory, title=title)
 
     def _cite(self, key: str, on: date) -> str:
@@ -681,9 +680,9 @@ class Engine:
                 self._node_items(f, self._after_closure_rules, items)
         elif r.is_enforcement(f.type_code):
             self._node_items(f, r.node_limits, items)
-        if r.higher_court and r.is_enforcement(f.type_code):
-            hc = self._higher_court_item(f, closed_on)
-            if hc is not None and (self._full or hc.persist):
+        if r.higher_court and (full or not closed) and r.is_enforcement(f.type_code):
+            hc = self._higher_court_item(f, closed_on)  # closed: met or not, nothing is owed any more
+            if full or hc.persist:
                 items.append(hc)
         if f.report_orders and not closed:
             self._report_items(f, items, notes)
@@ -877,16 +876,17 @@ class Engine:
         shows 已超期, but the case's warning rises only to the T−5 level (the execution limit decides 超期)."""
         hc = self.rules.higher_court
         event = f.received_on or f.filed_on
-        kinds = set(hc["deduct_kinds"])
-        spans = [(s, e, k) for k, s, e, *_ in f.deductions if k in kinds]
-        spans += [(s, e, self.rules.deduct_codes.get(c, c)) for c, s, e in f.node_periods
-                  if self.rules.deduct_codes.get(c, c) in kinds]
-        key = None
-        if not spans:
-            key = (event, closed_on)
-            hit = self._higher_memo.get(key)
-            if hit is not None:
-                return hit  # shared between cases: never modified once built
+        kinds = self._higher_kinds
+        spans = ()
+        if f.deductions or f.node_periods:
+            deduct_codes = self.rules.deduct_codes
+            spans = tuple([(s, e, k) for k, s, e, *_ in f.deductions if k in kinds]
+                          + [(s, e, deduct_codes.get(c, c)) for c, s, e in f.node_periods
+                             if deduct_codes.get(c, c) in kinds])
+        key = (event, closed_on, spans)
+        hit = self._higher_memo.get(key)
+        if hit is not None:
+            return hit  # shared between cases: never modified once built
         end_of_clock = closed_on or self.today
         nominal = add_months(event, int(hc["months"]))
         running = False
@@ -908,8 +908,7 @@ class Engine:
         it.provisional = False  # not rolled: the holiday schedule does not move it
         if any(c.open for c in counted) and closed_on is None:
             it.status, it.level, it.overdue_days = PAUSED, LEVEL_NONE, 0
-        if key is not None:
-            self._higher_memo[key] = it
+        self._higher_memo[key] = it
         return it
 
     # -- 财产报告 (财产调查规定 arts 4, 5; 民诉法 252)

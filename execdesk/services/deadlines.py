@@ -248,10 +248,15 @@ class _FactLoader:
                     f.auctions = [(int(seq), _d(done), parsed)]
         # 4. Open cases: 报告财产令 data (N04) and 财产报告核查 (N08) dates (the 财产报告 period, issue 12).
         if self.rules.property_report:
-            sql = ("SELECT case_id, code, seq, coalesce(ended_on, started_on), data FROM nodes "
-                   "WHERE code IN ('N04', 'N08') AND status = '已完成' "
+            # Only N04 rows that carry the order's data (json_extract in SQL: no JSON parsing in Python).
+            sql = ("SELECT case_id, code, seq, coalesce(ended_on, started_on), "
+                   "CASE WHEN code = 'N04' THEN json_extract(data, '$.report_order_on') END, "
+                   "CASE WHEN code = 'N04' THEN json_extract(data, '$.report_deadline') END FROM nodes "
+                   "WHERE code IN ('N04', 'N08') AND status = '已完成' AND (code = 'N08' OR (json_valid(data) AND "
+                   "(json_extract(data, '$.report_deadline') IS NOT NULL OR "
+                   "json_extract(data, '$.report_order_on') IS NOT NULL))) "
                    f"{open_filter} {and_case}")
-            for cid, code, seq, done, data in cur.execute(sql, args):
+            for cid, code, seq, done, order_on, deadline in cur.execute(sql, args):
                 f = facts.get(cid)
                 if f is None or not done or f.closed_on is not None:
                     continue
@@ -261,16 +266,11 @@ class _FactLoader:
                     else:
                         f.report_checks = [_d(done)]
                     continue
-                try:
-                    parsed = json.loads(data) if isinstance(data, str) else dict(data or {})
-                except ValueError:
-                    continue
-                if isinstance(parsed, dict) and (parsed.get("report_deadline") or parsed.get("report_order_on")):
-                    row = (int(seq), _d(done), parsed)
-                    if f.report_orders:
-                        f.report_orders.append(row)
-                    else:
-                        f.report_orders = [row]
+                row = (int(seq), _d(done), {"report_order_on": order_on, "report_deadline": deadline})
+                if f.report_orders:
+                    f.report_orders.append(row)
+                else:
+                    f.report_orders = [row]
         for cid, kind, start, end, doc in cur.execute(
                 "SELECT case_id, kind, started_on, ended_on, document_number FROM deductions "
                 f"{where_case.replace('id', 'case_id')}", args):
