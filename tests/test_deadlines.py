@@ -759,8 +759,8 @@ def test_r27_paibian_25_failed_sale_has_its_own_result_and_demands_no_further_sa
     # 变卖 announced 04-05 satisfies it. That 变卖 then fails (变卖不成): no second 变卖公告 and no re-auction is due.
     failed = [(s, d, {"method": "委托拍卖", "asset": "不动产", "result": "流拍", "auction_on": d.isoformat()})
               for s, d in ((30, date(2024, 2, 1)), (31, date(2024, 3, 1)), (32, date(2024, 4, 1)))]
-    for result in ("变卖不成", "变卖失败", "流拍"):
-        sale = (33, date(2024, 6, 5), {"method": "变卖", "asset": "不动产", "result": result,
+    for method, result in (("变卖", "变卖不成"), ("变卖", "变卖失败"), ("变卖", "流拍"), ("网络司法拍卖", "变卖不成")):
+        sale = (33, date(2024, 6, 5), {"method": method, "asset": "不动产", "result": result,
                                         "notice_on": "2024-04-05", "auction_on": "2024-06-04"})
         f = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[*failed, sale])
         result_all = engine(date(2024, 7, 1)).compute_case(f, full=True)

@@ -952,6 +952,10 @@ class Engine:
             return
         failed = set(ar.get("failed_results", ("流拍",)))
         sale_method = str(ar.get("sale_method", "变卖"))
+        sale_results = set(ar.get("sale_results", ()))
+
+        def is_sale(d: dict) -> bool:  # a 变卖, by its method or by a result only a 变卖 has (变卖成交/变卖不成)
+            return str(d.get("method") or "") == sale_method or str(d.get("result") or "") in sale_results
         rows = []
         for seq, done, data in f.auctions:
             day = _parse_day(data.get("auction_on")) or done
@@ -964,7 +968,7 @@ class Engine:
             method = str(data.get("method") or "")
             asset = str(data.get("asset") or "")
             result = str(data.get("result") or "")
-            if method == sale_method:
+            if is_sale(data):
                 continue  # a 变卖 (sold or not) is no auction round and starts no further limit
             online = method == "网络司法拍卖"
             if online and notice is not None:
@@ -991,8 +995,7 @@ class Engine:
             if asset == "不动产":
                 failed_real_estate += 1
             if asset == "不动产" and failed_real_estate >= 3:
-                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if str(dd.get("method") or "") == sale_method
-                         and (n or d) > day]
+                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if is_sale(dd) and (n or d) > day]
                 done = min(sales) if sales else None
                 item = self._item(f"变卖公告:{seq}", f"不动产第三次拍卖流拍（{day.isoformat()}）后发布变卖公告",
                                   parse_limit(ar["sale_notice"]).last_day(day), ar["basis_offline"], done)
