@@ -37,7 +37,7 @@ from execdesk.resources import load_toml
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.errors import FieldError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
-from execdesk.services import deadlines
+from execdesk.services import derived
 from execdesk.services.cases import build_search_text
 from execdesk.services.changes import payload_fields, record_change
 from execdesk.services.context import Actor
@@ -165,12 +165,12 @@ def _complete_case_fields(fields: dict[str, Any], number) -> list[str]:
     return the parts given that contradict it."""
     wrong = []
     for key in NUMBER_PARTS:
-        derived = getattr(number, key)
+        part = getattr(number, key)
         given = fields.get(key)
         if given is None or given == "":
-            fields[key] = derived
-        elif str(given) != str(derived):
-            wrong.append(f"{FIELD_LABELS[key]}（{key}）“{given}”与案号不符（应为“{derived}”）")
+            fields[key] = part
+        elif str(given) != str(part):
+            wrong.append(f"{FIELD_LABELS[key]}（{key}）“{given}”与案号不符（应为“{part}”）")
     return wrong
 
 
@@ -309,6 +309,11 @@ def _import_record(session: Session, actor: Actor, i: int, rec: dict[str, Any], 
                                          errors))
         session.add(basis)
         record_change(session, actor, basis, "导入")
+    for key in rec:
+        if key in ("approvals", "explanations"):
+            errors.append(FieldError(where, f"审批记录和书面说明的审核意见只能由审批人本人签署，不能导入（{key}）"))
+    if errors:
+        return
     for key, model in CHILDREN.items():
         for n, row in enumerate(rec.get(key) or [], 1):
             row = {"case_id": case.id, **row}  # a minimal record may leave out its case's id
@@ -320,4 +325,4 @@ def _import_record(session: Session, actor: Actor, i: int, rec: dict[str, Any], 
                 return
             session.add(obj)
             record_change(session, actor, obj, "导入")
-    deadlines.recompute_case(session, case, today=today)
+    derived.refresh_case(session, case, today=today)

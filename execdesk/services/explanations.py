@@ -19,10 +19,10 @@ from execdesk.models.database import Store
 from execdesk.resources import load_toml
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ErrorCollector, ValidationError
-from execdesk.services import deadlines
+from execdesk.services import deadlines, derived
 from execdesk.services.accounts import authenticate
 from execdesk.services.cases import get_case
-from execdesk.services.changes import record_change, snapshot
+from execdesk.services.changes import record_change, refuse_approver_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.services.documents import ruling_events, store_issued
 from execdesk.services.zhongben import realised_fen
@@ -79,8 +79,12 @@ def _validate(reasons, reason_text, next_steps, planned_close_on, planned_method
 def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_text: str | None = None,
                next_steps: str | None = None, planned_close_on=None, planned_method: str | None = None,
                director_opinion: str | None = None, today: date | None = None) -> str:
-    """Create or update the case's draft (an issued explanation is never edited: a new draft is started)."""
+    """Create or update the case's draft (an issued explanation is never edited: a new draft is started).
+
+    The 执行局长's opinion is not a draft field: only ``record_director_opinion`` (the director's password)
+    writes it; passing one here is refused, and saving a draft keeps the signed opinion as it is."""
     today = today or date.today()
+    refuse_approver_only("explanation", {"director_opinion": director_opinion}, "书面说明编辑")
     codes, planned = _validate(reasons, reason_text, next_steps, planned_close_on, planned_method, today,
                                complete=False)
     with store.transaction() as session:
@@ -88,8 +92,7 @@ def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_t
         row = _latest(session, case.id)
         fields = dict(reasons=codes, reason_text=(reason_text or "").strip() or None,
                       next_steps=(next_steps or "").strip() or None, planned_close_on=planned,
-                      planned_method=planned_method or None,
-                      director_opinion=(director_opinion or "").strip() or None)
+                      planned_method=planned_method or None)
         if row is None or row.status == ISSUED:
             row = Explanation(case_id=case.id, status=DRAFT, **fields)
             session.add(row)
@@ -175,7 +178,7 @@ def issue_explanation(store: Store, actor: Actor, case_id: str, *, today: date |
         before, base = snapshot(row), row.version
         row.status = ISSUED
         record_change(session, actor, row, "出具", before=before, base_version=base)
-        deadlines.recompute_case(session, case, today=today)
+        derived.refresh_case(session, case, today=today)
         return issued.id
 
 

@@ -639,7 +639,7 @@ def _node_data_text(code: str, data: dict | None) -> str:
     """A node's catalogue form fields with their Chinese labels (resources/rules/nodes.toml)."""
     from execdesk.services.node_catalogue import node_catalogue
 
-    labels = (node_catalogue().get(code) or {}).get("fields") or {}
+    labels = {f["key"]: f["label"] for f in (node_catalogue().get(code) or {}).get("fields") or ()}
     return "；".join(f"{labels.get(k, k)}：{'、'.join(map(str, v)) if isinstance(v, list) else v}"
                     for k, v in (data or {}).items())
 

@@ -395,10 +395,11 @@ class NodeDialog(QDialog):
             self.extra_form.removeRow(0)
         self.extra = {}
         entry = node_catalogue().get(self.code.currentData(), {})
-        fields = entry.get("fields") or {}
+        fields = {f["key"]: f["label"] for f in entry.get("fields") or ()}
         old = (self.correcting.data or {}) if self.correcting else {}
         for key, label in fields.items():
-            w = QLineEdit(str(old.get(key, "")))
+            value = old.get(key, "")
+            w = QLineEdit("、".join(map(str, value)) if isinstance(value, list) else str(value))
             w.setObjectName(f"data_{key}")
             self.extra[key] = w
             self.extra_form.addRow(f"{label}：", w)
