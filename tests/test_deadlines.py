@@ -829,13 +829,26 @@ def test_caichan_diaocha_4_5_property_report_within_the_period_of_the_order():
 
 
 def test_property_report_period_through_the_service(store, actor):
-    # N04 recorded with its 报告财产令 data: 2026-11-04 + until 2026-11-14 (Saturday) → Monday 11-16; no N08 by
-    # 2026-11-25: 已超期 9 days, kept in the table.
+    # N04 recorded with its 报告财产令 data (the catalogue's typed field: the period in days): 2026-11-04 + 10 days
+    # = 2026-11-14 (Saturday) → Monday 11-16; no N08 by 2026-11-25: 已超期 9 days, kept in the table.
     cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 11, 2), assigned_on=date(2026, 11, 3)),
                             today=TODAY)
     svc.record_node(store, actor, cid, NodeInput(code="N04", started_on=date(2026, 11, 4), ended_on=date(2026, 11, 4),
                                                  data={"report_order_on": "2026-11-04",
-                                                       "report_deadline": "2026-11-14"}), today=TODAY)
+                                                       "report_deadline": 10}), today=TODAY)
     _, rows = _case_row(store, cid)
     rep = rows[next(k for k in rows if k.startswith("财产报告"))]
     assert (rep.due_on, rep.status, rep.rolled_from) == (date(2026, 11, 16), OVERDUE, date(2026, 11, 14))
+
+
+def test_minsufa_240_entrusted_execution_nodes_through_the_service(store, actor):
+    # The 受托法院's case: letter received 2026-11-02 (N32 started) → start within 15 days (11-17), done or reported
+    # within 30 (12-02). The 执行通知 (N04) of 11-05 starts the execution; on TODAY (11-25) the 30 days still run.
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 11, 3), received_on=date(2026, 11, 2),
+                                                            assigned_on=date(2026, 11, 3)), today=TODAY)
+    svc.record_node(store, actor, cid, NodeInput(code="N32", started_on=date(2026, 11, 2), status="进行中"), today=TODAY)
+    svc.record_node(store, actor, cid, NodeInput(code="N04", started_on=date(2026, 11, 5), ended_on=date(2026, 11, 5)),
+                    today=TODAY)
+    _, rows = _case_row(store, cid)
+    assert "受托开始执行" not in rows  # met on 11-05
+    assert rows["受托执行完毕或函告"].due_on == date(2026, 12, 2) and rows["受托执行完毕或函告"].status == WARNING
