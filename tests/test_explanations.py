@@ -67,11 +67,14 @@ def test_r36_explanation_shows_the_computation_and_comes_back_exactly(store, act
 
 
 def test_explanation_shows_each_extension(store, actor, overdue):
+    """R18, DOMAIN §2.6 (延长执行期限记录: 原因, 申请日期, 批准机关, 批准日期, 延长期间): who approved and why."""
     cases.record_extension(store, actor, overdue, reason="财产处置需要", applied_on=date(2026, 8, 28),
-                           approver="孙立", approved_on=date(2026, 8, 30), months=1, today=TODAY)
+                           approver="院长孙立", approving_body="济南市历下区人民法院", approved_on=date(2026, 8, 30),
+                           months=1, today=TODAY)
     _fill(store, actor, overdue)
     pdf = explanations.draft_pdf(store, overdue, today=TODAY)
-    assert "经2026年8月30日批准延长执行期限1个月（2026年8月28日申请）。" in squeeze(pdf_text(pdf))
+    assert ("2026年8月28日，因财产处置需要，申请延长执行期限，经院长孙立（济南市历下区人民法院）于2026年8月30日批准，"
+            "延长执行期限1个月。") in squeeze(pdf_text(pdf))
 
 
 def test_issue_needs_reasons_plan_and_an_overdue_case(store, actor, overdue):
