@@ -16,6 +16,7 @@ from execdesk.models import Case, Explanation, IssuedDocument
 from execdesk.rules.errors import ValidationError
 from execdesk.services import cases, explanations
 from execdesk.services.deadlines import explain_limit
+from execdesk.services.inputs import NodeInput
 
 
 @pytest.fixture
@@ -147,3 +148,14 @@ def test_a_case_within_its_limit_is_not_called_overdue(store, actor):
     text = squeeze(pdf_text(explanations.draft_pdf(store, fresh, today=TODAY)))
     assert "截至2026年11月25日，尚未超过执行期限。" in text and "已超过执行期限" not in text
     assert "（承办人尚未填写）" in text
+
+
+def test_r36_explanation_lists_every_measure_the_interview_included(store, actor, overdue):
+    """DOMAIN §2.6 item 4 (measures taken, in date order) and R8: the 约谈 is a measure the 书面说明 lists."""
+    cases.record_node(store, actor, overdue, NodeInput(code="N22", ended_on=date(2026, 11, 10), data={
+        "method": "电话", "agreed": "是"}), today=TODAY)
+    _fill(store, actor, overdue)
+    flat = squeeze(pdf_text(explanations.draft_pdf(store, overdue, today=TODAY)))
+    section = flat.split("三、已采取的执行措施")[1].split("四、超期未结的原因")[0]
+    assert "执行通知书、报告财产令" in section and "网络执行查控系统" in section
+    assert re.search(r"\d+．2026年11月10日，本院以电话方式约谈申请执行人王芳", section)

@@ -94,3 +94,10 @@ def test_explain_single_and_overdue_batch(ready, tmp_path, capsys):
     assert run(db, "explain", "--overdue", "--handler", "liuyang", "--out", str(batch)) == 2
     assert "没有超过执行期限的未结案件" in capsys.readouterr().err
     assert run(db, "explain", "--out", str(batch)) == 2
+
+
+def test_ruling_date_help_says_what_the_default_is(capsys):
+    """The --date default the help promises is the one used (the approved date; see test_documents)."""
+    with pytest.raises(SystemExit):
+        main(["ruling", "--help"])
+    assert "默认：审批时确定的裁定日期" in capsys.readouterr().out

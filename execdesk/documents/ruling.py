@@ -217,7 +217,9 @@ def _report_sentence(e: Event, debtors: str, ev: dict) -> str:
     key = _REPORT_KEYS.get(status)
     status_sentence = ev[key].format(debtors=debtors) if key else ""
     if not note:
-        return status_sentence + (ev["report_checked"] if key in (None, "report_ok", "report_late") else "")
+        if key is None:
+            return ev["report_unknown"].format(debtors=debtors)
+        return status_sentence + (ev["report_checked"] if key in ("report_ok", "report_late") else "")
     said = any(w in note for w in ev["report_status_words"].get(status, []))
     return ("" if said else status_sentence) + ev["report_note"].format(note=note)
 
@@ -245,8 +247,23 @@ def course_paragraphs(events: tuple[Event, ...], debtors: str, ev: dict) -> list
     if payments:
         items = "；".join(ev["payment"].format(on=chinese_date(e.on), **dict(e.fields)) for e in payments)
         groups.append((payments[0].on, "payments", ev["payments"].format(items=items)))
+    repeated: dict[tuple, list[date]] = {}
+    for e in events:
+        if e.kind == "network":
+            repeated.setdefault(e.fields, []).append(e.on)
+    for fields, days in repeated.items():
+        if len(days) < 2:
+            continue
+        f = dict(fields)
+        result = f["result"]
+        result = (ev["network_repeated_same"] if result.startswith("未") else ev["network_repeated_result"]).format(
+            result=result)
+        groups.append((days[0], "network", ev["network_repeated"].format(
+            dates="、".join(chinese_date(d) for d in days), debtor=f["debtor"], scopes=f["scopes"], result=result)))
     for e in events:
         if e.kind in ("notice", "report_check", "payment", *_COERCIVE):
+            continue
+        if e.kind == "network" and len(repeated[e.fields]) > 1:
             continue
         groups.append((e.on, e.kind, ev[e.kind].format(on=chinese_date(e.on), **dict(e.fields))))
     groups.sort(key=lambda g: (g[0], _KIND_ORDER.get(g[1], 99)))
