@@ -6,11 +6,12 @@ approval route has approved exactly this draft (its content SHA-256).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execdesk.documents import ruling as ruling_doc
@@ -97,6 +98,63 @@ def _debtor_name(parties: dict, party_id: str | None, all_debtors: str) -> str:
 _DOC_NODES = ("N04", "N08", "N12", "N13", "N22", "N23", "N24")
 
 
+@functools.cache
+def _stmt(name: str):
+    """The gathering's statements, built once per process with bound parameters (case_id, day, …) and run on the
+    session's connection as plain Core selects: building an ORM select per call cost more than the query."""
+    case_id, day = bindparam("case_id"), bindparam("day")
+    if name == "nodes":
+        return (select(Node.code, Node.ended_on, Node.started_on, Node.description, Node.data, Node.linked_entity,
+                       Node.linked_id)
+                .where(Node.case_id == case_id, Node.status == "已完成", Node.code.in_(_DOC_NODES)).order_by(Node.seq))
+    if name == "inquiries":
+        return (select(PropertyInquiry.party_id, PropertyInquiry.method, PropertyInquiry.scopes,
+                       PropertyInquiry.queried_on, PropertyInquiry.result)
+                .where(PropertyInquiry.case_id == case_id, PropertyInquiry.queried_on <= day)
+                .order_by(PropertyInquiry.queried_on))
+    if name == "leads":
+        return (select(PropertyLead.given_on, PropertyLead.content, PropertyLead.verified_on, PropertyLead.result)
+                .where(PropertyLead.case_id == case_id, PropertyLead.verified_on <= day))
+    if name == "leads_given":
+        return (select(func.count()).select_from(PropertyLead)
+                .where(PropertyLead.case_id == case_id, PropertyLead.given_on >= bindparam("since"),
+                       PropertyLead.given_on <= day))
+    if name == "measures":
+        return (select(Measure.id, Measure.party_id, Measure.kind, Measure.asset_kind, Measure.started_on,
+                       Measure.document_number, Measure.amount_fen, Measure.description, Measure.not_applicable_reason)
+                .where(Measure.case_id == case_id, Measure.started_on <= day).order_by(Measure.started_on))
+    if name == "payments":
+        return (select(Payment.paid_on, Payment.amount_fen, Payment.route)
+                .where(Payment.case_id == case_id, Payment.kind == "到账", Payment.paid_on <= day)
+                .order_by(Payment.paid_on))
+    if name == "parties":
+        return select(*_party_columns()).where(Party.case_id == case_id).order_by(Party.seq)
+    if name == "assets":
+        return select(*_asset_columns()).where(FoundAsset.case_id == case_id)
+    if name == "head":
+        handler_u, clerk_u = aliased(User), aliased(User)
+        return (select(Court.name, Court.approval_route, handler_u.display_name, handler_u.title, handler_u.role,
+                       clerk_u.display_name, ExecutionBasis.issuing_body, ExecutionBasis.document_type,
+                       ExecutionBasis.document_number, ExecutionBasis.content, ExecutionBasis.applied_on,
+                       ExecutionBasis.effective_on)
+                .select_from(Case).join(Court, Court.id == Case.court_id)
+                .outerjoin(handler_u, handler_u.id == Case.handler_id).outerjoin(clerk_u, clerk_u.id == Case.clerk_id)
+                .outerjoin(ExecutionBasis, ExecutionBasis.case_id == Case.id).where(Case.id == case_id))
+    if name == "decision":
+        return select(Approval.decision).where(Approval.id == bindparam("id"))
+    if name == "members":
+        return (select(User.display_name, User.title, User.role, User.court_id)
+                .where(User.display_name.in_(bindparam("names", expanding=True)))
+                .order_by(User.active.desc(), User.created_at))
+    if name == "handler":
+        return select(User.title, User.role, User.display_name).where(User.id == bindparam("id"))
+    raise KeyError(name)
+
+
+def _rows(session: Session, name: str, **params) -> list:
+    return session.connection().execute(_stmt(name), params).all()
+
+
 @dataclass(frozen=True)
 class NodeFact:
     code: str
@@ -111,10 +169,7 @@ class NodeFact:
 def _doc_nodes(session: Session, case_id: str) -> dict[str, list[NodeFact]]:
     """The completed nodes the documents read, by code, oldest first (one column select)."""
     out: dict[str, list[NodeFact]] = {code: [] for code in _DOC_NODES}
-    rows = session.execute(select(Node.code, Node.ended_on, Node.started_on, Node.description, Node.data,
-                                  Node.linked_entity, Node.linked_id)
-                           .where(Node.case_id == case_id, Node.status == "已完成", Node.code.in_(_DOC_NODES))
-                           .order_by(Node.seq))
+    rows = _rows(session, "nodes", case_id=case_id)
     for code, ended, started, desc, data, entity, linked in rows:
         out[code].append(NodeFact(code, ended or started, desc, data or {}, entity, linked, started))
     return out
@@ -200,7 +255,8 @@ def _leads_deadline(raw, interviewed_on: date) -> tuple[str | None, date | None]
 
 def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict,
                   nodes: dict[str, list[NodeFact]] | None = None,
-                  skip_measures: frozenset[str] = frozenset()) -> list[ruling_doc.Event]:
+                  skip_measures: frozenset[str] = frozenset(), *, measures: list | None = None,
+                  payments: list | None = None) -> list[ruling_doc.Event]:
     """The 执行经过 from the case's own records up to the ruling date, each with its date and result (§2.3)."""
     E = ruling_doc.Event.of
     nodes = nodes if nodes is not None else _doc_nodes(session, case.id)
@@ -214,10 +270,7 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
             events.append(E(n.on, "report_check", status=str(n.data.get("report_status") or ""),
                             result=_strip(n.description)))
     network: dict[date, list] = {}
-    inquiries = session.execute(select(PropertyInquiry.party_id, PropertyInquiry.method, PropertyInquiry.scopes,
-                                       PropertyInquiry.queried_on, PropertyInquiry.result)
-                                .where(PropertyInquiry.case_id == case.id, PropertyInquiry.queried_on <= ruling_date)
-                                .order_by(PropertyInquiry.queried_on))
+    inquiries = _rows(session, "inquiries", case_id=case.id, day=ruling_date)
     for party_id, method, scopes, queried_on, result in inquiries:
         name = _debtor_name(parties, party_id, debtors)
         result = _strip(result) or "未发现可供执行的财产"
@@ -233,16 +286,14 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
         result = results[0] if len(results) == 1 else "；".join(
             ev["network_split"].format(debtor=name, result=res) for name, _, res in rows)
         events.append(E(on, "network", debtor="、".join(names), scopes="、".join(scopes), result=result))
-    leads = session.execute(select(PropertyLead.given_on, PropertyLead.content, PropertyLead.verified_on,
-                                   PropertyLead.result)
-                            .where(PropertyLead.case_id == case.id, PropertyLead.verified_on <= ruling_date))
+    leads = _rows(session, "leads", case_id=case.id, day=ruling_date)
     for given_on, content, verified_on, result in leads:
         events.append(E(given_on, "lead", content=_strip(content), verified_on=chinese_date(verified_on),
                         result=_strip(result) or "核实完毕"))
-    measures = session.execute(select(Measure.id, Measure.party_id, Measure.kind, Measure.asset_kind,
-                                      Measure.started_on, Measure.document_number, Measure.amount_fen,
-                                      Measure.description, Measure.not_applicable_reason)
-                               .where(Measure.case_id == case.id, Measure.started_on <= ruling_date))
+    if measures is None:
+        measures = _rows(session, "measures", case_id=case.id, day=ruling_date)
+    if payments is None:
+        payments = _payments(session, case.id, ruling_date)
     for m in measures:
         if m.id in skip_measures:
             continue  # told in the found asset's own paragraph
@@ -266,17 +317,14 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
         else:
             events.append(E(m.started_on, "other_measure", debtor=name, kind=m.kind,
                             description=f"，{desc}" if desc else ""))
-    for paid_on, amount_fen, route in _payments(session, case.id, ruling_date):
+    for paid_on, amount_fen, route in payments:
         events.append(E(paid_on, "payment", amount=format_yuan(amount_fen), route=_strip(route) or "到账"))
     return merge_debtors(events)
 
 
 def _payments(session: Session, case_id: str, ruling_date: date) -> list[tuple[date, int, str | None]]:
     """执行款到账 up to the ruling date: the recovered money (发放 is paying it out, not recovering it)."""
-    return [tuple(r) for r in session.execute(
-        select(Payment.paid_on, Payment.amount_fen, Payment.route)
-        .where(Payment.case_id == case_id, Payment.kind == "到账", Payment.paid_on <= ruling_date)
-        .order_by(Payment.paid_on))]
+    return [tuple(r) for r in _rows(session, "payments", case_id=case_id, day=ruling_date)]
 
 
 def merge_debtors(events: list[ruling_doc.Event]) -> list[ruling_doc.Event]:
@@ -319,7 +367,7 @@ def _panel(session: Session, case: Case, nodes: dict[str, list[NodeFact]] | None
     for n in reversed(n23):
         if n.linked_entity != "approval" or not n.linked_id:
             continue
-        decision = session.scalar(select(Approval.decision).where(Approval.id == n.linked_id))
+        decision = next(iter(_rows(session, "decision", id=n.linked_id)), (None,))[0]
         if decision == approval_rules.APPROVE:
             return list(n.data.get("panel") or [])
     return []
@@ -327,8 +375,7 @@ def _panel(session: Session, case: Case, nodes: dict[str, list[NodeFact]] | None
 
 def _members(session: Session, court_id: str, names: list[str]) -> list[panel_rules.Member]:
     """Each panel member with their post (User.title) and role, by the name the 合议 recorded."""
-    rows = session.execute(select(User.display_name, User.title, User.role, User.court_id)
-                           .where(User.display_name.in_(names)).order_by(User.active.desc(), User.created_at))
+    rows = _rows(session, "members", names=list(names)) if names else []
     posts: dict[str, tuple[str | None, str | None]] = {}
     for name, title, role, court in rows:
         if name not in posts or (court == court_id and posts[name] == (None, None)):
@@ -348,8 +395,7 @@ def signers(session: Session, case: Case, *, strict: bool, nodes: dict[str, list
         route_name = case.court.approval_route if case.court else None
     rt = approval_rules.route(route_name)
     if handler is None and case.handler_id:
-        title, role, name = session.execute(select(User.title, User.role, User.display_name)
-                                            .where(User.id == case.handler_id)).one()
+        title, role, name = _rows(session, "handler", id=case.handler_id)[0]
         handler = panel_rules.Member(name, title, role)
     try:
         if rt.signers == "panel":
@@ -380,19 +426,11 @@ def _party_columns() -> list:
 
 
 def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signers: bool = False) -> ruling_doc.RulingData:
-    party_rows = list(session.execute(select(*_party_columns()).where(Party.case_id == case.id).order_by(Party.seq)))
+    party_rows = _rows(session, "parties", case_id=case.id)
     parties = {p.id: PartyFact(p.id, p.role, p.kind, p.name) for p in party_rows}
     all_debtors = "、".join(p.name for p in parties.values() if p.role == "被执行人")
     nodes = _doc_nodes(session, case.id)
-    handler_u, clerk_u = aliased(User), aliased(User)
-    head = session.execute(
-        select(Court.name, Court.approval_route, handler_u.display_name, handler_u.title, handler_u.role,
-               clerk_u.display_name, ExecutionBasis.issuing_body, ExecutionBasis.document_type,
-               ExecutionBasis.document_number, ExecutionBasis.content, ExecutionBasis.applied_on,
-               ExecutionBasis.effective_on)
-        .select_from(Case).join(Court, Court.id == Case.court_id)
-        .outerjoin(handler_u, handler_u.id == Case.handler_id).outerjoin(clerk_u, clerk_u.id == Case.clerk_id)
-        .outerjoin(ExecutionBasis, ExecutionBasis.case_id == Case.id).where(Case.id == case.id)).one()
+    head = _rows(session, "head", case_id=case.id)[0]
     (court_name, route_name, h_name, h_title, h_role, clerk_name, issuing_body, doc_type, doc_number, content,
      applied_on, effective_on) = head
     interview = None
@@ -400,19 +438,17 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
     if done:
         n = max(done, key=lambda n: n.on)
         printed, until = _leads_deadline(n.data.get("leads_deadline"), n.on)
-        given = session.scalar(select(func.count()).select_from(PropertyLead)
-                               .where(PropertyLead.case_id == case.id, PropertyLead.given_on >= n.on,
-                                      PropertyLead.given_on <= min(until or ruling_date, ruling_date)))
+        given = _rows(session, "leads_given", case_id=case.id, since=n.on,
+                      day=min(until or ruling_date, ruling_date))[0][0]
         interview = ruling_doc.InterviewData(on=n.on, method=n.data.get("method") or "面谈", agreed=n.data["agreed"],
                                              place=(n.data.get("place") or "").strip() or None,
                                              leads_deadline=printed, leads_given=bool(given))
-    seals = list(session.execute(select(Measure.id, Measure.party_id, Measure.kind, Measure.asset_kind,
-                                        Measure.started_on, Measure.document_number)
-                                 .where(Measure.case_id == case.id, Measure.kind.in_(_SEALS),
-                                        Measure.started_on <= ruling_date)))
+    measures = _rows(session, "measures", case_id=case.id, day=ruling_date)
+    payments = _payments(session, case.id, ruling_date)
+    seals = [m for m in measures if m.kind in _SEALS]
     by_id = {m.id: m for m in seals}
     assets, told = [], set()
-    for a in session.execute(select(*_asset_columns()).where(FoundAsset.case_id == case.id)):
+    for a in _rows(session, "assets", case_id=case.id):
         disposed, reason, measure_id = asset_disposal(a)
         if not disposed and not reason and zb_rules.small_balance_exempt(
                 zb_rules.AssetFact(a.kind, a.description, a.value_fen), case.amount_claimed_fen):
@@ -425,7 +461,7 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
             reason=reason, disposed=disposed,
             seal=ruling_doc.SealData(seal.kind, seal.started_on, seal.document_number) if seal else None,
             attempts=tuple(_attempt_phrases(nodes, a.id, ruling_date))))
-    realised = sum(amount for _, amount, _ in _payments(session, case.id, ruling_date))
+    realised = sum(amount for _, amount, _ in payments)
     return ruling_doc.RulingData(
         court_name=court_name, case_number=case.case_number, ruling_date=ruling_date, cause=case.cause,
         filed_on=case.filed_on, amount_claimed_fen=case.amount_claimed_fen, realised_fen=realised,
@@ -438,7 +474,8 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
         basis_issuing_body=issuing_body or "本院", basis_document_type=doc_type or "生效法律文书",
         basis_document_number=doc_number or "", basis_content=content, applied_on=applied_on,
         basis_effective_on=effective_on,
-        events=tuple(ruling_events(session, case, ruling_date, parties, nodes, frozenset(told))),
+        events=tuple(ruling_events(session, case, ruling_date, parties, nodes, frozenset(told), measures=measures,
+                                   payments=payments)),
         assets=tuple(assets), interview=interview, applicant_requested=case.applicant_requested_zhongben,
         signers=tuple(signers(session, case, strict=strict_signers, nodes=nodes, route_name=route_name,
                               handler=panel_rules.Member(h_name, h_title, h_role) if h_name else None)),
