@@ -33,15 +33,16 @@ RIGHT = PAGE[0] - LEFT - TEXT_WIDTH
 
 # Chinese line-breaking prohibitions (GB/T 15834 标点符号用法 §5.1.2, and the 禁则 of CJK typesetting): no line
 # starts with closing punctuation (，。、：；！？）〕》」』】”’…), no line ends with an opening bracket or quote
-# (（〔《「『【“‘), and a number (85,185.94) is never cut. reportlab's CJK wrapper knows only part of the first
+# (（〔《「『【“‘), and a number, code or ID number (85,185.94; 91370100MA3…) is never cut. reportlab's CJK wrapper knows only part of the first
 # rule and hangs at most one character, and ignores the other two: "85,185.94元（" / "捌万…" and "法发〔" /
 # "2006〕" were printed. ``kinsoku_split`` replaces its splitter (all our paragraphs are one run of text, which
 # reportlab wraps with textsplit.wordSplit → dumbSplit).
 CANNOT_START = ("!),.:;?]}¢°·’”‰′″℃、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～"
                 "…‥—–ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 CANNOT_END = "([{£¥‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥"
-_NUMBER = frozenset("0123456789,.%")
-_MAX_PULL = 12  # characters pulled down to the next line at most (a number, a bracket and its neighbour)
+# A number (85,185.94), a code or an ID number (91370100MA3EXAMP1X) is one word: never cut inside it.
+_WORD = frozenset("0123456789,.%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_MAX_PULL = 20  # characters pulled down to the next line at most (an 18-character ID number and its neighbour)
 for _mod in (_rl_textsplit, _rl_paragraph):
     _mod.ALL_CANNOT_START += "".join(ch for ch in CANNOT_START if ch not in _mod.ALL_CANNOT_START)
 
@@ -55,7 +56,7 @@ def break_allowed(word: str, at: int) -> bool:
     before, after = word[at - 1], word[at]
     if after in CANNOT_START or before in CANNOT_END:
         return False
-    return not (before in _NUMBER and after in _NUMBER)
+    return not (before in _WORD and after in _WORD)
 
 
 def kinsoku_split(word, widths, max_widths):
