@@ -516,3 +516,37 @@ def test_gbt15834_no_opening_bracket_at_a_line_end_no_closing_mark_at_a_line_sta
     pairs = list(zip(lines, lines[1:], strict=False))
     assert not [(a, b) for a, b in pairs if a[-1] in "0123456789,." and b[0] in "0123456789,."]
     assert squeeze(text) == "".join(squeeze(p) for p in paragraphs)
+
+
+def test_r9_a_panel_with_a_clerk_is_refused_when_it_is_recorded(store, actor):
+    """法院组织法 art 30 / DOMAIN §1.8: the 合议 step that names a 书记员 as a member is refused then and there
+    (nothing recorded), not when the ruling is issued."""
+    from execdesk.models import Approval, Node
+    from execdesk.services.approvals import approve_ruling
+
+    cid = make_ready_case(store, actor)
+    with pytest.raises(ValidationError, match="刘洋（书记员）不是审判员或执行员"):
+        approve_ruling(store, actor, cid, step="合议庭", approver_username="zhaolei", panel=["liuyang", "zhangwei"],
+                       password="password123", today=TODAY)
+    with store.read() as s:
+        assert s.scalar(select(Approval.id).where(Approval.case_id == cid)) is None
+        assert s.scalar(select(Node.id).where(Node.case_id == cid, Node.code == "N23")) is None
+
+
+def test_r36_handler_and_date_of_the_written_explanation_stay_together():
+    """DOMAIN §2.6 item 7: 承办人 and the date on one page, whatever the length of the explanation."""
+    from execdesk.documents import explanation as expl
+
+    lim = expl.LimitView(statutory_months=6, basis="审限规定第五条", start_day=date(2026, 3, 3),
+                         nominal_end=date(2026, 9, 2), deductions=(), deduction_basis="", extensions=(),
+                         extension_basis="", due_on=date(2026, 9, 2), rolled_from=None, provisional=False,
+                         provisional_note="", overdue_days=84, paused=False)
+    for n in range(0, 22):
+        data = expl.ExplanationData(
+            case_number="（2026）鲁0102执100号", cause="民间借贷纠纷", applicants="王芳", debtors="乙公司",
+            filed_on=date(2026, 3, 2), claimed_fen=8_500_000, realised_fen=0, handler="张伟", today=TODAY, limit=lim,
+            events=tuple(ruling_doc.Event.of(date(2026, 4, 1 + k % 28), "search", debtor="乙公司",
+                                             description="未能查明其下落") for k in range(n)))
+        pages = _pages(expl.render(expl.compose(data)))
+        assert [("承办人：张伟" in p, "2026年11月25日" in p.split("承办人：张伟")[-1]) for p in pages
+                if "承办人：张伟" in p] == [(True, True)]

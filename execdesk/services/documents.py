@@ -74,6 +74,18 @@ def _refuse_delete(_mapper, _conn, _target) -> None:
     raise ValidationError("已出具的文书不可删除", "已出具文书")
 
 
+# Who may sit on the 合议庭 is checked when the panel is recorded (node N23 with its panel, written by the 合议
+# step of the approval route, an import or a correction): a panel the ruling could not lawfully be signed by is
+# refused there, with the reason (rules.panel; 法院组织法 art 30), not found out when issuing.
+@event.listens_for(Node, "before_insert")
+def _check_recorded_panel(_mapper, connection, target) -> None:
+    names = list((target.data or {}).get("panel") or []) if target.code == "N23" else []
+    if names:
+        court_id = connection.execute(select(Case.court_id).where(Case.id == target.case_id)).scalar()
+        rows = connection.execute(_stmt("members"), {"names": names}).all()
+        panel_rules.panel_signers(_members_of(rows, court_id, names))
+
+
 # ---------------------------------------------------------------- gathering the ruling's data
 #
 # Facts come from the business records (FoundAsset, Measure, Payment, PropertyInquiry, PropertyLead) and the few
@@ -373,9 +385,12 @@ def _panel(session: Session, case: Case, nodes: dict[str, list[NodeFact]] | None
     return []
 
 
-def _members(session: Session, court_id: str, names: list[str]) -> list[panel_rules.Member]:
+def _members(session: Session, court_id: str | None, names: list[str]) -> list[panel_rules.Member]:
     """Each panel member with their post (User.title) and role, by the name the 合议 recorded."""
-    rows = _rows(session, "members", names=list(names)) if names else []
+    return _members_of(_rows(session, "members", names=list(names)) if names else [], court_id, names)
+
+
+def _members_of(rows, court_id: str | None, names: list[str]) -> list[panel_rules.Member]:
     posts: dict[str, tuple[str | None, str | None]] = {}
     for name, title, role, court in rows:
         if name not in posts or (court == court_id and posts[name] == (None, None)):
