@@ -359,6 +359,14 @@ def test_r10_agents_are_printed_under_the_party_they_represent_with_their_firm(s
     assert [p.split("：")[0] for p in parties] == ["申请执行人", "委托诉讼代理人", "被执行人", "法定代表人", "委托诉讼代理人"]
     assert parties[1] == "委托诉讼代理人：赵明，山东泉城律师事务所律师。"
     assert parties[4] == "委托诉讼代理人：钱亮，该公司员工。"
+    # The original and the 公开版 come back exactly through pdftotext, every font embedded (DESIGN.md §4).
+    text = _text(store, cid)
+    for shown in (text, public_copy(text)):
+        pdf = ruling_doc.render(shown)
+        got = squeeze(pdf_text(pdf)).replace("（此页无正文）", "")
+        assert got == "".join(squeeze(p) for p in shown.paragraphs())
+        rows = pdf_tool("pdffonts", pdf).splitlines()[2:]
+        assert rows and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows)
 
 
 def test_r10_the_sign_off_block_is_never_split_and_a_page_with_only_the_sign_off_says_so():
