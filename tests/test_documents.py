@@ -558,3 +558,17 @@ def test_r36_handler_and_date_of_the_written_explanation_stay_together():
         pages = _pages(expl.render(expl.compose(data)))
         assert [("承办人：张伟" in p, "2026年11月25日" in p.split("承办人：张伟")[-1]) for p in pages
                 if "承办人：张伟" in p] == [(True, True)]
+
+
+def test_r9_an_imported_panel_of_people_without_accounts_here_is_kept_and_checked_when_issuing(store, actor):
+    """A panel recorded elsewhere (import) names people this court has no account for: recorded as is; the ruling
+    cannot be issued with it (strict signers), and a draft shows the template's placeholders."""
+    cid = make_ready_case(store, actor)
+    cases.record_node(store, actor, cid, NodeInput(code="N23", ended_on=date(2026, 11, 12),
+                                                   data={"panel": ["外院甲", "外院乙", "外院丙"]}), today=TODAY)
+    with store.read() as s:
+        with pytest.raises(ValidationError, match="合议庭|审判长"):
+            documents.panel_signers(s, None, ["外院甲", "外院乙", "外院丙"])
+    with pytest.raises(ValidationError, match="刘洋（书记员）"):
+        cases.record_node(store, actor, cid, NodeInput(code="N23", ended_on=date(2026, 11, 12),
+                                                       data={"panel": ["外院甲", "刘洋", "外院丙"]}), today=TODAY)

@@ -66,6 +66,18 @@ def panel_signers(members: Sequence[Member]) -> list[SignerLine]:
     return lines
 
 
+def check_known_members(members: Sequence[Member], *, presiding: str) -> None:
+    """For a panel naming people this court has no account for (an imported case): each person we do know must be
+    allowed where they sit (the 审判长 a 法官, a member a 法官 or 执行员); the others are checked when issuing."""
+    for m in members:
+        post = post_of(m)
+        if m.name == presiding and post != JUDGE:
+            raise ValidationError(f"审判长须由法官担任，{m.name}的职务是{m.title or '无法官职务'}（{BASIS}）", "合议庭")
+        if post is None:
+            raise ValidationError(f"{m.name}（{m.title or m.role or '无职务'}）不是审判员或执行员，不能担任合议庭成员"
+                                  f"（{BASIS}）", "合议庭")
+
+
 def single_signer(handler: Member | None) -> list[SignerLine]:
     """The 承办人 signing alone (applicant-confirmation route), titled by their post."""
     if handler is None:

@@ -83,7 +83,12 @@ def _check_recorded_panel(_mapper, connection, target) -> None:
     if names:
         court_id = connection.execute(select(Case.court_id).where(Case.id == target.case_id)).scalar()
         rows = connection.execute(_stmt("members"), {"names": names}).all()
-        panel_rules.panel_signers(_members_of(rows, court_id, names))
+        known = {r[0] for r in rows}
+        if all(n in known for n in names):
+            panel_rules.panel_signers(_members_of(rows, court_id, names))
+        else:  # a panel from elsewhere (an import) naming people with no account here: check those we know
+            panel_rules.check_known_members([m for m in _members_of(rows, court_id, names) if m.name in known],
+                                            presiding=names[0])
 
 
 # ---------------------------------------------------------------- gathering the ruling's data
