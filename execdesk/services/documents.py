@@ -169,6 +169,8 @@ def _stmt(name: str):
 
 
 def _rows(session: Session, name: str, **params) -> list:
+    if session.autoflush:  # as an ORM query would: pending changes of the caller's transaction are seen
+        session.flush()
     return session.connection().execute(_stmt(name), params).all()
 
 
