@@ -32,14 +32,15 @@ def register(sub) -> None:
 def run(args, ctx) -> int:
     from execdesk.cli import UserError, today_arg
     from execdesk.services.cases import find_case_id
-    from execdesk.services.documents import NotReadyError, produce_ruling
+    from execdesk.services.documents import NotReadyError, produce_ruling, ruling_date_for
     from execdesk.services.zhongben import check_readiness
 
     today = today_arg(args)
     with ctx.store.read() as session:
         case_id = find_case_id(session, args.case_number)
     if args.check:
-        r = check_readiness(ctx.store, case_id, args.date, today=today)
+        # The same date the ruling would carry (approved date; a closed case's N24 day; else today).
+        r = check_readiness(ctx.store, case_id, ruling_date_for(ctx.store, case_id, args.date, today=today), today=today)
         print(f"裁定日期 {r.ruling_date.isoformat()}，最早可裁定日期 {r.earliest_on.isoformat()}：" +
               ("符合终本条件" if r.ready else f"尚有{len(r.unmet)}项条件未满足"))
         for item in r.items:

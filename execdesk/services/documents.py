@@ -619,6 +619,15 @@ def default_ruling_date(session: Session, case: Case, today: date) -> date:
     return approved_ruling_date(session, case, today)
 
 
+def ruling_date_for(store: Store, case_id: str, ruling_date=None, *, today: date | None = None) -> date:
+    """The ruling date a command means: the one given, else ``default_ruling_date``."""
+    today = today or date.today()
+    if ruling_date:
+        return parse_date(ruling_date, "裁定日期")
+    with store.read() as session:
+        return default_ruling_date(session, get_case(session, case_id), today)
+
+
 def issue_ruling(store: Store, actor: Actor, case_id: str, *, ruling_date=None, today: date | None = None) -> Issued:
     """Issue the ruling and its 公开版 as a new immutable version. Refuses when the case is not ready or
     when any approval step of the court's route has not approved exactly this draft."""
