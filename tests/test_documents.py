@@ -572,3 +572,26 @@ def test_r9_an_imported_panel_of_people_without_accounts_here_is_kept_and_checke
     with pytest.raises(ValidationError, match="刘洋（书记员）"):
         cases.record_node(store, actor, cid, NodeInput(code="N23", ended_on=date(2026, 11, 12),
                                                        data={"panel": ["外院甲", "刘洋", "外院丙"]}), today=TODAY)
+
+
+@given(st.text(alphabet="执行人（）〔〕《》“”，。、：；0123456789.,AXB", min_size=1, max_size=400),
+       st.integers(min_value=20, max_value=40))
+def test_gbt15834_property_line_breaks_lose_nothing_and_break_only_where_allowed(text, chars_per_line):
+    """GB/T 15834 §5.1.2 as a property of ``kinsoku_split``: the lines join back to the text; every break is
+    allowed unless no allowed break exists within reach; a line is never wider than the measure plus one hung mark."""
+    from execdesk.documents.page import _MAX_PULL, CANNOT_START, break_allowed, kinsoku_split
+
+    widths = [8.0 if ord(ch) < 0x3000 and ch not in "，。、：；" else 16.0 for ch in text]
+    max_w = 16.0 * chars_per_line
+    lines = kinsoku_split(text, widths, [max_w])
+    assert "".join(t for _, t in lines) == text
+    pos = 0
+    for n, (extra, line) in enumerate(lines):
+        end = pos + len(line)
+        width = sum(widths[pos:end])
+        assert abs((max_w - width) - extra) < 1e-6
+        hung = line[-1] in CANNOT_START and width - widths[end - 1] <= max_w + 1e-6
+        assert width <= max_w + 1e-6 or hung or len(line) == 1
+        if n < len(lines) - 1 and not break_allowed(text, end):
+            assert not any(break_allowed(text, k) for k in range(max(pos + 1, end - _MAX_PULL + 1), end + 1))
+        pos = end
