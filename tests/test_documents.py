@@ -595,3 +595,33 @@ def test_gbt15834_property_line_breaks_lose_nothing_and_break_only_where_allowed
         if n < len(lines) - 1 and not break_allowed(text, end):
             assert not any(break_allowed(text, k) for k in range(max(pos + 1, end - _MAX_PULL + 1), end + 1))
         pos = end
+
+
+def test_r10_disposal_chain_and_lawful_reason_as_the_issue_11_records_hold_them(store, actor):
+    """终本规定 art 4(1): three 流拍, a failed 变卖 and the applicant's refusal of 以物抵债, the steps naming the asset
+    (``asset_id``) as issue 11's nodes do; the reason as a value of the closed list with its written detail."""
+    from sqlalchemy import literal
+
+    cid = make_ready_case(store, actor)
+    aid = cases.record_found_asset(store, actor, cid, kind="不动产", description="解放路8号房产", value="500000",
+                                   party_id=zb_debtor(store, cid), not_executable_reason="详见流拍及征询笔录",
+                                   today=TODAY)
+    steps = [("网络司法拍卖", "流拍", date(2026, 5, 1)), ("网络司法拍卖", "流拍", date(2026, 6, 1)),
+             ("网络司法拍卖", "流拍", date(2026, 7, 1)), ("变卖", "变卖不成", date(2026, 9, 10)),
+             ("以物抵债", "申请人拒绝抵债", date(2026, 9, 20))]
+    for method, result, day in steps:
+        cases.record_node(store, actor, cid, NodeInput(code="N13", started_on=day, ended_on=day, data={
+            "asset_id": aid, "method": method, "result": result}), today=TODAY)
+    body = "".join(_text(store, cid).body)
+    assert ("2026年5月1日第1次网络司法拍卖，流拍；2026年6月1日第2次网络司法拍卖，流拍；2026年7月1日第3次网络司法拍卖，流拍；"
+            "2026年9月10日依法变卖，未能成交；2026年9月20日经征询，申请执行人不同意以物抵债。") in body
+    with store.read() as s:
+        row = s.execute(select(literal(False).label("disposed"), literal("第3次流拍").label("disposal_state"),
+                               literal("拍卖变卖不成且申请人拒绝以物抵债").label("cannot_dispose_reason"),
+                               literal("详见笔录").label("not_executable_reason"),
+                               literal("m1").label("measure_id"))).one()
+        sold = s.execute(select(literal(False).label("disposed"), literal("已变价").label("disposal_state"),
+                                literal(None).label("cannot_dispose_reason"),
+                                literal(None).label("not_executable_reason"))).one()
+    assert documents.asset_disposal(row) == (False, "经拍卖、变卖均未成交，申请执行人不同意以物抵债（详见笔录）", "m1")
+    assert documents.asset_disposal(sold)[0] is True

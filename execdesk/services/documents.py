@@ -202,9 +202,10 @@ class PartyFact:
     name: str
 
 
-# FoundAsset's disposal columns: the lead's model adds disposal_state / cannot_dispose_reason / measure_id; until
-# then disposed / not_executable_reason. This is the one place that knows which (DOMAIN §1.4, 终本规定 art 4).
-_DISPOSED_STATES = frozenset({"已处置", "已拍卖成交", "拍卖成交", "已变卖", "变卖成交", "以物抵债", "已以物抵债", "已执行"})
+# FoundAsset's disposal columns: the lead's model (issue 11) has disposal_state (derived), cannot_dispose_reason (a
+# value of the closed list) with not_executable_reason as its written detail, and measure_id; the older schema has
+# disposed / not_executable_reason only. This is the one place that knows which (DOMAIN §1.4, 终本规定 art 4).
+_DISPOSED_STATES = frozenset({"已处置", "已变价", "已以物抵债", "已划拨", "已拍卖成交", "已变卖", "已执行"})
 
 
 def _asset_columns() -> list:
@@ -216,11 +217,15 @@ def _asset_columns() -> list:
 
 
 def asset_disposal(row) -> tuple[bool, str | None, str | None]:
-    """(disposed, lawful reason it cannot be disposed of, linked seal/freeze measure id) of a FoundAsset row."""
+    """(disposed, the lawful reason it cannot be disposed of as the ruling words it, linked seal/freeze measure id)
+    of a FoundAsset row."""
     m = row._mapping
     state = m.get("disposal_state")
     disposed = bool(m["disposed"]) or (state is not None and str(state) in _DISPOSED_STATES)
-    reason = m.get("cannot_dispose_reason") or m["not_executable_reason"]
+    code = (m.get("cannot_dispose_reason") or "").strip()
+    detail = (m["not_executable_reason"] or "").strip().rstrip("。")
+    phrase = ruling_doc.templates()["asset_reasons"].get(code, code) if code else ""
+    reason = f"{phrase}（{detail}）" if phrase and detail and detail not in phrase else (phrase or detail)
     return disposed, (reason or None), m.get("measure_id")
 
 
@@ -240,18 +245,30 @@ def _seal_for(asset_kind: str, party_id: str | None, seals: list) -> object | No
 def _attempt_phrases(nodes: dict[str, list[NodeFact]], asset_id: str, ruling_date: date) -> list[str]:
     """The disposal steps recorded for this asset (评估, each 拍卖/变卖 round and its result), in date order."""
     out = []
+    tpl = ruling_doc.templates()["disposal"]
+    auctions = 0
     for n in sorted((n for code in ("N12", "N13") for n in nodes.get(code, ())
-                     if n.linked_id == asset_id and n.on and n.on <= ruling_date), key=lambda n: n.on):
+                     if (n.linked_id == asset_id or n.data.get("asset_id") == asset_id)
+                     and n.on and n.on <= ruling_date), key=lambda n: n.on):
         d = n.data
         if n.code == "N12":
-            out.append(f"{chinese_date(n.on)}评估完毕" + (f"，{_strip(n.description)}" if n.description else ""))
-        else:
+            # (The evaluated value is the asset's own value, printed with it; the node's money field is not re-read.)
+            out.append(tpl["evaluated"].format(on=chinese_date(n.on))
+                       + (f"，{_strip(n.description)}" if n.description else ""))
+            continue
+        method = (d.get("method") or "拍卖").strip()
+        result = (d.get("result") or "").strip()
+        raw = d.get("auction_on")
+        when = parse_date(raw, "拍卖日期") if isinstance(raw, str) and raw else (raw if isinstance(raw, date) else n.on)
+        if method in ("网络司法拍卖", "委托拍卖", "拍卖"):
+            auctions += 1
             rnd = str(d.get("round") or "").strip()
-            label = f"第{rnd}次" if rnd.isdigit() else ""
-            method = (d.get("method") or "拍卖").strip()
-            result = (d.get("result") or "").strip()
-            when = parse_date(d["auction_on"], "拍卖日期") if d.get("auction_on") else n.on
-            out.append(f"{chinese_date(when)}{label}{method}" + (f"，{result}" if result else ""))
+            out.append(tpl["auction"].format(on=chinese_date(when), round=rnd if rnd.isdigit() else auctions,
+                                             method=method, result=tpl["results"].get(result, result)))
+        else:
+            key = f"{method}:{result}"
+            out.append(tpl.get(key, tpl["other"]).format(on=chinese_date(when), method=method,
+                                                         result=tpl["results"].get(result, result)))
     return out
 
 
