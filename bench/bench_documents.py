@@ -32,7 +32,7 @@ from execdesk.documents import ruling as ruling_doc
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.models import Case
 from execdesk.models.migrate import open_database
-from execdesk.services import deadlines, documents, explanations
+from execdesk.services import deadlines, derived, documents, explanations
 from execdesk.services.accounts import create_user
 from execdesk.services.approvals import approve_ruling
 from execdesk.services.context import Actor
@@ -182,7 +182,7 @@ def main() -> None:
           f" bare baseline {len(bare_pdf):,} bytes (target <= 100 KB); fonts: {', '.join(cjk_fonts().files)}")
 
     # ---- a batch of 500 书面说明.
-    deadlines.recompute_all(store, today=LATER)
+    derived.recompute_all(store, today=LATER)
     with store.read() as s:
         overdue = len(explanations.overdue_case_ids(s))
     t0 = time.perf_counter()

@@ -63,7 +63,7 @@ def day_housekeeping(db: Path) -> None:
     rotate_automatic(db)
     store = Store(db)
     t0 = time.perf_counter()
-    if deadlines.refresh_if_stale(store):
+    if derived.refresh_if_stale(store):
         print(f"(deadlines recomputed for today first: {time.perf_counter() - t0:.1f} s)")
     store.close()
 

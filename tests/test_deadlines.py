@@ -29,7 +29,7 @@ from execdesk.rules.deadlines import (
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.holidays import load_calendar
 from execdesk.services import cases as svc
-from execdesk.services import deadlines
+from execdesk.services import deadlines, derived
 from execdesk.services.inputs import NodeInput
 
 CAL = load_calendar()
@@ -386,14 +386,14 @@ def test_recompute_all_matches_recompute_case(store, actor):
                                                     data={"served_on": "2026-05-08"}), today=TODAY)
     svc.record_measure(store, actor, ids[2], kind="冻结", asset_kind="存款", started_on=date(2026, 11, 2), today=TODAY)
     snap = _snapshot(store)
-    stats = deadlines.recompute_all(store, today=TODAY)
+    stats = derived.recompute_all(store, today=TODAY)
     assert stats.cases == 3 and stats.workers == 1
     assert stats.changed_cases == 0  # recompute_case had already stored exactly this: nothing written
     assert _snapshot(store) == snap
     with store.transaction() as s:
         s.connection().exec_driver_sql("UPDATE cases SET next_due_on = NULL WHERE id = ?", (ids[2],))
         s.connection().exec_driver_sql("DELETE FROM deadlines WHERE case_id = ? AND kind = '执行期限'", (ids[1],))
-    assert deadlines.recompute_all(store, today=TODAY).changed_cases == 2
+    assert derived.recompute_all(store, today=TODAY).changed_cases == 2
     assert _snapshot(store) == snap
     # The same with the cases split over two forked reader processes (the big-recompute path). Forking is only
     # safe without other threads: if an earlier test left some (Qt), this part cannot run in this process.
@@ -402,7 +402,7 @@ def test_recompute_all_matches_recompute_case(store, actor):
     with store.transaction() as s:
         s.connection().exec_driver_sql("UPDATE cases SET warning_level = 99, limit_due_on = NULL")
         s.connection().exec_driver_sql("DELETE FROM deadlines")
-    assert deadlines.recompute_all(store, today=TODAY, workers=2).workers == 2
+    assert derived.recompute_all(store, today=TODAY, workers=2).workers == 2
     assert _snapshot(store) == snap
     assert any(k.startswith("终本后查询") for k, *_ in snap["deadlines"])
     assert any(k.startswith("冻结届满") for k, *_ in snap["deadlines"])
@@ -431,11 +431,11 @@ def test_daily_recompute_lets_a_clerk_save_meanwhile_and_keeps_that_save(store, 
                              today=TODAY)
         saved["a"] = state(a)
 
-    deadlines.recompute_all(store, today=TODAY, after_compute=clerk_saves_meanwhile)
+    derived.recompute_all(store, today=TODAY, after_compute=clerk_saves_meanwhile)
     assert saved["a"][0][3] < 84  # the save computed case a for today, with the deduction
     assert state(a) == saved["a"]  # the snapshot (taken before the deduction) would have written 84 back
     assert _case_row(store, b)[0].overdue_days == 84  # every other case is recomputed for the new day
-    assert deadlines.recompute_all(store, today=TODAY).changed_cases == 0  # and nothing was left half-done
+    assert derived.recompute_all(store, today=TODAY).changed_cases == 0  # and nothing was left half-done
 
 
 def _snapshot(store):
@@ -458,14 +458,14 @@ def test_holiday_update_clears_the_provisional_flag(store, actor, tmp_path, monk
         cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 10, 30)), today=TODAY)
         assert _case_row(store, cid)[0].deadlines_provisional
         # Test data: a made-up 2027 schedule (NOT the official one) with 2027-04-30 as a rest day.
-        deadlines.install_holiday_update(store, {"year": 2027, "status": "official", "source": "测试数据（虚构）",
+        derived.install_holiday_update(store, {"year": 2027, "status": "official", "source": "测试数据（虚构）",
                                                  "holidays": ["2027-01-01", ["2027-04-30", "2027-05-04"]]},
                                          today=TODAY)
         c, rows = _case_row(store, cid)
         assert not c.deadlines_provisional
         assert c.limit_due_on == date(2027, 5, 5) and rows["执行期限"].rolled_from == date(2027, 4, 30)
         with pytest.raises(ValidationError):
-            deadlines.install_holiday_update(store, {"year": 2027, "status": "official", "source": "x",
+            derived.install_holiday_update(store, {"year": 2027, "status": "official", "source": "x",
                                                      "holidays": ["2027-01-01"], "workdays": ["2027-01-04"]})
     finally:
         deadlines._calendar_for.cache_clear()
@@ -484,11 +484,11 @@ def test_r23_internal_three_day_notice_warns_the_legal_ten_day_one_escalates():
 
 def test_refresh_if_stale_recomputes_once_per_day(store, actor):
     cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 6, 1)), today=TODAY)
-    assert deadlines.refresh_if_stale(store, today=TODAY) is True
-    assert deadlines.refresh_if_stale(store, today=TODAY) is False
+    assert derived.refresh_if_stale(store, today=TODAY) is True
+    assert derived.refresh_if_stale(store, today=TODAY) is False
     with store.transaction() as s:
         s.connection().exec_driver_sql("UPDATE cases SET warning_level = 0")
-    assert deadlines.refresh_if_stale(store, today=date(2026, 11, 26)) is True  # a new day
+    assert derived.refresh_if_stale(store, today=date(2026, 11, 26)) is True  # a new day
     assert _case_row(store, cid)[0].warning_level == LEVEL_OVERDUE
 
 

@@ -435,43 +435,45 @@ def test_r8_interview_prints_the_place_the_period_for_leads_and_its_consequence(
     """终本规定 art 5, DOMAIN §1.5 (约谈 fields 提供线索期限, 约谈场所), S27: no lead within the time allowed."""
     cid = make_ready_case(store, actor, interview=False)
     cases.record_node(store, actor, cid, NodeInput(code="N22", ended_on=date(2026, 11, 10), data={
-        "method": "面谈", "place": "本院执行局谈话室", "agreed": "是", "leads_deadline": "2026-11-20"}), today=TODAY)
+        "method": "面谈", "place": "本院执行局谈话室", "agreed": "是", "leads_deadline": 7}), today=TODAY)
     body = "".join(_text(store, cid).body)
     assert "2026年11月10日，本院在本院执行局谈话室以面谈方式约谈申请执行人王芳" in body
-    assert "本院告知申请执行人应于2026年11月20日前提供被执行人可供执行的财产线索，逾期未提供的，本院将依法裁定终结本次执行程序。" in body
+    assert "本院告知申请执行人应于7日内提供被执行人可供执行的财产线索，逾期未提供的，本院将依法裁定终结本次执行程序。" in body
     assert "申请执行人在指定期限内未能提供被执行人可供执行的财产线索。" in body
-    # A number of days is printed as such.
-    cases.record_node(store, actor, cid, NodeInput(code="N22", ended_on=date(2026, 11, 12), data={
-        "method": "电话", "agreed": "是", "leads_deadline": "10"}), today=TODAY)
-    assert "应于10日内提供" in "".join(_text(store, cid).body)
+    # A lead given within the period: the "未能提供" sentence goes.
+    cases.record_lead(store, actor, cid, source="申请执行人", content="被执行人在外地有仓库", given_on=date(2026, 11, 14),
+                      today=TODAY)
+    assert "在指定期限内未能提供" not in "".join(_text(store, cid).body)
 
 
 def test_r10_found_property_is_narrated_with_its_seal_disposal_and_the_recovered_money(store, actor):
-    """终本规定 arts 4 and 6(3)(4), issue 11: a house found, sealed, evaluated and auctioned says so, with why it
-    cannot be disposed of; the recovered amount is the sum of 到账 payments up to the ruling date."""
+    """终本规定 arts 4 and 6(3)(4), issue 11: a house found, sealed and auctioned says so, with why it cannot be
+    disposed of; the recovered amount is the sum of 到账 payments up to the ruling date (发放 is not recovery)."""
     cid = make_ready_case(store, actor)
     d = zb_debtor(store, cid)
-    aid = cases.record_found_asset(store, actor, cid, kind="不动产", description="济南市历下区解放路8号房产一套",
-                                   value="600000", party_id=d, not_executable_reason="经三次拍卖及变卖均未成交，申请执行人不同意以物抵债",
-                                   today=TODAY)
-    cases.record_measure(store, actor, cid, kind="查封", started_on=date(2026, 4, 1), party_id=d, asset_kind="不动产",
-                         document_number="（2026）鲁0102执100号之三", description="房产", today=TODAY)
-    for n, (day, result) in enumerate(((date(2026, 6, 1), "流拍"), (date(2026, 7, 1), "流拍")), 1):
+    mid = cases.record_measure(store, actor, cid, kind="查封", started_on=date(2026, 4, 1), party_id=d,
+                               asset_kind="不动产", document_number="（2026）鲁0102执100号之三", value="600000",
+                               description="济南市历下区解放路8号房产一套", today=TODAY)
+    with store.read() as s:
+        aid = s.scalar(select(FoundAsset.id).where(FoundAsset.case_id == cid, FoundAsset.measure_id == mid))
+    cases.set_asset_reason(store, actor, aid, cannot_dispose_reason="已设定权利负担且无剩余价值",
+                           not_executable_reason="已抵押给中国银行，评估价不足清偿抵押债权", today=TODAY)
+    for n, day in enumerate((date(2026, 6, 1), date(2026, 7, 1)), 1):
         cases.record_node(store, actor, cid, NodeInput(code="N13", started_on=day, ended_on=day, data={
-            "method": "网络司法拍卖", "result": result, "round": str(n), "auction_on": day.isoformat()},
-            linked_entity="found_asset", linked_id=aid), today=TODAY)
+            "asset_id": aid, "method": "网络司法拍卖", "result": "流拍", "round": n, "auction_on": day.isoformat()}),
+            today=TODAY)
     cases.record_payment(store, actor, cid, kind="到账", amount="3000", paid_on=date(2026, 8, 1), route="划拨",
                          today=TODAY)
     cases.record_payment(store, actor, cid, kind="发放", amount="3000", paid_on=date(2026, 8, 3), today=TODAY)
     body = "".join(_text(store, cid).body)
-    assert ("经调查，被执行人济南鲁信商贸有限公司名下有济南市历下区解放路8号房产一套（价值人民币600,000.00元）。"
-            "本院于2026年4月1日查封该财产，文号为（2026）鲁0102执100号之三。2026年6月1日第1次网络司法拍卖，流拍；"
-            "2026年7月1日第2次网络司法拍卖，流拍。该财产经三次拍卖及变卖均未成交，申请执行人不同意以物抵债，依法不能处置。") in body
+    para = next(p for p in _text(store, cid).body if p.startswith("经调查，被执行人济南鲁信商贸有限公司名下有"))
+    for piece in ("（价值人民币600,000.00元）。", "本院于2026年4月1日查封该财产，文号为（2026）鲁0102执100号之三。",
+                  "2026年6月1日第1次网络司法拍卖，流拍；2026年7月1日第2次网络司法拍卖，流拍。",
+                  "该财产已设定权利负担，处置后无剩余价值（已抵押给中国银行，评估价不足清偿抵押债权），依法不能处置。"):
+        assert piece in para, piece
     assert "本院查封被执行人" not in body  # the seal is told once, with its asset
-    assert "已执行到位人民币15,000.00元（壹万伍仟元整），尚有人民币70,000.00元" in body  # 12,000 + 3,000; 发放 not counted
+    assert "已执行到位人民币15,000.00元（壹万伍仟元整），尚有人民币70,000.00元" in body  # 12,000 + 3,000
     assert "发现的财产不能处置" in body and "未发现被执行人有可供执行的财产" not in body
-    with store.read() as s:
-        assert s.scalar(select(FoundAsset.id)) == aid
 
 
 def zb_debtor(store, cid):
@@ -564,14 +566,19 @@ def test_r9_an_imported_panel_of_people_without_accounts_here_is_kept_and_checke
     """A panel recorded elsewhere (import) names people this court has no account for: recorded as is; the ruling
     cannot be issued with it (strict signers), and a draft shows the template's placeholders."""
     cid = make_ready_case(store, actor)
-    cases.record_node(store, actor, cid, NodeInput(code="N23", ended_on=date(2026, 11, 12),
-                                                   data={"panel": ["外院甲", "外院乙", "外院丙"]}), today=TODAY)
+    from execdesk.models import Node
+
+    def record_panel(names):  # as an import writes it: the node row with its panel
+        with store.transaction() as s:
+            s.add(Node(case_id=cid, code="N23", seq=90, name="合议/审批（终本）", ended_on=date(2026, 11, 12),
+                       status="已完成", data={"panel": names}))
+
+    record_panel(["外院甲", "外院乙", "外院丙"])
     with store.read() as s:
         with pytest.raises(ValidationError, match="合议庭|审判长"):
             documents.panel_signers(s, None, ["外院甲", "外院乙", "外院丙"])
     with pytest.raises(ValidationError, match="刘洋（书记员）"):
-        cases.record_node(store, actor, cid, NodeInput(code="N23", ended_on=date(2026, 11, 12),
-                                                       data={"panel": ["外院甲", "刘洋", "外院丙"]}), today=TODAY)
+        record_panel(["外院甲", "刘洋", "外院丙"])
 
 
 @given(st.text(alphabet="执行人（）〔〕《》“”，。、：；0123456789.,AXB", min_size=1, max_size=400),

@@ -38,10 +38,11 @@ from execdesk.rules import zhongben as zb_rules
 from execdesk.rules.dates import chinese_date, parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan
+from execdesk.services import derived, records
 from execdesk.services.cases import get_case
 from execdesk.services.changes import audit_only
 from execdesk.services.context import Actor
-from execdesk.services.zhongben import evaluate_case, refresh_ready
+from execdesk.services.zhongben import evaluate_case
 
 RULING = "终本裁定书"
 RULING_PUBLIC = "终本裁定书公开版"
@@ -490,7 +491,8 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
     for a in _rows(session, "assets", case_id=case.id):
         disposed, reason, measure_id = asset_disposal(a)
         if not disposed and not reason and zb_rules.small_balance_exempt(
-                zb_rules.AssetFact(a.kind, a.description, a.value_fen), case.amount_claimed_fen):
+                zb_rules.AssetFacts(asset_id=a.id, kind=a.kind, asset_class=records.asset_classes().get(a.kind, a.kind),
+                                    description=a.description, value_fen=a.value_fen), case.amount_claimed_fen):
             reason = ruling_doc.templates()["body"]["asset_small"]
         seal = by_id.get(measure_id) if measure_id else _seal_for(a.kind, a.party_id, seals)
         if seal is not None:
@@ -667,7 +669,7 @@ def issue_ruling(store: Store, actor: Actor, case_id: str, *, ruling_date=None, 
         doc = store_issued(session, actor, case_id=case.id, kind=RULING, pdf=original, document_date=when, meta=meta)
         pub = store_issued(session, actor, case_id=case.id, kind=RULING_PUBLIC, pdf=public, document_date=when,
                            meta={**meta, "original_id": doc.id})
-        refresh_ready(session, case, today=today)
+        derived.refresh_case(session, case, today=today)
         return Issued(original_id=doc.id, public_id=pub.id, version_no=doc.version_no, sha256=doc.sha256,
                       public_sha256=pub.sha256, content_sha256=sha, original=original, public=public)
 
