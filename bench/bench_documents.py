@@ -225,7 +225,7 @@ def main() -> None:
         for name, pdf in samples.items():
             path = args.samples / f"{name}.pdf"
             path.write_bytes(pdf)
-            png(path, args.samples / name, last=3 if name == "explanation_batch" else 6)
+            png(path, args.samples / name, last=3 if name == "explanation_batch" else 8)
             path.unlink()  # keep the PNGs in docs/, not the (demo-data) PDFs
         print(f"the pages of each document written to {args.samples}/*-N.png (60 dpi)")
     store.close()

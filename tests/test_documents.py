@@ -134,10 +134,13 @@ def test_r40_family_disputes_publish_natural_persons_as_surname_mou():
                  ruling_doc.PartyData(role="被执行人", kind="自然人", name="王强", sex="男", birth_date=date(1988, 1, 1),
                                       address="济南市市中区英雄山路2号")),
         basis_document_type="民事调解书", basis_document_number="（2025）鲁0102民初9号")
+    data = ruling_doc.RulingData(**{**data.__dict__, "parties": data.parties + (ruling_doc.PartyData(
+        role="委托代理人", kind="自然人", name="赵明", affiliation="山东泉城律师事务所律师"),)})
     pub = public_copy(ruling_doc.compose(data))
     joined = "".join(pub.paragraphs())
     assert "王芳" not in joined and "王强" not in joined
     assert "申请执行人：王某甲" in joined and "被执行人：王某乙" in joined
+    assert "委托诉讼代理人：赵明，山东泉城律师事务所律师。" in joined  # a lawyer keeps their name (art 11(2))
 
 
 def test_mask_helpers():

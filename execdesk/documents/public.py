@@ -75,7 +75,8 @@ def aliases_for(cause: str, parties) -> tuple[tuple[str, str], ...]:
     surname."""
     if not any(word in (cause or "") for word in _FAMILY_CAUSES):
         return ()
-    people = [p.name for p in parties if p.kind == "自然人" and p.name]
+    # Art 8(1) names the 当事人 and their 法定代理人; a 委托诉讼代理人 keeps their name (art 11(2)).
+    people = [p.name for p in parties if p.kind == "自然人" and p.name and p.role in ("申请执行人", "被执行人")]
     out: list[tuple[str, str]] = []
     by_surname: dict[str, list[str]] = {}
     for name in dict.fromkeys(people):
