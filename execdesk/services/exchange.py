@@ -310,7 +310,7 @@ def _import_record(session: Session, actor: Actor, i: int, rec: dict[str, Any], 
         session.add(basis)
         record_change(session, actor, basis, "导入")
     for key in rec:
-        if key in ("approvals", "explanations"):
+        if key in ("approvals", "explanations"):  # approver-only: signed by the approver in person (issue 11)
             errors.append(FieldError(where, f"审批记录和书面说明的审核意见只能由审批人本人签署，不能导入（{key}）"))
     if errors:
         return
