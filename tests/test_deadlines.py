@@ -829,13 +829,13 @@ def test_caichan_diaocha_4_5_property_report_within_the_period_of_the_order():
 
 
 def test_property_report_period_through_the_service(store, actor):
-    # N04 recorded with its 报告财产令 data (the catalogue's typed field: the period in days): 2026-11-04 + 10 days
-    # = 2026-11-14 (Saturday) → Monday 11-16; no N08 by 2026-11-25: 已超期 9 days, kept in the table.
+    # N04 recorded with its 报告财产令 data (the catalogue's typed date field 财产报告截止日期): ordered 2026-11-04,
+    # report by 2026-11-14 (Saturday) → Monday 11-16; no N08 by 2026-11-25: 已超期 9 days, kept in the table.
     cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 11, 2), assigned_on=date(2026, 11, 3)),
                             today=TODAY)
     svc.record_node(store, actor, cid, NodeInput(code="N04", started_on=date(2026, 11, 4), ended_on=date(2026, 11, 4),
                                                  data={"report_order_on": "2026-11-04",
-                                                       "report_deadline": 10}), today=TODAY)
+                                                       "report_deadline": "2026-11-14"}), today=TODAY)
     _, rows = _case_row(store, cid)
     rep = rows[next(k for k in rows if k.startswith("财产报告"))]
     assert (rep.due_on, rep.status, rep.rolled_from) == (date(2026, 11, 16), OVERDUE, date(2026, 11, 14))
