@@ -806,8 +806,15 @@ def _node_columns(cols: dict[str, int]) -> list[tuple[str, str]]:
     return [(k, k[len(NODE_PREFIX):]) for k in cols if k.startswith(NODE_PREFIX)]
 
 
+def node_label(code: str) -> str:
+    from execdesk.services.node_catalogue import node_catalogue
+
+    entry = node_catalogue().get(code)
+    return f"节点“{entry['name']}”" if entry else f"节点{code}"
+
+
 def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[int], cols: dict[str, int],
-                    headers: dict[int, str], labels: dict[str, str], sheet: str) -> None:
+                    headers: dict[int, str], labels: dict[str, str], sheet: str, node_sheet: str | None = None) -> None:
     """Run the typed-case validation on the draft and point every message at its row and cell."""
     from execdesk.services.cases import validate_case, validate_node
 
@@ -855,8 +862,12 @@ def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[i
         except ValidationError as exc:
             name = labels.get(NODE_PREFIX + node.code, node.code)
             for e in exc.errors:
-                d.problems.append(Problem(rownum, where(NODE_PREFIX + node.code), name, f"{e.field}{e.message}",
-                                          ERROR, sheet))
+                if rownum < 0:  # a row of the node sheet
+                    d.problems.append(Problem(-rownum, "", node_label(node.code), f"{e.field}{e.message}", ERROR,
+                                              node_sheet or ""))
+                else:
+                    d.problems.append(Problem(rownum, where(NODE_PREFIX + node.code), name,
+                                              f"{e.field}{e.message}", ERROR, sheet))
 
 
 def build_preview(store, layout: Layout, *, today: date | None = None, progress: Progress | None = None) -> Preview:
@@ -994,7 +1005,7 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
     for i, d in enumerate(drafts, 1):
         if d.data is None:
             continue
-        _validate_draft(d, today, ctx, party_rows.get(id(d), []), cols, headers, labels, sheet)
+        _validate_draft(d, today, ctx, party_rows.get(id(d), []), cols, headers, labels, sheet, layout.node_sheet)
         if d.validated:
             canon = str(d.validated["number"])
             other = canon_seen.get(canon)
@@ -1091,7 +1102,7 @@ def _read_node_sheet(reader: SheetReader, sheet: str, by_number: dict[str, CaseD
             continue
         if code in ("N01", "N02"):
             continue  # from 立案日期 / 分案日期 of the case row
-        d.nodes.append((rownum, NodeInput(code=code, started_on=started, ended_on=ended,
+        d.nodes.append((-rownum, NodeInput(code=code, started_on=started, ended_on=ended,
                                           status="已完成" if ended else "进行中",
                                           description=_text(cell("description")) or "Excel补录",
                                           document_number=_text(cell("document_number")) or None)))
