@@ -620,12 +620,16 @@ class Problem:
     level: str = ERROR
     sheet: str = ""
 
-    def __str__(self) -> str:
+    def location(self) -> str:
+        """第6行 C列 (the sheet named when it is not the case sheet)."""
         where = f"第{self.row}行" if self.row else "文件"
         if self.sheet:
             where = f"{self.sheet} {where}"
-        col = f" {self.column}" if self.column else ""
-        return f"{where}{col} {self.field}：{self.message}"
+        letter = self.column.split("（", 1)[0]
+        return f"{where} {letter}" if letter else where
+
+    def __str__(self) -> str:
+        return f"{self.location()} {self.field}：{self.message}"
 
 
 @dataclass(slots=True)
@@ -1155,8 +1159,7 @@ def write_import(store, actor, preview: Preview, *, valid_only: bool = False, to
 
 def refusal(preview: Preview, limit: int = 200) -> list[FieldError]:
     problems = [p for p in preview.problems() if p.level == ERROR]
-    out = [FieldError(f"第{p.row}行" + (f" {p.column}" if p.column else "") if p.row else "文件",
-                      f"{p.field}：{p.message}") for p in problems[:limit]]
+    out = [FieldError(f"{p.location()} {p.field}", p.message) for p in problems[:limit]]
     if len(problems) > limit:
         out.append(FieldError("其余", f"另有{len(problems) - limit}处问题，请在预览或未导入行文件中查看"))
     return out or [FieldError("文件", "没有可导入的案件")]
