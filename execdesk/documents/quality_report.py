@@ -12,7 +12,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.documents.page import LEADING, TEXT_WIDTH, SealedDate, Styles, build_pdf, para
@@ -30,6 +30,8 @@ def _table(st: Styles, header: list[str], rows: list[list[str]], widths: list[fl
                   + [[c if isinstance(c, Paragraph) else para(str(c), st.cell) for c in r] for r in rows],
                   colWidths=[x * w for x in widths], repeatRows=1)
     table.setStyle(_GRID)
+    # a Table sets its cells' font even for paragraphs: name ours, or the page references unembedded Helvetica
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body)]))
     return table
 
 
@@ -88,15 +90,12 @@ def story(report: QualityReport, st: Styles, *, actor: str = "") -> list:
         if cl.unreadable:
             out.append(para(t["court_list"]["unreadable"] + "；".join(cl.unreadable[:50]), st.small))
     s = t["sign"]
-    out.append(para(s["heading"], st.heading))
-    out.append(para(s["text"], st.body))
-    out.append(para(s["opinion"], st.plain))
-    out.append(para(s["blank_line"], st.plain))
-    out.append(para(s["blank_line"], st.plain))
-    out.append(Spacer(1, LEADING / 2))
-    out.append(para(s["signer"] + "＿＿＿＿＿＿", st.right))
-    out.append(SealedDate(s["date"], s["seal"], st.fonts.body))
-    out.append(para(s["prepared"].format(actor=actor or "—", today=today), st.small))
+    block = [para(s["heading"], st.heading), para(s["text"], st.body), para(s["opinion"], st.plain),
+             para(s["blank_line"], st.plain), para(s["blank_line"], st.plain), Spacer(1, LEADING / 2),
+             para(s["signer"] + "＿＿＿＿＿＿", st.right), SealedDate(s["date"], s["seal"], st.fonts.body),
+             para(s["prepared"].format(actor=actor or "—", today=today), st.small)]
+    out.append(Spacer(1, LEADING / 3))
+    out.append(KeepTogether(block))  # the confirmation is never split from its signature
     return out
 
 
