@@ -24,6 +24,7 @@ Excel in China saves it), .xls (xlrd, when installed; otherwise a message asking
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import re
@@ -83,28 +84,34 @@ def normalize_header(text: Any) -> str:
     return _STRIP.sub("", s).strip()
 
 
+@functools.cache
+def _synonyms() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(normalised synonym, field) for the fields and for the node columns, read once."""
+    voc = vocabulary()
+    fields = tuple((normalize_header(syn), key) for key, spec in voc["fields"].items() for syn in spec["synonyms"])
+    nodes = tuple((normalize_header(syn), NODE_PREFIX + code) for code, syns in voc["nodes"].items() for syn in syns)
+    return fields, nodes
+
+
+@functools.cache
 def recognise(header: str) -> str | None:
     """The field a header names, or None. Exact synonym first, then the longest synonym inside the header."""
     h = normalize_header(header)
     if not h:
         return None
-    voc = vocabulary()
+    fields, nodes = _synonyms()
     best: tuple[int, str] | None = None
-    for key, spec in voc["fields"].items():
-        for syn in spec["synonyms"]:
-            s = normalize_header(syn)
-            if h == s:
-                return key
-            if s in h and (best is None or len(s) > best[0]):
-                best = (len(s), key)
+    for s, key in fields:
+        if h == s:
+            return key
+        if s in h and (best is None or len(s) > best[0]):
+            best = (len(s), key)
     dated = any(w in h for w in ("日期", "时间", "日"))
-    for code, syns in voc["nodes"].items():
-        for syn in syns:
-            s = normalize_header(syn)
-            if h == s:
-                return NODE_PREFIX + code
-            if dated and s in h and (best is None or len(s) > best[0]):
-                best = (len(s), NODE_PREFIX + code)
+    for s, key in nodes:
+        if h == s:
+            return key
+        if dated and s in h and (best is None or len(s) > best[0]):
+            best = (len(s), key)
     return best[1] if best else None
 
 
@@ -204,6 +211,31 @@ class SheetReader:
             return xlrd.open_workbook(str(self.path))
         except Exception as exc:  # xlrd raises its own XLRDError and struct errors on damaged files
             raise ValidationError(f"无法读取 {self.path.name}：不是有效的 .xls 文件（{exc}）", "导入文件") from exc
+
+    def open(self, sheet: str | int = 0) -> tuple[list[str], str, Iterator[tuple]]:
+        """The sheet names, the chosen sheet's name and its rows, from ONE opening of the file (opening an
+        .xlsx parses each sheet whose <dimension> is missing once more; do it as few times as possible)."""
+        if self.kind != ".xlsx" and self.kind != ".xlsm":
+            names = self.sheet_names()
+            name = sheet if isinstance(sheet, str) else names[sheet]
+            return names, name, self.rows(name)
+        wb = self._xlsx()
+        names = list(wb.sheetnames)
+        if isinstance(sheet, str) and sheet not in names:
+            wb.close()
+            raise ValidationError(f"工作簿中没有名为“{sheet}”的工作表", "工作表")
+        name = sheet if isinstance(sheet, str) else names[sheet]
+
+        def rows() -> Iterator[tuple]:
+            try:
+                ws = wb[name]
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()
+                yield from ws.iter_rows(values_only=True)
+            finally:
+                wb.close()
+
+        return names, name, rows()
 
     def rows(self, sheet: str | int = 0) -> Iterator[tuple]:
         if self.kind == ".csv":
@@ -369,14 +401,10 @@ def _score(headers: list[str], saved: dict[str, str]) -> int:
 def read_layout(path: Path, *, court_code: str = "default", sheet: str | int = 0) -> Layout:
     """Find the header (the best of the first rows, single or two-level) and map every column."""
     reader = SheetReader(path)
-    names = reader.sheet_names()
-    if isinstance(sheet, str) and sheet not in names:
-        raise ValidationError(f"工作簿中没有名为“{sheet}”的工作表", "工作表")
-    sheet_name = sheet if isinstance(sheet, str) else names[sheet]
+    names, sheet_name, it = reader.open(sheet)
     saved = saved_mapping(court_code)
     head: list[tuple] = []
     samples_rows: list[tuple] = []
-    it = reader.rows(sheet_name)
     for row in it:
         head.append(row)
         if len(head) >= HEADER_SCAN_ROWS:
@@ -560,19 +588,16 @@ _SPLIT = re.compile(r"[、；;,，/\n]+")
 
 
 def party_kind(name: str, id_number: str | None, given: str | None = None) -> str:
+    """自然人 or 法人 from what the sheet gives: a kind column, else the number's shape (a resident ID is 17
+    digits with a birth date at 7–14 and a digit or X; a credit code is anything else of 18), else the name.
+    Cheap on purpose (no check-digit work: validation proper comes after, once)."""
     if given:
         return _KIND.get(given.strip(), given.strip())
     if id_number and len(id_number) == 18:
-        from execdesk.rules.identity import validate_credit_code, validate_resident_id
-
-        for check, kind in ((validate_resident_id, "自然人"), (validate_credit_code, "法人")):
-            try:
-                check(id_number)
-                return kind
-            except ValidationError:
-                pass
-        # neither checks out: the shape decides which message the clerk gets (ID check digit or code)
-        return "自然人" if _ID_SHAPE.match(id_number) and id_number[:2] != "91" else "法人"
+        born = id_number[6:14]
+        if _ID_SHAPE.match(id_number) and born[:2] in ("19", "20") and "01" <= born[4:6] <= "12":
+            return "自然人"
+        return "法人"
     return "法人" if any(w in name for w in _ORG_WORDS) and len(name) > 4 else "自然人"
 
 
@@ -893,6 +918,7 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
     node_cols = _node_columns(cols)
     case_level = ("filed_on", "received_on", "assigned_on", "amount", "cause", "handler", "basis")
     seen_values: dict[int, dict[str, Any]] = {}
+    canonical: dict[int, str] = {}  # id(draft) → canonical 案号 (parsed once)
     users = _users(store)
     for rownum, values in enumerate(reader.rows(layout.sheet), 1):
         if rownum < layout.data_start:
@@ -931,7 +957,9 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
             d.rows.append(rownum)
         if d.data is None and d.number_text:
             try:
-                court = parse_case_number(d.number_text, today=today).court_code
+                parsed = parse_case_number(d.number_text, today=today)
+                court = parsed.court_code
+                canonical[id(d)] = str(parsed)
             except ValidationError:
                 court = ""
             basis_text = r.raw("basis")
@@ -996,10 +1024,8 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
     basis_numbers: set[str] = set()
     for d in drafts:
         if d.data is not None:
-            try:
-                numbers.add(str(parse_case_number(d.number_text, today=today)))
-            except ValidationError:
-                pass
+            if id(d) in canonical:
+                numbers.add(canonical[id(d)])
             if d.data.basis:
                 basis_numbers.add(d.data.basis.document_number)
     ctx = _Context(store, numbers, basis_numbers)
