@@ -16,8 +16,12 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.documents.page import LEADING, TEXT_WIDTH, SealedDate, Styles, build_pdf, para
+from execdesk.resources import load_toml
 from execdesk.rules.dates import chinese_date
-from execdesk.services.quality import CHECKS, QualityReport, texts
+
+
+def texts() -> dict:
+    return load_toml("templates", "quality_report.toml")
 
 _GRID = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, Color(0.3, 0.3, 0.3)),
                     ("BACKGROUND", (0, 0), (-1, 0), Color(0.92, 0.92, 0.92)),
@@ -35,7 +39,8 @@ def _table(st: Styles, header: list[str], rows: list[list[str]], widths: list[fl
     return table
 
 
-def story(report: QualityReport, st: Styles, *, actor: str = "") -> list:
+def story(report, st: Styles, *, actor: str = "") -> list:
+    """``report``: a services.quality.QualityReport (read by attribute: documents do not import services)."""
     t = texts()
     sec = t["sections"]
     today = chinese_date(report.today)
@@ -54,7 +59,7 @@ def story(report: QualityReport, st: Styles, *, actor: str = "") -> list:
         rows.append([str(len(rows) + 1), t["court_list"]["not_on_list"], str(len(cl.not_on_list))])
     out.append(_table(st, t["summary_header"], rows, [0.08, 0.77, 0.15]))
     out.append(para(sec[2], st.heading))
-    hrows = [[h.handler, str(h.total), str(h.open)] + [str(h.by_check[k]) for k in CHECKS] + [str(h.problems)]
+    hrows = [[h.handler, str(h.total), str(h.open)] + [str(h.by_check[c.key]) for c in report.checks] + [str(h.problems)]
              for h in report.handlers]
     out.append(_table(st, t["handler_header"], hrows, [0.18, 0.09, 0.09, 0.10, 0.10, 0.09, 0.12, 0.09, 0.14]))
     out.append(para(sec[3], st.heading))
@@ -99,6 +104,6 @@ def story(report: QualityReport, st: Styles, *, actor: str = "") -> list:
     return out
 
 
-def render(report: QualityReport, *, actor: str = "") -> bytes:
+def render(report, *, actor: str = "") -> bytes:
     st = Styles(cjk_fonts())
     return build_pdf(story(report, st, actor=actor), title=texts()["title"], fonts=st.fonts)
