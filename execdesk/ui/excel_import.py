@@ -13,6 +13,7 @@ service (services.excel_import) returns; the law and the checks live there.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
@@ -91,9 +92,15 @@ class PreviewModel(QAbstractTableModel):
         if col == 1:
             return d.case_number
         if col == 2:
-            return v["filed"].isoformat() if v else ""
+            if v:
+                return v["filed"].isoformat()
+            filed = d.data.filed_on if d.data is not None else None
+            return filed.isoformat() if hasattr(filed, "isoformat") else ""
         if col == 3:
-            return f"{v['amount'] / 100:,.2f}" if v else ""
+            if v:
+                return f"{v['amount'] / 100:,.2f}"
+            amount = d.data.amount_claimed if d.data is not None else None
+            return f"{amount:,.2f}" if isinstance(amount, Decimal) else ""
         if col == 4:
             if d.data is None:
                 return ""
@@ -303,6 +310,7 @@ class ExcelImportDialog(QDialog):
                     t.item(r, k).setForeground(QColor("#888888"))
         t.resizeColumnsToContents()
         t.setColumnWidth(3, 220)
+        t.setColumnWidth(4, max(t.columnWidth(4), 90))
         t.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._update_missing()
         self._show_step(0)
@@ -320,6 +328,9 @@ class ExcelImportDialog(QDialog):
         col.source = "人工指定"
         row = self.layout_.columns.index(col)
         self.mapping_table.item(row, 4).setText(self.tr("人工指定"))
+        color = QColor("#888888") if col.field is None else self.palette().text().color()
+        for k in (0, 1, 4):
+            self.mapping_table.item(row, k).setForeground(color)
         self._update_missing()
 
     def _update_missing(self) -> None:

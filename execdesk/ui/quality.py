@@ -167,7 +167,6 @@ class QualityPage(QWidget):
         self.findings_title.setText(self.tr("{0}：{1} 件（双击打开案件）").format(title, len(items)))
         fill_table(self.findings, [self.tr("案号"), self.tr("承办人"), self.tr("问题")],
                    [i[:3] for i in items[:5000]], ids=[i[3] for i in items[:5000]])
-        self.findings.resizeColumnsToContents()
 
     def _open_finding(self, row: int, _col: int) -> None:
         item = self.findings.item(row, 0)
