@@ -102,9 +102,7 @@ class PreviewModel(QAbstractTableModel):
             amount = d.data.amount_claimed if d.data is not None else None
             return f"{amount:,.2f}" if isinstance(amount, Decimal) else ""
         if col == 4:
-            if d.data is None:
-                return ""
-            return "；".join(f"{p.role}{p.name}" for p in d.data.parties)
+            return d.parties_text()
         if col == 5:
             return str(len(d.nodes)) if d.nodes else ""
         if col == 6:
