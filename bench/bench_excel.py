@@ -143,16 +143,18 @@ def main() -> int:
     ap.add_argument("--file", type=Path)
     ap.add_argument("--preview-only", action="store_true", help="only the preview phase (time and memory)")
     ap.add_argument("--no-node-column", action="store_true", help="a list without the 执行通知书日期 column")
+    ap.add_argument("--sheet", type=Path, help="keep the generated sheet here and reuse it when it exists")
     a = ap.parse_args()
     if a.phase:
         print(json.dumps(run_phase(a.phase, a)))
         return 0
     work = Path(tempfile.mkdtemp(prefix="bench-excel-"))
     try:
-        sheet = work / "list.xlsx"
-        t0 = time.perf_counter()
-        make_sheet(sheet, a.rows, nodes=not a.no_node_column)
-        print(f"sheet of {a.rows:,} rows: {sheet.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
+        sheet = a.sheet or work / "list.xlsx"
+        if not sheet.exists():
+            t0 = time.perf_counter()
+            make_sheet(sheet, a.rows, nodes=not a.no_node_column)
+            print(f"sheet of {a.rows:,} rows: {sheet.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
         template = work / "template.sqlite3"
         make_template(template)
         for name in ("preview.sqlite3", "excel.sqlite3", "json.sqlite3"):

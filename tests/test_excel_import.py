@@ -249,7 +249,7 @@ def test_one_row_per_party_under_merged_case_cells(store, actor, tmp_path):
     assert {"party_name", "party_role", "party_id"} <= set(layout.by_field())
     pv = xi.build_preview(store, layout, today=TODAY)
     assert messages(pv) == []
-    assert [len(c.validated["parties"]) for c in pv.valid] == [4, 4]
+    assert [c.party_count for c in pv.valid] == [4, 4]
     assert pv.valid[0].rows == [2, 3, 4, 5]
     ids = xi.write_import(store, actor, pv, today=TODAY)
     with store.read() as s:

@@ -107,7 +107,7 @@ def run_preview(args, ctx) -> int:
         v = d.validated
         head = f"第{d.first_row}行 {d.case_number or '（无案号）'}"
         if v:
-            head += f"　立案{v['filed'].isoformat()}　标的{v['amount'] / 100:,.2f}元　当事人{len(v['parties'])}名　节点{len(d.nodes)}个"
+            head += f"　立案{v['filed'].isoformat()}　标的{v['amount'] / 100:,.2f}元　当事人{d.party_count}名　节点{len(d.nodes)}个"
         print(("✓ " if d.ok else "✗ ") + head)
         for p in d.problems:
             print(f"    [{p.level}] {p}")

@@ -670,6 +670,7 @@ class CaseDraft:
     problems: list[Problem] = field(default_factory=list)
     validated: dict | None = None
     handler_name: str = ""
+    party_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -685,15 +686,15 @@ class CaseDraft:
         return "；".join(f"{p.field}：{p.message}" for p in self.problems if p.level == ERROR)
 
     def compact(self) -> None:
-        """Once validated, the parties and the 执行依据 live in ``validated`` (what register_validated writes);
-        drop the typed copies so a 100,000-case preview holds each party once (memory, issue 15 bench)."""
-        if self.validated is not None and self.data is not None:
-            self.data.parties = []
-            self.data.basis = None
+        """After the checks keep only what the preview shows (案号, 立案日期, 标的, the parties as one text): the
+        full validated form is made again, from ``data``, when the case is written (validate → write), so a
+        100,000-case preview does not hold every party twice (memory target of the issue-15 bench)."""
+        v = self.validated
+        if v is not None and "parties" in v:
+            self.party_count = len(v["parties"])
+            self.validated = {"number": str(v["number"]), "filed": v["filed"], "amount": v["amount"]}
 
     def parties_text(self) -> str:
-        if self.validated is not None:
-            return "；".join(f"{p['role']}{p['name']}" for p in self.validated["parties"])
         return "；".join(f"{p.role}{p.name}" for p in self.data.parties) if self.data is not None else ""
 
 
@@ -771,6 +772,8 @@ class _Row:
             self.add(key, f"无法识别“{_text(v)[:30]}”（{type(exc).__name__}）")
             return default
 
+
+_NO_DATA: dict = {}  # shared, never mutated: _add_node copies a node's data (one empty dict, not one per node)
 
 # validate_case's field labels → our field key (to point a message at its cell)
 _CASE_FIELD = {"案号": "case_number", "立案日期": "filed_on", "收案日期": "received_on", "分案日期": "assigned_on",
@@ -961,8 +964,9 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
                 d = CaseDraft(rownum, [rownum], number_text)
                 by_number[number_text] = d
                 drafts.append(d)
-                party_rows[id(d)] = []
-                seen_values[id(d)] = {}
+                if per_party:  # in a row-per-case list every party is on the case's row
+                    party_rows[id(d)] = []
+                    seen_values[id(d)] = {}
             else:
                 d.rows.append(rownum)
             current = d
@@ -999,7 +1003,7 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
             d.data = CaseInput(
                 case_number=d.number_text, filed_on=filed if filed is not None else "",
                 cause=sys.intern(clean_text(r.raw("cause"))),
-                amount_claimed=(Decimal(amount_fen) / 100) if amount_fen is not None else "",
+                amount_claimed=str(Decimal(amount_fen) / 100) if amount_fen is not None else "",
                 received_on=r.get("received_on", parse_sheet_date), assigned_on=r.get("assigned_on", parse_sheet_date),
                 handler_username=handler, clerk_username=clerk, basis=basis,
                 is_livelihood=bool(r.get("is_livelihood", parse_flag, False)),
@@ -1020,13 +1024,14 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
         if d.data is not None:
             for prow, p in _parties_from_row(r, per_party, court):
                 d.data.parties.append(p)
-                party_rows[id(d)].append(prow)
+                if per_party:
+                    party_rows[id(d)].append(prow)
             for key, code in node_cols:
                 on = r.get(key, parse_sheet_date)
                 if on is not None and code not in ("N01", "N02") and not any(
                         n.code == code and n.ended_on == on for _, n in d.nodes):
                     d.nodes.append((rownum, NodeInput(code=code, started_on=on, ended_on=on,
-                                                      description="Excel补录")))
+                                                      description="Excel补录", data=_NO_DATA)))
         d.problems.extend(r.problems)
         if progress is not None and rows_read % 500 == 0:
             progress(rows_read, 0)  # the number of rows is known only at the end of a streamed sheet
@@ -1049,7 +1054,8 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
     for i, d in enumerate(drafts, 1):
         if d.data is None:
             continue
-        _validate_draft(d, today, ctx, party_rows.get(id(d), []), cols, headers, labels, sheet, layout.node_sheet)
+        prows = party_rows.get(id(d)) or [d.first_row] * len(d.data.parties)
+        _validate_draft(d, today, ctx, prows, cols, headers, labels, sheet, layout.node_sheet)
         if d.validated:
             canon = str(d.validated["number"])
             other = canon_seen.get(canon)
@@ -1174,7 +1180,7 @@ def write_import(store, actor, preview: Preview, *, valid_only: bool = False, to
     This is the only place the Excel import writes (for the single write pipeline to replace at merge)."""
     from execdesk.models import Case
     from execdesk.services import deadlines
-    from execdesk.services.cases import _add_node, register_validated
+    from execdesk.services.cases import _add_node, register_validated, validate_case
 
     today = today or preview.today
     if preview.blocking and not valid_only:
@@ -1184,7 +1190,9 @@ def write_import(store, actor, preview: Preview, *, valid_only: bool = False, to
     with store.transaction() as session:
         for i, d in enumerate(todo, 1):
             try:
-                case_id = register_validated(session, actor, d.data, d.validated, today)
+                # validate → write: the full validated form, made again from the sheet's values (the preview
+                # keeps only a summary of each valid case)
+                case_id = register_validated(session, actor, d.data, validate_case(d.data, today), today)
                 if d.nodes:
                     case = session.get(Case, case_id)
                     for _row, node in sorted(d.nodes, key=lambda rn: (rn[1].ended_on or rn[1].started_on, rn[1].code)):

@@ -100,7 +100,7 @@ class PreviewModel(QAbstractTableModel):
             if v:
                 return f"{v['amount'] / 100:,.2f}"
             amount = d.data.amount_claimed if d.data is not None else None
-            return f"{amount:,.2f}" if isinstance(amount, Decimal) else ""
+            return f"{Decimal(amount):,.2f}" if isinstance(amount, str) and amount else ""
         if col == 4:
             return d.parties_text()
         if col == 5:
