@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -132,7 +133,8 @@ class PEntity(Base):
     """Current platform state of each synced row: what conflicts are detected against and digests hash."""
 
     __tablename__ = "p_entities"
-    __table_args__ = (Index("ix_p_entities_case", "case_id"), Index("ix_p_entities_court_entity", "court_code", "entity"))
+    __table_args__ = (Index("ix_p_entities_digest", "case_id", "entity_id", "entity", "version"),
+                      Index("ix_p_entities_court_entity", "court_code", "entity"))
     entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[str] = mapped_column(String(36))
@@ -238,10 +240,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+# JSON columns through orjson (several times faster than json.dumps on the push path).
+_JSON = {"json_serializer": lambda v: orjson.dumps(v).decode(), "json_deserializer": orjson.loads}
+
+
 def make_engine(url: str, *, migrate: bool = True) -> Engine:
     """Engine for ``url``; brings the schema to the newest migration (provincial/migrations) unless told not to."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **_JSON)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # pysqlite's default deferred BEGIN lets two writers both read, then one fails to upgrade its lock;
@@ -254,7 +260,7 @@ def make_engine(url: str, *, migrate: bool = True) -> Engine:
         def _begin_immediate(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, **_JSON)
     if migrate:
         from provincial.migrate import upgrade
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import os
 import secrets
@@ -19,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+import orjson
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from provincial.models import (
@@ -262,9 +262,9 @@ def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
 
 def fingerprint(c: dict[str, Any]) -> str:
     """What makes a change that change: a replay must carry the same (``device_seq`` is informative only)."""
-    canon = json.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
-                        c.get("payload")], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canon.encode()).hexdigest()
+    canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
+                          c.get("payload")], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canon).hexdigest()
 
 
 def _reused(change_id: str) -> dict[str, Any]:
@@ -353,10 +353,12 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
             "server_seq": answer.get("server_seq"), "result": answer, "payload": c.get("payload") or {},
             "fingerprint": fp, "received_at": now})
 
+    # Core executemany (no ORM unit of work per row: the bulk ORM insert was 37 % of the server's time).
+    conn = session.connection()
     if new_cases:
-        session.execute(insert(PCase), new_cases)
+        conn.execute(PCase.__table__.insert(), new_cases)
     if new_changes:
-        session.execute(insert(PChange), new_changes)
+        conn.execute(PChange.__table__.insert(), new_changes)
     inserts = [dict(entity_id=k, entity=v["entity"], case_id=v["case_id"], court_code=v["court_code"],
                     version=v["version"], fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now,
                     account=caller.account)
@@ -365,7 +367,7 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
                     b_account=caller.account)
                for k, v in touched.items() if not v["new"]]
     if inserts:
-        session.execute(insert(PEntity), inserts)
+        conn.execute(PEntity.__table__.insert(), inserts)
     if updates:
         session.connection().execute(
             update(PEntity.__table__).where(PEntity.__table__.c.entity_id == bindparam("b_id")).values(

@@ -161,6 +161,11 @@ class _Round:
         self.store, self.t, self.token, self.device = store, transport, token, device
         self.limits, self.progress, self.cancel, self.report = limits, progress, cancel, report
         self.touched_cases: set[str] = set()
+        # Pipelining: a batch's answers are decided at once (what is held back for the next batch is known
+        # before it is built), and written to the local database while the next batch is on the wire.
+        self._pending_write: Callable[[], None] | None = None
+        self._writer: threading.Thread | None = None
+        self._writer_error: BaseException | None = None
 
     def cancelled(self) -> bool:
         return bool(self.cancel and self.cancel())
@@ -182,7 +187,39 @@ class _Round:
     # ------------------------------------------------------------ push
 
     def push(self) -> bool:
-        """Drain the outbox. Returns False when cancelled."""
+        """Drain the outbox. Returns False when cancelled. Every answer is stored before this returns."""
+        try:
+            return self._push()
+        finally:
+            self._join_pending()
+
+    def _start_pending(self) -> None:
+        """Write the previous batch's answers in a thread while the next request is in flight."""
+        if self._pending_write is None:
+            return
+        write, self._pending_write = self._pending_write, None
+
+        def run() -> None:
+            try:
+                write()
+            except BaseException as exc:  # re-raised on the pushing thread by _join_pending
+                self._writer_error = exc
+
+        self._writer = threading.Thread(target=run, name="sync-store-answers", daemon=True)
+        self._writer.start()
+
+    def _join_pending(self) -> None:
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        if self._pending_write is not None:
+            write, self._pending_write = self._pending_write, None
+            write()
+        if self._writer_error is not None:
+            error, self._writer_error = self._writer_error, None
+            raise error
+
+    def _push(self) -> bool:
         with self.store.read() as session:
             held = held_cases(session)
             total = pending_count(session)
@@ -236,8 +273,13 @@ class _Round:
         body = (b'{"device_id": ' + json.dumps(self.device).encode() + b', "changes": ['
                 + b", ".join(parts) + b"]}")
         key = hashlib.sha256("".join(c for _, c, _ in batch).encode()).hexdigest()[:48]
+        self._start_pending()
         try:
-            reply = self.t.request("POST", "api/v1/changes", raw_json=body, token=self.token, idempotency_key=key)
+            try:
+                reply = self.t.request("POST", "api/v1/changes", raw_json=body, token=self.token,
+                                       idempotency_key=key)
+            finally:
+                self._join_pending()  # the previous answers are stored before this batch's are
         except ServerError as exc:
             if exc.status is None or exc.status in (429, 503) or not self._platform_healthy():
                 raise
@@ -319,15 +361,20 @@ class _Round:
                 raise ProtocolError(f"省平台返回了未知的结果状态（{status}）")
             row.setdefault("state", "pending")
             updates.append(row)
-        # One transaction for the whole answer: either every row records its answer or none does.
-        with self._local_write("保存上报结果"), self.store.transaction() as session:
-            session.connection().execute(
-                update(OutboxEntry.__table__).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
-                .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
-                        result=bindparam("b_result", type_=OutboxEntry.__table__.c.result.type),
-                        last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
-                [{"b_seq": u["local_seq"], "b_state": u["state"], "b_server_seq": u.get("server_seq"),
-                  "b_result": u.get("result"), "b_error": u.get("last_error")} for u in updates])
+
+        def write() -> None:
+            # One transaction for the whole answer: either every row records its answer or none does.
+            with self._local_write("保存上报结果"), self.store.transaction() as session:
+                session.connection().execute(
+                    update(OutboxEntry.__table__).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
+                    .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
+                            result=bindparam("b_result", type_=OutboxEntry.__table__.c.result.type),
+                            last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
+                    [{"b_seq": u["local_seq"], "b_state": u["state"], "b_server_seq": u.get("server_seq"),
+                      "b_result": u.get("result"), "b_error": u.get("last_error")} for u in updates])
+
+        self._join_pending()
+        self._pending_write = write
 
     # ------------------------------------------------------------ pull
 
