@@ -160,7 +160,7 @@ def open_loop(url: str, tokens: list[tuple[str, str]], rate: float, seconds: flo
         t.start()
     for t in threads:
         t.join()
-    lat = sorted(r[0] for r in results)
+    lat = sorted(r[0] for r in results) or [0.0]
     return {"pushes": len(results), "changes": sum(r[1] for r in results), "errors": sum(1 for r in results if r[1] == 0),
             "p50_ms": lat[len(lat) // 2] * 1000, "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000,
             "rate": rate, "seconds": seconds}
@@ -192,7 +192,7 @@ def closed_loop(url: str, tokens: list[tuple[str, str]], threads_n: int, seconds
     for t in ts:
         t.join()
     elapsed = time.perf_counter() - t0
-    lat = sorted(r[0] for r in results)
+    lat = sorted(r[0] for r in results) or [0.0]
     return {"threads": threads_n, "changes_per_s": sum(r[1] for r in results) / elapsed, "pushes": len(results),
             "errors": sum(1 for r in results if r[1] == 0), "p50_ms": lat[len(lat) // 2] * 1000,
             "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000}

@@ -261,6 +261,18 @@ def get_caller(request: Request,
 
 
 Auth = Annotated[Caller, Depends(get_caller)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _caller(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Caller:
+    """The token looked up in the request's own transaction (one session, one commit per request)."""
+    if credentials is None or not credentials.credentials:
+        raise PlatformError(401, "token_missing", "未登录，请先登录")
+    return service.caller_for_token(session, credentials.credentials)
+
+
+def _json(value: Any) -> Response:
+    return Response(dumps(value).encode(), media_type="application/json")
 
 
 def create_app(config: PlatformConfig | None = None) -> FastAPI:
@@ -399,19 +411,22 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
                  "NextPage": {"operationId": "feed_api_v1_feed_get",
                               "parameters": {"cursor": "$response.body#/next_cursor"},
                               "description": "下一页"}}}}})
-    def feed(who: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-             limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 200) -> FeedResponse:
+    def feed(credentials: Bearer = None, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 200) -> Response:
+        # One transaction for the token and the page; the answer written straight to JSON (FeedResponse shape).
         with unit() as session:
+            who = _caller(session, credentials)
             items, more = service.feed_page(session, who, cursor, limit)
-            out = [FeedItemOut(id=i.id, seq=i.seq, kind=i.kind, case_id=i.case_id, case_number=i.case_number,
-                               title=i.title, body=i.body, issued_by=i.issued_by, due_on=i.due_on,
-                               payload=i.payload or {}, created_at=i.created_at.isoformat()) for i in items]
-        return FeedResponse(items=out, next_cursor=out[-1].seq if out else cursor, has_more=more)
+            out = [{"id": i.id, "seq": i.seq, "kind": i.kind, "case_id": i.case_id, "case_number": i.case_number,
+                    "title": i.title, "body": i.body, "issued_by": i.issued_by, "due_on": i.due_on,
+                    "payload": i.payload or {}, "created_at": i.created_at.isoformat()} for i in items]
+        return _json({"items": out, "next_cursor": out[-1]["seq"] if out else cursor, "has_more": more})
 
     @app.post("/api/v1/digests", response_model=DigestResponse, responses=ERRORS, tags=["核对"])
-    def digests(body: DigestRequest, who: Auth) -> DigestResponse:
+    def digests(body: DigestRequest, credentials: Bearer = None) -> Response:
         with unit() as session:
-            return DigestResponse(digests=service.digests(session, who, body.case_ids))
+            who = _caller(session, credentials)
+            return _json({"digests": service.digests(session, who, body.case_ids)})
 
     @app.get("/api/v1/cases/{case_id}/entities", response_model=CaseEntitiesResponse,
              responses={**ERRORS, 404: {"model": ErrorResponse}}, tags=["核对"])
