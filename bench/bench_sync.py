@@ -340,7 +340,7 @@ def _append(args, lines: list[str]) -> None:
     if args.append:
         cmd = "  ".join(["`.venv/bin/python bench/bench_sync.py", *sys.argv[1:]]) + "`"
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write(f"\n## Sync (issue 5)\n\n{time.strftime('%Y-%m-%d')}, 2-core Linux, loopback. Command: "
+            f.write(f"\n### Sync push path (bench_sync.py)\n\n{time.strftime('%Y-%m-%d')}, 2-core Linux, loopback. Command: "
                     f"{cmd.replace('  ', ' ')}\n\n" + "\n".join(lines) + "\n")
 
 
