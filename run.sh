@@ -41,7 +41,7 @@ apt_install() {  # install the Debian packages that are missing (root only; othe
 QT_RUNTIME_DEBS=(fonts-wqy-zenhei fonts-arphic-uming libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0
   libxkbcommon-x11-0 libx11-xcb1 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-xinerama0 xvfb xauth)
-TEST_DEBS=(poppler-utils postgresql binutils)
+TEST_DEBS=(poppler-utils postgresql binutils chromium chromium-driver)
 
 setup_venv() {
   local py stamp want

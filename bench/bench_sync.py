@@ -18,6 +18,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -82,10 +83,13 @@ class Platform:
 
 
 def setup_platform_db(url: str, courts: dict[str, str], fresh: bool = False) -> None:
-    engine = make_engine(url)
     if fresh:
+        engine = make_engine(url, migrate=False)
         PBase.metadata.drop_all(engine)
-        PBase.metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        engine.dispose()
+    engine = make_engine(url)  # migrations to head
     with Session(engine) as s, s.begin():
         for code, account in courts.items():
             service.create_court(s, code, f"{code}法院")
@@ -296,6 +300,13 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     os.environ.setdefault("EXECDESK_DATA_DIR", str(work / "data"))
+    try:
+        return _main(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the desktop and platform databases of this run
+
+
+def _main(args, work: Path) -> int:
     lines = []
     if not args.skip_backlog:
         _backlog_lines(bench_backlog(args.changes, args.empty_rounds, work), lines)
@@ -329,7 +340,7 @@ def _append(args, lines: list[str]) -> None:
     if args.append:
         cmd = "  ".join(["`.venv/bin/python bench/bench_sync.py", *sys.argv[1:]]) + "`"
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write(f"\n## Sync (issue 5)\n\n{time.strftime('%Y-%m-%d')}, 2-core Linux, loopback. Command: "
+            f.write(f"\n### Sync push path (bench_sync.py)\n\n{time.strftime('%Y-%m-%d')}, 2-core Linux, loopback. Command: "
                     f"{cmd.replace('  ', ' ')}\n\n" + "\n".join(lines) + "\n")
 
 

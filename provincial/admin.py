@@ -8,6 +8,8 @@
     execdesk-platform [--db URL] show [鲁0102]
     execdesk-platform [--db URL] revoke [account]
     execdesk-platform [--db URL] demo-setup                              (鲁0102 lixia, 鲁0103 shizhong)
+    execdesk-platform [--db URL] create-staff zhang --role 中院 --courts 鲁0102,鲁0103   (指挥中心 web view)
+    execdesk-platform [--db URL] migrate                                 (also run on every start)
 
 The database URL is --db, else EXECDESK_PLATFORM_DB, else sqlite:///provincial.sqlite3.
 """
@@ -32,20 +34,37 @@ def _session(args) -> Session:
 
 
 def cmd_serve(args) -> int:
+    import logging
+
     import uvicorn
 
-    from provincial.app import PlatformConfig, create_app
+    from provincial.app import app_from_env
 
-    if args.workers > 1:  # several processes: uvicorn needs an import string; settings go by environment
-        os.environ["EXECDESK_PLATFORM_DB"] = db_url_from_env(args.db)
-        os.environ["EXECDESK_PLATFORM_TOKEN_TTL"] = str(args.token_ttl)
-        os.environ["EXECDESK_PLATFORM_MIN_APP"] = args.min_app_version
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.getLogger("provincial").addHandler(handler)
+    logging.getLogger("provincial").setLevel(logging.WARNING)
+
+    # Settings travel by environment (several worker processes need an import string and read them there).
+    os.environ["EXECDESK_PLATFORM_DB"] = db_url_from_env(args.db)
+    os.environ["EXECDESK_PLATFORM_TOKEN_TTL"] = str(args.token_ttl)
+    os.environ["EXECDESK_PLATFORM_MIN_APP"] = args.min_app_version
+    for flag, env in (("signin_account_failures", "EXECDESK_PLATFORM_SIGNIN_ACCOUNT_FAILURES"),
+                      ("signin_address_failures", "EXECDESK_PLATFORM_SIGNIN_ADDRESS_FAILURES"),
+                      ("signin_window", "EXECDESK_PLATFORM_SIGNIN_WINDOW"),
+                      ("hash_workers", "EXECDESK_PLATFORM_HASH_WORKERS"),
+                      ("hash_queue", "EXECDESK_PLATFORM_HASH_QUEUE")):
+        if getattr(args, flag) is not None:
+            os.environ[env] = str(getattr(args, flag))
+    if args.workers > 1:
+        from provincial.models import make_engine as _make
+
+        _make(db_url_from_env(args.db)).dispose()  # migrate once before the workers start
         uvicorn.run("provincial.app:app_from_env", factory=True, workers=args.workers, host=args.host,
                     port=args.port, log_level=args.log_level, ssl_certfile=args.cert, ssl_keyfile=args.key,
                     access_log=False)
         return 0
-    app = create_app(PlatformConfig(db_url=db_url_from_env(args.db), token_ttl_seconds=args.token_ttl,
-                                    min_app_version=args.min_app_version))
+    app = app_from_env()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 ssl_certfile=args.cert, ssl_keyfile=args.key, access_log=False)
     return 0
@@ -109,6 +128,27 @@ def cmd_demo_setup(args) -> int:
     return 0
 
 
+def cmd_create_staff(args) -> int:
+    from provincial.center import create_staff
+
+    password = os.environ.get("EXECDESK_PLATFORM_PASSWORD") or getpass.getpass("设置密码：")
+    courts = [c for c in (args.courts or "").split(",") if c.strip()]
+    with _session(args) as s, s.begin():
+        create_staff(s, args.name, args.display_name or args.name, args.role, password, courts)
+    scope = "全省各法院" if args.role == "省院" else "、".join(courts)
+    print(f"已创建指挥中心账号 {args.name}（{args.role}，可查看：{scope}）")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from provincial import migrate
+
+    engine = make_engine(db_url_from_env(args.db), migrate=False)
+    migrate.upgrade(engine)
+    print(f"数据库已是最新结构（{migrate.current(engine)}）")
+    return 0
+
+
 def cmd_revoke(args) -> int:
     with _session(args) as s, s.begin():
         n = service.revoke_tokens(s, args.account)
@@ -129,7 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--min-app-version", default="0.1.0")
     s.add_argument("--log-level", default="warning")
     s.add_argument("--workers", type=int, default=1, help="进程数（PostgreSQL时可大于1）")
+    s.add_argument("--signin-account-failures", type=int, default=None, help="同一账号连续失败几次后临时锁定（默认5）")
+    s.add_argument("--signin-address-failures", type=int, default=None, help="同一地址失败几次后临时锁定（默认30）")
+    s.add_argument("--signin-window", type=int, default=None, help="失败计数与锁定时长（秒，默认900）")
+    s.add_argument("--hash-workers", type=int, default=None, help="密码校验线程数（默认2）")
+    s.add_argument("--hash-queue", type=int, default=None, help="等待密码校验的登录请求上限（默认16）")
     s.set_defaults(func=cmd_serve)
+    st = sub.add_parser("create-staff", help="创建指挥中心账号（省院：全省；中院：指定法院）")
+    st.add_argument("name")
+    st.add_argument("--role", required=True, choices=("省院", "中院"))
+    st.add_argument("--display-name", default=None)
+    st.add_argument("--courts", default="", help="中院账号可查看的法院代字，逗号分隔")
+    st.set_defaults(func=cmd_create_staff)
+    sub.add_parser("migrate", help="把数据库升级到最新结构（服务启动时也会自动执行）").set_defaults(func=cmd_migrate)
     c = sub.add_parser("create-court", help="创建法院")
     c.add_argument("code", help="法院代字，如 鲁0102")
     c.add_argument("name", help="法院名称")

@@ -6,19 +6,22 @@ Errors are always JSON ``{"error": code, "message": 中文}`` with the right sta
 
 from __future__ import annotations
 
-import html
+import asyncio
 import logging
+import re
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +31,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from provincial import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, service
 from provincial.models import db_url_from_env, make_engine, utcnow
-from provincial.service import Caller, PlatformError
+from provincial.schemas import BodyError, dumps, parse_json
+from provincial.service import Caller, PlatformError, SignInPolicy
 
 log = logging.getLogger("provincial")
 
@@ -44,6 +48,10 @@ class PlatformConfig:
     token_ttl_seconds: int = 3600
     min_app_version: str = "0.1.0"
     operator_message: str | None = None  # e.g. 维护通知, returned by /hello
+    signin: SignInPolicy = field(default_factory=SignInPolicy)
+    hash_workers: int = 2  # password hashing threads (scrypt releases the GIL); never the request threads
+    hash_queue: int = 16  # sign-ins waiting for a hashing thread beyond this are answered 503 at once
+    web_session_ttl_seconds: int = 8 * 3600
 
 
 # ---------------------------------------------------------------- gzip request bodies
@@ -74,6 +82,18 @@ class GzipRequest(Request):
                 raise _http(413, "too_large", f"请求体过大（上限{MAX_BODY_BYTES // 1024 // 1024} MB）")
             self._body = raw
         return self._body
+
+    async def json(self) -> Any:
+        """The body as JSON within the protocol's bounds (provincial.schemas): no NaN/Infinity, bounded depth,
+        size and integers. Anything else is a 422 here, before a handler or the database sees it."""
+        if not hasattr(self, "_json"):
+            raw = await self.body()
+            try:
+                value = parse_json(raw)
+            except BodyError as exc:
+                raise _http(422, "invalid", f"请求格式不正确：{exc}") from exc
+            self._json = value
+        return self._json
 
 
 class GzipRoute(APIRoute):
@@ -205,12 +225,24 @@ ERROR_DESCRIPTIONS = {400: "请求无效", 401: "未登录或令牌失效", 413:
 ERRORS = {code: {"model": ErrorResponse, "description": text} for code, text in ERROR_DESCRIPTIONS.items()}
 
 
+_ASCII_INT = re.compile(r"[0-9]{1,6}")
+_LEADING_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
 def _version_tuple(v: str) -> tuple[int, ...]:
+    """"0.4.1" → (0, 4, 1). ASCII digits only (a header is Latin-1 text: "²" or "١" are not digits here);
+    anything unparseable counts as 0, i.e. too old."""
     parts = []
-    for p in v.split("."):
-        digits = "".join(ch for ch in p if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
+    for p in v[:64].split(".")[:8]:
+        m = _LEADING_DIGITS.match(p)
+        parts.append(int(m.group()) if m else 0)
     return tuple(parts)
+
+
+def _shown(value: str) -> str:
+    """A header value fit to quote back in a message: printable ASCII, short."""
+    text = "".join(ch for ch in value[:32] if 32 <= ord(ch) < 127)
+    return text or "无法识别"
 
 
 # ---------------------------------------------------------------- the app
@@ -229,6 +261,18 @@ def get_caller(request: Request,
 
 
 Auth = Annotated[Caller, Depends(get_caller)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _caller(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Caller:
+    """The token looked up in the request's own transaction (one session, one commit per request)."""
+    if credentials is None or not credentials.credentials:
+        raise PlatformError(401, "token_missing", "未登录，请先登录")
+    return service.caller_for_token(session, credentials.credentials)
+
+
+def _json(value: Any) -> Response:
+    return Response(dumps(value).encode(), media_type="application/json")
 
 
 def create_app(config: PlatformConfig | None = None) -> FastAPI:
@@ -269,7 +313,9 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
 
     @app.exception_handler(PlatformError)
     async def _platform_error(_request: Request, exc: PlatformError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = dict(exc.headers or {})
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
@@ -300,12 +346,14 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
         """Protocol/app version negotiation: an outdated client is told to upgrade (426), in Chinese."""
         proto = request.headers.get("X-ExecDesk-Protocol")
         app_version = request.headers.get("X-ExecDesk-App")
-        if proto is not None and (not proto.isdigit() or int(proto) < MIN_PROTOCOL_VERSION):
+        if proto is not None and (not _ASCII_INT.fullmatch(proto) or int(proto) < MIN_PROTOCOL_VERSION):
             return JSONResponse({"error": "upgrade_required",
-                                 "message": f"客户端同步协议版本过旧（{proto}），请升级ExecDesk"}, status_code=426)
+                                 "message": f"客户端同步协议版本过旧或无法识别（{_shown(proto)}），请升级ExecDesk"},
+                                status_code=426)
         if app_version is not None and _version_tuple(app_version) < _version_tuple(config.min_app_version):
             return JSONResponse({"error": "upgrade_required",
-                                 "message": f"ExecDesk版本过旧（{app_version}），请升级到{config.min_app_version}或更高版本"},
+                                 "message": f"ExecDesk版本过旧或无法识别（{_shown(app_version)}），"
+                                            f"请升级到{config.min_app_version}或更高版本"},
                                 status_code=426)
         response = await call_next(request)
         response.headers["X-ExecDesk-Protocol"] = str(PROTOCOL_VERSION)
@@ -318,39 +366,67 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
                              min_app_version=config.min_app_version, server_time=utcnow().isoformat(),
                              message=config.operator_message)
 
-    @app.post("/api/v1/auth/token", response_model=SignInResponse, responses=ERRORS, tags=["登录"])
-    def sign_in(body: SignInRequest) -> SignInResponse:
-        def work(session: Session) -> SignInResponse:
-            token, account, court = service.sign_in(session, body.account, body.password, body.device_id,
-                                                    config.token_ttl_seconds)
+    guard = SignInGuard(config, transactional)
+    app.state.signin_guard = guard
+
+    @app.post("/api/v1/auth/token", response_model=SignInResponse,
+              responses={**ERRORS, 429: {"model": ErrorResponse, "description": "登录失败次数过多，暂时锁定"},
+                         503: {"model": ErrorResponse, "description": "登录请求过多，请稍后再试"}}, tags=["登录"])
+    async def sign_in(body: SignInRequest, request: Request) -> SignInResponse:
+        """Throttled and audited; the password is checked in a bounded hashing pool, not on request threads."""
+        def issue(session: Session) -> SignInResponse:
+            token, _account, court = service.issue_token(session, body.account, body.device_id,
+                                                         config.token_ttl_seconds)
             return SignInResponse(access_token=token, expires_in=config.token_ttl_seconds,
                                   court_code=court.code, court_name=court.name)
 
-        return transactional(work)
+        return await guard.sign_in("api", body.account, body.password, _address(request),
+                                   service.account_hash, issue)
 
     @app.post("/api/v1/changes", response_model=PushResponse, response_model_exclude_none=True, responses=ERRORS,
-              tags=["上报"])
-    def push(body: PushRequest, who: Auth,
-             idempotency_key: Annotated[str | None, Header(max_length=64)] = None) -> PushResponse:
-        changes = [c.model_dump() for c in body.changes]
-        results = transactional(lambda s: service.push_changes(s, who, changes))
-        log.info("push court=%s key=%s n=%d", who.court_code, idempotency_key, len(changes))
-        return PushResponse(results=[ChangeResult(**r) for r in results], server_time=utcnow().isoformat())
+              tags=["上报"], openapi_extra={"responses": {"200": {"links": {
+                  "CaseEntities": {"operationId": "case_entities_api_v1_cases__case_id__entities_get",
+                                   "parameters": {"case_id": "$request.body#/changes/0/case_id"},
+                                   "description": "上报后核对该案件在平台上的记录版本"}}}}})
+    def push(body: PushRequest, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+             idempotency_key: Annotated[str | None, Header(max_length=64)] = None) -> Response:
+        # The token is looked up inside the push's own transaction (one commit per batch); the answer is
+        # written straight to JSON (the dicts already have the documented shape, no per-result models).
+        if credentials is None or not credentials.credentials:
+            raise PlatformError(401, "token_missing", "未登录，请先登录")
+        token = credentials.credentials
+        changes = [c.__dict__ for c in body.changes]  # the validated values, without a model_dump copy
 
-    @app.get("/api/v1/feed", response_model=FeedResponse, responses=ERRORS, tags=["下发"])
-    def feed(who: Auth, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-             limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 200) -> FeedResponse:
+        def work(session: Session) -> tuple[Caller, list[dict[str, Any]]]:
+            who = service.caller_for_token(session, token)
+            return who, service.push_changes(session, who, changes)
+
+        who, results = transactional(work)
+        log.info("push court=%s key=%s n=%d", who.court_code, idempotency_key, len(changes))
+        return Response(dumps({"results": results, "server_time": utcnow().isoformat()}).encode(),
+                        media_type="application/json")
+
+    @app.get("/api/v1/feed", response_model=FeedResponse, responses=ERRORS, tags=["下发"],
+             openapi_extra={"responses": {"200": {"links": {
+                 "NextPage": {"operationId": "feed_api_v1_feed_get",
+                              "parameters": {"cursor": "$response.body#/next_cursor"},
+                              "description": "下一页"}}}}})
+    def feed(credentials: Bearer = None, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 200) -> Response:
+        # One transaction for the token and the page; the answer written straight to JSON (FeedResponse shape).
         with unit() as session:
+            who = _caller(session, credentials)
             items, more = service.feed_page(session, who, cursor, limit)
-            out = [FeedItemOut(id=i.id, seq=i.seq, kind=i.kind, case_id=i.case_id, case_number=i.case_number,
-                               title=i.title, body=i.body, issued_by=i.issued_by, due_on=i.due_on,
-                               payload=i.payload or {}, created_at=i.created_at.isoformat()) for i in items]
-        return FeedResponse(items=out, next_cursor=out[-1].seq if out else cursor, has_more=more)
+            out = [{"id": i.id, "seq": i.seq, "kind": i.kind, "case_id": i.case_id, "case_number": i.case_number,
+                    "title": i.title, "body": i.body, "issued_by": i.issued_by, "due_on": i.due_on,
+                    "payload": i.payload or {}, "created_at": i.created_at.isoformat()} for i in items]
+        return _json({"items": out, "next_cursor": out[-1]["seq"] if out else cursor, "has_more": more})
 
     @app.post("/api/v1/digests", response_model=DigestResponse, responses=ERRORS, tags=["核对"])
-    def digests(body: DigestRequest, who: Auth) -> DigestResponse:
+    def digests(body: DigestRequest, credentials: Bearer = None) -> Response:
         with unit() as session:
-            return DigestResponse(digests=service.digests(session, who, body.case_ids))
+            who = _caller(session, credentials)
+            return _json({"digests": service.digests(session, who, body.case_ids)})
 
     @app.get("/api/v1/cases/{case_id}/entities", response_model=CaseEntitiesResponse,
              responses={**ERRORS, 404: {"model": ErrorResponse}}, tags=["核对"])
@@ -365,45 +441,95 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
         await request.body()
         return {"ok": True}
 
-    @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
-    def admin_page(court: str | None = None) -> HTMLResponse:
-        with unit() as session:
-            return HTMLResponse(_render_admin(session, court))
+    @app.get("/admin", include_in_schema=False)
+    def admin_page() -> RedirectResponse:
+        """The old unauthenticated page is gone: the 指挥中心 view needs a staff sign-in."""
+        return RedirectResponse("/center/login", status_code=303)
 
+    from provincial.center import install as install_center
+
+    install_center(app, config, unit, transactional, guard)
     return app
 
 
-def _render_admin(session: Session, court: str | None) -> str:
-    e = html.escape
-    rows = "".join(
-        f"<tr><td><a href='?court={e(s['code'])}'>{e(s['code'])}</a></td><td>{e(s['name'])}</td><td>{s['cases']}</td>"
-        f"<td>{s['accepted']}</td><td>{s['rejected']}</td><td>{s['conflict']}</td>"
-        f"<td>{e(s['last_received'] or '—')}</td></tr>" for s in service.court_summaries(session))
-    detail = ""
-    if court:
-        changes = "".join(
-            f"<tr><td>{c.server_seq or ''}</td><td>{e(c.received_at.isoformat())}</td><td>{e(c.entity)}</td>"
-            f"<td>{e(c.entity_id)}</td><td>{e(c.status)}</td><td>{e(str(c.result.get('reason') or ''))}</td></tr>"
-            for c in service.recent_changes(session, court))
-        items = "".join(
-            f"<tr><td>{i.seq}</td><td>{e(i.kind)}</td><td>{e(i.case_number or '')}</td><td>{e(i.title)}</td>"
-            f"<td>{e(i.due_on or '')}</td><td>{e(i.reply or '未回复')}</td><td>{e(i.replied_by or '')}</td></tr>"
-            for i in service.feed_items(session, court))
-        detail = (f"<h2>{e(court)} 下发与回复</h2><table border=1><tr><th>序号</th><th>类型</th><th>案号</th>"
-                  f"<th>标题</th><th>要求回复日期</th><th>回复</th><th>回复人</th></tr>{items}</table>"
-                  f"<h2>{e(court)} 最近收到的变更</h2><table border=1><tr><th>序号</th><th>收到时间</th><th>类型</th>"
-                  f"<th>记录</th><th>结果</th><th>原因</th></tr>{changes}</table>")
-    return (f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>各法院上报情况</title>"
-            f"<h1>各法院上报情况（只读）</h1><table border=1><tr><th>法院代字</th><th>名称</th><th>案件数</th>"
-            f"<th>已接收</th><th>已拒收</th><th>冲突</th><th>最近上报</th></tr>{rows}</table>{detail}"
-            f"<p>生成时间 {e(date.today().isoformat())}</p></html>")
+def _address(request: Request) -> str:
+    return (request.client.host if request.client else "") or "unknown"
+
+
+class SignInGuard:
+    """Sign-in for the API and the web view: lockout gate → bounded hashing pool → audit row.
+
+    The gate and the audit are short transactions on the request thread pool; scrypt runs on
+    ``config.hash_workers`` threads of its own, with at most ``config.hash_queue`` sign-ins waiting for
+    them — a flood of sign-ins beyond that is answered 503 at once instead of queueing behind the hashes,
+    so it cannot take the threads (or the CPU) every other request needs."""
+
+    def __init__(self, config: PlatformConfig, transactional: Callable[[Callable[[Session], Any]], Any]):
+        self.config = config
+        self.transactional = transactional
+        self.pool = ThreadPoolExecutor(max_workers=max(1, config.hash_workers), thread_name_prefix="pw-hash")
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self.hashed = 0  # passwords checked (tests and benchmarks read this)
+        self.refused_busy = 0
+
+    async def sign_in(self, kind: str, account: str, password: str, address: str,
+                      lookup: Callable[[Session, str], str | None], issue: Callable[[Session], Any]) -> Any:
+        policy = self.config.signin
+
+        def gate(session: Session) -> tuple[int | None, str | None]:
+            wait = service.signin_gate(session, kind, account, address, policy)
+            if wait is not None:
+                service.record_signin(session, kind, account, address, "locked")
+                return wait, None
+            return None, lookup(session, account)
+
+        wait, stored = await run_in_threadpool(self.transactional, gate)
+        if wait is not None:
+            raise PlatformError(429, "locked", f"登录失败次数过多，已暂时锁定，请约{max(1, round(wait / 60))}分钟后再试",
+                                headers={"Retry-After": str(wait)})
+        with self._lock:
+            busy = self._waiting >= self.config.hash_queue + self.config.hash_workers
+            if not busy:
+                self._waiting += 1
+            else:
+                self.refused_busy += 1
+        if busy:
+            await run_in_threadpool(self.transactional,
+                                    lambda s: service.record_signin(s, kind, account, address, "busy"))
+            raise PlatformError(503, "busy", "登录请求过多，请稍后再试", headers={"Retry-After": "1"})
+        try:
+            ok = await asyncio.wrap_future(self.pool.submit(
+                service.verify_password, password, service.stored_hash_or_dummy(stored)))
+        finally:
+            with self._lock:
+                self._waiting -= 1
+                self.hashed += 1
+        ok = ok and stored is not None
+
+        def finish(session: Session) -> Any:
+            service.record_signin(session, kind, account, address, "ok" if ok else "bad_credentials")
+            return issue(session) if ok else None
+
+        result = await run_in_threadpool(self.transactional, finish)
+        if not ok:
+            raise PlatformError(401, "bad_credentials", "账号或密码不正确")
+        return result
 
 
 def app_from_env() -> FastAPI:
     """uvicorn factory: ``uvicorn --factory provincial.app:app_from_env`` (reads EXECDESK_PLATFORM_DB)."""
     import os
 
+    env = os.environ.get
+    defaults = SignInPolicy()
     return create_app(PlatformConfig(
         db_url=db_url_from_env(),
-        token_ttl_seconds=int(os.environ.get("EXECDESK_PLATFORM_TOKEN_TTL", "3600")),
-        min_app_version=os.environ.get("EXECDESK_PLATFORM_MIN_APP", "0.1.0")))
+        token_ttl_seconds=int(env("EXECDESK_PLATFORM_TOKEN_TTL", "3600")),
+        min_app_version=env("EXECDESK_PLATFORM_MIN_APP", "0.1.0"),
+        signin=SignInPolicy(
+            account_failures=int(env("EXECDESK_PLATFORM_SIGNIN_ACCOUNT_FAILURES", defaults.account_failures)),
+            address_failures=int(env("EXECDESK_PLATFORM_SIGNIN_ADDRESS_FAILURES", defaults.address_failures)),
+            window_s=int(env("EXECDESK_PLATFORM_SIGNIN_WINDOW", defaults.window_s))),
+        hash_workers=int(env("EXECDESK_PLATFORM_HASH_WORKERS", "2")),
+        hash_queue=int(env("EXECDESK_PLATFORM_HASH_QUEUE", "16"))))

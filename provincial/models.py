@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -80,6 +81,7 @@ class PToken(Base):
     """Short-lived bearer tokens; only their SHA-256 is stored (a DB leak does not leak sessions)."""
 
     __tablename__ = "p_tokens"
+    __table_args__ = (Index("ix_p_tokens_account", "account"),)
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     account: Mapped[str] = mapped_column(ForeignKey("p_accounts.name"))
     court_code: Mapped[str] = mapped_column(String(16))
@@ -97,6 +99,7 @@ class PChange(Base):
     __table_args__ = (
         UniqueConstraint("court_code", "server_seq", name="uq_court_seq"),
         Index("ix_p_changes_case", "case_id"),
+        Index("ix_p_changes_court_received", "court_code", "received_at"),
     )
     change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     court_code: Mapped[str] = mapped_column(String(16))
@@ -111,6 +114,9 @@ class PChange(Base):
     result: Mapped[dict] = mapped_column(JSON)
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # SHA-256 of the change as first received (entity, ids, op, base, payload): a replay must match it,
+    # else it is answered change_id_reused. NULL for rows stored before migration 0002.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
 
 class PCase(Base):
@@ -127,7 +133,8 @@ class PEntity(Base):
     """Current platform state of each synced row: what conflicts are detected against and digests hash."""
 
     __tablename__ = "p_entities"
-    __table_args__ = (Index("ix_p_entities_case", "case_id"),)
+    __table_args__ = (Index("ix_p_entities_digest", "case_id", "entity_id", "entity", "version"),
+                      Index("ix_p_entities_court_entity", "court_code", "entity"))
     entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[str] = mapped_column(String(36))
@@ -136,6 +143,7 @@ class PEntity(Base):
     fields: Mapped[dict] = mapped_column(JSON)
     last_change_id: Mapped[str] = mapped_column(String(36))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    account: Mapped[str | None] = mapped_column(String(64))  # who pushed this version (from the token)
 
 
 class PFeedCounter(Base):
@@ -168,6 +176,56 @@ class PFeedItem(Base):
     replied_by: Mapped[str | None] = mapped_column(String(64))
     replied_at: Mapped[datetime | None]
     reply_change_id: Mapped[str | None] = mapped_column(String(36))
+    reply_signed_name: Mapped[str | None] = mapped_column(String(64))  # the name typed on the desktop
+
+
+class PSignInAttempt(Base):
+    """Sign-in audit, and the record throttling and lockout count from (shared by every worker process).
+
+    ``kind`` is ``api`` (a court account's token) or ``web`` (指挥中心 staff); ``outcome`` is ok /
+    bad_credentials / locked / busy."""
+
+    __tablename__ = "p_signin_attempts"
+    __table_args__ = (Index("ix_p_signin_account_at", "kind", "account", "at"),
+                      Index("ix_p_signin_address_at", "address", "at"))
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(8))
+    account: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+
+
+class PStaff(Base):
+    """指挥中心 staff: province (省院) or intermediate-court (中院) people who read the web view."""
+
+    __tablename__ = "p_staff"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(8))  # 省院 / 中院
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PStaffCourt(Base):
+    """The courts one staff member may see (their jurisdiction). Nothing else is ever shown to them."""
+
+    __tablename__ = "p_staff_courts"
+    staff_name: Mapped[str] = mapped_column(ForeignKey("p_staff.name"), primary_key=True)
+    court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"), primary_key=True)
+
+
+class PWebSession(Base):
+    """A signed-in browser: the cookie holds a random id, the table only its SHA-256; CSRF token per session."""
+
+    __tablename__ = "p_web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_name: Mapped[str] = mapped_column(ForeignKey("p_staff.name"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def db_url_from_env(url: str | None = None) -> str:
@@ -182,10 +240,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Engine for ``url``; creates the tables if missing (the reference platform has no migrations yet)."""
+# JSON columns through orjson (several times faster than json.dumps on the push path).
+_JSON = {"json_serializer": lambda v: orjson.dumps(v).decode(), "json_deserializer": orjson.loads}
+
+
+def make_engine(url: str, *, migrate: bool = True) -> Engine:
+    """Engine for ``url``; brings the schema to the newest migration (provincial/migrations) unless told not to."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **_JSON)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # pysqlite's default deferred BEGIN lets two writers both read, then one fails to upgrade its lock;
@@ -198,6 +260,9 @@ def make_engine(url: str) -> Engine:
         def _begin_immediate(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, **_JSON)
+    if migrate:
+        from provincial.migrate import upgrade
+
+        upgrade(engine)
     return engine

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import uuid
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+import orjson
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from provincial.models import (
@@ -28,15 +30,13 @@ from provincial.models import (
     PEntity,
     PFeedCounter,
     PFeedItem,
+    PSignInAttempt,
     PToken,
     utcnow,
 )
+from provincial.schemas import KNOWN_ENTITIES, check_change  # noqa: F401  (KNOWN_ENTITIES: public name)
 
-# Entities the desktop sends (execdesk.models.SYNCED_ENTITIES); anything else is rejected per change.
-KNOWN_ENTITIES = frozenset({
-    "case", "party", "execution_basis", "node", "property_lead", "property_inquiry", "found_asset",
-    "measure", "payment", "deduction", "extension", "approval", "explanation",
-})
+log = logging.getLogger("provincial")
 FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则")
 # A court's reply to an item it received (督办 report): travels as a change, so it is exactly-once too.
 REPLY_ENTITY = "supervision_reply"
@@ -45,11 +45,12 @@ REPLY_ENTITY = "supervision_reply"
 class PlatformError(Exception):
     """A refusal with an HTTP status, a machine code and a Chinese message."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
 
 
 # ---------------------------------------------------------------- passwords and tokens
@@ -115,21 +116,86 @@ def create_account(session: Session, name: str, court_code: str, password: str) 
     session.flush()
 
 
-def sign_in(session: Session, account_name: str, password: str, device_id: str | None,
-            ttl_seconds: int) -> tuple[str, PAccount, PCourt]:
+@dataclass(frozen=True)
+class SignInPolicy:
+    """Throttling and temporary lockout (counted from p_signin_attempts, so every worker process agrees).
+
+    An account is locked after ``account_failures`` wrong passwords within ``window_s`` (since its last
+    successful sign-in); an address after ``address_failures`` failures within the window, whatever the
+    account. A locked sign-in is refused before any password hashing, until the oldest counted failure
+    ages out of the window."""
+
+    account_failures: int = 5
+    address_failures: int = 30
+    window_s: int = 900
+
+
+def signin_gate(session: Session, kind: str, account: str, address: str, policy: SignInPolicy,
+                now: datetime | None = None) -> int | None:
+    """Seconds until this sign-in may be tried again, or None when it may go ahead."""
+    now = now or utcnow()
+    since = now - timedelta(seconds=policy.window_s)
+    last_ok = session.scalar(select(func.max(PSignInAttempt.at)).where(
+        PSignInAttempt.kind == kind, PSignInAttempt.account == account, PSignInAttempt.outcome == "ok",
+        PSignInAttempt.at > since))
+    waits: list[int] = []
+    for where, limit in (((PSignInAttempt.kind == kind, PSignInAttempt.account == account,
+                           PSignInAttempt.at > (last_ok or since)), policy.account_failures),
+                         ((PSignInAttempt.address == address, PSignInAttempt.at > since), policy.address_failures)):
+        if limit <= 0:
+            continue
+        fails = session.scalars(select(PSignInAttempt.at).where(*where, PSignInAttempt.outcome == "bad_credentials")
+                                .order_by(PSignInAttempt.at.desc()).limit(limit)).all()
+        if len(fails) >= limit:
+            waits.append(max(1, int((fails[limit - 1] + timedelta(seconds=policy.window_s) - now).total_seconds()) + 1))
+    return max(waits) if waits else None
+
+
+def record_signin(session: Session, kind: str, account: str, address: str, outcome: str) -> None:
+    session.add(PSignInAttempt(kind=kind, account=account[:64], address=address[:64], outcome=outcome, at=utcnow()))
+
+
+_dummy_hash: str | None = None
+
+
+def stored_hash_or_dummy(stored: str | None) -> str:
+    """An unknown account is checked against a fixed hash, so it costs the same scrypt as a wrong password."""
+    global _dummy_hash
+    if stored:
+        return stored
+    if _dummy_hash is None:
+        _dummy_hash = hash_password("timing-equaliser")
+    return _dummy_hash
+
+
+def account_hash(session: Session, account_name: str) -> str | None:
     account = session.get(PAccount, account_name)
-    # Always run scrypt so an unknown account takes as long as a wrong password.
-    stored = account.password_hash if account else hash_password("timing-equaliser")
-    if not verify_password(password, stored) or account is None or not account.active:
+    return account.password_hash if account is not None and account.active else None
+
+
+def issue_token(session: Session, account_name: str, device_id: str | None,
+                ttl_seconds: int) -> tuple[str, PAccount, PCourt]:
+    """After the password was verified (off the request threads): a new token for an active account."""
+    account = session.get(PAccount, account_name)
+    if account is None or not account.active:
         raise PlatformError(401, "bad_credentials", "账号或密码不正确")
     token = secrets.token_urlsafe(32)
     # Housekeeping: this account's expired tokens go (the table would otherwise only grow).
-    for old in session.scalars(select(PToken).where(PToken.account == account.name, PToken.expires_at <= utcnow())):
-        session.delete(old)
+    session.execute(delete(PToken).where(PToken.account == account.name, PToken.expires_at <= utcnow()))
     session.add(PToken(token_hash=_token_hash(token), account=account.name, court_code=account.court_code,
                        device_id=(device_id or None), expires_at=utcnow() + timedelta(seconds=ttl_seconds)))
     court = session.get(PCourt, account.court_code)
     return token, account, court
+
+
+def sign_in(session: Session, account_name: str, password: str, device_id: str | None,
+            ttl_seconds: int) -> tuple[str, PAccount, PCourt]:
+    """Synchronous sign-in (operator tools, tests). The HTTP API uses the gate, the hashing pool and
+    ``issue_token`` instead."""
+    stored = account_hash(session, account_name)
+    if not verify_password(password, stored_hash_or_dummy(stored)) or stored is None:
+        raise PlatformError(401, "bad_credentials", "账号或密码不正确")
+    return issue_token(session, account_name, device_id, ttl_seconds)
 
 
 def caller_for_token(session: Session, token: str) -> Caller:
@@ -152,21 +218,36 @@ def revoke_tokens(session: Session, account: str | None = None) -> int:
 # ---------------------------------------------------------------- push
 
 
+UNKNOWN_CASE = ("unknown_case", "平台上还没有此案件（应先上报案件本身）")
+ID_UNAVAILABLE = ("id_unavailable", "此记录标识不可用（请联系平台管理员）")
+
+
+def _same_change(session: Session, prior: Any, c: dict[str, Any], fp: str) -> bool:
+    if prior.fingerprint is not None:
+        return prior.fingerprint == fp
+    # Rows answered before fingerprints existed: compare what was stored.
+    row = session.get(PChange, prior.change_id)
+    return (row.entity, row.entity_id, row.case_id, row.payload) == (
+        c["entity"], c["entity_id"], c.get("case_id"), c.get("payload") or {})
+
+
 def _reject(change_id: str, code: str, reason: str) -> dict[str, Any]:
     return {"change_id": change_id, "status": "rejected", "code": code, "reason": reason}
 
 
 def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
-    """Structural checks that do not need the database. Returns (code, reason) or None."""
-    payload = c.get("payload") or {}
+    """Checks that do not need the database: the declared schema (provincial.schemas), then the envelope's
+    consistency. Returns (code, reason) or None."""
+    bad = check_change(c)
+    if bad:
+        return bad
+    payload = c["payload"]
     if c["entity"] == REPLY_ENTITY:
-        fields = payload.get("fields")
-        if payload.get("id") != c["entity_id"] or not isinstance(fields, dict) \
-                or not isinstance(fields.get("reply"), str) or not fields["reply"].strip():
+        fields = payload["fields"]
+        if payload.get("id") != c["entity_id"] or not isinstance(fields.get("reply"), str) \
+                or not fields["reply"].strip():
             return "invalid", "回复内容不能为空"
         return None
-    if c["entity"] not in KNOWN_ENTITIES:
-        return "unknown_entity", f"平台不接收此类数据（{c['entity']}）"
     if c["op"] not in ("upsert", "delete"):
         return "invalid", f"不支持的操作（{c['op']}）"
     if not c.get("case_id"):
@@ -174,14 +255,21 @@ def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
     if payload.get("id") != c["entity_id"] or payload.get("entity") != c["entity"] \
             or payload.get("case_id") != c["case_id"]:
         return "invalid", "变更内容与其标识不一致"
-    version = payload.get("version")
-    if not isinstance(version, int) or version < 1:
-        return "invalid", "变更缺少有效的版本号"
-    if c.get("base_version") is not None and version <= c["base_version"]:
+    if c.get("base_version") is not None and payload["version"] <= c["base_version"]:
         return "invalid", "新版本号必须大于基础版本号"
-    if not isinstance(payload.get("fields"), dict):
-        return "invalid", "变更缺少字段内容"
     return None
+
+
+def fingerprint(c: dict[str, Any]) -> str:
+    """What makes a change that change: a replay must carry the same (``device_seq`` is informative only)."""
+    canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
+                          c.get("payload")], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canon).hexdigest()
+
+
+def _reused(change_id: str) -> dict[str, Any]:
+    return {"change_id": change_id, "status": "rejected", "code": "change_id_reused",
+            "reason": "此变更编号已用于内容不同的另一条变更，平台保留首次收到的内容；本条未被记录"}
 
 
 def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -194,7 +282,8 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
     court = session.execute(select(PCourt).where(PCourt.code == caller.court_code).with_for_update()).scalar_one()
     ids = [c["change_id"] for c in changes]
     known = {r.change_id: r for r in session.execute(
-        select(PChange.change_id, PChange.court_code, PChange.result).where(PChange.change_id.in_(ids)))}
+        select(PChange.change_id, PChange.court_code, PChange.result, PChange.fingerprint)
+        .where(PChange.change_id.in_(ids)))}
     case_ids = {c["case_id"] for c in changes if c.get("case_id")}
     owners: dict[str, str] = dict(session.execute(
         select(PCase.case_id, PCase.court_code).where(PCase.case_id.in_(case_ids))).all()) if case_ids else {}
@@ -213,18 +302,30 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
     held: set[str] = set()
     seq = court.last_seq
 
+    fingerprints: dict[str, str] = {}
     for c in changes:
         cid = c["change_id"]
+        fp = fingerprint(c)
         if cid in known:
             prior = known[cid]
             if prior.court_code != caller.court_code:  # never reveal another court's answer
                 results.append(_reject(cid, "change_id_taken", "变更编号已被使用"))
+            elif not _same_change(session, prior, c, fp):
+                log.warning("change_id_reused court=%s account=%s change_id=%s (stored answer kept)",
+                            caller.court_code, caller.account, cid)
+                results.append(_reused(cid))
             else:
                 results.append({"change_id": cid, "status": "duplicate", "original": prior.result})
             continue
         if cid in answered_here:
-            results.append({"change_id": cid, "status": "duplicate", "original": answered_here[cid]})
+            if fingerprints[cid] != fp:
+                log.warning("change_id_reused court=%s account=%s change_id=%s (twice in one batch)",
+                            caller.court_code, caller.account, cid)
+                results.append(_reused(cid))
+            else:
+                results.append({"change_id": cid, "status": "duplicate", "original": answered_here[cid]})
             continue
+        fingerprints[cid] = fp
         if c.get("case_id") in held:
             results.append({"change_id": cid, "status": "held", "reason": "同一案件的前序变更未被接受，本条暂缓上报"})
             continue
@@ -250,24 +351,29 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
             "device_id": caller.device_id, "device_seq": c.get("device_seq"), "entity": c["entity"],
             "entity_id": c["entity_id"], "case_id": c.get("case_id"), "status": answer["status"],
             "server_seq": answer.get("server_seq"), "result": answer, "payload": c.get("payload") or {},
-            "received_at": now})
+            "fingerprint": fp, "received_at": now})
 
+    # Core executemany (no ORM unit of work per row: the bulk ORM insert was 37 % of the server's time).
+    conn = session.connection()
     if new_cases:
-        session.execute(insert(PCase), new_cases)
+        conn.execute(PCase.__table__.insert(), new_cases)
     if new_changes:
-        session.execute(insert(PChange), new_changes)
+        conn.execute(PChange.__table__.insert(), new_changes)
     inserts = [dict(entity_id=k, entity=v["entity"], case_id=v["case_id"], court_code=v["court_code"],
-                    version=v["version"], fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now)
+                    version=v["version"], fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now,
+                    account=caller.account)
                for k, v in touched.items() if v["new"]]
-    updates = [dict(b_id=k, b_version=v["version"], b_fields=v["fields"], b_change=v["last_change_id"], b_at=now)
+    updates = [dict(b_id=k, b_version=v["version"], b_fields=v["fields"], b_change=v["last_change_id"], b_at=now,
+                    b_account=caller.account)
                for k, v in touched.items() if not v["new"]]
     if inserts:
-        session.execute(insert(PEntity), inserts)
+        conn.execute(PEntity.__table__.insert(), inserts)
     if updates:
         session.connection().execute(
             update(PEntity.__table__).where(PEntity.__table__.c.entity_id == bindparam("b_id")).values(
                 version=bindparam("b_version"), fields=bindparam("b_fields"),
-                last_change_id=bindparam("b_change"), updated_at=bindparam("b_at")), updates)
+                last_change_id=bindparam("b_change"), updated_at=bindparam("b_at"),
+                account=bindparam("b_account")), updates)
     court.last_seq = seq
     return results
 
@@ -298,7 +404,11 @@ def _reply(session: Session, c: dict[str, Any], caller: Caller) -> dict[str, Any
         return _reject(c["change_id"], "unknown_item", "平台上没有这条督办/预警")
     fields = c["payload"]["fields"]
     item.reply = fields["reply"].strip()[:4000]
-    item.replied_by = str(fields.get("replied_by") or caller.account)[:64]
+    # Who replied is the signed-in account (the token), never the body; the name the clerk signed with is
+    # kept beside it as the court's own record.
+    item.replied_by = caller.account
+    signed = fields.get("replied_by")
+    item.reply_signed_name = signed.strip()[:64] or None if isinstance(signed, str) else None
     item.replied_at = utcnow()
     item.reply_change_id = c["change_id"]
     return {"change_id": c["change_id"], "status": "accepted"}
@@ -312,17 +422,20 @@ def _decide(c: dict[str, Any], caller: Caller, owners: dict[str, str],
         return _reject(cid, *bad)
     fields = c["payload"]["fields"]
     owner = owners.get(c["case_id"])
-    if owner is not None and owner != caller.court_code:
-        return _reject(cid, "forbidden_case", "无权操作其他法院的案件")
     if c["entity"] == "case" and fields.get("court_code") != caller.court_code:
         return _reject(cid, "forbidden_case",
                        f"案号中的法院代字（{fields.get('court_code')}）与本账号所属法院（{caller.court_code}）不符")
+    if owner is not None and owner != caller.court_code:
+        # A case the caller cannot see answers exactly like one that does not exist (no existence oracle).
+        if c["entity"] != "case":
+            return _reject(cid, *UNKNOWN_CASE)
+        return _reject(cid, *ID_UNAVAILABLE)
     if owner is None and c["entity"] != "case":
-        return _reject(cid, "unknown_case", "平台上还没有此案件（应先上报案件本身）")
+        return _reject(cid, *UNKNOWN_CASE)
     cur = current.get(c["entity_id"])
     if cur is not None and (cur["court_code"] != caller.court_code or cur["case_id"] != c["case_id"]
                             or cur["entity"] != c["entity"]):
-        return _reject(cid, "forbidden_case", "无权修改此记录（它属于其他案件或法院）")
+        return _reject(cid, *ID_UNAVAILABLE)
     base = c.get("base_version")
     if base is None and cur is not None:
         return {"change_id": cid, "status": "conflict", "reason": "平台上已有同一记录",

@@ -106,8 +106,10 @@ class PlatformProcess:
     """``execdesk-platform serve`` in a subprocess; kill -9 and restart on the same port and database."""
 
     def __init__(self, db_url: str, workdir: Path, *, tls: tuple[str, str, str] | None = None,
-                 token_ttl: int = 3600, min_app_version: str = "0.1.0", port: int | None = None):
+                 token_ttl: int = 3600, min_app_version: str = "0.1.0", port: int | None = None,
+                 extra_args: list[str] | None = None):
         self.db_url, self.workdir, self.tls = db_url, workdir, tls
+        self.extra_args = list(extra_args or [])
         self.token_ttl, self.min_app_version = token_ttl, min_app_version
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -121,7 +123,9 @@ class PlatformProcess:
                "--token-ttl", str(self.token_ttl), "--min-app-version", self.min_app_version]
         if self.tls:
             cmd += ["--cert", self.tls[0], "--key", self.tls[1]]
+        cmd += self.extra_args
         log = open(self.workdir / f"platform-{self.port}.log", "ab")
+        self.log_path = Path(log.name)
         self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         verify = self.tls[2] if self.tls else True
@@ -301,6 +305,9 @@ class FaultProxy:
     def __init__(self, upstream_port: int, plan: Callable[[int, str, str], Fault] | None = None):
         self.upstream_port = upstream_port
         self.plan = plan or (lambda n, m, p: None)
+        # Optional: a fault chosen from the (decompressed) request body, e.g. a platform bug that only one
+        # change triggers. Overrides ``plan`` when it returns something other than None.
+        self.body_fault: Callable[[bytes], Fault] | None = None
         self.count = 0
         self.log: list[tuple[str, str, Fault]] = []
         self._lock = threading.Lock()
@@ -386,6 +393,13 @@ class FaultProxy:
             n = self.count
             self.count += 1
         fault = self.plan(n, method, path)
+        if self.body_fault is not None and body:
+            plain = body
+            if "gzip" in next((v for k, v in headers.items() if k.lower() == "content-encoding"), ""):
+                import gzip
+
+                plain = gzip.decompress(body)
+            fault = self.body_fault(plain) or fault
         self.log.append((method, path, fault))
         try:
             if fault == "reset_before":

@@ -168,7 +168,15 @@ def test_cross_court_access_is_rejected(tmp_path, platform, memory_keyring):
     answer = [requests.post(platform.url + "api/v1/changes", json={"changes": [c]}, headers=auth).json()["results"][0]
               for c in evil["changes"]]  # one per request: same-case followers would only be "held"
     assert [a["status"] for a in answer] == ["rejected", "rejected", "rejected"]
-    assert all(a["code"] == "forbidden_case" for a in answer)
+    # Issue 14: a write into a case the caller cannot see answers exactly like a write into a random case id
+    # (no existence oracle); the 代字 mismatch is about the body, and a taken row id is just "unavailable".
+    assert [a["code"] for a in answer] == ["unknown_case", "forbidden_case", "id_unavailable"]
+    random_case = dict(evil["changes"][0], change_id="evil-4", case_id="no-such-case-id",
+                       payload=dict(evil["changes"][0]["payload"], case_id="no-such-case-id"))
+    unknown = requests.post(platform.url + "api/v1/changes", json={"changes": [random_case]},
+                            headers=auth).json()["results"][0]
+    assert {k: v for k, v in unknown.items() if k != "change_id"} == \
+        {k: v for k, v in answer[0].items() if k != "change_id"}
     digests = requests.post(platform.url + "api/v1/digests", json={"case_ids": [case_id]}, headers=auth).json()
     assert digests["digests"][case_id] is None  # looks exactly like an unknown case
     assert requests.get(platform.url + f"api/v1/cases/{case_id}/entities", headers=auth).status_code == 404
@@ -377,7 +385,7 @@ def test_gzip_and_size_limits_on_the_platform(platform):
 
 
 def test_platform_admin_cli_and_page(platform, tmp_path):
-    """The admin CLI shows what a court has sent; the read-only page lists every court."""
+    """The admin CLI shows what a court has sent; /admin no longer shows anything without a sign-in."""
     import os
     import subprocess
     import sys
@@ -391,8 +399,10 @@ def test_platform_admin_cli_and_page(platform, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "provincial.admin", "--db", platform.db_url, "issue", "督办",
                           "--title", "x", "--case-number", "（2099）鲁0102执1号"], capture_output=True, text=True)
     assert bad.returncode == 2 and "平台上没有案号" in bad.stderr
-    page = requests.get(platform.url + "admin?court=鲁0102")
-    assert page.status_code == 200 and "各法院上报情况" in page.text and "<script" not in page.text
+    # Issue 14: the old unauthenticated page shows nothing; it sends the browser to the 指挥中心 sign-in.
+    page = requests.get(platform.url + "admin?court=鲁0102", allow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/center/login"
+    assert "鲁0102" not in page.text
 
 
 def test_quarantined_change_can_be_retried_under_a_new_id(lixia, platform):
@@ -579,7 +589,9 @@ def test_reply_to_supervision_goes_up_once_and_only_for_own_items(tmp_path, plat
     assert run_sync(lx, lx_settings).pushed == 1
     with platform_db(platform.db_url) as s:
         item = s.get(PFeedItem, item_id)
-        assert item.reply.startswith("已于11月20日冻结") and item.replied_by == "张伟"
+        assert item.reply.startswith("已于11月20日冻结")
+        # Issue 14: who replied is the signed-in account (the token); the clerk's name is only the signature.
+        assert item.replied_by == "lixia" and item.reply_signed_name == "张伟"
     # 市中 fabricates the same item locally and answers it: the platform says there is no such item.
     with sz.transaction() as s:
         s.add(SupervisionItem(id=item_id, server_seq=999_999, kind="督办", title="伪造", case_id=None))

@@ -39,7 +39,7 @@ from execdesk.models.base import SyncedMixin
 from execdesk.models.database import Store
 from execdesk.rules.dates import parse_date
 from execdesk.sync import credentials
-from execdesk.sync.errors import AuthRequired, LocalWriteError, ProtocolError, SyncError
+from execdesk.sync.errors import AuthRequired, LocalWriteError, ProtocolError, ServerError, SyncError
 from execdesk.sync.transport import RetryPolicy, Transport
 
 log = logging.getLogger("execdesk.sync")
@@ -75,6 +75,7 @@ class SyncReport:
     duration_s: float = 0.0
     clock_skew_s: float | None = None
     pending_left: int = 0
+    splits: int = 0  # batches split to isolate a change the platform could not take
     warnings: list[str] = field(default_factory=list)
     message: str | None = None
 
@@ -162,6 +163,11 @@ class _Round:
         self.store, self.t, self.token, self.device = store, transport, token, device
         self.limits, self.progress, self.cancel, self.report = limits, progress, cancel, report
         self.touched_cases: set[str] = set()
+        # Pipelining: a batch's answers are decided at once (what is held back for the next batch is known
+        # before it is built), and written to the local database while the next batch is on the wire.
+        self._pending_write: Callable[[], None] | None = None
+        self._writer: threading.Thread | None = None
+        self._writer_error: BaseException | None = None
 
     def cancelled(self) -> bool:
         return bool(self.cancel and self.cancel())
@@ -183,7 +189,39 @@ class _Round:
     # ------------------------------------------------------------ push
 
     def push(self) -> bool:
-        """Drain the outbox. Returns False when cancelled."""
+        """Drain the outbox. Returns False when cancelled. Every answer is stored before this returns."""
+        try:
+            return self._push()
+        finally:
+            self._join_pending()
+
+    def _start_pending(self) -> None:
+        """Write the previous batch's answers in a thread while the next request is in flight."""
+        if self._pending_write is None:
+            return
+        write, self._pending_write = self._pending_write, None
+
+        def run() -> None:
+            try:
+                write()
+            except BaseException as exc:  # re-raised on the pushing thread by _join_pending
+                self._writer_error = exc
+
+        self._writer = threading.Thread(target=run, name="sync-store-answers", daemon=True)
+        self._writer.start()
+
+    def _join_pending(self) -> None:
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        if self._pending_write is not None:
+            write, self._pending_write = self._pending_write, None
+            write()
+        if self._writer_error is not None:
+            error, self._writer_error = self._writer_error, None
+            raise error
+
+    def _push(self) -> bool:
         with self.store.read() as session:
             held = held_cases(session)
             total = pending_count(session)
@@ -225,29 +263,63 @@ class _Round:
             done += len(batch)
             self.tell(done, total, f"已上报 {done}/{total} 条")
 
-    def _send(self, batch: list[tuple[int, str, str | None]], parts: list[bytes], held: set[str | None]) -> None:
-        """POST one batch and store its answers. A batch the platform refuses as a whole (400/422: some change
-        it cannot even parse) is split in halves until the poison change is alone; that one is quarantined
-        locally with the platform's message, so one bad record never blocks the queue (ANCHORS A8-7)."""
+    def _send(self, batch: list[tuple[int, str, str | None]], parts: list[bytes], held: set[str | None],
+              platform_ok: bool = False) -> None:
+        """POST one batch and store its answers.
+
+        A batch the platform cannot answer — refused whole as unparseable (400/422), or failing inside the
+        platform (500) while the platform itself is healthy — is split in halves until the offending change
+        is alone; that one is quarantined locally with the reason, so one bad record never blocks the queue
+        (ANCHORS A8-7). Health is checked with an empty push: if that fails too, the 500 is systemic and the
+        run stops with the queue untouched."""
         body = (b'{"device_id": ' + json.dumps(self.device).encode() + b', "changes": ['
                 + b", ".join(parts) + b"]}")
         key = hashlib.sha256("".join(c for _, c, _ in batch).encode()).hexdigest()[:48]
-        reply = self.t.request("POST", "api/v1/changes", raw_json=body, token=self.token, idempotency_key=key)
+        self._start_pending()
+        try:
+            try:
+                reply = self.t.request("POST", "api/v1/changes", raw_json=body, token=self.token,
+                                       idempotency_key=key)
+            finally:
+                self._join_pending()  # the previous answers are stored before this batch's are
+        except ServerError as exc:
+            if exc.status is None or exc.status in (429, 503) or not self._platform_healthy():
+                raise
+            log.warning("push of %d changes answered HTTP %s while the platform is healthy: splitting",
+                        len(batch), exc.status)
+            self._split(batch, parts, held, f"省平台处理此变更时出错（HTTP {exc.status}），已单独隔离，其余变更照常上报")
+            return
         if reply.status == 200:
             self._store_answers(batch, reply.data, held)
             return
         if reply.status not in (400, 422):
             raise ProtocolError(f"省平台拒绝了上报请求（HTTP {reply.status}）：{reply.data.get('message', '')}")
+        self._split(batch, parts, held, f"省平台无法解析此变更：{reply.data.get('message') or f'HTTP {reply.status}'}")
+
+    def _split(self, batch: list[tuple[int, str, str | None]], parts: list[bytes], held: set[str | None],
+               reason: str) -> None:
         if len(batch) > 1:
+            self.report.splits += 1
             mid = len(batch) // 2
             self._send(batch[:mid], parts[:mid], held)
             rest = [(b, p) for b, p in zip(batch[mid:], parts[mid:], strict=True) if b[2] not in held]
             if rest:
                 self._send([b for b, _ in rest], [p for _, p in rest], held)
             return
-        reason = f"省平台无法解析此变更：{reply.data.get('message') or f'HTTP {reply.status}'}"
-        answer = {"change_id": batch[0][1], "status": "rejected", "code": "unparseable", "reason": reason}
+        code = "unparseable" if "无法解析" in reason else "server_error"
+        log.warning("change %s quarantined locally: %s", batch[0][1], reason)
+        answer = {"change_id": batch[0][1], "status": "rejected", "code": code, "reason": reason}
         self._store_answers(batch, {"results": [answer]}, held)
+
+    def _platform_healthy(self) -> bool:
+        """An empty, authenticated push: answered 200 means the platform works and the batch is the problem."""
+        try:
+            reply = self.t.request("POST", "api/v1/changes",
+                                   raw_json=b'{"device_id": ' + json.dumps(self.device).encode() + b', "changes": []}',
+                                   token=self.token)
+        except SyncError:
+            return False
+        return reply.status == 200 and reply.data.get("results") == []
 
     def _store_answers(self, batch: list[tuple[int, str, str | None]], data: dict[str, Any], held: set[str | None]) -> None:
         results = data.get("results")
@@ -291,16 +363,21 @@ class _Round:
                 raise ProtocolError(f"省平台返回了未知的结果状态（{status}）")
             row.setdefault("state", "pending")
             updates.append(row)
-        # One transaction for the whole answer: either every row records its answer or none does.
-        with self._local_write("保存上报结果"), self.store.transaction() as session:
-            session.connection().execute(
-                # (A declarative class's __table__ is typed FromClause; this one is mapped to its own Table.)
+
+        def write() -> None:
+            # One transaction for the whole answer: either every row records its answer or none does.
+            with self._local_write("保存上报结果"), self.store.transaction() as session:
+                session.connection().execute(
+                    # (A declarative class's __table__ is typed FromClause; this one is mapped to its own Table.)
                 update(cast(Table, OutboxEntry.__table__)).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
-                .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
-                        result=bindparam("b_result", type_=OutboxEntry.__table__.c.result.type),
-                        last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
-                [{"b_seq": u["local_seq"], "b_state": u["state"], "b_server_seq": u.get("server_seq"),
-                  "b_result": u.get("result"), "b_error": u.get("last_error")} for u in updates])
+                    .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
+                            result=bindparam("b_result", type_=OutboxEntry.__table__.c.result.type),
+                            last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
+                    [{"b_seq": u["local_seq"], "b_state": u["state"], "b_server_seq": u.get("server_seq"),
+                      "b_result": u.get("result"), "b_error": u.get("last_error")} for u in updates])
+
+        self._join_pending()
+        self._pending_write = write
 
     # ------------------------------------------------------------ pull
 

@@ -44,7 +44,11 @@ class NetworkError(SyncError):
 
 
 class ServerError(SyncError):
-    """5xx (or 429/503 still busy after retries)."""
+    """5xx (or 429/503 still busy after retries). ``status`` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class ProtocolError(SyncError):

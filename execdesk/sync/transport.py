@@ -8,7 +8,9 @@ Retry rules (every request is idempotent: pushes carry change ids the platform d
   - connection refused/reset, timeouts, truncated or malformed bodies, 502/504 → retry with exponential
     backoff and full jitter, up to ``RetryPolicy.attempts``;
   - 429/503 → retry after the server's Retry-After (capped), else backoff;
-  - TLS failure, 401, 426, 500 and other 5xx → stop at once (systemic: retrying cannot help).
+    a Retry-After longer than ``max_retry_after`` (a sign-in lockout) is reported at once, not waited out;
+  - TLS failure, 401, 426, 500 and other 5xx → stop at once (retrying the same request cannot help; the
+    sync client splits a push batch answered 500 to find a change the platform cannot process).
 """
 
 from __future__ import annotations
@@ -143,7 +145,11 @@ class Transport:
             self._note_skew(resp)
             status = resp.status_code
             if status in (429, 503):
-                wait = _retry_after(resp.headers.get("Retry-After"), self.retry.max_retry_after)
+                wait = _retry_after(resp.headers.get("Retry-After"), None)
+                if wait is not None and wait > self.retry.max_retry_after:
+                    # e.g. a sign-in lockout of 15 minutes: waiting here would only freeze the caller.
+                    raise ServerError(_server_message(resp) or f"省平台暂时不接受请求（HTTP {status}），请稍后再试。",
+                                      status)
                 last_problem = f"平台繁忙（HTTP {status}）"
                 if attempt < self.retry.attempts - 1:
                     self.sleep(wait if wait is not None else self.retry.backoff(attempt))
@@ -157,7 +163,7 @@ class Transport:
             if status == 426:
                 raise UpgradeRequired(_server_message(resp) or "省平台要求升级ExecDesk后才能同步。")
             if status >= 500:
-                raise ServerError(f"省平台服务器出错（HTTP {status}），已停止本次同步；待上报的数据已保留。")
+                raise ServerError(f"省平台服务器出错（HTTP {status}），已停止本次同步；待上报的数据已保留。", status)
             if status not in ok_statuses and not 400 <= status < 500:
                 raise ProtocolError(f"省平台返回了意外的状态（HTTP {status}）")
             if not _is_json(resp):
@@ -228,7 +234,7 @@ def _server_message(resp: requests.Response) -> str | None:
     return data.get("message") if isinstance(data, dict) and isinstance(data.get("message"), str) else None
 
 
-def _retry_after(value: str | None, cap: float) -> float | None:
+def _retry_after(value: str | None, cap: float | None) -> float | None:
     if not value:
         return None
     try:
@@ -239,7 +245,8 @@ def _retry_after(value: str | None, cap: float) -> float | None:
         except (TypeError, ValueError):
             return None
         seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(0.0, min(cap, seconds))
+    seconds = max(0.0, seconds)
+    return seconds if cap is None else min(cap, seconds)
 
 
 def _short(exc: Exception) -> str:

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
             ("supervision", self.tr("督办与预警"), build("supervision", "SupervisionPage")),
             ("sync", self.tr("同步"), build("sync_panel", "SyncPanel")),
             ("dashboard", self.tr("统计"), build("dashboard", "DashboardPage")),
+            ("quality", self.tr("数据质量"), build("quality", "QualityPage")),
         ]
 
     def page(self, key: str) -> QWidget:
@@ -228,6 +229,7 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("导出所选案件…"), self._export_selected, None, "act_export_selected"))
         m.addAction(self._action(self.tr("导出全部案件…"), lambda: self.case_exchange().ask_export(), None,
                                  "act_export_all"))
+        m.addAction(self._action(self.tr("从Excel补录…"), self.excel_import, None, "act_excel_import"))
         m.addSeparator()
         m.addAction(self._action(self.tr("保存"), self.save_current, QKeySequence.StandardKey.Save, "act_save"))
         m.addAction(self._action(self.tr("打印"), self.print_current, QKeySequence.StandardKey.Print, "act_print"))
@@ -245,6 +247,7 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("督办与预警"), lambda: self.show_page("supervision"), "Ctrl+3"))
         m.addAction(self._action(self.tr("同步"), lambda: self.show_page("sync"), "Ctrl+4"))
         m.addAction(self._action(self.tr("统计"), lambda: self.show_page("dashboard"), "Ctrl+5"))
+        m.addAction(self._action(self.tr("数据质量报告"), lambda: self.show_page("quality"), "Ctrl+6", "act_quality"))
         m = mb.addMenu(self.tr("同步(&S)"))
         m.addAction(self._action(self.tr("立即同步"), self.sync_now, QKeySequence.StandardKey.Refresh, "act_sync"))
         m = mb.addMenu(self.tr("帮助(&H)"))
@@ -263,6 +266,21 @@ class MainWindow(QMainWindow):
             self._exchange = CaseExchange(self.ctx, self)
             self._exchange.imported.connect(lambda _n: self._case_changed())
         return self._exchange
+
+    def excel_import(self, path=None):
+        """文件 → 从Excel补录… (issue 15): the mapping → preview → import wizard (ui.excel_import)."""
+        from execdesk.ui.excel_import import ExcelImportDialog, ask_excel_import
+
+        if path is None:
+            dialog = ask_excel_import(self.ctx, self)
+        else:
+            dialog = ExcelImportDialog(self.ctx, self)
+            dialog.open_file(path)
+            dialog.show()
+        if dialog is not None:
+            dialog.imported.connect(lambda _n: self._case_changed())
+            dialog.report_requested.connect(lambda ids: self.show_page("quality").show_report(ids))
+        return dialog
 
     def _export_selected(self) -> None:
         ws = self.current_workspace()

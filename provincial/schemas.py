@@ -1,0 +1,262 @@
+"""Declared request schemas: what a push may contain, per entity (types, ranges, lengths, depth, finite numbers).
+
+Two layers, so that no input reaches a server error and every stored answer can be sent again:
+
+1. ``parse_json`` reads every request body: nesting depth (from the bytes, before parsing), finite numbers
+   only (NaN / Infinity / 1e999 are refused when parsing), no NUL characters; integers beyond 64 bits
+   arrive as floats and fail every integer field. A body that breaks these is refused whole (HTTP 422); the client splits the batch
+   down to the offending change and quarantines it (docs/sync-protocol.md §6).
+2. ``check_change`` validates one change against the envelope and its entity's declared fields. A change
+   that breaks its entity's schema is answered ``rejected`` (code ``invalid``) with the field named, and
+   the rest of the batch goes on.
+
+The field lists mirror the desktop's synced columns (execdesk.models, payload schema 1). A field the schema
+does not declare is accepted (a newer desktop may send more) but stays inside the generic bounds of layer 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from itertools import accumulate
+from typing import Any
+
+import orjson
+
+MAX_DEPTH = 12  # whole request body; a change's fields sit at depth 5, a node's data/list values at 6-8
+MAX_NODES = 400_000  # JSON values in one body (8 MB of JSON cannot hold much more sensible data)
+MAX_STRING = 65_536  # characters in any one string
+INT64 = 2**63 - 1
+INT32 = 2**31 - 1
+MAX_FEN = 10**15  # 10 万亿元
+TEXT = 20_000  # free-text fields
+
+
+class BodyError(ValueError):
+    """The body as a whole is outside the protocol's bounds (answered 422 / 400 with this message)."""
+
+
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # unrolled: one step per run of plain bytes
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {0x5B: 1, 0x7B: 1, 0x5D: -1, 0x7D: -1}
+
+
+def nesting_depth(raw: bytes) -> int:
+    """Deepest nesting of a JSON text, from its bytes (strings removed first), without parsing it: in C
+    loops (re, bytes.translate, itertools.accumulate), so a 100,000-deep body costs no recursion at all."""
+    structure = _STRINGS.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, structure)), default=0)
+
+
+def parse_json(raw: bytes) -> Any:
+    """The body as JSON within the protocol's bounds, or ``BodyError``.
+
+    Depth first (from the bytes), then orjson, which refuses NaN, Infinity and numbers that overflow to
+    infinity (Python's json accepts all three). NUL is refused (PostgreSQL text cannot hold it)."""
+    if nesting_depth(raw) > MAX_DEPTH:
+        raise BodyError(f"请求嵌套层数过深（最多{MAX_DEPTH}层）")
+    if b"\\u0000" in raw:
+        raise BodyError("请求中的文本含有空字符（\\u0000）")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BodyError(f"不是有效的JSON（{str(exc)[:80]}）") from exc
+
+
+def dumps(value: Any) -> str:
+    """JSON text as stored and answered (orjson: compact, UTF-8, never NaN)."""
+    return orjson.dumps(value).decode()
+
+
+def check_json_bounds(value: Any) -> None:
+    """Depth, size, integer range and text checks of an already parsed value, iteratively (used for values
+    that did not come through ``parse_json``, e.g. in tests and tools)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    nodes = 0
+    while stack:
+        v, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise BodyError("请求包含的数据项过多")
+        if depth > MAX_DEPTH:
+            raise BodyError(f"请求嵌套层数过深（最多{MAX_DEPTH}层）")
+        if isinstance(v, dict):
+            for k, item in v.items():
+                if len(k) > 256 or "\x00" in k:
+                    raise BodyError("请求中含有不合规的字段名")
+                stack.append((item, depth + 1))
+        elif isinstance(v, list):
+            stack.extend((item, depth + 1) for item in v)
+        elif isinstance(v, bool) or v is None:
+            continue
+        elif isinstance(v, int):
+            if not -INT64 <= v <= INT64:
+                raise BodyError("请求中的整数超出范围")
+        elif isinstance(v, float):
+            if not math.isfinite(v):
+                raise BodyError("请求中含有非有限数值")
+        elif isinstance(v, str):
+            if len(v) > MAX_STRING:
+                raise BodyError("请求中的文本过长")
+            if "\x00" in v:
+                raise BodyError("请求中的文本含有空字符（\\u0000）")
+
+
+# ---------------------------------------------------------------- per-entity field declarations
+
+# Kinds: ("str", max_len) · ("text",) · ("int", lo, hi) · ("bool",) · ("date",) · ("datetime",) · ("list",)
+# · ("dict",) · ("id",). A trailing "?" in the spec string below means null is allowed.
+_ID = ("str", 36)
+_SPECS: dict[str, str] = {
+    "case": "court_id:id case_number:s40 year:i(1949,2200) court_code:s16 type_code:s8 serial:i(0,99999999) "
+            "received_on:d? filed_on:d assigned_on:d? handler_id:id? clerk_id:id? cause:s64 "
+            "amount_claimed_fen:fen is_livelihood:b is_non_litigation:b debtor_missing:b obstruction:b "
+            "applicant_requested_zhongben:b origin_case_id:id? status:s8 closure_method:s16? closed_on:d? notes:t?",
+    "party": "seq:i(0,100000) role:s8 kind:s8 name:s128 id_number:s18? sex:s2? birth_date:d? ethnicity:s16? "
+             "address:s256? phone:s32? legal_rep:s32? legal_rep_title:s32? represents_party_id:id? deceased:b",
+    "execution_basis": "issuing_body:s64 document_type:s32 document_number:s64 effective_on:d? cause:s64? "
+                       "content:t? applied_on:d?",
+    "node": "code:s8 seq:i(0,1000000) name:s32 started_on:d? due_on:d? ended_on:d? status:s8 handler_name:s32? "
+            "limit_days:i(-100000,100000)? actual_days:i(-100000,100000)? linked_entity:s32? linked_id:id? "
+            "description:t? document_number:s64? data:dict corrects_id:id?",
+    "property_lead": "source:s32 content:t given_on:d urgent:b verified_on:d? result:t?",
+    "property_inquiry": "party_id:id? method:s8 scopes:list queried_on:d feedback_on:d? result:t? found_property:b",
+    "found_asset": "party_id:id? kind:s16 description:t value_fen:fen not_executable_reason:t? disposed:b",
+    "measure": "party_id:id? kind:s16 asset_kind:s16? started_on:d expires_on:d? released_on:d? "
+               "document_number:s64? amount_fen:fen description:t? not_applicable_reason:t?",
+    "payment": "kind:s8 amount_fen:fen paid_on:d route:s32? description:t?",
+    "deduction": "kind:s16 started_on:d ended_on:d? document_number:s64? reason:t?",
+    "extension": "reason:t applied_on:d approver:s32 approving_body:s64? approved_on:d months:i(0,120) "
+                 "high_court_filed:b document_number:s64?",
+    "approval": "subject:s16 route:s32 step:s16 approver_id:id? approver_name:s32 decision:s8 opinion:t? "
+                "decided_at:dt draft_sha256:s64?",
+    "explanation": "reasons:list reason_text:t? next_steps:t? planned_close_on:d? planned_method:s16? "
+                   "director_opinion:t? status:s8",
+    "supervision_reply": "reply:s4000 replied_by:s64? replied_at:dt?",
+}
+# Fields that name a person. The platform never takes them as who did something: the account that did it
+# is the one in the bearer token (PChange.account, PEntity.account, PFeedItem.replied_by). What the body says
+# is kept as the court's own record (a name the court's desktop typed), never as the platform's attribution.
+IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
+    "approval": ("approver_id", "approver_name"),
+    "extension": ("approver",),
+    "node": ("handler_name",),
+    "supervision_reply": ("replied_by",),
+}
+_TOKEN = re.compile(r"^(\w+):([a-z]+)(?:(\d+)|\((-?\d+),(-?\d+)\))?(\?)?$")
+
+
+def _parse_specs() -> dict[str, dict[str, tuple[tuple, bool]]]:
+    out: dict[str, dict[str, tuple[tuple, bool]]] = {}
+    for entity, spec in _SPECS.items():
+        fields: dict[str, tuple[tuple, bool]] = {
+            "id": (_ID, False), "version": (("int", 1, INT32), False)}
+        if entity not in ("case", "supervision_reply"):
+            fields["case_id"] = (_ID, False)
+        for token in spec.split():
+            m = _TOKEN.match(token)
+            assert m, token
+            name, kind, length, lo, hi, nullable = m.groups()
+            kinds = {"s": ("str", int(length or 0)), "t": ("str", TEXT), "id": _ID, "b": ("bool",), "d": ("date",),
+                     "dt": ("datetime",), "fen": ("int", -MAX_FEN, MAX_FEN), "list": ("list",), "dict": ("dict",)}
+            if kind == "i":
+                decl = ("int", int(lo), int(hi)) if lo is not None else ("int", -INT32, INT32)
+            else:
+                decl = kinds[kind]
+            fields[name] = (decl, bool(nullable))
+        out[entity] = fields
+    return out
+
+
+ENTITY_FIELDS = _parse_specs()
+KNOWN_ENTITIES = frozenset(ENTITY_FIELDS) - {"supervision_reply"}
+_KIND_CN = {"str": "文本", "int": "整数", "bool": "是/否", "date": "日期（YYYY-MM-DD）", "datetime": "时间（ISO 8601）",
+            "list": "列表", "dict": "对象"}
+
+
+def _bad_value(decl: tuple, value: Any) -> str | None:
+    kind = decl[0]
+    if kind == "str":
+        if not isinstance(value, str):
+            return f"应为{_KIND_CN['str']}"
+        if len(value) > decl[1]:
+            return f"过长（最多{decl[1]}字）"
+        return None
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"应为{_KIND_CN['int']}"
+        if not decl[1] <= value <= decl[2]:
+            return f"超出范围（{decl[1]}～{decl[2]}）"
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else f"应为{_KIND_CN['bool']}"
+    if kind == "date":
+        if not isinstance(value, str) or len(value) != 10:
+            return f"应为{_KIND_CN['date']}"
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"应为{_KIND_CN['date']}"
+        return None
+    if kind == "datetime":
+        if not isinstance(value, str) or len(value) > 40:
+            return f"应为{_KIND_CN['datetime']}"
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return f"应为{_KIND_CN['datetime']}"
+        return None
+    if kind == "list":
+        return None if isinstance(value, list) else f"应为{_KIND_CN['list']}"
+    if kind == "dict":
+        return None if isinstance(value, dict) else f"应为{_KIND_CN['dict']}"
+    raise AssertionError(kind)
+
+
+def check_fields(entity: str, fields: dict[str, Any], *, partial: bool = False) -> str | None:
+    """The first problem with ``fields`` for ``entity`` as a Chinese sentence naming the field, or None."""
+    declared = ENTITY_FIELDS[entity]
+    for name, (decl, nullable) in declared.items():
+        if name not in fields:
+            continue  # an older desktop may not send a newer column
+        value = fields[name]
+        if value is None:
+            if nullable or partial:
+                continue
+            return f"字段 {name} 不能为空"
+        problem = _bad_value(decl, value)
+        if problem:
+            return f"字段 {name} {problem}"
+    return None
+
+
+_ENVELOPE = (("schema", ("int", 1, 1000), True), ("version", ("int", 1, INT32), False),
+             ("actor", ("str", 64), True), ("id", _ID, False), ("entity", ("str", 32), False),
+             ("case_id", _ID, True))
+
+
+def check_change(c: dict[str, Any]) -> tuple[str, str] | None:
+    """Envelope and entity-schema check of one change. Returns (code, reason) or None."""
+    entity = c["entity"]
+    if entity not in ENTITY_FIELDS:
+        return "unknown_entity", f"平台不接收此类数据（{entity}）"
+    payload = c.get("payload")
+    if not isinstance(payload, dict):
+        return "invalid", "变更缺少内容"
+    for name, decl, nullable in _ENVELOPE:
+        value = payload.get(name)
+        if value is None:
+            if nullable:
+                continue
+            return "invalid", f"变更内容缺少 {name}"
+        problem = _bad_value(decl, value)
+        if problem:
+            return "invalid", f"变更内容的 {name} {problem}"
+    fields = payload.get("fields")
+    if not isinstance(fields, dict):
+        return "invalid", "变更缺少字段内容"
+    problem = check_fields(entity, fields, partial=c.get("op") == "delete")
+    if problem:
+        return "invalid", problem
+    return None
