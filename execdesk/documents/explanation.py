@@ -246,8 +246,8 @@ def _story(text: ExplanationText, st: Styles) -> list:
         story.extend(para(p, st.body) for p in paras)
     story.append(Spacer(1, LEADING / 2))
     # 承办人 and the date are one block (never split across pages), kept with the 执行局长's opinion below.
-    story.append(KeepTogether([para(line, st.right) for line in text.signature] + [Spacer(1, LEADING / 2)]
-                              + [para(line, st.plain) for line in text.director]))
+    story.append(KeepTogether([*(para(line, st.right) for line in text.signature), Spacer(1, LEADING / 2),
+                               *(para(line, st.plain) for line in text.director)]))
     return story
 
 

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from reportlab.platypus import Flowable
+
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.documents.page import SealedDate, SignOff, Styles, build_pdf, para
 from execdesk.resources import load_toml
@@ -278,8 +280,8 @@ def asset_paragraph(a: AssetData, b: dict) -> str:
     attempts = b["asset_attempts"].format(attempts="；".join(a.attempts)) if a.attempts else ""
     if a.disposed:
         state = b["asset_disposed"]
-    elif (a.reason or "").strip():
-        state = b["asset_reason"].format(reason=a.reason.strip().rstrip("。"))
+    elif reason := (a.reason or "").strip():
+        state = b["asset_reason"].format(reason=reason.rstrip("。"))
     else:
         state = b["asset_pending"]
     return b["asset"].format(debtor=a.debtor, description=a.description.strip().rstrip("。"), value=value, seal=seal,
@@ -316,7 +318,7 @@ def interview_paragraph(iv: InterviewData, applicants: str, b: dict) -> str:
         leads = b["interview_leads"].format(deadline=iv.leads_deadline)
         if not iv.leads_given:
             leads += b["interview_leads_none"]
-    place = b["interview_place"].format(place=iv.place.strip()) if (iv.place or "").strip() else ""
+    place = b["interview_place"].format(place=where) if (where := (iv.place or "").strip()) else ""
     return b["interview"].format(on=chinese_date(iv.on), place=place, method=iv.method, applicants=applicants,
                                  opinion=opinion, leads=leads)
 
@@ -376,7 +378,8 @@ def render(text: RulingText, *, draft: bool = False) -> bytes:
     sign-off block is one unbreakable unit (``page.SignOff``)."""
     fonts = cjk_fonts()
     st = Styles(fonts)
-    story = [para(text.court_name, st.court), para(text.title, st.title), para(text.case_number, st.number)]
+    story: list[Flowable] = [para(text.court_name, st.court), para(text.title, st.title),
+                             para(text.case_number, st.number)]
     story += [para(p, st.body) for p in text.parties]
     story += [para(p, st.body) for p in text.body]
     story += [para(p, st.body) for p in text.operative]

@@ -613,6 +613,7 @@ class Engine:
             else:
                 chain_end = max(chain_end, shown_end)
                 why = f"暂缓执行只能延长一次，最长{r.stay_max_months}+{r.stay_extension_months}个月"
+            assert cap is not None  # set by the chain's first record
             if start > cap:
                 uncounted.append(UncountedLine((kind,), start, shown_end, f"{why}，不予扣除（{r.stay_basis}）"))
                 notes.append(f"{kind}{start.isoformat()}至{shown_end.isoformat()}：{why}，不予扣除")
@@ -664,7 +665,7 @@ class Engine:
             lim = self._explain_limit(f, closed_on)
             head = self._head_items(lim, f)
         else:
-            key = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
+            key: tuple = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
             if f.type_code in r.type_review:  # a review period runs from receipt and depends on the 案由
                 key = (*key, f.received_on, f.cause)
             hit = self._simple_limits.get(key)
@@ -873,7 +874,7 @@ class Engine:
 
     # -- 民诉法 237: six months without execution → the applicant may apply to the higher court
 
-    def _higher_court_item(self, f: CaseFacts, closed_on: date | None) -> DeadlineItem | None:
+    def _higher_court_item(self, f: CaseFacts, closed_on: date | None) -> DeadlineItem:
         """6 months from receipt of the application (民诉法 art 237, by edition), net of the periods 执行程序解释
         art 13 does not count (公告, 鉴定评估, 管辖争议, 执行争议协调, 暂缓, 中止 — not 拍卖, not extensions).
         Met when the case is closed by then. Not rolled: it is the point after which the applicant's right
@@ -882,7 +883,7 @@ class Engine:
         hc = self.rules.higher_court
         event = f.received_on or f.filed_on
         kinds = self._higher_kinds
-        spans = ()
+        spans: tuple[tuple[date, date | None, str], ...] = ()
         if f.deductions or f.node_periods:
             deduct_codes = self.rules.deduct_codes
             spans = tuple([(s, e, k) for k, s, e, *_ in f.deductions if k in kinds]

@@ -54,8 +54,8 @@ def panel_signers(members: Sequence[Member]) -> list[SignerLine]:
         raise ValidationError("合议庭成员重复", "合议庭")
     presiding = members[0]
     if post_of(presiding) != JUDGE:
-        post = presiding.title or "无法官职务"
-        raise ValidationError(f"审判长须由法官担任，{presiding.name}的职务是{post}（{BASIS}）", "合议庭")
+        title = presiding.title or "无法官职务"
+        raise ValidationError(f"审判长须由法官担任，{presiding.name}的职务是{title}（{BASIS}）", "合议庭")
     lines = [SignerLine(presiding_title, presiding.name)]
     for m in members[1:]:
         post = post_of(m)

@@ -284,11 +284,11 @@ class _FactLoader:
             f = facts.get(cid)
             if f is not None:
                 # 文号: a follow-on 暂缓 counts only with its approving decision recorded (R30).
-                row = (kind, _d(start), _d(end), doc) if doc else (kind, _d(start), _d(end))
+                deduction = (kind, _d(start), _d(end), doc) if doc else (kind, _d(start), _d(end))
                 if isinstance(f.deductions, list):  # a list once this loader started it
-                    f.deductions.append(row)
+                    f.deductions.append(deduction)
                 else:
-                    f.deductions = [row]
+                    f.deductions = [deduction]
         for cid, months, approved, applied, high in cur.execute(
                 "SELECT case_id, months, approved_on, applied_on, high_court_filed FROM extensions "
                 f"{where_case.replace('id', 'case_id')}", args):

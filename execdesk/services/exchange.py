@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from execdesk import __version__
 from execdesk.models import (
+    Base,
     Case,
     Court,
     Deduction,
@@ -45,8 +46,11 @@ from execdesk.services.context import Actor
 FORMAT = "execdesk-cases"
 SCHEMA = 1
 
+# The rows of a case that travel in its JSON record (each has a case_id).
+CaseChild = Party | Node | PropertyLead | PropertyInquiry | FoundAsset | Measure | Payment | Deduction | Extension
+
 # key in the JSON case record → (model, list?)
-CHILDREN: dict[str, type] = {
+CHILDREN: dict[str, type[CaseChild]] = {
     "parties": Party,
     "nodes": Node,
     "property_leads": PropertyLead,
@@ -108,7 +112,7 @@ def export_cases(store: Store, path: Path, *, case_numbers: list[str] | None = N
     return len(cases)
 
 
-def _coerce(model: type, fields: dict[str, Any], where: str, errors: list[FieldError]) -> dict[str, Any]:
+def _coerce(model: type[Base], fields: dict[str, Any], where: str, errors: list[FieldError]) -> dict[str, Any]:
     columns = {c.key: c for c in model.__mapper__.column_attrs}
     out: dict[str, Any] = {}
     for key, value in fields.items():
@@ -143,7 +147,7 @@ FIELD_LABELS = {
 NUMBER_PARTS = ("year", "court_code", "type_code", "serial")
 
 
-def _required_missing(model: type, fields: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
+def _required_missing(model: type[Base], fields: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
     """Keys of NOT NULL columns without a default that ``fields`` lacks (they would end in an IntegrityError)."""
     out = []
     for col in model.__table__.columns:
