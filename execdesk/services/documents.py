@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import BindParameter, bindparam, event, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execdesk.documents import ruling as ruling_doc
@@ -120,7 +122,8 @@ _DOC_NODES = ("N04", "N08", "N12", "N13", "N22", "N23", "N24")
 def _stmt(name: str):
     """The gathering's statements, built once per process with bound parameters (case_id, day, …) and run on the
     session's connection as plain Core selects: building an ORM select per call cost more than the query."""
-    case_id, day = bindparam("case_id"), bindparam("day")
+    case_id: BindParameter[str] = bindparam("case_id")
+    day: BindParameter[date] = bindparam("day")
     if name == "nodes":
         return (select(Node.code, Node.ended_on, Node.started_on, Node.description, Node.data, Node.linked_entity,
                        Node.linked_id)
@@ -169,7 +172,7 @@ def _stmt(name: str):
     raise KeyError(name)
 
 
-def _rows(session: Session, name: str, **params) -> list:
+def _rows(session: Session, name: str, **params) -> Sequence[Any]:
     if session.autoflush:  # as an ORM query would: pending changes of the caller's transaction are seen
         session.flush()
     return session.connection().execute(_stmt(name), params).all()
@@ -184,6 +187,12 @@ class NodeFact:
     linked_entity: str | None
     linked_id: str | None
     started: date | None = None
+
+
+def _on(n: NodeFact) -> date:
+    """The date of a node kept for having one (the ``n.on and …`` filters)."""
+    assert n.on is not None
+    return n.on
 
 
 def _doc_nodes(session: Session, case_id: str) -> dict[str, list[NodeFact]]:
@@ -235,7 +244,7 @@ _SEAL_ASSET_KINDS = {"存款": ("存款", "银行存款", "资金"), "不动产"
                      "动产": ("车辆", "动产", "机动车", "船舶")}
 
 
-def _seal_for(asset_kind: str, party_id: str | None, seals: list) -> object | None:
+def _seal_for(asset_kind: str, party_id: str | None, seals: Sequence[Any]) -> Any | None:
     """The seal/freeze of a found asset when the record does not link it: the one seal of that debtor on that
     kind of property (存款 / 不动产 / 动产), if there is exactly one."""
     hits = [m for m in seals if m.party_id == party_id
@@ -250,17 +259,17 @@ def _attempt_phrases(nodes: dict[str, list[NodeFact]], asset_id: str, ruling_dat
     auctions = 0
     for n in sorted((n for code in ("N12", "N13") for n in nodes.get(code, ())
                      if (n.linked_id == asset_id or n.data.get("asset_id") == asset_id)
-                     and n.on and n.on <= ruling_date), key=lambda n: n.on):
+                     and n.on and n.on <= ruling_date), key=_on):
         d = n.data
         if n.code == "N12":
             # (The evaluated value is the asset's own value, printed with it; the node's money field is not re-read.)
-            out.append(tpl["evaluated"].format(on=chinese_date(n.on))
+            out.append(tpl["evaluated"].format(on=chinese_date(_on(n)))
                        + (f"，{_strip(n.description)}" if n.description else ""))
             continue
         method = (d.get("method") or "拍卖").strip()
         result = (d.get("result") or "").strip()
         raw = d.get("auction_on")
-        when = parse_date(raw, "拍卖日期") if isinstance(raw, str) and raw else (raw if isinstance(raw, date) else n.on)
+        when = parse_date(raw, "拍卖日期") if isinstance(raw, str) and raw else (raw if isinstance(raw, date) else _on(n))
         if method in ("网络司法拍卖", "委托拍卖", "拍卖"):
             auctions += 1
             rnd = str(d.get("round") or "").strip()
@@ -292,7 +301,7 @@ def _leads_deadline(raw, interviewed_on: date) -> tuple[str | None, date | None]
 
 def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict,
                   nodes: dict[str, list[NodeFact]] | None = None,
-                  skip_measures: frozenset[str] = frozenset(), *, measures: list | None = None,
+                  skip_measures: frozenset[str] = frozenset(), *, measures: Sequence[Any] | None = None,
                   payments: list | None = None) -> list[ruling_doc.Event]:
     """The 执行经过 from the case's own records up to the ruling date, each with its date and result (§2.3)."""
     E = ruling_doc.Event.of
@@ -301,7 +310,7 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
     events: list[ruling_doc.Event] = []
     for n in [n for n in nodes["N04"] if n.on and n.on <= ruling_date][:1]:
         method = n.data.get("service_method")
-        events.append(E(n.on, "notice", debtors=debtors, served=f"（{method}）" if method else ""))
+        events.append(E(_on(n), "notice", debtors=debtors, served=f"（{method}）" if method else ""))
     for n in nodes["N08"]:
         if n.on and n.on <= ruling_date:
             events.append(E(n.on, "report_check", status=str(n.data.get("report_status") or ""),
@@ -476,11 +485,11 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
     interview = None
     done = [n for n in nodes["N22"] if n.on and n.on <= ruling_date and (n.data.get("agreed") or "").strip()]
     if done:
-        n = max(done, key=lambda n: n.on)
-        printed, until = _leads_deadline(n.data.get("leads_deadline"), n.on)
+        n = max(done, key=_on)
+        printed, until = _leads_deadline(n.data.get("leads_deadline"), _on(n))
         given = _rows(session, "leads_given", case_id=case.id, since=n.on,
                       day=min(until or ruling_date, ruling_date))[0][0]
-        interview = ruling_doc.InterviewData(on=n.on, method=n.data.get("method") or "面谈", agreed=n.data["agreed"],
+        interview = ruling_doc.InterviewData(on=_on(n), method=n.data.get("method") or "面谈", agreed=n.data["agreed"],
                                              place=(n.data.get("place") or "").strip() or None,
                                              leads_deadline=printed, leads_given=bool(given))
     measures = _rows(session, "measures", case_id=case.id, day=ruling_date)
