@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -257,7 +257,18 @@ def update_case(store: Store, actor: Actor, case_id: str, *, today: date | None 
         w.change(case, values, expected_version=expected_version, labels=CASE_LABELS, what=f"案件{case.case_number}")
 
 
-def validate_node(data: NodeInput, case: Case, today: date) -> dict:
+class NodeCase(Protocol):
+    """What validate_node reads of the case: a stored Case, or one an import has not written yet."""
+
+    @property
+    def type_code(self) -> str: ...
+    @property
+    def received_on(self) -> date | None: ...
+    @property
+    def filed_on(self) -> date: ...
+
+
+def validate_node(data: NodeInput, case: NodeCase, today: date) -> dict:
     errs = ErrorCollector()
     catalogue = node_catalogue()
     entry = catalogue.get(data.code)

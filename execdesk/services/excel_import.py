@@ -24,18 +24,18 @@ Excel in China saves it), .xls (xlrd, when installed; otherwise a message asking
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import json
 import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from execdesk.resources import load_toml
@@ -213,7 +213,7 @@ class SheetReader:
         except Exception as exc:  # xlrd raises its own XLRDError and struct errors on damaged files
             raise ValidationError(f"无法读取 {self.path.name}：不是有效的 .xls 文件（{exc}）", "导入文件") from exc
 
-    def open(self, sheet: str | int = 0) -> tuple[list[str], str, Iterator[tuple]]:
+    def open(self, sheet: str | int = 0) -> tuple[list[str], str, Generator[tuple, None, None]]:
         """The sheet names, the chosen sheet's name and its rows, from ONE opening of the file (opening an
         .xlsx parses each sheet whose <dimension> is missing once more; do it as few times as possible)."""
         if self.kind != ".xlsx" and self.kind != ".xlsm":
@@ -227,7 +227,7 @@ class SheetReader:
             raise ValidationError(f"工作簿中没有名为“{sheet}”的工作表", "工作表")
         name = sheet if isinstance(sheet, str) else names[sheet]
 
-        def rows() -> Iterator[tuple]:
+        def rows() -> Generator[tuple, None, None]:
             try:
                 ws = wb[name]
                 if hasattr(ws, "reset_dimensions"):
@@ -238,7 +238,7 @@ class SheetReader:
 
         return names, name, rows()
 
-    def rows(self, sheet: str | int = 0) -> Iterator[tuple]:
+    def rows(self, sheet: str | int = 0) -> Generator[tuple, None, None]:
         if self.kind == ".csv":
             yield from self._csv_rows()
             return
@@ -278,7 +278,7 @@ class SheetReader:
         book = self._xls()
         sh = book.sheet_by_name(sheet) if isinstance(sheet, str) else book.sheet_by_index(sheet)
         for r in range(sh.nrows):
-            out = []
+            out: list[Any] = []
             for c in range(sh.ncols):
                 cell = sh.cell(r, c)
                 if cell.ctype == xlrd.XL_CELL_DATE:
@@ -312,7 +312,8 @@ class Column:
     header: str  # as shown (two-level headers joined: 申请执行人 + 名称 → 申请执行人名称)
     field: str | None  # field key, node:Nxx, or None / '' (not imported)
     source: str = "自动识别"  # 自动识别 / 本院保存 / 人工指定 / 未识别
-    samples: list[str] = field(default_factory=list)
+    # (dataclasses.field: inside this class body the name ``field`` is the attribute above)
+    samples: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def letter(self) -> str:
@@ -410,7 +411,7 @@ def read_layout(path: Path, *, court_code: str = "default", sheet: str | int = 0
         head.append(row)
         if len(head) >= HEADER_SCAN_ROWS:
             break
-    best = (0, 0, 0, [])  # score, first, last, headers
+    best: tuple[int, int, int, list[str]] = (0, 0, 0, [])  # score, first, last, headers
     singles = [_score([_text(v) for v in row], saved) for row in head]
     for r in range(len(head)):
         if singles[r] > best[0]:
@@ -858,6 +859,15 @@ def node_label(code: str) -> str:
     return f"节点“{entry['name']}”" if entry else f"节点{code}"
 
 
+@dataclass(frozen=True)
+class _CaseDates:
+    """The type and dates of a case not written yet, as validate_node reads them (cases.NodeCase)."""
+
+    type_code: str
+    received_on: date | None
+    filed_on: date
+
+
 def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[int], cols: dict[str, int],
                     headers: dict[int, str], labels: dict[str, str], sheet: str, node_sheet: str | None = None) -> None:
     """Run the typed-case validation on the draft and point every message at its row and cell."""
@@ -867,6 +877,7 @@ def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[i
         i = cols.get(key)
         return f"{column_letter(i)}列（{headers.get(i, '')}）" if i is not None else ""
 
+    assert d.data is not None  # the caller skips a draft without case data
     already = {p.field for p in d.problems}
     try:
         d.validated = validate_case(d.data, today)
@@ -885,14 +896,14 @@ def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[i
                     ("party_name" if "party_name" in cols else ("applicant" if p and p.role == "申请执行人" else "debtor"))
                 d.problems.append(Problem(row, where(key), label, e.message, ERROR, sheet))
                 continue
-            key = _CASE_FIELD.get(e.field)
-            if key and labels.get(key) in already:
+            cell = _CASE_FIELD.get(e.field)
+            if cell and labels.get(cell) in already:
                 continue  # the cell's own message already says it
             if e.field == "当事人":
-                key = "party_name" if "party_name" in cols else ("applicant" if "申请执行人" in e.message else "debtor")
+                cell = "party_name" if "party_name" in cols else ("applicant" if "申请执行人" in e.message else "debtor")
             if e.field.startswith("执行依据") or e.field == "申请执行日期":
-                key = "basis"
-            d.problems.append(Problem(d.first_row, where(key) if key else "", e.field, e.message, ERROR, sheet))
+                cell = "basis"
+            d.problems.append(Problem(d.first_row, where(cell) if cell else "", e.field, e.message, ERROR, sheet))
         return
     v = d.validated
     number = str(v["number"])
@@ -900,7 +911,7 @@ def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[i
         d.problems.append(Problem(d.first_row, where("case_number"), "案号", f"{number} 本地已有，不能重复登记（重复案件）",
                                   ERROR, sheet))
     # nodes: the typed-node validation against this case's dates and type
-    shadow = SimpleNamespace(type_code=v["number"].type_code, received_on=v["received"], filed_on=v["filed"])
+    shadow = _CaseDates(type_code=v["number"].type_code, received_on=v["received"], filed_on=v["filed"])
     for rownum, node in d.nodes:
         try:
             validate_node(node, shadow, today)
@@ -945,6 +956,7 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
             continue
         r = _Row(values, rownum, cols, labels, headers, sheet)
         number_text = clean_text(r.raw("case_number"))
+        d: CaseDraft | None  # the row's case: a CaseDraft on every path that goes on
         if not number_text:
             if current is None:
                 r.add("case_number", "不能为空（第一件案件之前的行没有案号）")
@@ -1063,19 +1075,19 @@ def build_preview(store, layout: Layout, *, today: date | None = None, progress:
                 d.problems.append(Problem(d.first_row, "", "案号", f"与第{other.first_row}行是同一案号{canon}", ERROR, sheet))
             canon_seen.setdefault(canon, d)
             if d.data.basis:
-                key = _dup_key(d.data.basis.document_number,
-                               [(p["role"], p["id_number"] or p["name"]) for p in d.validated["parties"]])
+                dup_key = _dup_key(d.data.basis.document_number,
+                                   [(p["role"], p["id_number"] or p["name"]) for p in d.validated["parties"]])
                 is_restart = d.validated["number"].type_code == "执恢"  # 恢复执行: same parties and basis by law
-                if key in ctx.basis_keys and not is_restart:
+                if dup_key in ctx.basis_keys and not is_restart:
                     d.problems.append(Problem(d.first_row, "", "重复立案",
-                                              f"与本地已有的{ctx.basis_keys[key]}当事人和执行依据相同（疑似同一案件重复登记）",
+                                              f"与本地已有的{ctx.basis_keys[dup_key]}当事人和执行依据相同（疑似同一案件重复登记）",
                                               ERROR, sheet))
-                elif key in seen_keys and not is_restart:
-                    o = seen_keys[key]
+                elif dup_key in seen_keys and not is_restart:
+                    o = seen_keys[dup_key]
                     d.problems.append(Problem(d.first_row, "", "重复立案",
                                               f"与第{o.first_row}行（{o.case_number}）当事人和执行依据相同（疑似同一案件重复登记）",
                                               ERROR, sheet))
-                seen_keys.setdefault(key, d)
+                seen_keys.setdefault(dup_key, d)
             d.compact()
         if progress is not None and i % 500 == 0:
             progress(rows_read + i, rows_read + total)
@@ -1193,9 +1205,10 @@ def write_import(store, actor, preview: Preview, *, valid_only: bool = False, to
             try:
                 # validate → write: the full validated form, made again from the sheet's values (the preview
                 # keeps only a summary of each valid case)
+                assert d.data is not None  # a valid draft has its case data
                 case_id = register_in(w, d.data, validate_case(d.data, today))
                 if d.nodes:
-                    case = session.get(Case, case_id)
+                    case = session.get_one(Case, case_id)
                     for _row, node in sorted(d.nodes, key=lambda rn: (rn[1].ended_on or rn[1].started_on, rn[1].code)):
                         add_node(w, case, node)
             except ValidationError as exc:  # changed since the preview (another clerk registered it): nothing
