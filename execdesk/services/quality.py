@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from execdesk.resources import load_toml
 from execdesk.rules.case_number import parse_case_number
@@ -202,6 +203,7 @@ def read_court_list(path: Path, today: date) -> tuple[set[str], list[str]]:
     path = Path(path)
     numbers: set[str] = set()
     bad: list[str] = []
+    values: list[tuple[int, Any]]  # (row number, cell value)
     if path.suffix.lower() == ".txt":
         values = [(i, line) for i, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1)]
     else:
@@ -256,10 +258,12 @@ def export_xlsx(report: QualityReport, out: Path) -> Path:
 
     import openpyxl
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     t = texts()
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "汇总"
     ws.append([t["title"]])
     ws.append([f"{report.court}　{report.scope}　统计日期：{_zh(report.today)}"])
