@@ -32,7 +32,7 @@ from execdesk.documents import ruling as ruling_doc
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.models import Case
 from execdesk.models.migrate import open_database
-from execdesk.services import deadlines, derived, documents, explanations
+from execdesk.services import derived, documents, explanations
 from execdesk.services.accounts import create_user
 from execdesk.services.approvals import approve_ruling
 from execdesk.services.context import Actor
