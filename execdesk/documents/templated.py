@@ -295,7 +295,7 @@ def check_all_templates() -> list[str]:
     user = _user_dir()
     if user.is_dir():
         files += [(p, p.stem, f"用户模板 templates/{p.relative_to(user).as_posix()}")
-                  for p in sorted(user.rglob("*.toml"))]
+                  for p in sorted(user.rglob("*.toml")) if p.name != "settings.toml"]
     known = set(builtin_slugs())
     for path, slug, source in files:
         if slug not in known:
@@ -450,8 +450,8 @@ def _table(e: Element, st: Styles, fonts) -> Table:
     for i, r in enumerate(e.rows):
         style = head if i < e.header_rows else cell
         data.append([para(c, style) for c in r] + [""] * (ncols - len(r)))
-    t = Table(data, colWidths=col_w, repeatRows=e.header_rows)
-    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, Color(0.2, 0.2, 0.2)),
+    t = Table(data, colWidths=col_w)  # no repeated header rows: the text is exactly the document's
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.body), ("GRID", (0, 0), (-1, -1), 0.6, Color(0.2, 0.2, 0.2)),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                            ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
     return t

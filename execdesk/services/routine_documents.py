@@ -342,6 +342,16 @@ def _seal_period(asset_kind: str | None) -> tuple[int | None, str]:
     return months, f"{cn2an.an2cn(months // 12)}年" if months % 12 == 0 else f"{cn2an.an2cn(months)}个月"
 
 
+def _closure(session: Session, case: Case) -> tuple[date, str | None] | None:
+    """(date, method) of the case's closure: the 结案 node N27 as recorded, else the case's own fields."""
+    n27 = [n for n in live_nodes(session, case.id, "N27") if node_date(n)]
+    if n27:
+        return node_date(n27[-1]), (n27[-1].data or {}).get("method") or case.closure_method
+    if case.status == "已结" and case.closed_on:
+        return case.closed_on, case.closure_method
+    return None
+
+
 def _origin_doc(session: Session, case: Case, kind: str, subject_key: str) -> IssuedDocument | None:
     rows = [d for d in _issued_rows(session, case.id) if d.kind == kind and (d.meta or {}).get("subject") == subject_key]
     return rows[-1] if rows else None
@@ -494,18 +504,20 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
                                   f"方式约谈，是否同意终本：{(n22[-1].data or {}).get('agreed') or '未记录'}"
                                   if n22 and node_date(n22[-1]) else "未约谈")
     elif kind == "结案通知书":
-        if case.status != "已结" or not case.closed_on:
-            raise ValidationError("本案尚未结案，不能出具结案通知书", "结案")
-        v["closure_method"] = case.closure_method or "结案"
-        v["closed_on"] = chinese_date(case.closed_on)
+        closure = _closure(session, case)
+        if closure is None:
+            raise ValidationError("本案尚未结案（没有结案节点），不能出具结案通知书", "结案")
+        v["closure_method"] = closure[1] or "结案"
+        v["closed_on"] = chinese_date(closure[0])
         v["recipient"] = v["applicants"]
     elif kind == "恢复执行通知书":
         origin = session.get(Case, case.origin_case_id) if case.origin_case_id else None
         if origin is None:
             raise ValidationError("本案不是恢复执行案件（没有关联原案），不能出具恢复执行通知书", "原案号")
         v["origin_case_number"] = origin.case_number
-        v["origin_closure"] = (f"于{chinese_date(origin.closed_on)}以{origin.closure_method or '终结本次执行程序'}方式结案"
-                               if origin.closed_on else "已终结本次执行程序")
+        closure = _closure(session, origin)
+        v["origin_closure"] = (f"于{chinese_date(closure[0])}以{closure[1] or '终结本次执行程序'}方式结案"
+                               if closure else "已终结本次执行程序")
         v["restore_reason"] = "申请执行人申请恢复执行，经审查符合恢复执行的条件"
         v["recipient"] = "、".join(x for x in (v["applicants"], v["debtors"]) if x)
     elif kind == "终本后财产查询告知书":
