@@ -16,9 +16,11 @@ Composition (``compose``) is pure; rendering (``render``) lays the result out on
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
+import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -144,10 +146,15 @@ def presets() -> list[str]:
     return sorted(p.name for p in resource_path("templates").iterdir() if p.is_dir())
 
 
+@functools.cache
+def _shipped() -> Path:
+    return resource_path("templates")
+
+
 def candidate_paths(slug: str, preset: str | None) -> list[tuple[Path, str]]:
     """Where a template is looked for, first found wins: the court's copy (preset, then general), then the
     shipped preset copy, then the shipped general one."""
-    user, shipped = _user_dir(), resource_path("templates")
+    user, shipped = _user_dir(), _shipped()
     out: list[tuple[Path, str]] = []
     if preset:
         out.append((user / preset / f"{slug}.toml", f"用户模板 templates/{preset}/{slug}.toml"))
@@ -265,7 +272,23 @@ def check_template(data: dict, *, slug: str, source: str, vocab: Vocabulary | No
                     requires=requires, description=str(data.get("description", "")))
 
 
+_CACHE: dict[tuple, Template] = {}
+
+
 def parse_template_file(path: Path, *, slug: str, source: str, vocab: Vocabulary | None = None) -> Template:
+    """Parse and check one file; the result is kept while the file is unchanged (same size and mtime), so a
+    court's edit is seen at once and a batch of 100 documents reads the file once."""
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size, slug, source)
+    hit = _CACHE.get(key)
+    if hit is not None and vocab is None:
+        return hit
+    tpl = _parse_template_file(path, slug=slug, source=source, vocab=vocab)
+    _CACHE[key] = tpl
+    return tpl
+
+
+def _parse_template_file(path: Path, *, slug: str, source: str, vocab: Vocabulary | None = None) -> Template:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -506,8 +529,19 @@ def render(doc: Composed, *, draft: bool = False) -> bytes:
                      fonts=fonts, banner=DRAFT_BANNER if draft else None, watermark="草稿" if draft else None)
 
 
-def merge_pdfs(pdfs: Iterable[bytes]) -> bytes:
-    """One print file from several issued PDFs, pages copied unchanged (each keeps its own page numbers)."""
+def merge_pdfs(pdfs: Sequence[bytes]) -> bytes:
+    """One print file from several of our PDFs, pages copied unchanged (each keeps its own page numbers).
+
+    Our PDFs come from reportlab with a classic cross-reference table and no object streams, so concatenating
+    them is renumbering objects and joining the page trees (about 1 ms per document). Anything else is merged
+    with pypdf (which parses every object: ~40 ms per document)."""
+    try:
+        return _concat_reportlab(pdfs)
+    except ValueError:
+        return _merge_with_pypdf(pdfs)
+
+
+def _merge_with_pypdf(pdfs: Iterable[bytes]) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -516,6 +550,99 @@ def merge_pdfs(pdfs: Iterable[bytes]) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+_REF = re.compile(rb"(?<![\d.])(\d+) 0 R\b")
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
+
+
+def _objects(pdf: bytes) -> tuple[dict[int, bytes], int, int | None]:
+    """{object number: body between 'N 0 obj' and 'endobj'}, the /Root and /Info numbers of one PDF."""
+    m = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
+    if not m or pdf[int(m.group(1)):int(m.group(1)) + 4] != b"xref":
+        raise ValueError("no classic xref")
+    pos = int(m.group(1))
+    head = re.match(rb"xref\s+0 (\d+)\s+", pdf[pos:pos + 64])
+    if not head:
+        raise ValueError("xref with several sections")
+    count = int(head.group(1))
+    table = pdf[pos + head.end():pos + head.end() + 20 * count]
+    offsets = {}
+    for n, e in enumerate(_XREF_ENTRY.finditer(table)):
+        if e.group(3) == b"n":
+            offsets[n] = int(e.group(1))
+    if len(offsets) != count - 1:
+        raise ValueError("unexpected xref")
+    trailer = pdf[pos + head.end() + 20 * count:]
+    root = re.search(rb"/Root (\d+) 0 R", trailer)
+    info = re.search(rb"/Info (\d+) 0 R", trailer)
+    if not root:
+        raise ValueError("no root")
+    ordered = sorted(offsets.items(), key=lambda kv: kv[1])
+    bodies: dict[int, bytes] = {}
+    for i, (num, off) in enumerate(ordered):
+        end = ordered[i + 1][1] if i + 1 < len(ordered) else pos
+        chunk = pdf[off:end]
+        start = chunk.find(b" 0 obj")
+        stop = chunk.rfind(b"endobj")
+        if start < 0 or stop < 0 or int(chunk[:start]) != num:
+            raise ValueError("unexpected object layout")
+        bodies[num] = chunk[start + len(b" 0 obj"):stop]
+    return bodies, int(root.group(1)), int(info.group(1)) if info else None
+
+
+def _concat_reportlab(pdfs: Sequence[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n%\x93\x8c\x8b\x9e ExecDesk print file\n")
+    offsets: dict[int, int] = {}
+    kids: list[int] = []
+    next_num = 3  # 1 = catalog, 2 = pages
+    chunks: list[tuple[int, bytes]] = []
+    for pdf in pdfs:
+        bodies, root, info = _objects(pdf)
+        cat = bodies[root]
+        pages_ref = re.search(rb"/Pages (\d+) 0 R", cat)
+        if not pages_ref:
+            raise ValueError("no pages")
+        pages_num = int(pages_ref.group(1))
+        kid_nums = [int(k) for k in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[([^\]]*)\]", bodies[pages_num])
+                                                .group(1))]
+        skip = {root, pages_num} | ({info} if info else set())
+        mapping = {n: None for n in skip}
+        for n in sorted(bodies):
+            if n not in skip:
+                mapping[n] = next_num
+                next_num += 1
+
+        def renumber(match, mapping=mapping, pages_num=pages_num):
+            old = int(match.group(1))
+            if old == pages_num:
+                return b"2 0 R"
+            new = mapping.get(old)
+            if new is None:
+                raise ValueError("reference to a skipped object")
+            return b"%d 0 R" % new
+
+        for n in sorted(bodies):
+            if n in skip:
+                continue
+            body = bodies[n]
+            cut = body.find(b"stream\n")
+            head, tail = (body, b"") if cut < 0 else (body[:cut], body[cut:])
+            chunks.append((mapping[n], _REF.sub(renumber, head) + tail))
+        kids += [mapping[k] for k in kid_nums]
+    chunks.insert(0, (2, b"\n<<\n/Count %d /Kids [ %s ] /Type /Pages\n>>\n" %
+                      (len(kids), b" ".join(b"%d 0 R" % k for k in kids))))
+    chunks.insert(0, (1, b"\n<<\n/Pages 2 0 R /Type /Catalog\n>>\n"))
+    for num, body in chunks:
+        offsets[num] = len(out)
+        out += b"%d 0 obj" % num + body + b"endobj\n"
+    xref = len(out)
+    size = next_num
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for n in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[n]
+    out += b"trailer\n<<\n/Root 1 0 R /Size %d\n>>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
 
 
 def element_texts(elements: Sequence[Element]) -> list[str]:

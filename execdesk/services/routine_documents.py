@@ -110,9 +110,17 @@ def settings() -> dict:
     """resources/templates/settings.toml, overlaid key by key with the court's copy in the data folder."""
     from execdesk.config import data_dir
 
-    base = {k: dict(v) for k, v in load_toml("templates", "settings.toml").items()}
     user = data_dir() / "templates" / "settings.toml"
-    if user.is_file():
+    try:
+        st = user.stat()
+        key = (str(user), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = (str(user), None, None)
+    hit = _SETTINGS_CACHE.get(key)
+    if hit is not None:
+        return {k: dict(v) for k, v in hit.items()}
+    base = {k: dict(v) for k, v in load_toml("templates", "settings.toml").items()}
+    if key[1] is not None:
         try:
             extra = tomllib.loads(user.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -120,7 +128,11 @@ def settings() -> dict:
         for section, values in extra.items():
             if isinstance(values, dict):
                 base.setdefault(section, {}).update(values)
-    return base
+    _SETTINGS_CACHE[key] = base
+    return {k: dict(v) for k, v in base.items()}
+
+
+_SETTINGS_CACHE: dict[tuple, dict] = {}
 
 
 def preset_for(case: Case, conf: dict | None = None) -> str | None:
@@ -221,7 +233,57 @@ class _Gathered:
 
 
 def _parties(session: Session, case_id: str) -> list[Party]:
+    pre = session.info.get("rd_prefetch")
+    if pre is not None and case_id in pre["parties"]:
+        return pre["parties"][case_id]
     return list(session.scalars(select(Party).where(Party.case_id == case_id).order_by(Party.seq)))
+
+
+def _realised(session: Session, case_id: str) -> int:
+    pre = session.info.get("rd_prefetch")
+    if pre is not None and case_id in pre["realised"]:
+        return pre["realised"][case_id]
+    return realised_fen(session, case_id)
+
+
+def _prefetch(session: Session, case_ids: Sequence[str]) -> None:
+    """A batch reads its cases, their court/handler/clerk/执行依据, parties and money in three queries (the
+    same values the per-case queries give; the identity map then serves ``session.get``)."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import joinedload
+
+    from execdesk.models import Payment
+
+    ids = list(case_ids)
+    # The identity map holds objects weakly: keep the loaded cases here so session.get finds them.
+    pre = {"parties": {cid: [] for cid in ids}, "realised": {cid: 0 for cid in ids}, "cases": []}
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        pre["cases"] += list(session.scalars(select(Case).where(Case.id.in_(chunk))
+                             .options(joinedload(Case.court), joinedload(Case.handler), joinedload(Case.clerk),
+                                      joinedload(Case.basis))))
+        for p in session.scalars(select(Party).where(Party.case_id.in_(chunk)).order_by(Party.case_id, Party.seq)):
+            pre["parties"][p.case_id].append(p)
+        for cid, total in session.execute(select(Payment.case_id, func.coalesce(func.sum(Payment.amount_fen), 0))
+                                          .where(Payment.case_id.in_(chunk), Payment.kind == "到账")
+                                          .group_by(Payment.case_id)):
+            pre["realised"][cid] = int(total)
+    session.info["rd_prefetch"] = pre
+
+
+def _fingerprints(session: Session, case_ids: Sequence[str]) -> dict[str, int]:
+    """The newest audit entry per case: every change to case data, every approval and every issue is audited in
+    the same transaction, so an unchanged value means a document composed from the case is still current."""
+    from sqlalchemy import func
+
+    from execdesk.models import AuditEntry
+
+    ids = list(case_ids)
+    out = {cid: 0 for cid in ids}
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        for cid, top in session.execute(select(AuditEntry.case_id, func.max(AuditEntry.id))
+                                        .where(AuditEntry.case_id.in_(chunk)).group_by(AuditEntry.case_id)):
+            out[cid] = top or 0
+    return out
 
 
 def _party_lines(parties: Sequence[Party]) -> list[dict]:
@@ -253,7 +315,7 @@ def common_values(session: Session, case: Case, when: date, conf: dict, parties:
     applicants = [p for p in parties if p.role == "申请执行人"]
     debtors = [p for p in parties if p.role == "被执行人"]
     basis = case.basis
-    realised = realised_fen(session, case.id)
+    realised = _realised(session, case.id)
     outstanding = max(case.amount_claimed_fen - realised, 0)
     acc = conf.get("account", {})
     number = _account_number(case, conf)
@@ -609,8 +671,21 @@ def _when(value, today: date) -> date:
     return parse_date(value, "文书日期") if value else today
 
 
+def _load_case(session: Session, case_id: str) -> Case:
+    """The case with its court, handler, clerk and 执行依据 in one query (a batch reads 100 of them)."""
+    from sqlalchemy.orm import joinedload
+
+    pre = session.info.get("rd_prefetch")
+    if pre is not None and case_id in pre["parties"]:
+        case = session.get(Case, case_id)  # from the identity map, relationships already loaded
+    else:
+        case = session.get(Case, case_id, options=[joinedload(Case.court), joinedload(Case.handler),
+                                                    joinedload(Case.clerk), joinedload(Case.basis)])
+    return case if case is not None else get_case(session, case_id)  # get_case raises the Chinese error
+
+
 def _render_draft(session: Session, case_id: str, kind: str, when: date, subject_id, options, conf) -> Draft:
-    case = get_case(session, case_id)
+    case = _load_case(session, case_id)
     tpl = template(kind, case, conf)
     g, composed, sha = _compose(session, case, tpl, when, subject_id, options, conf)
     return Draft(kind=tpl.kind, slug=tpl.slug, pdf=b"", text=composed, content_sha256=sha,
@@ -890,44 +965,78 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
 
+def _store_prepared(session: Session, actor: Actor, cid: str, d: Draft, pdf: bytes, changed: bool, rows: list,
+                    conf: dict, today: date) -> IssuedRoutine:
+    """Issue a document prepared outside the transaction; composed again only if the case changed meanwhile.
+    ``rows`` are the case's issued rows of this kind (id, version_no, sha256, meta)."""
+    if changed:
+        return _issue_in(session, actor, cid, d.slug, d.document_date, None, {}, conf, today)
+    same = [r for r in rows if (r.meta or {}).get("subject") == d.subject
+            and r.meta.get("content_sha256") == d.content_sha256]
+    if same:
+        r = max(same, key=lambda r: r.version_no)
+        return IssuedRoutine(id=r.id, kind=d.kind, version_no=r.version_no, sha256=r.sha256,
+                             content_sha256=d.content_sha256, document_number=r.meta.get("document_number", ""),
+                             document_date=d.document_date, pdf=session.get(IssuedDocument, r.id).content,
+                             state="已出具")
+    tpl = templated.load_template(d.slug)
+    rt = document_route(tpl)
+    meta = {"document_number": d.document_number, "subject": d.subject, "content_sha256": d.content_sha256,
+            "template": d.text.meta.get("template", tpl.source), "slug": d.slug,
+            "document_date": d.document_date.isoformat(), "route": rt.name if rt else ""}
+    doc = store_issued(session, actor, case_id=cid, kind=d.kind, pdf=pdf, document_date=d.document_date, meta=meta)
+    return IssuedRoutine(id=doc.id, kind=d.kind, version_no=doc.version_no, sha256=doc.sha256,
+                         content_sha256=d.content_sha256, document_number=d.document_number,
+                         document_date=d.document_date, pdf=pdf, state="新出具")
+
+
 def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_dir: Path, *,
           document_date=None, today: date | None = None,
           progress: Callable[[int, int, str], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> BatchResult:
     """One document kind for many cases: one PDF per case plus one print file with all of them.
 
-    Every PDF is composed and rendered first, in memory; a cancel before the end stores nothing and writes
-    nothing (BatchCancelled). Then one transaction issues them all and the files are written into a fresh
-    temporary folder that is renamed into ``out_dir`` only when complete. A case whose document cannot be issued
-    (approval pending, content missing, not applicable) is reported, not issued, and does not stop the others."""
+    Every PDF is composed and rendered first, in memory, from one read snapshot; a cancel before the end stores
+    nothing and writes nothing (BatchCancelled). Then one transaction issues them all (a case changed meanwhile,
+    seen by its audit trail, is composed again) and the files are written into a fresh temporary folder whose
+    files are moved into ``out_dir`` only when complete. A case whose document cannot be issued (approval pending,
+    content missing, not applicable) is reported, not issued, and does not stop the others."""
     today = today or date.today()
     when = _when(document_date, today)
     conf = settings()
     total = len(case_ids)
-    prepared: list[tuple[str, str, Draft | None, bytes | None, str]] = []
     slug = slug_for(kind)
+    tpl_kind = templated.load_template(slug).kind
+    prepared: list[tuple[str, str, Draft | None, bytes | None, str]] = []
     with store.read() as session:
+        fingerprints = _fingerprints(session, case_ids)
+        _prefetch(session, case_ids)
         for n, cid in enumerate(case_ids, 1):
             if cancelled and cancelled():
                 raise BatchCancelled()
-            number = get_case(session, cid).case_number
             try:
                 d = _render_draft(session, cid, slug, when, None, {}, conf)
             except ValidationError as exc:
+                number = get_case(session, cid).case_number
                 prepared.append((cid, number, None, None, str(exc)))
             else:
                 issuable = not d.pending and not d.missing
                 pdf = templated.render(d.text, draft=not issuable)
                 why = "" if issuable else "；".join([*(f"尚需{p}" for p in d.pending), *d.missing])
-                prepared.append((cid, number, d, pdf, why))
+                prepared.append((cid, d.text.case_number, d, pdf, why))
             if progress:
-                progress(n, total + 1, f"生成 {number}")
+                progress(n, total + 1, f"生成 {prepared[-1][1]}")
     if cancelled and cancelled():
         raise BatchCancelled()
     items: list[BatchItem] = []
     outputs: list[tuple[str, bytes]] = []
-    tpl_kind = templated.load_template(slug).kind
     with store.transaction() as session:
+        now = _fingerprints(session, case_ids)
+        existing: dict[str, list] = {}
+        for r in session.execute(select(IssuedDocument.case_id, IssuedDocument.id, IssuedDocument.version_no,
+                                        IssuedDocument.sha256, IssuedDocument.meta)
+                                 .where(IssuedDocument.kind == tpl_kind, IssuedDocument.case_id.in_(list(case_ids)))):
+            existing.setdefault(r.case_id, []).append(r)
         for cid, number, d, pdf, why in prepared:
             name = f"{_safe_name(number)}_{tpl_kind}"
             if d is None or pdf is None:
@@ -937,7 +1046,8 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
                 outputs.append((f"{name}_草稿.pdf", pdf))
                 items.append(BatchItem(cid, number, "草稿", None, why))
                 continue
-            r = _issue_in(session, actor, cid, slug, when, None, {}, conf, today, pdf=pdf, composed=d.text)
+            r = _store_prepared(session, actor, cid, d, pdf, now[cid] != fingerprints[cid], existing.get(cid, []),
+                                conf, today)
             outputs.append((f"{name}.pdf", r.pdf))
             items.append(BatchItem(cid, number, r.state, None, "", r.id))
         if cancelled and cancelled():  # still nothing committed: the transaction rolls back
