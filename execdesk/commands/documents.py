@@ -159,22 +159,22 @@ def _batch(args, ctx, today) -> int:
 
 def _seal_package(args, ctx) -> int:
     from execdesk.cli import UserError
-    from execdesk.documents.seal_package import export_package
     from execdesk.services.cases import find_case_id
+    from execdesk.services.routine_documents import export_seal_package
 
     if len(args.args) != 2 or args.out is None:
         raise UserError("用法：execdesk doc seal-package 案号 文书种类 --out 目录或文件.zip [--version N]")
     number, kind = args.args
     with ctx.store.read() as session:
         case_id = find_case_id(session, number)
-    path = export_package(ctx.store, ctx.actor, case_id, kind, args.out, version_no=args.version_no)
+    path = export_seal_package(ctx.store, ctx.actor, case_id, kind, args.out, version_no=args.version_no)
     print(f"已生成送签包：{path}")
     return 0
 
 
 def _import_sealed(args, ctx) -> int:
     from execdesk.cli import UserError
-    from execdesk.documents.seal_package import import_sealed
+    from execdesk.services.routine_documents import import_sealed
 
     if len(args.args) != 2:
         raise UserError("用法：execdesk doc import-sealed 送签包(目录或.zip) 已签章.pdf")

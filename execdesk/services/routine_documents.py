@@ -1089,3 +1089,114 @@ def _write_outputs(out_dir: Path, items: list[BatchItem], outputs: list[tuple[st
 
 def bundled_resource(*parts: str) -> Path:
     return resource_path(*parts)
+
+
+# ---------------------------------------------------------------- 送签包 (seal system hand-over)
+
+SEALED_SUFFIX = "签章件"
+
+
+def _issued_doc(session: Session, case_id: str, kind: str, version_no: int | None) -> IssuedDocument:
+    q = select(IssuedDocument).where(IssuedDocument.case_id == case_id, IssuedDocument.kind == kind)
+    q = q.where(IssuedDocument.version_no == version_no) if version_no else \
+        q.order_by(IssuedDocument.version_no.desc()).limit(1)
+    doc = session.scalar(q)
+    if doc is None:
+        raise ValidationError(f"本案没有已出具的{kind}" + (f"第{version_no}版" if version_no else "") +
+                              "（只有已出具的文书才能送签）", "送签包")
+    if not verify_issued(doc):
+        raise ValidationError(f"{kind}第{doc.version_no}版的存储内容与其SHA-256不符，不能送签", "送签包")
+    return doc
+
+
+def _chain(session: Session, case: Case, doc: IssuedDocument):
+    from execdesk.documents.seal_package import ApprovalLink
+
+    meta = doc.meta or {}
+    sha = meta.get("content_sha256")
+    if doc.kind in (RULING, "终本裁定书公开版"):
+        rt = approval_rules.route(meta.get("route") or (case.court.approval_route if case.court else None))
+        facts = approval_facts(session, case.id, RULING_SUBJECT)
+    else:
+        tpl = templated.load_template(meta["slug"]) if meta.get("slug") else None
+        rt = document_route(tpl) if tpl else None
+        facts = _doc_facts(session, case.id, doc.kind) if rt else []
+    names = {s.code: s.name for s in rt.steps} if rt else {}
+    links = [ApprovalLink(step=f.step, step_name=names.get(f.step, f.step), approver=f.approver_name,
+                          approver_id=f.approver_id,
+                          decided_at=(f.decided_at if f.decided_at.tzinfo else f.decided_at.replace(tzinfo=UTC))
+                          .isoformat(), decision=f.decision, opinion=f.opinion, approved_sha256=f.draft_sha256)
+             for f in facts if f.draft_sha256 == sha]
+    route = {"route": rt.name, "label": rt.label, "basis": rt.basis,
+             "steps": [{"code": s.code, "name": s.name} for s in rt.steps]} if rt else None
+    return links, route
+
+
+def export_seal_package(store: Store, actor: Actor, case_id: str, kind: str, target: Path, *,
+                        version_no: int | None = None) -> Path:
+    """Write the 送签包 of an issued document (folder, or zip when ``target`` ends in .zip); audited."""
+    from datetime import datetime
+
+    from execdesk.documents import seal_package as sp
+    from execdesk.services.changes import audit_only
+
+    if kind not in (RULING, "终本裁定书公开版"):
+        kind = templated.load_template(slug_for(kind)).kind
+    with store.transaction() as session:
+        case = get_case(session, case_id)
+        doc = _issued_doc(session, case.id, kind, version_no)
+        chain, route = _chain(session, case, doc)
+        meta = doc.meta or {}
+        files = sp.build_files(
+            doc.content,
+            court={"name": case.court.name if case.court else "", "code": case.court_code},
+            case={"case_number": case.case_number, "case_id": case.id, "cause": case.cause},
+            document={"issued_id": doc.id, "kind": doc.kind, "version_no": doc.version_no,
+                      "document_number": meta.get("document_number") or case.case_number,
+                      "document_date": doc.document_date.isoformat(), "issued_by": doc.issued_by,
+                      "issued_at": (doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC))
+                      .isoformat(), "content_sha256": meta.get("content_sha256", "")},
+            route=route, chain=chain, created_at=datetime.now(UTC).isoformat(), created_by=actor.username)
+        path = sp.write_package(Path(target), files)
+        audit_only(session, actor, "导出送签包", "issued_document", doc.id, case.id,
+                   {"kind": doc.kind, "version_no": doc.version_no, "sha256": doc.sha256, "path": str(path)})
+        return path
+
+
+def import_sealed(store: Store, actor: Actor, package: Path, sealed: bytes) -> IssuedRoutine:
+    """Check a sealed PDF from the seal system against its package and the stored issued original, then store
+    it as the sealed original (an immutable issued row of kind “<kind>签章件”). A tampered PDF is refused."""
+    from execdesk.documents import seal_package as sp
+
+    pkg = sp.read_package(package)
+    d = pkg.manifest["document"]
+    with store.transaction() as session:
+        doc = session.get(IssuedDocument, d["issued_id"])
+        if doc is None or doc.case_id != pkg.manifest["case"]["case_id"]:
+            raise ValidationError("本数据库中没有送签包所指的已出具文书（请在出具该文书的电脑上导入）", "送签包")
+        if not verify_issued(doc) or doc.sha256 != d["sha256"] or doc.content != pkg.pdf:
+            raise ValidationError("送签包中的文书与本系统保存的已出具文书不一致", "送签包")
+        check = sp.verify_sealed(doc.content, sealed, approved_sha256=doc.sha256)
+        kind = f"{doc.kind}{SEALED_SUFFIX}"
+        for row in session.scalars(select(IssuedDocument).where(IssuedDocument.case_id == doc.case_id,
+                                                               IssuedDocument.kind == kind)):
+            if row.sha256 == check.sealed_sha256:
+                return IssuedRoutine(id=row.id, kind=kind, version_no=row.version_no, sha256=row.sha256,
+                                     content_sha256=row.meta.get("content_sha256", ""),
+                                     document_number=row.meta.get("document_number", ""),
+                                     document_date=row.document_date, pdf=row.content, state="已出具")
+        meta = {"sealed_of": doc.id, "original_sha256": doc.sha256, "original_version_no": doc.version_no,
+                "document_number": (doc.meta or {}).get("document_number", ""),
+                "content_sha256": (doc.meta or {}).get("content_sha256", ""), "appended_bytes": check.appended_bytes,
+                "package_manifest_sha256": sp.sha256(json_bytes(pkg.manifest))}
+        row = store_issued(session, actor, case_id=doc.case_id, kind=kind, pdf=sealed,
+                           document_date=doc.document_date, meta=meta)
+        return IssuedRoutine(id=row.id, kind=kind, version_no=row.version_no, sha256=row.sha256,
+                             content_sha256=meta["content_sha256"], document_number=meta["document_number"],
+                             document_date=row.document_date, pdf=sealed, state="新出具")
+
+
+def json_bytes(data) -> bytes:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
