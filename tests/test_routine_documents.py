@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 from conftest import TODAY, sample_case_input
+from routine_fixtures import approve, make_data_dir, measure_id
 from sqlalchemy import select
 from zb_fixtures import add_judge, debtor_id, make_ready_case, pdf_text, pdf_tool, squeeze
 
@@ -26,25 +27,10 @@ from execdesk.services import routine_documents as rd
 from execdesk.services.documents import verify_issued
 from execdesk.services.inputs import NodeInput
 
-SETTINGS = """
-[court]
-address = "济南市历下区经十路15000号"
-phone = "0531-12345678"
-[account]
-account_name = "济南市历下区人民法院执行款专户"
-bank = "中国工商银行济南历下支行"
-prefix = "37010266"
-case_number_format = "{prefix}{year}{serial:06d}"
-"""
-
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    d = tmp_path / "userdata"
-    (d / "templates").mkdir(parents=True)
-    (d / "templates" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
-    monkeypatch.setenv("EXECDESK_DATA_DIR", str(d))
-    return d
+    return make_data_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -57,22 +43,6 @@ def case(store, actor, data_dir):
     cases.record_measure(store, actor, cid, kind="查封", started_on=date(2026, 4, 20), asset_kind="不动产", party_id=d,
                          description="位于济南市历下区解放路8号的房产", today=TODAY)
     return cid
-
-
-def measure_id(store, cid, kind, nth=0):
-    from execdesk.models import Measure
-
-    with store.read() as s:
-        return list(s.scalars(select(Measure.id).where(Measure.case_id == cid, Measure.kind == kind)
-                              .order_by(Measure.started_on)))[nth]
-
-
-def approve(store, actor, kind, cid, **kw):
-    tpl = rd.template(kind)
-    steps = [("执行局长", "zhaolei"), ("院长", "sunli")] if tpl.approval == "延长执行期限" else [("执行局长", "zhaolei")]
-    for step, user in steps:
-        rd.approve(store, actor, kind, cid, step=step, approver_username=user, password="password123",
-                   opinion="同意", today=TODAY, **kw)
 
 
 def assert_in_order(plain: str, parts: list[str]) -> None:
@@ -127,6 +97,16 @@ def test_a_template_naming_an_unknown_field_is_refused_in_chinese(store, data_di
     assert "用户模板 templates/notice.toml" in problems[0] and "未知字段“debtor_spouse”" in problems[0]
     with pytest.raises(templated.TemplateError, match="未知字段“debtor_spouse”"):
         templated.load_template("notice")
+
+
+def test_the_doc_command_checks_every_template_first(store, data_dir, db_path, capsys):
+    from execdesk.cli import main
+
+    src = (resource_path("templates") / "report_order.toml").read_text(encoding="utf-8")
+    (data_dir / "templates" / "report_order.toml").write_text(src.replace("{report_days}", "{report_weeks}"),
+                                                              encoding="utf-8")
+    assert main(["--db", str(db_path), "doc", "kinds"]) == 2
+    assert "未知字段“report_weeks”" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("text, message", [

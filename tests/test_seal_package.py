@@ -10,15 +10,14 @@ PAdES / GB/T 38540 seals are added: the outer boundary, not our code.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from datetime import date
 
 import pytest
 from conftest import TODAY
+from routine_fixtures import approve, make_data_dir, measure_id, overwrite_page, seal
 from sqlalchemy import select
-from test_routine_documents import SETTINGS, approve, measure_id
 from zb_fixtures import add_judge, approve_all, make_ready_case
 
 from execdesk.documents import seal_package as sp
@@ -31,11 +30,7 @@ from execdesk.services.documents import issue_ruling
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    d = tmp_path / "userdata"
-    (d / "templates").mkdir(parents=True)
-    (d / "templates" / "settings.toml").write_text(SETTINGS, encoding="utf-8")
-    monkeypatch.setenv("EXECDESK_DATA_DIR", str(d))
-    return d
+    return make_data_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -49,32 +44,6 @@ def issued(store, actor, data_dir):
     approve(store, actor, "查封冻结扣押裁定书", cid, subject_id=m)
     r = rd.issue(store, actor, "查封冻结扣押裁定书", cid, subject_id=m, today=TODAY)
     return cid, r
-
-
-def seal(pdf: bytes) -> bytes:
-    """What the seal system hands back: the original plus an incremental update with a seal annotation."""
-    from pypdf import PdfWriter
-    from pypdf.annotations import Rectangle
-
-    w = PdfWriter(io.BytesIO(pdf), incremental=True)
-    w.add_annotation(len(w.pages) - 1, Rectangle(rect=(380, 200, 500, 320)))
-    out = io.BytesIO()
-    w.write(out)
-    return out.getvalue()
-
-
-def overwrite_page(pdf: bytes) -> bytes:
-    """A tampering incremental update: page 1 now prints something else (the original bytes stay in front)."""
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, NameObject
-
-    w = PdfWriter(io.BytesIO(pdf), incremental=True)
-    s = DecodedStreamObject()
-    s.set_data(b"BT 100 700 Td (changed) Tj ET")
-    w.pages[0][NameObject("/Contents")] = w._add_object(s)
-    out = io.BytesIO()
-    w.write(out)
-    return out.getvalue()
 
 
 def test_package_holds_pdf_hash_chain_and_case_reference(store, actor, issued, tmp_path):

@@ -65,18 +65,18 @@ def run(args, ctx) -> int:
 
     today = today_arg(args)
     what = args.what
-    if what == "kinds":
-        for k in rd.kinds():
-            extra = {"measure": "（针对一项措施）", "document": "（针对一份文书）"}.get(k.subject, "")
-            print(f"{k.kind}\t{k.slug}\t{'需审批：' + k.approval if k.approval else '无需审批'}{extra}")
-        return 0
-    if what == "check-templates":
-        problems = rd.check_templates()
+    problems = rd.check_templates()  # every template checked before any document is made
+    if problems or what == "check-templates":
         for line in problems:
             print(line, file=sys.stderr)
         if not problems:
             print(f"全部文书模板检查通过（{len(rd.SLUGS)}种）")
         return 2 if problems else 0
+    if what == "kinds":
+        for k in rd.kinds():
+            extra = {"measure": "（针对一项措施）", "document": "（针对一份文书）"}.get(k.subject, "")
+            print(f"{k.kind}\t{k.slug}\t{'需审批：' + k.approval if k.approval else '无需审批'}{extra}")
+        return 0
     if what == "batch":
         return _batch(args, ctx, today)
     if what == "seal-package":

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from execdesk.documents import ruling as ruling_doc
 from execdesk.documents import templated
-from execdesk.models import Approval, Case, Extension, IssuedDocument, Measure, Node, Party, PropertyInquiry
+from execdesk.models import Approval, Case, Extension, IssuedDocument, Measure, Party, PropertyInquiry
 from execdesk.models.database import Store
 from execdesk.resources import load_toml, resource_path
 from execdesk.rules import approval as approval_rules
