@@ -18,7 +18,7 @@ import pytest
 from conftest import TODAY
 from routine_fixtures import approve, make_data_dir, measure_id, overwrite_page, seal
 from sqlalchemy import select
-from zb_fixtures import add_judge, approve_all, make_ready_case
+from zb_fixtures import add_judge, approve_all, make_ready_case, pdf_tool
 
 from execdesk.documents import seal_package as sp
 from execdesk.models import AuditEntry, IssuedDocument
@@ -163,3 +163,53 @@ def test_cli_seal_package_and_import(store, actor, issued, db_path, tmp_path, ca
 def test_verify_sealed_is_pure_and_checks_the_approved_hash():
     with pytest.raises(sp.SealRejected, match="原件与审批、出具时的SHA-256不符"):
         sp.verify_sealed(b"%PDF-1.4 a", b"%PDF-1.4 a b", approved_sha256="0" * 64)
+
+
+def court_certificate() -> tuple[bytes, bytes]:
+    """A self-signed court certificate as PKCS#12 (password "pw") and DER — a test CA, the outer boundary."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "济南市历下区人民法院")])
+    now = datetime.datetime.now(datetime.UTC)
+    usage = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=False,
+                          encipher_only=False, decipher_only=False)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30)).add_extension(usage, critical=True)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    p12 = pkcs12.serialize_key_and_certificates(b"court", key, cert, None,
+                                                serialization.BestAvailableEncryption(b"pw"))
+    return p12, cert.public_bytes(serialization.Encoding.DER)
+
+
+def test_optional_pades_signature_of_the_package_pdf(store, actor, issued, tmp_path):
+    """Internal tamper evidence: the package's PDF signed (PAdES, pyHanko) with the court's certificate; the
+    signature is intact and trusted, the signed file begins with the issued bytes, a changed byte breaks it."""
+    pytest.importorskip("pyhanko")
+    cid, r = issued
+    p12, der = court_certificate()
+    with pytest.raises(ValidationError, match="证书文件无法打开"):
+        rd.export_seal_package(store, actor, cid, "查封冻结扣押裁定书", tmp_path / "bad", pades_pkcs12=p12,
+                               pades_passphrase="wrong")
+    assert not (tmp_path / "bad").exists()
+    path = rd.export_seal_package(store, actor, cid, "查封冻结扣押裁定书", tmp_path / "pkg", pades_pkcs12=p12,
+                                  pades_passphrase="pw")
+    signed = (path / "document.pades.pdf").read_bytes()
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["document.pades.pdf"] == hashlib.sha256(signed).hexdigest()
+    assert signed.startswith(r.pdf) and sp.pades_check(signed, der)
+    tampered = bytearray(signed)
+    tampered[2000] ^= 1
+    assert not sp.pades_check(bytes(tampered), der)
+    # The signed file is itself an acceptable incremental update of the original.
+    pages = int(next(line for line in pdf_tool("pdfinfo", r.pdf).splitlines() if line.startswith("Pages:")).split()[1])
+    assert sp.verify_sealed(r.pdf, signed, approved_sha256=r.sha256).pages == pages

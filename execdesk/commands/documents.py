@@ -42,6 +42,7 @@ def register(sub) -> None:
     p.add_argument("--reject", action="store_true", help="不同意（须写明理由）")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     p.add_argument("--version", dest="version_no", type=int, help="送签包：已出具文书的版本（默认最新）")
+    p.add_argument("--pades-p12", type=Path, help="送签包：另附以本院证书（PKCS#12）加PAdES签名的PDF（需 pyHanko）")
     p.add_argument("--today", help="按指定日期处理（默认今天）")
     p.set_defaults(func=run)
 
@@ -167,7 +168,13 @@ def _seal_package(args, ctx) -> int:
     number, kind = args.args
     with ctx.store.read() as session:
         case_id = find_case_id(session, number)
-    path = export_seal_package(ctx.store, ctx.actor, case_id, kind, args.out, version_no=args.version_no)
+    p12 = passphrase = None
+    if args.pades_p12:
+        p12 = args.pades_p12.read_bytes()
+        passphrase = (sys.stdin.readline().rstrip("\n") if args.password_stdin
+                      else getpass.getpass("证书密码："))
+    path = export_seal_package(ctx.store, ctx.actor, case_id, kind, args.out, version_no=args.version_no,
+                               pades_pkcs12=p12, pades_passphrase=passphrase)
     print(f"已生成送签包：{path}")
     return 0
 

@@ -37,6 +37,7 @@ FORMAT = "execdesk-seal-package"
 FORMAT_VERSION = 1
 PDF_NAME = "document.pdf"
 SHA_NAME = "document.pdf.sha256"
+PADES_NAME = "document.pades.pdf"
 CHAIN_NAME = "approval_chain.json"
 MANIFEST_NAME = "manifest.json"
 
@@ -88,6 +89,13 @@ def build_files(pdf: bytes, *, court: dict, case: dict, document: dict, route: d
     }
     return {PDF_NAME: pdf, SHA_NAME: f"{digest}  {PDF_NAME}\n".encode("ascii"), CHAIN_NAME: chain_bytes,
             MANIFEST_NAME: _json(manifest)}
+
+
+def add_file(files: dict[str, bytes], name: str, data: bytes) -> dict[str, bytes]:
+    """Add an optional file (the PAdES-signed PDF) and record its SHA-256 in the manifest."""
+    manifest = json.loads(files[MANIFEST_NAME])
+    manifest["files"][name] = sha256(data)
+    return {**files, name: data, MANIFEST_NAME: _json(manifest)}
 
 
 def write_package(target: Path, files: dict[str, bytes]) -> Path:
@@ -199,3 +207,50 @@ def verify_sealed(original: bytes, sealed: bytes, *, approved_sha256: str) -> Se
             raise SealRejected(f"签章件第{n}页的内容与原件不同（增量更新改写了页面内容）")
     return SealCheck(original_sha256=approved_sha256, sealed_sha256=sha256(sealed), appended_bytes=len(tail),
                      pages=len(after))
+
+
+# ---------------------------------------------------------------- optional PAdES (internal tamper evidence)
+
+
+def _pyhanko():
+    try:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+    except ImportError:
+        raise ValidationError("未安装 pyHanko，无法加PAdES签名（pip install \"execdesk[pades]\"）", "PAdES签名") from None
+    return IncrementalPdfFileWriter, signers
+
+
+def pades_sign(pdf: bytes, pkcs12: bytes, passphrase: bytes | None, *, reason: str = "送签前内部防篡改签名",
+               location: str = "") -> bytes:
+    """The PDF with a PAdES signature of the court's certificate (PKCS#12), added as an incremental update: the
+    signed file begins with the issued bytes. For internal tamper evidence only; the legal seal (SM2, GB/T 38540)
+    is the seal system's job."""
+    IncrementalPdfFileWriter, signers = _pyhanko()
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=[], passphrase=passphrase)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"证书文件无法打开（{exc}）：请确认是PKCS#12（.p12/.pfx）文件及其密码", "PAdES签名") from None
+    if signer is None:
+        raise ValidationError("证书文件无法打开：请确认是PKCS#12（.p12/.pfx）文件及其密码", "PAdES签名")
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(field_name="ExecDeskPAdES", reason=reason, location=location or None,
+                                        subfilter=None)
+    out = signers.sign_pdf(writer, meta, signer=signer)
+    return out.getvalue()
+
+
+def pades_check(signed: bytes, trusted_der: bytes) -> bool:
+    """True when the file's PAdES signature is intact, covers the whole file and chains to ``trusted_der``."""
+    _pyhanko()
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(signed))
+    if not reader.embedded_signatures:
+        return False
+    ctx = ValidationContext(trust_roots=[asn1_x509.Certificate.load(trusted_der)])
+    status = validate_pdf_signature(reader.embedded_signatures[0], ctx)
+    return bool(status.intact and status.valid and status.coverage.name == "ENTIRE_FILE")

@@ -1133,8 +1133,10 @@ def _chain(session: Session, case: Case, doc: IssuedDocument):
 
 
 def export_seal_package(store: Store, actor: Actor, case_id: str, kind: str, target: Path, *,
-                        version_no: int | None = None) -> Path:
-    """Write the 送签包 of an issued document (folder, or zip when ``target`` ends in .zip); audited."""
+                        version_no: int | None = None, pades_pkcs12: bytes | None = None,
+                        pades_passphrase: str | None = None) -> Path:
+    """Write the 送签包 of an issued document (folder, or zip when ``target`` ends in .zip); audited. With a
+    court certificate (PKCS#12) the package also holds ``document.pades.pdf``: the PDF with a PAdES signature."""
     from datetime import datetime
 
     from execdesk.documents import seal_package as sp
@@ -1157,6 +1159,11 @@ def export_seal_package(store: Store, actor: Actor, case_id: str, kind: str, tar
                       "issued_at": (doc.issued_at if doc.issued_at.tzinfo else doc.issued_at.replace(tzinfo=UTC))
                       .isoformat(), "content_sha256": meta.get("content_sha256", "")},
             route=route, chain=chain, created_at=datetime.now(UTC).isoformat(), created_by=actor.username)
+        if pades_pkcs12 is not None:
+            signed = sp.pades_sign(doc.content, pades_pkcs12,
+                                   pades_passphrase.encode("utf-8") if pades_passphrase else None,
+                                   location=case.court.name if case.court else "")
+            files = sp.add_file(files, sp.PADES_NAME, signed)
         path = sp.write_package(Path(target), files)
         audit_only(session, actor, "导出送签包", "issued_document", doc.id, case.id,
                    {"kind": doc.kind, "version_no": doc.version_no, "sha256": doc.sha256, "path": str(path)})
