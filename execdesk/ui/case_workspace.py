@@ -231,6 +231,9 @@ class CaseWorkspace(QWidget):
         self.explain_button.clicked.connect(lambda: self.open_explanation.emit(self.case_id))
         self.print_button = QPushButton(self.tr("打印案件信息"))
         self.print_button.clicked.connect(self.print_summary)
+        self.documents_button = QPushButton(self.tr("日常文书"))  # issue 16: ui/routine_documents.py
+        self.documents_button.setObjectName("routineDocuments")
+        self.documents_button.clicked.connect(self.open_routine_documents)
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -238,6 +241,7 @@ class CaseWorkspace(QWidget):
         head.addLayout(titles, 1)
         head.addWidget(self.zhongben_button)
         head.addWidget(self.explain_button)
+        head.addWidget(self.documents_button)
         head.addWidget(self.print_button)
 
         self.tabs = QTabWidget()
@@ -610,6 +614,11 @@ class CaseWorkspace(QWidget):
                 show_error(self, self.tr("另存文书"), exc)
 
     # -- printing
+
+    def open_routine_documents(self) -> None:
+        from execdesk.ui.routine_documents import open_for_case  # not on the start-up path
+
+        self.routine_documents = open_for_case(self.ctx, self.case_id, self)
 
     def summary_html(self) -> str:
         v = self.view

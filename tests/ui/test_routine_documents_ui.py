@@ -1,0 +1,160 @@
+"""日常文书 from the case workspace (issue 16), on a real widget tree: choose the kind → preview → approve → issue;
+the batch in a worker with progress and 取消 (nothing stored, nothing written); the 送签包 out and the sealed PDF
+back in (a tampered one refused). Rendering runs in workers: the tests wait for the results, never for time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, sample_case_input
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QPushButton
+from routine_fixtures import make_data_dir, overwrite_page, seal
+from uihelpers import make_ctx
+from zb_fixtures import add_judge, make_ready_case
+
+from execdesk.services import cases
+from execdesk.services import routine_documents as rd
+from execdesk.ui.case_workspace import CaseWorkspace
+from execdesk.ui.routine_documents import RoutineDocumentsDialog
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    return make_data_dir(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def case(store, actor, data_dir):
+    add_judge(store, actor)
+    return make_ready_case(store, actor)
+
+
+def choose(combo, text: str) -> None:
+    i = combo.findText(text)
+    assert i >= 0, f"{text} not offered"
+    combo.setCurrentIndex(i)
+
+
+def test_issue_a_notice_from_the_case_workspace(qtbot, store, case):
+    ctx = make_ctx(store)
+    ws = CaseWorkspace(ctx, case)
+    qtbot.addWidget(ws)
+    ws.findChild(QPushButton, "routineDocuments").click()
+    dlg = ws.routine_documents
+    assert isinstance(dlg, RoutineDocumentsDialog) and dlg.isVisible()
+    choose(dlg.kind, "执行通知书")
+    dlg.preview_button.click()
+    qtbot.waitUntil(lambda: dlg.last_draft is not None, timeout=30000)
+    assert "可以出具" in dlg.status.text() and dlg.last_draft.kind == "执行通知书"
+    with qtbot.waitSignal(dlg.issued, timeout=30000):
+        dlg.issue_button.click()
+    assert "已出具执行通知书第1版" in dlg.status.text()
+    assert dlg.issued_table.rowCount() == 1 and dlg.issued_table.item(0, 0).text() == "执行通知书"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    dlg.resize(1100, 760)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the draft's page images, replaced
+    QApplication.processEvents()  # and the layout of the issued pages
+    dlg.grab().save(str(SCREENSHOTS / "routine_documents.png"))
+
+
+def test_a_document_that_needs_approval_is_approved_in_the_dialog_then_issued(qtbot, store, case):
+    ctx = make_ctx(store)
+    dlg = RoutineDocumentsDialog(ctx, case)
+    qtbot.addWidget(dlg)
+    choose(dlg.kind, "纳入失信被执行人名单决定书")
+    assert not dlg.subject.isHidden() and dlg.subject.count() == 1 and not dlg.approval.isHidden()
+    dlg.issue_button.click()
+    qtbot.waitUntil(lambda: "尚未完成审批" in dlg.status.text(), timeout=30000)
+    dlg.approver.setText("zhangwei")  # the case's own 承办人 may not approve
+    dlg.password.setText("password123")
+    dlg.approve_button.click()
+    assert "须由执行局长、副院长、院长签署" in dlg.status.text() and dlg.password.text() == ""
+    dlg.approver.setText("zhaolei")
+    dlg.password.setText("password123")
+    dlg.opinion.setText("同意纳入")
+    dlg.approve_button.click()
+    assert "审批已完成" in dlg.status.text()
+    with qtbot.waitSignal(dlg.issued, timeout=30000):
+        dlg.issue_button.click()
+    assert "（2026）鲁0102执100号之二" in dlg.status.text()
+
+
+def test_typed_fields_appear_per_kind(qtbot, store, case):
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    choose(dlg.kind, "解除限制消费令")
+    assert set(dlg.field_edits) == {"release_reason"}
+    dlg.field_edits["release_reason"].setText("被执行人已履行完毕")
+    assert dlg.options() == {"release_reason": "被执行人已履行完毕"}
+    choose(dlg.kind, "执行通知书")
+    assert dlg.field_edits == {} and dlg.subject.isHidden()
+
+
+def test_seal_package_out_and_sealed_pdf_back_in(qtbot, store, actor, case, tmp_path):
+    r = rd.issue(store, actor, "执行通知书", case, today=TODAY)
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    dlg.issued_table.selectRow(0)
+    dlg.package_target.setText(str(tmp_path / "pkg.zip"))
+    dlg.export_button.click()
+    assert "已生成送签包" in dlg.seal_status.text() and (tmp_path / "pkg.zip").is_file()
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(overwrite_page(r.pdf))
+    dlg.sealed_file.setText(str(bad))
+    dlg.import_button.click()
+    assert "签章件未导入" in dlg.seal_status.text() and "第1页的内容与原件不同" in dlg.seal_status.text()
+    good = tmp_path / "good.pdf"
+    good.write_bytes(seal(r.pdf))
+    dlg.sealed_file.setText(str(good))
+    with qtbot.waitSignal(dlg.issued, timeout=10000):
+        dlg.import_button.click()
+    assert "已核验并保存签章件：执行通知书签章件第1版" in dlg.seal_status.text()
+    assert dlg.issued_table.item(0, 0).text() == "执行通知书签章件"
+
+
+def _today_cases(store, actor, n=3):
+    return [cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{300 + i}号", filed_on=TODAY),
+                                today=TODAY) for i in range(n)]
+
+
+def test_batch_in_a_worker_then_cancel_writes_nothing(qtbot, store, actor, case, tmp_path):
+    ids = _today_cases(store, actor)
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    panel = dlg.batch
+    choose(panel.kind, "执行通知书")
+    panel.out_dir.setText(str(tmp_path / "cancelled"))
+    panel.run()
+    assert panel.cancel_button.isEnabled() and not panel.start_button.isEnabled()
+    with qtbot.waitSignal(panel.finished, timeout=60000) as blocker:
+        panel.cancel()
+    assert blocker.args == [None] and "已取消" in panel.label.text()
+    assert not (tmp_path / "cancelled").exists()
+    assert all(not rd.issued_list(store, cid) for cid in ids)
+    # Then the whole batch: one PDF per case and one print file.
+    panel.out_dir.setText(str(tmp_path / "out"))
+    with qtbot.waitSignal(panel.finished, timeout=120000) as blocker:
+        panel.run()
+    result = blocker.args[0]
+    assert [i.state for i in result.items] == ["新出具"] * 3 and result.print_file.is_file()
+    assert panel.table.rowCount() == 3 and panel.progress.value() == panel.progress.maximum()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [i.path.name for i in result.items] + [result.print_file.name])
+
+
+def test_batch_of_listed_case_numbers_reports_an_unknown_number(qtbot, store, case, tmp_path):
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    panel = dlg.batch
+    panel.listed_cases.setChecked(True)
+    panel.numbers.setPlainText("（2026）鲁0102执999号")
+    panel.out_dir.setText(str(tmp_path / "x"))
+    panel.run()
+    assert "999" in panel.label.text() and panel.start_button.isEnabled()
+    assert not (tmp_path / "x").exists()
+    assert rd.issued_list(store, case) == []
