@@ -253,4 +253,5 @@ def pades_check(signed: bytes, trusted_der: bytes) -> bool:
         return False
     ctx = ValidationContext(trust_roots=[asn1_x509.Certificate.load(trusted_der)])
     status = validate_pdf_signature(reader.embedded_signatures[0], ctx)
-    return bool(status.intact and status.valid and status.coverage.name == "ENTIRE_FILE")
+    return bool(status.intact and status.valid and status.coverage is not None
+                and status.coverage.name == "ENTIRE_FILE")

@@ -26,6 +26,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER
@@ -181,7 +182,7 @@ def check_template(data: dict, *, slug: str, source: str, vocab: Vocabulary | No
         raise TemplateError(f"有不认识的设置项：{'、'.join(sorted(unknown_top))}（可用：{'、'.join(sorted(TOP_KEYS))}）",
                             source)
     kind = data.get("kind")
-    if kind not in vocab.kinds:
+    if not isinstance(kind, str) or kind not in vocab.kinds:
         raise TemplateError(f"文书种类“{kind}”未知（应为{'、'.join(vocab.known_kinds())}之一）", source)
     numbering = data.get("numbering", "case")
     if numbering not in NUMBERING:
@@ -430,7 +431,9 @@ def compose(tpl: Template, values: Mapping[str, object]) -> Composed:
             items = values.get(b.each)
             if items is None:
                 raise MissingFieldError(b.each, tpl.kind)
-            scopes = [{**values, **item} for item in items]
+            # (an each-list is a list of row mappings: values is the case's heterogeneous field mapping)
+            scopes: list[Mapping[str, object]] = [
+                {**values, **item} for item in cast("Iterable[Mapping[str, object]]", items)]
         else:
             scopes = [values]
         if b.style == "table":
@@ -604,10 +607,12 @@ def _concat_reportlab(pdfs: Sequence[bytes]) -> bytes:
         if not pages_ref:
             raise ValueError("no pages")
         pages_num = int(pages_ref.group(1))
-        kid_nums = [int(k) for k in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids \[([^\]]*)\]", bodies[pages_num])
-                                                .group(1))]
+        kids_ref = re.search(rb"/Kids \[([^\]]*)\]", bodies[pages_num])
+        if not kids_ref:
+            raise ValueError("no kids")
+        kid_nums = [int(k) for k in re.findall(rb"(\d+) 0 R", kids_ref.group(1))]
         skip = {root, pages_num} | ({info} if info else set())
-        mapping = {n: None for n in skip}
+        mapping: dict[int, int] = {}  # old → new object number (the skipped ones have none)
         for n in sorted(bodies):
             if n not in skip:
                 mapping[n] = next_num
