@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 from pathlib import Path
+from typing import Any
 
 import cn2an
 from sqlalchemy import select
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from execdesk.documents import ruling as ruling_doc
 from execdesk.documents import templated
-from execdesk.models import Approval, Case, Extension, IssuedDocument, Measure, Party, PropertyInquiry
+from execdesk.models import Approval, Case, Extension, IssuedDocument, Measure, Node, Party, PropertyInquiry
 from execdesk.models.database import Store
 from execdesk.resources import load_toml, resource_path
 from execdesk.rules import approval as approval_rules
@@ -113,7 +114,7 @@ def settings() -> dict:
     user = data_dir() / "templates" / "settings.toml"
     try:
         st = user.stat()
-        key = (str(user), st.st_mtime_ns, st.st_size)
+        key: tuple[str, int | None, int | None] = (str(user), st.st_mtime_ns, st.st_size)
     except OSError:
         key = (str(user), None, None)
     hit = _SETTINGS_CACHE.get(key)
@@ -256,7 +257,7 @@ def _prefetch(session: Session, case_ids: Sequence[str]) -> None:
 
     ids = list(case_ids)
     # The identity map holds objects weakly: keep the loaded cases here so session.get finds them.
-    pre = {"parties": {cid: [] for cid in ids}, "realised": {cid: 0 for cid in ids}, "cases": []}
+    pre: dict[str, Any] = {"parties": {cid: [] for cid in ids}, "realised": {cid: 0 for cid in ids}, "cases": []}
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         pre["cases"] += list(session.scalars(select(Case).where(Case.id.in_(chunk))
                              .options(joinedload(Case.court), joinedload(Case.handler), joinedload(Case.clerk),
@@ -282,6 +283,7 @@ def _fingerprints(session: Session, case_ids: Sequence[str]) -> dict[str, int]:
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         for cid, top in session.execute(select(AuditEntry.case_id, func.max(AuditEntry.id))
                                         .where(AuditEntry.case_id.in_(chunk)).group_by(AuditEntry.case_id)):
+            assert cid is not None  # case_id IN (…)
             out[cid] = top or 0
     return out
 
@@ -404,11 +406,18 @@ def _seal_period(asset_kind: str | None) -> tuple[int | None, str]:
     return months, f"{cn2an.an2cn(months // 12)}年" if months % 12 == 0 else f"{cn2an.an2cn(months)}个月"
 
 
+def _dated(node: Node) -> date:
+    """The date of a node kept for having one (the ``node_date(n)`` filters)."""
+    on = node_date(node)
+    assert on is not None
+    return on
+
+
 def _closure(session: Session, case: Case) -> tuple[date, str | None] | None:
     """(date, method) of the case's closure: the 结案 node N27 as recorded, else the case's own fields."""
     n27 = [n for n in live_nodes(session, case.id, "N27") if node_date(n)]
     if n27:
-        return node_date(n27[-1]), (n27[-1].data or {}).get("method") or case.closure_method
+        return _dated(n27[-1]), (n27[-1].data or {}).get("method") or case.closure_method
     if case.status == "已结" and case.closed_on:
         return case.closed_on, case.closure_method
     return None
@@ -433,10 +442,10 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
     elif kind == "报告财产令":
         days = int(periods.get("report_days", 5))
         v["report_days"] = _days_text(days)
-        served = [n for n in live_nodes(session, case.id, "N04") if (n.data or {}).get("served_on")]
+        notices = [n for n in live_nodes(session, case.id, "N04") if (n.data or {}).get("served_on")]
         v["report_deadline"] = ""
-        if served:
-            on = parse_date(served[-1].data["served_on"], "送达日期")
+        if notices:
+            on = parse_date(notices[-1].data["served_on"], "送达日期")
             v["report_deadline"] = chinese_date(on + timedelta(days=days))
     elif kind in ("限制消费令", "解除限制消费令", "纳入失信被执行人名单决定书", "撤销纳入失信名单决定书"):
         mk = "限制消费" if "限制消费" in kind else "失信"
@@ -506,7 +515,7 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
         done = [n for n in live_nodes(session, case.id, "N22")]
         n = done[-1] if done else None
         data = (n.data or {}) if n else {}
-        v["interview_on"] = chinese_date(node_date(n)) if n and node_date(n) else _PLACEHOLDER
+        v["interview_on"] = chinese_date(_dated(n)) if n and node_date(n) else _PLACEHOLDER
         v["interview_method"] = data.get("method") or _PLACEHOLDER
         v["interview_place"] = data.get("place") or _PLACEHOLDER
         v["attendees"] = data.get("attendees") or _PLACEHOLDER
@@ -562,7 +571,7 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
         readiness = evaluate_case(session, case, when)
         v["readiness"] = [{"item": i.title, "status": str(i.status), "detail": i.detail} for i in readiness.items]
         n22 = live_nodes(session, case.id, "N22")
-        v["interview_summary"] = (f"{chinese_date(node_date(n22[-1]))}以{(n22[-1].data or {}).get('method') or '面谈'}"
+        v["interview_summary"] = (f"{chinese_date(_dated(n22[-1]))}以{(n22[-1].data or {}).get('method') or '面谈'}"
                                   f"方式约谈，是否同意终本：{(n22[-1].data or {}).get('agreed') or '未记录'}"
                                   if n22 and node_date(n22[-1]) else "未约谈")
     elif kind == "结案通知书":
@@ -573,11 +582,11 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
         v["closed_on"] = chinese_date(closure[0])
         v["recipient"] = v["applicants"]
     elif kind == "恢复执行通知书":
-        origin = session.get(Case, case.origin_case_id) if case.origin_case_id else None
-        if origin is None:
+        origin_case = session.get(Case, case.origin_case_id) if case.origin_case_id else None
+        if origin_case is None:
             raise ValidationError("本案不是恢复执行案件（没有关联原案），不能出具恢复执行通知书", "原案号")
-        v["origin_case_number"] = origin.case_number
-        closure = _closure(session, origin)
+        v["origin_case_number"] = origin_case.case_number
+        closure = _closure(session, origin_case)
         v["origin_closure"] = (f"于{chinese_date(closure[0])}以{closure[1] or '终结本次执行程序'}方式结案"
                                if closure else "已终结本次执行程序")
         v["restore_reason"] = "申请执行人申请恢复执行，经审查符合恢复执行的条件"
@@ -723,6 +732,7 @@ def approve(store: Store, actor: Actor, kind: str, case_id: str, *, step: str, a
     if decision == approval_rules.REJECT and not (opinion or "").strip():
         raise ValidationError("不同意时必须写明理由", "审批意见")
     approver = authenticate(store, approver_username, password)
+    assert approver.user_id is not None  # authenticate returns a stored profile
     conf = settings()
     with store.transaction() as session:
         case = get_case(session, case_id)
@@ -901,7 +911,7 @@ def subjects(store: Store, kind: str, case_id: str) -> list[tuple[str, str]]:
                                                          Measure.kind.in_(_SUBJECT_KINDS[tpl.kind]))
                                    .order_by(Measure.started_on))
             names = {p.id: p.name for p in _parties(session, case_id)}
-            return [(m.id, f"{m.started_on.isoformat()} {m.kind} {names.get(m.party_id, '')} "
+            return [(m.id, f"{m.started_on.isoformat()} {m.kind} {names.get(m.party_id or '', '')} "
                            f"{(m.description or m.asset_kind or '').strip()[:30]}".strip()) for m in rows]
         if tpl.kind == "送达回证":
             return [(d.id, f"{d.kind} 第{d.version_no}版 {d.meta.get('document_number') or ''}".strip())
@@ -977,7 +987,7 @@ def _store_prepared(session: Session, actor: Actor, cid: str, d: Draft, pdf: byt
         r = max(same, key=lambda r: r.version_no)
         return IssuedRoutine(id=r.id, kind=d.kind, version_no=r.version_no, sha256=r.sha256,
                              content_sha256=d.content_sha256, document_number=r.meta.get("document_number", ""),
-                             document_date=d.document_date, pdf=session.get(IssuedDocument, r.id).content,
+                             document_date=d.document_date, pdf=session.get_one(IssuedDocument, r.id).content,
                              state="已出具")
     tpl = templated.load_template(d.slug)
     rt = document_route(tpl)
@@ -1037,19 +1047,19 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
                                         IssuedDocument.sha256, IssuedDocument.meta)
                                  .where(IssuedDocument.kind == tpl_kind, IssuedDocument.case_id.in_(list(case_ids)))):
             existing.setdefault(r.case_id, []).append(r)
-        for cid, number, d, pdf, why in prepared:
+        for cid, number, draft, draft_pdf, why in prepared:
             name = f"{_safe_name(number)}_{tpl_kind}"
-            if d is None or pdf is None:
+            if draft is None or draft_pdf is None:
                 items.append(BatchItem(cid, number, "失败", None, why))
                 continue
             if why:
-                outputs.append((f"{name}_草稿.pdf", pdf))
+                outputs.append((f"{name}_草稿.pdf", draft_pdf))
                 items.append(BatchItem(cid, number, "草稿", None, why))
                 continue
-            r = _store_prepared(session, actor, cid, d, pdf, now[cid] != fingerprints[cid], existing.get(cid, []),
-                                conf, today)
-            outputs.append((f"{name}.pdf", r.pdf))
-            items.append(BatchItem(cid, number, r.state, None, "", r.id))
+            stored = _store_prepared(session, actor, cid, draft, draft_pdf, now[cid] != fingerprints[cid],
+                                     existing.get(cid, []), conf, today)
+            outputs.append((f"{name}.pdf", stored.pdf))
+            items.append(BatchItem(cid, number, stored.state, None, "", stored.id))
         if cancelled and cancelled():  # still nothing committed: the transaction rolls back
             raise BatchCancelled()
     out_dir = Path(out_dir)
@@ -1115,7 +1125,8 @@ def _chain(session: Session, case: Case, doc: IssuedDocument):
     meta = doc.meta or {}
     sha = meta.get("content_sha256")
     if doc.kind in (RULING, "终本裁定书公开版"):
-        rt = approval_rules.route(meta.get("route") or (case.court.approval_route if case.court else None))
+        rt: approval_rules.Route | None = approval_rules.route(
+            meta.get("route") or (case.court.approval_route if case.court else None))
         facts = approval_facts(session, case.id, RULING_SUBJECT)
     else:
         tpl = templated.load_template(meta["slug"]) if meta.get("slug") else None
