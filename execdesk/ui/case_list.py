@@ -38,12 +38,14 @@ from PySide6.QtWidgets import (
 
 from execdesk.models.database import Store
 from execdesk.rules.money import format_yuan
+from execdesk.services.profiles import MyCases
 from execdesk.services.search import VIEWS, CaseQuery, CaseRow, count_cases, list_cases, view_counts
 
 PAGE = 200
 # The filter views' labels (services.search.VIEWS) marked for lupdate in this page's context.
 VIEW_LABELS = {
-    "open": QT_TRANSLATE_NOOP("CaseListPage", "全部未结"), "overdue": QT_TRANSLATE_NOOP("CaseListPage", "已超期"),
+    "open": QT_TRANSLATE_NOOP("CaseListPage", "全部未结"), "overdue": QT_TRANSLATE_NOOP("CaseListPage", "执行期限已超期"),
+    "node_overdue": QT_TRANSLATE_NOOP("CaseListPage", "节点超期"),
     "warn10": QT_TRANSLATE_NOOP("CaseListPage", "预警（10日内到期）"),
     "warn5": QT_TRANSLATE_NOOP("CaseListPage", "预警（5日内到期）"),
     "livelihood": QT_TRANSLATE_NOOP("CaseListPage", "涉民生"),
@@ -221,10 +223,12 @@ class CaseListPage(QWidget):
     counts_loaded = Signal(dict)
 
     def __init__(self, store: Store, user_id: str | None, parent: QWidget | None = None, *,
-                 clock: Callable[[], date] = date.today):
+                 clock: Callable[[], date] = date.today, mine: MyCases | None = None):
         super().__init__(parent)
         self.store = store
         self.user_id = user_id
+        # 我的案件 by role (services.profiles.my_cases); without one, the cases this person handles.
+        self.mine = mine if mine is not None else (MyCases(handler_id=user_id) if user_id else MyCases())
         self.clock = clock
         self.model = CaseTableModel(store, self)
         self.model.today = clock()
@@ -235,10 +239,11 @@ class CaseListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.scope = QComboBox()
         self.scope.setObjectName("scope")
-        self.scope.addItem(self.tr("我的案件"), "mine")
-        self.scope.addItem(self.tr("全部案件"), "all")
-        if user_id is None:
-            self.scope.setCurrentIndex(1)
+        self.scope.addItem(self.tr(self.mine.label), "mine")
+        if not self.mine.everything:
+            self.scope.addItem(self.tr("全部案件"), "all")
+        else:  # a bureau leader's 本局案件 is every case: one entry, nothing to switch
+            self.scope.setEnabled(False)
         new_btn = QPushButton(self.tr("新建案件"))
         new_btn.clicked.connect(self.new_case)
         self.summary = QLabel()
@@ -309,11 +314,17 @@ class CaseListPage(QWidget):
     def current_query(self) -> CaseQuery:
         item = self.views.currentItem()
         view = item.data(Qt.ItemDataRole.UserRole) if item else "open"
-        handler = self.user_id if self.scope.currentData() == "mine" else None
+        handler, clerk = self.scope_ids()
         q = self.model.query
-        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, sort=q.sort,
+        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, clerk_id=clerk, sort=q.sort,
                          descending=q.descending,
                          today=self.clock())
+
+    def scope_ids(self) -> tuple[str | None, str | None]:
+        """(handler id, clerk id) of the chosen scope: 我的案件 by role, or (None, None) for every case."""
+        if self.scope.currentData() == "mine":
+            return self.mine.handler_id, self.mine.clerk_id
+        return None, None
 
     def apply(self) -> None:
         self._debounce.stop()
@@ -342,12 +353,12 @@ class CaseListPage(QWidget):
     def refresh_counts(self) -> None:
         from execdesk.ui.workers import start
 
-        handler = self.user_id if self.scope.currentData() == "mine" else None
+        handler, clerk = self.scope_ids()
         store, today = self.store, self.clock()
 
         def work(_job):
             with store.query() as con:
-                return view_counts(con, handler, today)
+                return view_counts(con, handler, today, clerk_id=clerk)
 
         self._counts_generation = getattr(self, "_counts_generation", 0) + 1
         generation = self._counts_generation

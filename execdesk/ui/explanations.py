@@ -63,7 +63,7 @@ class ExplanationsPage(QWidget):
         self.ctx = ctx
         self.rows = []
         self.scope = QComboBox()
-        self.scope.addItem(self.tr("我的案件"), "mine")
+        self.scope.addItem(self.tr(ctx.mine.label), "mine")
         self.scope.addItem(self.tr("全院"), "all")
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table = make_table()
@@ -168,9 +168,10 @@ class ExplanationsPage(QWidget):
             self.service_note.setStyleSheet("color:#e65100")
 
     def refresh(self) -> None:
-        handler = self.ctx.user_id if self.scope.currentData() == "mine" else None
+        mine = self.ctx.mine if self.scope.currentData() == "mine" else None
         with self.ctx.store.query() as con:
-            self.rows = explanation_cases(con, handler)
+            self.rows = explanation_cases(con, mine.handler_id if mine else None,
+                                          clerk_id=mine.clerk_id if mine else None)
         current = selected_id(self.table)
         fill_table(self.table, [self.tr(h) for h in ("案号", "超期天数", "届满日期", "须说明", "被执行人", "案由",
                                                      "承办人")],
