@@ -354,6 +354,22 @@ class CaseWorkspace(QWidget):
         lay.addWidget(table)
         return w
 
+    SECTIONS = {  # 今日待办 target → (tab title, the button that does the task)
+        "deadlines": ("期限", None), "property": ("财产", "add_inquiry"), "payments": ("执行款", "add_payment"),
+        "measures": ("执行措施", "add_measure"), "nodes": ("流程节点", "add_node"),
+        "parties": ("当事人", None), "audit": ("操作记录", None),
+    }
+
+    def show_section(self, key: str) -> None:
+        """Show the tab where a task is done, with the focus on the button that does it (keyboard: Space)."""
+        title, button = self.SECTIONS.get(key, ("概况", None))
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == self.tr(title):
+                self.tabs.setCurrentIndex(i)
+                break
+        target = self.button(button) if button else None
+        (target or self.tabs.currentWidget()).setFocus()
+
     def button(self, name: str) -> QPushButton:
         return self.findChild(QPushButton, name)
 

@@ -215,7 +215,8 @@ def test_overdue_and_warning_cases_show_banners_list_and_status_bar(qtbot, store
 
         warned = set(s.scalars(select(Deadline.case_id).where(Deadline.status == "预警")))
     assert warned == {soon}
-    qtbot.waitUntil(lambda: "超期 2 件" in win.warning_label.text(), timeout=10_000)  # computed off-thread
+    qtbot.waitUntil(lambda: "超期 1 件" in win.warning_label.text(), timeout=10_000)  # computed off-thread
+    assert "节点超期 1 件" in win.warning_label.text()
     assert "预警 1 件" in win.warning_label.text()
     lst = win.case_list
     lst.scope.setCurrentIndex(lst.scope.findData("all"))
@@ -227,7 +228,10 @@ def test_overdue_and_warning_cases_show_banners_list_and_status_bar(qtbot, store
         return [r.id for r in lst.model.rows]
 
     assert show("warn5") == [soon] and show("warn10") == [soon]
-    assert set(show("overdue")) == {overdue, soon}
+    # issue 17 item 2: 执行期限已超期 is the execution limit alone (= the report's 超期案件数); the case whose limit
+    # still runs but whose node deadline passed is 节点超期, its own view and status-bar figure
+    assert show("overdue") == [overdue] and show("node_overdue") == [soon]
+    show("open")
     texts = {r.id: lst.model.data(lst.model.index(i, 8)) for i, r in enumerate(lst.model.rows)}
     assert texts[overdue] == "超期84天"  # 2026-09-02 → 2026-11-25
     assert texts[soon] == "节点超期"  # its limit is not past, a node deadline is
@@ -331,7 +335,7 @@ def test_standard_shortcuts_are_bound(win):
         assert win.findChild(QAction, name).shortcut() == QKeySequence(key), name
     assert QKeySequence(QKeySequence.StandardKey.Refresh).toString() == "F5"
     win.findChild(QAction, "act_find").trigger()
-    assert win.tabs.currentIndex() == 0
+    assert win.tabs.currentWidget() is win.case_list
 
 
 # ---------------------------------------------------------------- other screens
@@ -373,7 +377,7 @@ def test_dashboard_exports_excel_that_reads_back(qtbot, win, store, actor, tmp_p
     handlers = {row[0].value: row[3].value for row in wb["承办人"].iter_rows(min_row=2)}
     assert handlers == {"张伟": 1}
     names = [row[0].value for row in wb["指标"].iter_rows(min_row=2)]
-    assert "超期案件" in names and len(names) > 4  # the indicator rows of the deadline engine come first
+    assert "执行期限已超期（未结）" in names and len(names) > 4  # the indicator rows of the deadline engine come first
 
 
 def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):

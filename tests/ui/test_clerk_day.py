@@ -1,0 +1,159 @@
+"""The clerk's day (issue 17): 我的案件 by role, 今日待办 first after sign-in, the figures that agree.
+
+Real widgets offscreen on a real SQLite file; data written through the services and read back.
+Rules cited: R16 (execution limit 6 months), R23 (查控 node limit), R24 (leads verified within 7 days),
+R26 (seal expiries), R9 (approval route), R36 (overdue cases).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import TODAY, sample_case_input
+from PySide6.QtCore import Qt
+from uihelpers import dispose_widgets, make_ctx  # noqa: F401  (autouse fixture)
+
+from execdesk.services import cases
+from execdesk.services.accounts import create_user
+from execdesk.services.profiles import my_cases
+from execdesk.services.search import CaseQuery, list_cases, status_summary, view_counts
+from execdesk.services.today import today_items
+from execdesk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def two_clerks(store, actor):
+    """Case A: handler 张伟, clerk 刘洋; case B: handler 张伟, clerk 陈静; case C: no handler, clerk 陈静."""
+    create_user(store, actor, username="chenjing", display_name="陈静", role="书记员", password="password123")
+    a = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
+    b = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执101号", clerk_username="chenjing"),
+                            today=TODAY)
+    c = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执102号", clerk_username="chenjing",
+                                                            handler_username=None), today=TODAY)
+    return {"a": a, "b": b, "c": c}
+
+
+def _window(qtbot, store, username):
+    w = MainWindow(make_ctx(store, username))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+# ---------------------------------------------------------------- item 1: 我的案件 per role
+
+
+@pytest.mark.parametrize("username, expected, label", [
+    ("liuyang", {"a"}, "我的案件（书记员）"),  # a clerk: the cases where they are 书记员 (before: 0 cases)
+    ("chenjing", {"b", "c"}, "我的案件（书记员）"),
+    ("zhangwei", {"a", "b"}, "我的案件"),  # a 承办人: the cases they handle
+    ("zhaolei", {"a", "b", "c"}, "本局案件"),  # a 执行局长: the bureau's cases
+])
+def test_my_cases_follow_the_role(qtbot, store, two_clerks, username, expected, label):
+    win = _window(qtbot, store, username)
+    lst = win.case_list
+    assert lst.scope.currentData() == "mine" and lst.scope.currentText() == label
+    assert {r.id for r in lst.model.rows} == {two_clerks[k] for k in expected}
+    qtbot.waitUntil(lambda: lst.views.item(0).text().endswith(f"（{len(expected)}）"), timeout=10_000)
+    assert label in win.warning_label.text() or not win.warning_label.text()
+
+
+def test_my_cases_scope_in_the_service_for_a_clerk(store, two_clerks):
+    """The service half: the clerk's scope filters on cases.clerk_id in list, counts and status bar alike."""
+    with store.query() as con:
+        from execdesk.services.profiles import find_profile
+
+        clerk = find_profile(con, "liuyang")
+        mine = my_cases(clerk.role, clerk.id)
+        assert mine.clerk_id == clerk.id and mine.handler_id is None
+        rows = list_cases(con, CaseQuery(view="all", clerk_id=mine.clerk_id))
+        counts = view_counts(con, today=TODAY, clerk_id=mine.clerk_id)
+        st = status_summary(con, today=TODAY, clerk_id=mine.clerk_id)
+    assert [r.id for r in rows] == [two_clerks["a"]]
+    assert counts["all"] == 1 and counts["open"] == 1
+    assert st.overdue == 1  # filed 2026-03-02: the 6-month limit (R16) passed 2026-09-02
+
+
+# ---------------------------------------------------------------- item 2: 今日待办
+
+
+@pytest.fixture
+def busy_day(store, actor):
+    """A day's work for 张伟 (承办人) / 刘洋 (书记员) on 2026-11-25:
+    overdue case (limit 2026-09-02, R16); a recent case whose 查控 node is due (R23); a lead given 2026-11-20
+    (verify within 7 days, R24: due 2026-11-27); a seal expiring 2026-12-01 (R26 warning window)."""
+    old = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执300号"), today=TODAY)
+    recent = cases.register_case(store, actor, sample_case_input(
+        "（2026）鲁0102执301号", filed_on=date(2026, 10, 20)), today=TODAY)
+    cases.record_lead(store, actor, recent, source="申请执行人", content="被执行人在历城区有一处房产",
+                      given_on=date(2026, 11, 20), today=TODAY)
+    cases.record_measure(store, actor, recent, kind="冻结", asset_kind="存款", started_on=date(2026, 10, 25),
+                         expires_on=date(2026, 12, 1), today=TODAY)
+    return {"old": old, "recent": recent}
+
+
+def test_today_lists_everything_due_most_urgent_first(store, busy_day):
+    with store.query() as con:
+        from execdesk.services.profiles import find_profile
+
+        me = find_profile(con, "zhangwei")
+        items = today_items(con, user_id=me.id, role=me.role, handler_id=me.id, today=TODAY)
+    whats = [i.what for i in items]
+    dues = [i.due_on for i in items if i.due_on]
+    assert dues == sorted(dues), "by how soon"
+    assert items[0].case_id == busy_day["old"] and items[0].due_on < TODAY  # the most overdue first
+    assert any("执行期限" in w for w in whats)
+    lead = next(i for i in items if "线索" in i.what)
+    assert lead.due_on == date(2026, 11, 27) and lead.target == "case:property"  # R24: 7 days
+    seal = next(i for i in items if "冻结届满" in i.what)
+    assert seal.due_on == date(2026, 12, 1) and seal.target == "case:measures"
+    assert all(i.case_number for i in items)
+
+
+def test_today_is_the_first_screen_and_enter_opens_the_task(qtbot, store, busy_day):
+    win = _window(qtbot, store, "liuyang")  # the clerk of both cases
+    page = win.today_page
+    assert win.tabs.currentWidget() is page and win.tabs.tabText(0) == "今日待办"
+    assert page.model.rowCount() >= 3
+    heading = page.heading.text()
+    assert "刘洋" in heading and "已超期" in heading
+    first = page.model.items[0]
+    assert page.model.data(page.model.index(0, 0)).startswith("已超期")
+    assert page.model.data(page.model.index(0, 2)) == "（2026）鲁0102执300号"
+    # the lead line: Enter goes to the case's 财产 tab, the focus on the button that records it
+    row = next(r for r, i in enumerate(page.model.items) if "线索" in i.what)
+    page.table.setFocus()
+    page.table.selectRow(row)
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    ws = win.current_workspace()
+    assert ws is not None and ws.case_id == busy_day["recent"]
+    assert ws.tabs.tabText(ws.tabs.currentIndex()) == "财产"
+    assert first.case_id == busy_day["old"]
+    win.show_today()
+    assert win.tabs.currentWidget() is page
+
+
+def test_status_bar_list_views_and_report_agree_on_overdue(qtbot, store, busy_day, actor):
+    """The status bar's 超期, the list's 执行期限已超期 and 统计's 超期案件数 (open part) are one number; cases with
+    only a node deadline passed are 节点超期 everywhere (before: 已超期 16 vs 超期案件数 14, unexplained)."""
+    win = _window(qtbot, store, "zhaolei")  # the bureau's figures
+    lst = win.case_list
+    qtbot.waitUntil(lambda: "超期" in win.warning_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "（" in lst.views.item(1).text(), timeout=10_000)
+    counts = {lst.views.item(i).data(Qt.ItemDataRole.UserRole): lst.views.item(i).text()
+              for i in range(lst.views.count())}
+    with store.query() as con:
+        st = status_summary(con, today=TODAY)
+        vc = view_counts(con, today=TODAY)
+    assert counts["overdue"].endswith(f"（{vc['overdue']}）") and st.overdue == vc["overdue"] == 1
+    assert st.node_overdue == vc["node_overdue"]
+    assert f"超期 {st.overdue} 件" in win.warning_label.text()
+    page = win.show_page("dashboard")
+    qtbot.waitUntil(lambda: page.figures is not None and not page.loading, timeout=20_000)
+    assert page.figures.overdue == st.overdue and page.figures.node_overdue == st.node_overdue
+    line = next(x for x in page.lines if x.indicator_id == "overdue_count")
+    assert f"其中未结 {st.overdue} 件" in line.note  # the report's figure explained in the same numbers
+    assert "执行期限已超期 1 件" in page.headline.text()
