@@ -73,11 +73,11 @@ class CaseView:
 
     @property
     def received_fen(self) -> int:
-        return sum(p.amount_fen for p in self.payments if p.kind == "到账")
+        return sum(p.amount_fen for p in self.payments if p.kind == "到账" and p.status == "有效")
 
     @property
     def paid_out_fen(self) -> int:
-        return sum(p.amount_fen for p in self.payments if p.kind == "发放")
+        return sum(p.amount_fen for p in self.payments if p.kind == "发放" and p.status == "有效")
 
     @property
     def outstanding_fen(self) -> int:

@@ -146,7 +146,8 @@ def ruling_events(session: Session, case: Case, ruling_date: date, parties: dict
         else:
             events.append(E(m.started_on, "other_measure", debtor=name, kind=m.kind,
                             description=f"，{desc}" if desc else ""))
-    for p in session.scalars(select(Payment).where(Payment.case_id == case.id, Payment.kind == "到账")):
+    for p in session.scalars(select(Payment).where(Payment.case_id == case.id, Payment.kind == "到账",
+                                                Payment.status == "有效")):
         if p.paid_on <= ruling_date:
             events.append(E(p.paid_on, "payment", amount=format_yuan(p.amount_fen),
                             route=f"（{p.route}）" if p.route else ""))

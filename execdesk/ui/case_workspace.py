@@ -35,6 +35,7 @@ from execdesk.rules.money import format_yuan, parse_amount
 from execdesk.services import cases
 from execdesk.services.case_views import CaseView, load_case_view
 from execdesk.services.profiles import users_by_role
+from execdesk.ui import corrections as fix  # issue 17 item 3: every mistake can be corrected
 from execdesk.ui.context import UiContext
 from execdesk.ui.dialogs import NodeDialog, open_record_dialog
 from execdesk.ui.widgets import (
@@ -231,6 +232,9 @@ class CaseWorkspace(QWidget):
         self.explain_button.clicked.connect(lambda: self.open_explanation.emit(self.case_id))
         self.print_button = QPushButton(self.tr("打印案件信息"))
         self.print_button.clicked.connect(self.print_summary)
+        self.number_button = QPushButton(self.tr("更正案号"))
+        self.number_button.setObjectName("correct_number")
+        self.number_button.clicked.connect(lambda: fix.correct_case_number(self))
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -238,6 +242,7 @@ class CaseWorkspace(QWidget):
         head.addLayout(titles, 1)
         head.addWidget(self.zhongben_button)
         head.addWidget(self.explain_button)
+        head.addWidget(self.number_button)
         head.addWidget(self.print_button)
 
         self.tabs = QTabWidget()
@@ -265,12 +270,21 @@ class CaseWorkspace(QWidget):
         self.tabs.addTab(ov, self.tr("概况"))
 
         self.parties = make_table()
-        self.tabs.addTab(self.parties, self.tr("当事人"))
+        self.tabs.addTab(self._with_buttons(self.parties, [
+            (self.tr("新增当事人"), lambda: fix.add_party(self), "add_party"),
+            (self.tr("修改所选当事人"), lambda: fix.edit_party(self), "edit_party")]), self.tr("当事人"))
         self.basis = QLabel()
         self.basis.setWordWrap(True)
         self.basis.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.basis.setTextFormat(Qt.TextFormat.RichText)
-        self.tabs.addTab(self.basis, self.tr("执行依据"))
+        basis_page = QWidget()
+        bl = QVBoxLayout(basis_page)
+        basis_fix = QPushButton(self.tr("更正执行依据"))
+        basis_fix.setObjectName("correct_basis")
+        basis_fix.clicked.connect(lambda: fix.correct_basis(self))
+        bl.addWidget(basis_fix, 0, Qt.AlignmentFlag.AlignLeft)
+        bl.addWidget(self.basis, 1)
+        self.tabs.addTab(basis_page, self.tr("执行依据"))
 
         self.nodes = make_table()
         self.nodes.setObjectName("nodes")
@@ -302,8 +316,10 @@ class CaseWorkspace(QWidget):
         pay = QWidget()
         pyl = QVBoxLayout(pay)
         pyl.addWidget(self.money)
-        pyl.addWidget(self._with_buttons(self.payments, [(self.tr("记录执行款"), lambda: self.record("payment"),
-                                                          "add_payment")]))
+        pyl.addWidget(self._with_buttons(self.payments, [
+            (self.tr("记录执行款"), lambda: self.record("payment"), "add_payment"),
+            (self.tr("更正所选"), lambda: fix.correct_payment(self), "correct_payment"),
+            (self.tr("冲正所选"), lambda: fix.reverse_payment(self), "reverse_payment")]))
         self.tabs.addTab(pay, self.tr("执行款"))
 
         self.deadlines = make_table()
@@ -437,6 +453,7 @@ class CaseWorkspace(QWidget):
             warn = f"<span style='color:#e65100'>{self.tr('T−{0}预警').format(c.warning_level)}</span>"
         rows = [
             row(self.tr("案号"), html.escape(c.case_number)),
+            *([row(self.tr("曾用案号"), html.escape(c.former_numbers))] if c.former_numbers else []),
             row(self.tr("立案日期"), cn_date(c.filed_on)),
             row(self.tr("收案日期"), cn_date(c.received_on)),
             row(self.tr("分案日期"), cn_date(c.assigned_on)),
@@ -492,9 +509,10 @@ class CaseWorkspace(QWidget):
                    [(m.kind, v.party_name(m.party_id), m.asset_kind, m.started_on, m.expires_on, m.released_on,
                      m.document_number, yuan(m.amount_fen), m.description or m.not_applicable_reason)
                     for m in v.measures], ids=[m.id for m in v.measures])
-        fill_table(self.payments, [self.tr(h) for h in ("类型", "金额（元）", "日期", "方式", "说明")],
-                   [(p.kind, yuan(p.amount_fen), p.paid_on, p.route, p.description) for p in v.payments],
-                   ids=[p.id for p in v.payments])
+        fill_table(self.payments, [self.tr(h) for h in ("类型", "金额（元）", "日期", "方式", "状态", "说明", "更正原因")],
+                   [(p.kind, yuan(p.amount_fen), p.paid_on, p.route, p.status, p.description, p.reason)
+                    for p in v.payments], ids=[p.id for p in v.payments],
+                   colors=[GREY if p.status == "已冲正" else None for p in v.payments])
         self.money.setText(self.tr("申请执行标的 {0} 元；已到账 {1} 元；已发放 {2} 元；尚未执行 {3} 元。").format(
             yuan(v.case.amount_claimed_fen), yuan(v.received_fen), yuan(v.paid_out_fen), yuan(v.outstanding_fen)))
         today = self.ctx.today()

@@ -157,3 +157,69 @@ def test_status_bar_list_views_and_report_agree_on_overdue(qtbot, store, busy_da
     line = next(x for x in page.lines if x.indicator_id == "overdue_count")
     assert f"其中未结 {st.overdue} 件" in line.note  # the report's figure explained in the same numbers
     assert "执行期限已超期 1 件" in page.headline.text()
+
+
+# ---------------------------------------------------------------- item 3: corrections from the workspace
+
+
+def test_overpayment_asks_first_and_returning_saves_nothing(qtbot, store, actor):
+    """标的 85,000 元: recording 到账 850,000 元 (a zero too many) asks; 返回修改 keeps the form, 确认 saves."""
+    from uihelpers import click_button, on_modal
+
+    from execdesk.models import Payment
+    from execdesk.ui.case_workspace import CaseWorkspace
+
+    case_id = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
+    ws = CaseWorkspace(make_ctx(store), case_id)
+    qtbot.addWidget(ws)
+    answers = []
+
+    def fill(dlg):
+        dlg.set_value("amount", "850000")
+        on_modal(lambda box: (answers.append(box.text()), click_button(box, "返回修改")), exclude=dlg)
+        dlg.try_accept()  # the question comes up; 返回修改
+        assert dlg.isVisible() and "核对" in dlg.error.text()
+        on_modal(lambda box: (answers.append(box.text()), click_button(box, "确认金额无误，保存")), exclude=dlg)
+        dlg.try_accept()
+
+    on_modal(fill)
+    ws.record("payment")
+    assert len(answers) == 2 and "85,000.00" in answers[0]
+    from sqlalchemy import select
+
+    with store.read() as s:
+        rows = s.scalars(select(Payment).where(Payment.case_id == case_id)).all()
+    assert [p.amount_fen for p in rows] == [85_000_000]  # one row: saved once, after the confirmation
+
+
+def test_payment_reversed_from_the_workspace_stays_listed(qtbot, store, actor):
+    from uihelpers import on_modal, submit
+
+    from execdesk.ui.case_workspace import CaseWorkspace
+
+    case_id = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
+    cases.record_payment(store, actor, case_id, kind="到账", amount="1000", paid_on=date(2026, 6, 1), today=TODAY)
+    ws = CaseWorkspace(make_ctx(store), case_id)
+    qtbot.addWidget(ws)
+    ws.payments.selectRow(0)
+    on_modal(lambda dlg: (dlg.set_value("reason", "重复登记"), submit(dlg, "冲正")))
+    ws.button("reverse_payment").click()
+    assert ws.payments.rowCount() == 1 and ws.payments.item(0, 4).text() == "已冲正"
+    assert ws.payments.item(0, 6).text() == "重复登记"
+    assert "已到账 0.00 元" in ws.money.text()
+    assert ws.audit.rowCount() >= 1 and any("冲正" == ws.audit.item(r, 2).text() for r in range(ws.audit.rowCount()))
+
+
+def test_case_number_corrected_from_the_workspace(qtbot, store, actor):
+    from uihelpers import on_modal, submit
+
+    from execdesk.ui.case_workspace import CaseWorkspace
+
+    case_id = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
+    ws = CaseWorkspace(make_ctx(store), case_id)
+    qtbot.addWidget(ws)
+    on_modal(lambda dlg: (dlg.set_value("number", "（2026）鲁0102执110号"), dlg.set_value("reason", "录错"),
+                          submit(dlg, "更正")))
+    ws.button("correct_number").click()
+    assert ws.title.text() == "（2026）鲁0102执110号"
+    assert "曾用案号" in ws.facts.text() and "（2026）鲁0102执100号" in ws.facts.text()
