@@ -246,6 +246,10 @@ class CaseListPage(QWidget):
             self.scope.setEnabled(False)
         new_btn = QPushButton(self.tr("新建案件"))
         new_btn.clicked.connect(self.new_case)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_list")
+        self.export_button.setToolTip(self.tr("把当前列表（当前筛选和搜索的全部结果）导出为 Excel 工作簿"))
+        self.export_button.clicked.connect(lambda: self.export_excel())
         self.summary = QLabel()
         self.summary.setObjectName("summary")
 
@@ -253,6 +257,7 @@ class CaseListPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
         top.addWidget(new_btn)
+        top.addWidget(self.export_button)
 
         self.views = QListWidget()
         self.views.setObjectName("views")
@@ -381,6 +386,32 @@ class CaseListPage(QWidget):
             text = self.tr("“{0}”的搜索结果：{1} 件").format(q.text.strip(), self.model.total)
         self.summary.setText(text)
 
+    def export_excel(self, path: str | None = None):
+        """The current list (filter, scope and search; every row, not just the loaded pages) as .xlsx: dates as
+        dates, money as numbers in 元 (number format #,##0.00). Returns the path written, or None."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        interactive = not path
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出案件列表"),
+                                                  f"案件列表_{self.clock():%Y%m%d}.xlsx",
+                                                  self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return None
+        q = self.model.query
+        with self.store.query() as con:
+            rows = list_cases(con, q, limit=max(1, count_cases(con, q)))
+        try:
+            out = write_cases_xlsx(Path(path), rows, self.model)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("导出案件列表"), self.tr("无法写入文件：{0}").format(exc))
+            return None
+        if interactive:
+            QMessageBox.information(self, self.tr("导出案件列表"), self.tr("已导出 {0} 件：{1}").format(len(rows), out))
+        return out
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -398,3 +429,29 @@ class CaseListPage(QWidget):
     def selected_case_id(self) -> str | None:
         idx = self.table.currentIndex()
         return self.model.case_id_at(idx.row()) if idx.isValid() else None
+
+
+def write_cases_xlsx(path, rows: list[CaseRow], model: CaseTableModel):
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "案件列表"
+    ws.append(["案号", "案由", "申请执行人", "被执行人", "申请标的（元）", "立案日期", "承办人", "执行期限届满", "预警",
+               "状态", "涉民生"])
+    for r in rows:
+        ws.append([r.case_number, r.cause, r.applicants, r.respondents, Decimal(r.amount_fen) / 100, r.filed_on,
+                   r.handler_name, r.limit_due_on, model.warning_text(r), r.status, "是" if r.is_livelihood else ""])
+        ws.cell(ws.max_row, 5).number_format = "#,##0.00"
+        ws.cell(ws.max_row, 6).number_format = "yyyy-mm-dd"
+        ws.cell(ws.max_row, 8).number_format = "yyyy-mm-dd"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEFGHIJK", (26, 16, 18, 24, 16, 12, 10, 14, 12, 8, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    wb.save(path)
+    return path

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan, parse_amount
-from execdesk.services import cases
+from execdesk.services import cases, wording
 from execdesk.services.case_views import CaseView, load_case_view
 from execdesk.services.profiles import users_by_role
 from execdesk.ui import corrections as fix  # issue 17 item 3: every mistake can be corrected
@@ -535,13 +535,22 @@ class CaseWorkspace(QWidget):
                                                           "延长（月）", "高院备案", "相关文书")],
                    [(e.reason, e.applied_on, e.approver, e.approving_body, e.approved_on, e.months,
                      e.high_court_filed, e.document_number) for e in v.extensions], ids=[e.id for e in v.extensions])
-        fill_table(self.documents, [self.tr(h) for h in ("文书", "版本", "文书日期", "出具人", "出具时间", "SHA-256")],
-                   [(d.kind, d.version_no, d.document_date, d.issued_by,
-                     d.issued_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.issued_at else "", d.sha256[:16] + "…")
+        names = self._names()
+        fill_table(self.documents, [self.tr(h) for h in ("文书", "版本", "文书日期", "出具人", "出具时间")],
+                   [(d.kind, d.version_no, d.document_date, wording.actor_text(d.issued_by, names),
+                     d.issued_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.issued_at else "")
                     for d in v.documents], ids=[d.id for d in v.documents])
+        # 操作记录 in words (issue 17 item 6): Chinese labels, 元 and dates, people's names, no column names.
         fill_table(self.audit, [self.tr(h) for h in ("时间", "操作人", "操作", "对象", "变更内容")],
-                   [(a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if a.at else "", a.actor, a.action, a.entity,
-                     _diff_text(a.before, a.after)) for a in v.audit], ids=[a.id for a in v.audit])
+                   [(a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if a.at else "", wording.actor_text(a.actor, names),
+                     a.action, wording.ENTITY_LABELS.get(a.entity, a.entity),
+                     wording.change_text(a.before, a.after, names)) for a in v.audit], ids=[a.id for a in v.audit])
+
+    def _names(self) -> dict[str, str]:
+        with self.ctx.store.query() as con:
+            names = wording.display_names(con)
+        names.update({p.id: p.name for p in self.view.parties})  # 被代理人, 被执行人 of a record
+        return names
 
     # -- edits
 
@@ -670,21 +679,9 @@ class CaseWorkspace(QWidget):
 
 
 def _node_data_text(code: str, data: dict | None) -> str:
-    """A node's catalogue form fields with their Chinese labels (resources/rules/nodes.toml)."""
+    """A node's form fields with their Chinese labels (resources/rules/nodes.toml; the services' own keys such
+    as the 合议庭 panel from services.wording); fingerprints are not shown."""
     from execdesk.services.node_catalogue import node_catalogue
 
     labels = (node_catalogue().get(code) or {}).get("fields") or {}
-    return "；".join(f"{labels.get(k, k)}：{'、'.join(map(str, v)) if isinstance(v, list) else v}"
-                    for k, v in (data or {}).items())
-
-
-def _diff_text(before: dict | None, after: dict | None) -> str:
-    if not after:
-        return ""
-    skip = {"id", "version", "created_at", "updated_at", "case_id", "search_text"}
-    if before is None:
-        keys = [k for k in ("case_number", "name", "code", "kind", "amount_fen", "started_on", "paid_on")
-                if after.get(k) not in (None, "")]
-        return "新建 " + "，".join(f"{k}={after[k]}" for k in keys)
-    diffs = [f"{k}：{before.get(k)} → {after.get(k)}" for k in after if k not in skip and before.get(k) != after.get(k)]
-    return "；".join(diffs)
+    return wording.node_data_text(data, labels)
