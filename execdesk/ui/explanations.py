@@ -36,6 +36,7 @@ from execdesk.ui.widgets import (
     DraftKeeper,
     ErrorLabel,
     ask_save_or_discard,
+    confirm_irreversible,
     fill_table,
     make_table,
     selected_id,
@@ -306,6 +307,11 @@ class ExplanationsPage(QWidget):
         case_id = self.editing_case
         svc = _service()
         if case_id is None or svc is None or not self.save():
+            return None
+        row = next((r for r in self.rows if r.id == case_id), None)
+        if not confirm_irreversible(self, self.tr("出具书面说明"), self.tr(
+                "将出具 {0} 的超期书面说明。\n\n出具后作为正式文书保存，不能修改或删除；如需改动只能另行出具新版本。"
+                "确定出具吗？").format(row.case_number if row else ""), self.tr("确定出具")):
             return None
         try:
             doc_id = svc.issue_explanation(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today())

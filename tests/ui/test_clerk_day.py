@@ -223,3 +223,149 @@ def test_case_number_corrected_from_the_workspace(qtbot, store, actor):
     ws.button("correct_number").click()
     assert ws.title.text() == "（2026）鲁0102执110号"
     assert "曾用案号" in ws.facts.text() and "（2026）鲁0102执100号" in ws.facts.text()
+
+
+# ---------------------------------------------------------------- item 4: date entry
+
+
+def test_date_field_typing_blank_calendar_and_tab(qtbot):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+    from execdesk.ui.widgets import DateField
+
+    form = QWidget()
+    lay = QVBoxLayout(form)
+    first = DateField(None, clock=lambda: TODAY)
+    second = QLineEdit()
+    lay.addWidget(first)
+    lay.addWidget(second)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form, timeout=5000)
+    assert first.value() is None and first.text() == ""  # a blank date stays blank
+    for typed, expected in (("2026-03-05", date(2026, 3, 5)), ("2026.3.5", date(2026, 3, 5)),
+                            ("20260305", date(2026, 3, 5)), ("3月5日", date(2026, 3, 5))):
+        first.edit.clear()
+        first.setFocus()
+        if typed.isascii():
+            QTest.keyClicks(first.edit, typed)
+        else:  # what a Chinese input method does: commit the composed text
+            from PySide6.QtGui import QInputMethodEvent
+
+            ev = QInputMethodEvent()
+            ev.setCommitString(typed)
+            QApplication.sendEvent(first.edit, ev)
+        assert first.value() == expected, typed
+    QTest.keyClick(first.edit, Qt.Key.Key_Tab)  # Tab leaves the field (not year → month → day)
+    assert QApplication.focusWidget() is second
+    assert first.text() == "2026-03-05"  # shown normalised once left
+    first.set_value(None)
+    cal = first.open_calendar()
+    sel = cal.selectedDate()
+    assert (sel.year(), sel.month(), sel.day()) == (2026, 11, 25)  # opens at today, not December 1989
+    cal.clicked.emit(sel.addDays(-1))
+    assert first.value() == date(2026, 11, 24)
+    first.edit.setText("2026-13-01")
+    first.edit.editingFinished.emit()
+    assert first.edit.property("invalid") is True and first.value() == "2026-13-01"  # kept: the service names it
+
+
+# ---------------------------------------------------------------- item 6: words for people
+
+
+def test_audit_log_speaks_chinese_with_names_and_formatted_values(qtbot, store, actor):
+    """Before: `payment`, `amount_fen=5000000`, `None`, `zhangwei`. Now: 执行款, 金额 50,000.00元, 张伟."""
+    from execdesk.services.profiles import actor_for
+    from execdesk.ui.case_workspace import CaseWorkspace
+
+    zhang = actor_for(store, "zhangwei")
+    case_id = cases.register_case(store, zhang, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
+    cases.record_payment(store, zhang, case_id, kind="到账", amount="50000", paid_on=date(2026, 6, 1), today=TODAY)
+    from sqlalchemy import select
+
+    from execdesk.models import Party
+    from execdesk.services import corrections
+
+    with store.read() as s:
+        debtor = s.scalar(select(Party).where(Party.case_id == case_id, Party.role == "被执行人"))
+    corrections.update_party(store, zhang, debtor.id, expected_version=debtor.version, phone="0531-1234567",
+                             today=TODAY)
+    ws = CaseWorkspace(make_ctx(store), case_id)
+    qtbot.addWidget(ws)
+    rows = [[ws.audit.item(r, c).text() for c in range(5)] for r in range(ws.audit.rowCount())]
+    text = "\n".join("|".join(r) for r in rows)
+    assert any(r[1] == "张伟" and r[3] == "执行款" and "金额 50,000.00元" in r[4] for r in rows), text
+    assert any(r[3] == "当事人" and "联系电话：（空） → 0531-1234567" in r[4] for r in rows), text
+    for developer_word in ("payment", "amount_fen", "None", "zhangwei", "phone", "=", "_id"):
+        assert developer_word not in text, developer_word
+    assert ws.documents.columnCount() == 5  # no SHA-256 column
+
+
+def test_node_details_use_labels_and_hide_fingerprints():
+    from execdesk.ui.case_workspace import _node_data_text
+
+    text = _node_data_text("N23", {"panel": ["张伟", "赵磊", "孙立"], "ruling_date": "2026-11-20",
+                                   "draft_sha256": "ab" * 32})
+    assert text == "合议庭成员：张伟、赵磊、孙立；裁定日期：2026年11月20日"
+
+
+def test_statistics_excel_writes_numbers_as_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    from execdesk.services.case_views import DashboardFigures
+    from execdesk.ui.dashboard import IndicatorLine, export_excel
+
+    f = DashboardFigures(open_cases=3, overdue=1, warnings=1, closed_this_year=2,
+                         by_handler=[("张伟", 1, 1, 3)], by_age=[("3个月以内", 3)])
+    lines = [IndicatorLine("执行到位率", 0.625, "rate", None, "5,000.00元 / 8,000.00元", "amount_rate"),
+             IndicatorLine("超期案件数", 2, "count", None, "", "overdue_count")]
+    assert lines[0].value_text() == "62.5%"
+    out = export_excel(tmp_path / "统计.xlsx", f, lines)
+    ws = load_workbook(out)["指标"]
+    assert ws["B2"].value == 0.625 and ws["B2"].number_format == "0.0%"
+    assert ws["B3"].value == 2 and isinstance(ws["B3"].value, int)
+
+
+def test_case_list_exports_to_excel_with_typed_cells(qtbot, store, two_clerks, tmp_path):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    win = _window(qtbot, store, "zhaolei")
+    out = win.case_list.export_excel(str(tmp_path / "list.xlsx"))
+    ws = load_workbook(out)["案件列表"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 3
+    assert {r[0] for r in rows} == {"（2026）鲁0102执100号", "（2026）鲁0102执101号", "（2026）鲁0102执102号"}
+    assert all(Decimal(str(r[4])) == Decimal("85000") for r in rows)  # a number, in 元
+    assert rows[0][5].date() == date(2026, 3, 2)  # a date, not text
+
+
+# ---------------------------------------------------------------- item 8: irreversible steps ask first
+
+
+def test_cancel_or_esc_on_a_filled_form_asks_and_an_untouched_one_closes(qtbot):
+    from PySide6.QtTest import QTest
+    from uihelpers import click_button, on_modal
+
+    from execdesk.ui.widgets import FieldSpec, FormDialog
+
+    saved = []
+    dlg = FormDialog(None, "记录执行款", [FieldSpec("amount", "金额（元）")], saved.append)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.set_value("amount", "1000")
+    asked = on_modal(lambda box: click_button(box, "继续填写"), exclude=dlg)
+    QTest.keyClick(dlg, Qt.Key.Key_Escape)
+    assert asked and asked[0].objectName() == "discardBox" and dlg.isVisible()  # kept, typing intact
+    assert dlg.values()["amount"] == "1000"
+    asked = on_modal(lambda box: click_button(box, "放弃填写"), exclude=dlg)
+    click_button(dlg, "取消")
+    assert asked and not dlg.isVisible() and saved == []
+    clean = FormDialog(None, "核实线索", [FieldSpec("result", "核实结果")], saved.append)
+    qtbot.addWidget(clean)
+    clean.show()
+    QTest.keyClick(clean, Qt.Key.Key_Escape)  # nothing typed: no question
+    assert not clean.isVisible()

@@ -180,12 +180,15 @@ def test_invalid_payment_amount_names_the_field_and_saves_nothing(win, store, ca
         click_button(dlg, "保存")
         messages.append(dlg.error.text())
         messages.append(dlg.inputs["amount"].property("invalid"))
+        # issue 17 item 8: 取消 on a filled form asks before throwing the typing away
+        on_modal(lambda box: (messages.append(box.text()), click_button(box, "放弃填写")), exclude=dlg)
         click_button(dlg, "取消")
 
     on_modal(pay)
     ws.record("payment")
     assert "执行款金额" in messages[0] and "两位小数" in messages[0]
     assert messages[1] is True
+    assert messages[2] == "已填写的内容尚未保存，确定放弃吗？"
     assert count(store, Payment) == 0
 
 
@@ -387,6 +390,7 @@ def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):
     page.select_case(case_id)
     assert page.current_case_id() == case_id
     page.next_steps.setPlainText("")
+    on_modal(lambda box: click_button(box, "确定出具"))  # issue 17 item 8: issuing asks first
     assert page.issue() is None and "下一步" in page.error.text()  # incomplete: refused, nothing issued
     assert count(store, IssuedDocument) == 0
     for i in range(page.reasons.count()):
@@ -395,7 +399,9 @@ def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):
     page.next_steps.setPlainText("继续查控，约谈申请执行人")
     page.planned_on.set_value(date(2026, 12, 31))
     page.planned_method.setCurrentText("终结本次执行程序")
+    asked = on_modal(lambda box: click_button(box, "确定出具"))
     doc_id = page.issue()
+    assert asked and "不能修改或删除" in asked[0].text() and "（2026）" in asked[0].text()
     assert doc_id and page.preview.view.page_count() >= 1
     page.preview.close()
     with store.read() as s:
