@@ -14,8 +14,8 @@ from pathlib import Path
 def register(sub) -> None:
     p = sub.add_parser("holidays", help="节假日安排：查看已知年份，导入新一年的放假调休安排")
     hsub = p.add_subparsers(dest="holidays_command")
-    imp = hsub.add_parser("import", help="导入一年的放假调休安排（TOML 文件，格式见 resources/holidays/README.md）")
-    imp.add_argument("file", type=Path)
+    imp = hsub.add_parser("import", help="导入一年的放假调休安排（按国务院办公厅放假通知整理的 TOML 文件）")
+    imp.add_argument("file", type=Path, help="放假调休安排文件（.toml）")
     imp.add_argument("--today", help="重新计算期限时使用的日期（默认今天）")
     imp.set_defaults(func=run_import)
     p.set_defaults(func=run_show)
