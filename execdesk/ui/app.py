@@ -189,7 +189,9 @@ def sign_in(store, settings):
 
     profile = os.environ.get("EXECDESK_PROFILE")
     if profile:
-        return profiles.actor_for(store, profile)
+        actor = profiles.actor_for(store, profile)
+        log.info("signed in: %s (%s) from EXECDESK_PROFILE", actor.username, actor.role)
+        return actor
     with store.query() as con:
         has_profiles = profiles.has_profiles(con)
     if not has_profiles:
@@ -270,9 +272,12 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
         return 2
     try:
+        t_sign_in = time.perf_counter()
         actor = sign_in(store, settings)
         if actor is None:
             return 0
+        # The start-up time excludes the time the person spent typing the password (issue 17 item 12).
+        t0 += time.perf_counter() - t_sign_in
         from execdesk.services.profiles import case_count
         from execdesk.ui.context import UiContext
         from execdesk.ui.main_window import MainWindow
@@ -287,7 +292,8 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
             load_demo(store, Actor.local_system())
         window = MainWindow(UiContext(store=store, actor=actor, settings=settings))
         window.show()
-        log.info("main window shown %.0f ms after start", (time.perf_counter() - t0) * 1000)
+        log.info("main window shown %.0f ms after start (time at the sign-in excluded)",
+                 (time.perf_counter() - t0) * 1000)
         QTimer.singleShot(0, lambda: after_first_paint(window, store))
         if quit_after_ms is not None:
             QTimer.singleShot(quit_after_ms, window.close)

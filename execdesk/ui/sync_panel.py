@@ -309,7 +309,12 @@ class SyncPanel(QWidget):
             status = sync_service.sync_status(self.ctx.store, self.ctx.settings)
             text = status.summary()
         except Exception as exc:  # a keyring or settings problem must not break the panel
-            log.exception("sync status")
+            from execdesk.ui.workers import expected_condition
+
+            if expected_condition(exc):
+                log.info("sync status: %s", exc)  # an expected condition: one line
+            else:
+                log.exception("sync status")
             text = str(exc)
         self.status.setText(for_screen(text))  # the longest stall goes to the log, not to the clerk
         self.conflicts = sync_service.list_conflicts(self.ctx.store)
