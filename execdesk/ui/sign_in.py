@@ -22,7 +22,6 @@ from execdesk.rules.errors import ValidationError
 from execdesk.services.profiles import Profile
 from execdesk.ui.widgets import ErrorLabel
 
-
 log = logging.getLogger(__name__)
 
 
