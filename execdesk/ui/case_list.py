@@ -311,7 +311,7 @@ class CaseListPage(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.returnPressed.connect(self.apply)
+        self.search.returnPressed.connect(self._search_entered)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.views.currentRowChanged.connect(lambda _r: self.apply())
         # No query yet: the owner restores the saved layout (sort column, scope) first, then calls refresh().
@@ -324,6 +324,16 @@ class CaseListPage(QWidget):
         return CaseQuery(text=self.search.text(), view=view, handler_id=handler, clerk_id=clerk, sort=q.sort,
                          descending=q.descending,
                          today=self.clock())
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: search now; a single hit opens at once (issue 17 item 5), several put the
+        keyboard on the first row (↓ and Enter open another)."""
+        self.apply()
+        if self.model.total == 1 and self.model.rows:
+            self.open_case.emit(self.model.rows[0].id)
+        elif self.model.rows:
+            self.table.setFocus()
+            self.table.selectRow(0)
 
     def scope_ids(self) -> tuple[str | None, str | None]:
         """(handler id, clerk id) of the chosen scope: 我的案件 by role, or (None, None) for every case."""

@@ -369,3 +369,114 @@ def test_cancel_or_esc_on_a_filled_form_asks_and_an_untouched_one_closes(qtbot):
     clean.show()
     QTest.keyClick(clean, Qt.Key.Key_Escape)  # nothing typed: no question
     assert not clean.isVisible()
+
+
+# ---------------------------------------------------------------- item 5: search
+
+
+def test_search_updates_as_you_type_and_enter_opens_a_single_hit(qtbot, store, two_clerks):
+    from PySide6.QtTest import QTest
+
+    win = _window(qtbot, store, "zhaolei")
+    lst = win.case_list
+    win.focus_search()
+    QTest.keyClicks(lst.search, "101")
+    # no Enter yet: the list follows the typing (debounced) 
+    qtbot.waitUntil(lambda: [r.case_number for r in lst.model.rows] == ["（2026）鲁0102执101号"], timeout=5000)
+    QTest.keyClick(lst.search, Qt.Key.Key_Return)
+    ws = win.current_workspace()
+    assert ws is not None and ws.case_id == two_clerks["b"]  # one hit: Enter opened it
+    win.focus_search()
+    lst.search.clear()
+    QTest.keyClicks(lst.search, "2026")
+    QTest.keyClick(lst.search, Qt.Key.Key_Return)
+    assert lst.model.total == 3 and lst.table.hasFocus() or lst.table.currentIndex().row() == 0
+
+
+# ---------------------------------------------------------------- the day by keyboard alone
+
+
+def test_a_clerks_day_by_keyboard_only(qtbot, store, busy_day):
+    """Sign in → 今日待办 → open the first case → record a 查控 result → save → next, with key clicks only."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import select
+
+    from execdesk.models import PropertyInquiry
+    from execdesk.ui.app import sign_in
+    from execdesk.config import Settings
+    from uihelpers import on_modal
+
+    def type_password(dlg):
+        QTest.keyClicks(dlg.password, "password123")
+        QTest.keyClick(dlg.password, Qt.Key.Key_Return)
+
+    on_modal(type_password)
+    actor = sign_in(store, Settings(current_user="liuyang"))
+    assert actor is not None and actor.username == "liuyang"
+    from execdesk.ui.context import UiContext
+
+    win = MainWindow(UiContext(store=store, actor=actor, settings=Settings(), clock=lambda: TODAY))
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    page = win.today_page
+    assert win.tabs.currentWidget() is page and QApplication.focusWidget() is page.table
+    # the first task: the overdue case's execution limit; the 查控 line is in the list too — go to it by keys
+    target = next(r for r, i in enumerate(page.model.items) if i.target == "case:property")
+    for _ in range(target):
+        QTest.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == target
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    ws = win.current_workspace()
+    assert ws is not None and ws.tabs.tabText(ws.tabs.currentIndex()) == "财产"
+    button = QApplication.focusWidget()
+    assert button is ws.button("add_inquiry")
+
+    problems: list = []
+
+    def fill_inquiry(dlg):
+        from PySide6.QtWidgets import QDialog
+
+        dlg.activateWindow()  # a window system makes the new dialog active; offscreen needs asking
+        for _ in range(100):
+            QApplication.processEvents()
+            if QApplication.activeWindow() is dlg:
+                break
+        try:
+            # Tab from field to field: 查控方式 → 被执行人 → 查询范围 → 查询日期 → 反馈日期 → 结果 → 发现财产
+            dlg.inputs["queried_on"].setFocus()
+            QTest.keyClick(dlg.inputs["queried_on"].edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            QTest.keyClicks(dlg.inputs["queried_on"].edit, "2026.11.20")
+            QTest.keyClick(dlg.inputs["queried_on"].edit, Qt.Key.Key_Tab)
+            assert QApplication.focusWidget() is dlg.inputs["feedback_on"].edit, QApplication.focusWidget()
+            QTest.keyClicks(dlg.inputs["feedback_on"].edit, "11.24")
+            QTest.keyClick(dlg.inputs["feedback_on"].edit, Qt.Key.Key_Tab)
+            assert QApplication.focusWidget() is dlg.inputs["result"], QApplication.focusWidget()
+            QTest.keyClicks(dlg.inputs["result"], "bank account found")
+            QTest.keyClick(dlg.inputs["result"], Qt.Key.Key_Tab)
+            assert QApplication.focusWidget() is dlg.inputs["found_property"], QApplication.focusWidget()
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # 发现财产 ticked
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # 保存 is the default button
+        except Exception as exc:  # report, and close the dialog so the test ends
+            problems.append(repr(exc))
+        if dlg.isVisible():
+            problems.append(dlg.error.text() or "dialog stayed open")
+            QDialog.reject(dlg)
+
+    seen = on_modal(fill_inquiry)
+    QTest.keyClick(button, Qt.Key.Key_Space)
+    assert seen and problems == []
+    with store.read() as s:
+        rows = s.scalars(select(PropertyInquiry).where(PropertyInquiry.case_id == busy_day["recent"])).all()
+    assert len(rows) == 1 and rows[0].result == "bank account found" and rows[0].found_property
+    assert rows[0].feedback_on == date(2026, 11, 24) and rows[0].queried_on == date(2026, 11, 20)
+    # next: back to 今日待办 (Ctrl+0), the list re-read, and on to the next line
+    win.activateWindow()  # the dialog closed: the window system gives the main window back its focus
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    QTest.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert win.tabs.currentWidget() is page and QApplication.focusWidget() is page.table
+    before = page.table.currentIndex().row()
+    QTest.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == min(before + 1, page.model.rowCount() - 1)
