@@ -381,7 +381,7 @@ def test_search_updates_as_you_type_and_enter_opens_a_single_hit(qtbot, store, t
     lst = win.case_list
     win.focus_search()
     QTest.keyClicks(lst.search, "101")
-    # no Enter yet: the list follows the typing (debounced) 
+    # no Enter yet: the list follows the typing (debounced)
     qtbot.waitUntil(lambda: [r.case_number for r in lst.model.rows] == ["（2026）鲁0102执101号"], timeout=5000)
     QTest.keyClick(lst.search, Qt.Key.Key_Return)
     ws = win.current_workspace()
@@ -401,11 +401,11 @@ def test_a_clerks_day_by_keyboard_only(qtbot, store, busy_day):
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from sqlalchemy import select
+    from uihelpers import on_modal
 
+    from execdesk.config import Settings
     from execdesk.models import PropertyInquiry
     from execdesk.ui.app import sign_in
-    from execdesk.config import Settings
-    from uihelpers import on_modal
 
     def type_password(dlg):
         QTest.keyClicks(dlg.password, "password123")
