@@ -292,6 +292,12 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
             load_demo(store, Actor.local_system())
         window = MainWindow(UiContext(store=store, actor=actor, settings=settings))
         window.show()
+        from execdesk.ui import instance  # a second ExecDesk on this database: told once, both work safely
+
+        if not instance.claim(store.path):
+            log.info("another ExecDesk has %s open", store.path)
+            QTimer.singleShot(0, lambda: QMessageBox.information(window, "同一数据库正在另一窗口中使用",
+                                                                 instance.NOTICE.format(store.path)))
         log.info("main window shown %.0f ms after start (time at the sign-in excluded)",
                  (time.perf_counter() - t0) * 1000)
         QTimer.singleShot(0, lambda: after_first_paint(window, store))

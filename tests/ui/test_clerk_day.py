@@ -480,3 +480,33 @@ def test_a_clerks_day_by_keyboard_only(qtbot, store, busy_day):
     before = page.table.currentIndex().row()
     QTest.keyClick(page.table, Qt.Key.Key_Down)
     assert page.table.currentIndex().row() == min(before + 1, page.model.rowCount() - 1)
+
+
+# ---------------------------------------------------------------- item 10: a second ExecDesk
+
+
+def test_second_instance_is_detected_and_a_stale_save_is_refused(store, actor, tmp_path):
+    """Two ExecDesk on one file: the second is told (instance lock); a correction from a form read before the
+    other instance saved is refused, never written over it (docs/decisions.md item 21)."""
+    from execdesk.models import Case
+    from execdesk.services import corrections
+    from execdesk.ui import instance
+
+    db = tmp_path / "shared.sqlite3"
+    assert instance.claim(db) is True  # the first ExecDesk
+    from PySide6.QtCore import QLockFile
+
+    other = QLockFile(str(db) + ".instance.lock")
+    assert other.tryLock(0) is False  # what the second one finds
+    instance.release()
+    assert other.tryLock(0) is True
+    other.unlock()
+    case_id = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
+    with store.read() as s:
+        read_by_window_a = s.get(Case, case_id).version
+    cases.update_case(store, actor, case_id, notes="窗口B保存", today=TODAY)  # the other instance saves
+    with pytest.raises(corrections.VersionConflictError, match="已被修改"):
+        corrections.correct_case_number(store, actor, case_id, "（2026）鲁0102执120号", "录错",
+                                        expected_version=read_by_window_a, today=TODAY)
+    with store.read() as s:
+        assert s.get(Case, case_id).notes == "窗口B保存" and s.get(Case, case_id).case_number.endswith("100号")
