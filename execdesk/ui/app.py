@@ -55,6 +55,15 @@ def install_translators(app, language: str) -> list[str]:
                 _translators.append(tr)
                 loaded.append(name)
                 break
+        # What qtbase_zh_CN leaves in English (the file dialog's "&Look in:", "Files of &type:"): ours, searched
+        # first because it is installed last.
+        from execdesk.resources import resource_path
+
+        extra = QTranslator(app)
+        if extra.load("qt_extra_zh_CN", str(resource_path("i18n"))):
+            app.installTranslator(extra)
+            _translators.append(extra)
+            loaded.append("qt_extra_zh_CN")
     else:
         from execdesk.resources import resource_path
 

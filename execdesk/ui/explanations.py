@@ -360,8 +360,11 @@ class ExplanationsPage(QWidget):
         if found is None:
             return None
         content, kind, version = found
-        self.preview = PdfPreviewDialog(content, self.tr("{0}（第{1}版）").format(kind, version),
-                                        f"{kind}v{version}.pdf", self)
+        row = next((r for r in self.rows if r.id == self.editing_case), None)
+        number = row.case_number if row is not None and kind == "书面说明" else ""
+        # The default file name carries the 案号 (issue 17 item 7); a batch is named by its date.
+        name = f"{number}{kind}v{version}.pdf" if number else f"{kind}_{self.ctx.today():%Y%m%d}_v{version}.pdf"
+        self.preview = PdfPreviewDialog(content, self.tr("{0}（第{1}版）").format(kind, version), name, self)
         self.preview.show()
         self.batch_done.emit(doc_id)
         return self.preview

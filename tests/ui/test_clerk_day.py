@@ -510,3 +510,21 @@ def test_second_instance_is_detected_and_a_stale_save_is_refused(store, actor, t
                                         expected_version=read_by_window_a, today=TODAY)
     with store.read() as s:
         assert s.get(Case, case_id).notes == "窗口B保存" and s.get(Case, case_id).case_number.endswith("100号")
+
+
+# ---------------------------------------------------------------- item 7: Qt's own dialogs in Chinese
+
+
+def test_qt_file_dialog_speaks_chinese(qtbot):
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+    from execdesk.ui.app import install_translators
+
+    loaded = install_translators(QApplication.instance(), "zh_CN")
+    assert loaded and loaded[0].startswith("qt")
+    dlg = QFileDialog(None, "导出案件列表", "", "Excel 工作簿 (*.xlsx)")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog)  # what Xvfb and most Linux desktops show
+    qtbot.addWidget(dlg)
+    labels = {lab.text() for lab in dlg.findChildren(QLabel)}
+    assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels, labels
+    assert not {"&Look in:", "Files of &type:"} & labels  # before: English in a Chinese dialog
