@@ -43,19 +43,24 @@ def raw_sql(path: Path, user_id: str, mine_col: str) -> int:
     """The statements today_items runs, as plain sqlite3 with rows fetched: the baseline."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = con.execute(
-            "SELECT d.label, d.due_on, d.status, d.case_id, c.case_number, d.kind, d.basis FROM deadlines d "
-            "JOIN cases c ON c.id = d.case_id WHERE d.status IN ('已超期', '预警') AND d.kind NOT IN ('终本最早日') "
-            f"AND c.{mine_col} = ? ORDER BY d.due_on, c.case_number, d.id LIMIT 2000", (user_id,)).fetchall()
+        rows = []
+        for status in ("已超期", "预警"):
+            if len(rows) >= 500:
+                break
+            rows += con.execute(
+                "SELECT d.label, d.due_on, d.status, d.case_id, c.case_number, d.kind, d.basis FROM deadlines d "
+                "JOIN cases c ON c.id = d.case_id WHERE d.status = ? AND d.kind NOT IN ('终本最早日') "
+                f"AND c.{mine_col} = ? ORDER BY d.due_on, d.id LIMIT ?", (status, user_id, 500 - len(rows))).fetchall()
         rows += con.execute(
             "SELECT s.id, s.kind, s.title, s.due_on, s.case_id, s.case_number FROM supervision_items s "
-            "WHERE s.kind IN ('督办', '预警') AND s.state != '已回复' AND (s.case_id IS NULL OR s.case_id IN "
-            f"(SELECT c.id FROM cases c WHERE c.{mine_col} = ?))", (user_id,)).fetchall()
+            "LEFT JOIN cases c ON c.id = s.case_id WHERE s.kind IN ('督办', '预警') AND s.state != '已回复' "
+            f"AND (s.case_id IS NULL OR (c.{mine_col} = ?))", (user_id,)).fetchall()
         rows += con.execute(
-            "SELECT c.id, c.case_number, c.handler_id, co.approval_route FROM cases c JOIN courts co ON "
-            "co.id = c.court_id WHERE c.status = '未结' AND c.id IN (SELECT case_id FROM approvals WHERE subject = "
-            "'终本裁定') AND c.id NOT IN (SELECT case_id FROM issued_documents WHERE kind = '终本裁定书' AND case_id "
-            "IS NOT NULL) ORDER BY c.case_number").fetchall()
+            "SELECT c.id, c.case_number, c.handler_id, co.approval_route FROM "
+            "(SELECT DISTINCT case_id FROM approvals WHERE subject = '终本裁定') a CROSS JOIN cases c ON "
+            "c.id = a.case_id JOIN courts co ON co.id = c.court_id WHERE c.status = '未结' AND NOT EXISTS "
+            "(SELECT 1 FROM issued_documents i WHERE i.case_id = c.id AND i.kind = '终本裁定书') "
+            "ORDER BY c.case_number").fetchall()
         return len(rows)
     finally:
         con.close()

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from execdesk.models.database import dbapi_connection
-from execdesk.services.search import AWAITING_APPROVAL, mine_condition
+from execdesk.services.search import mine_condition
 
 # Where a deadline kind is done: the case workspace tab (ui.case_workspace) that records it.
 TARGETS = (  # (kind prefix, target)
@@ -68,23 +68,47 @@ class TodoItem:
         return f"{left}天后到期"
 
 
-# The deadline rows in their warning window or overdue, with the case number, sorted by due date.
+# The deadline rows of one status with the case number, in due-date order. One statement per status so SQLite
+# reads ix_deadlines_due (status, due_on, rowid) in order and stops at the LIMIT: every 已超期 row is due before
+# every 预警 row, so the two pages concatenated are the list by due date (100,000 cases: a page in a few ms,
+# where one IN (…) statement sorted every matching row, ~0.7 s).
 _DEADLINES_SQL = (
     "SELECT d.label, d.due_on, d.status, d.case_id, c.case_number, d.kind, d.basis FROM deadlines d "
-    "JOIN cases c ON c.id = d.case_id WHERE d.status IN ('已超期', '预警') AND d.kind NOT IN ({not_todo}){mine} "
-    "ORDER BY d.due_on, c.case_number, d.id LIMIT :limit")
+    "JOIN cases c ON c.id = d.case_id WHERE d.status = :status AND d.kind NOT IN ({not_todo}){mine} "
+    "ORDER BY d.due_on, d.id LIMIT :limit")
 
 
 def deadline_items(db: Any, *, handler_id: str | None = None, clerk_id: str | None = None,
-                   limit: int = 2000) -> list[TodoItem]:
+                   limit: int = 500) -> list[TodoItem]:
     con = dbapi_connection(db)
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {}
     mine = mine_condition(params, handler_id, clerk_id)
     marks = ", ".join(f":nt{i}" for i in range(len(NOT_TODO)))
     params.update({f"nt{i}": k for i, k in enumerate(NOT_TODO)})
     sql = _DEADLINES_SQL.format(not_todo=marks, mine=f" AND {mine}" if mine else "")
-    return [TodoItem(what=r[0], due_on=date.fromisoformat(r[1]), status=r[2], case_id=r[3], case_number=r[4],
-                     target=target_of(r[5]), basis=r[6] or "") for r in con.execute(sql, params)]
+    out: list[TodoItem] = []
+    for status in ("已超期", "预警"):
+        if len(out) >= limit:
+            break
+        rows = con.execute(sql, {**params, "status": status, "limit": limit - len(out)}).fetchall()
+        out += [TodoItem(what=r[0], due_on=date.fromisoformat(r[1]), status=r[2], case_id=r[3], case_number=r[4],
+                         target=target_of(r[5]), basis=r[6] or "") for r in rows]
+    return out
+
+
+def deadline_counts(db: Any, *, handler_id: str | None = None, clerk_id: str | None = None) -> dict[str, int]:
+    """How many deadline lines are overdue / in their warning window (the heading's totals; a full count, so
+    the page reads it off the GUI thread)."""
+    con = dbapi_connection(db)
+    params: dict[str, Any] = {}
+    mine = mine_condition(params, handler_id, clerk_id)
+    marks = ", ".join(f":nt{i}" for i in range(len(NOT_TODO)))
+    params.update({f"nt{i}": k for i, k in enumerate(NOT_TODO)})
+    rows = con.execute(
+        "SELECT d.status, count(*) FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.status IN "
+        f"('已超期', '预警') AND d.kind NOT IN ({marks}){' AND ' + mine if mine else ''} GROUP BY d.status",
+        params).fetchall()
+    return {k: int(v) for k, v in rows}
 
 
 def supervision_items(db: Any, *, handler_id: str | None = None, clerk_id: str | None = None) -> list[TodoItem]:
@@ -92,10 +116,12 @@ def supervision_items(db: Any, *, handler_id: str | None = None, clerk_id: str |
     con = dbapi_connection(db)
     params: dict[str, Any] = {}
     mine = mine_condition(params, handler_id, clerk_id)
-    # An item for a case outside 我的案件 is someone else's; one without a case is everyone's.
-    scope = f" AND (s.case_id IS NULL OR s.case_id IN (SELECT c.id FROM cases c WHERE {mine}))" if mine else ""
+    # An item for a case outside 我的案件 is someone else's; one without a case is everyone's. The few open
+    # items are read and each case looked up by its key (not a list of every case of the person).
+    scope = f" AND (s.case_id IS NULL OR ({mine}))" if mine else ""
     rows = con.execute(
         "SELECT s.id, s.kind, s.title, s.due_on, s.case_id, s.case_number FROM supervision_items s "
+        "LEFT JOIN cases c ON c.id = s.case_id "
         f"WHERE s.kind IN ('督办', '预警') AND s.state != '已回复'{scope}", params).fetchall()
     return [TodoItem(what=f"回复{kind}：{title}", due_on=date.fromisoformat(due) if due else None, status="待办",
                      case_id=case_id, case_number=number, target=f"supervision:{sid}")
@@ -109,9 +135,12 @@ def approval_items(db: Any, *, user_id: str | None, role: str, title: str | None
     from execdesk.rules import approval as rules
 
     con = dbapi_connection(db)
+    # Driven from the (few) cases with an approval of the ruling, not a scan of every open case.
     rows = con.execute(
-        "SELECT c.id, c.case_number, c.handler_id, co.approval_route FROM cases c JOIN courts co ON co.id = c.court_id "
-        f"WHERE c.status = '未结' AND {AWAITING_APPROVAL} ORDER BY c.case_number").fetchall()
+        "SELECT c.id, c.case_number, c.handler_id, co.approval_route FROM "
+        "(SELECT DISTINCT case_id FROM approvals WHERE subject = '终本裁定') a CROSS JOIN cases c ON c.id = a.case_id "
+        "JOIN courts co ON co.id = c.court_id WHERE c.status = '未结' AND NOT EXISTS (SELECT 1 FROM issued_documents i "
+        "WHERE i.case_id = c.id AND i.kind = '终本裁定书') ORDER BY c.case_number").fetchall()
     if not rows:
         return []
     ids = [r[0] for r in rows]
@@ -141,7 +170,7 @@ def approval_items(db: Any, *, user_id: str | None, role: str, title: str | None
 
 def today_items(db: Any, *, user_id: str | None, role: str, title: str | None = None,
                 handler_id: str | None = None, clerk_id: str | None = None, today: date | None = None,
-                limit: int = 2000) -> list[TodoItem]:
+                limit: int = 500) -> list[TodoItem]:
     """Everything due for this person, by how soon: what is overdue or due today (earliest first), then the
     undated tasks (approvals, 督办 without a date: as soon as possible), then what falls due later."""
     today = today or date.today()
@@ -150,7 +179,7 @@ def today_items(db: Any, *, user_id: str | None, role: str, title: str | None = 
     dated += [s for s in sup if s.due_on]
     undated = [s for s in sup if not s.due_on]
     undated += approval_items(db, user_id=user_id, role=role, title=title)
-    dated.sort(key=lambda i: (i.due_on, i.case_number or "", i.what))
+    dated.sort(key=lambda i: i.due_on)  # stable: the deadlines keep their (due date, id) order
     due_now = [i for i in dated if i.due_on <= today]
     later = [i for i in dated if i.due_on > today]
     return (due_now + undated + later)[:limit]

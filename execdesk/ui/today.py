@@ -154,22 +154,54 @@ class TodayPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """The most urgent lines now (a few indexed reads); the totals for the heading off the GUI thread."""
         today = self.clock()
         keep = self.table.currentIndex().row()
         with self.store.query() as con:
             items = today_items(con, user_id=self.user_id, role=self.role, title=self.title_,
-                                handler_id=self.mine.handler_id, clerk_id=self.mine.clerk_id, today=today)
+                                handler_id=self.mine.handler_id, clerk_id=self.mine.clerk_id, today=today,
+                                limit=self.LIMIT)
         self.model.set_items(items, today)
-        overdue = sum(1 for i in items if i.due_on and i.due_on < today)
-        now = sum(1 for i in items if i.due_on is None or i.due_on <= today)
-        who = f"{self.display_name}（{self.tr(self.mine.label)}）" if self.display_name else self.tr(self.mine.label)
-        if items:
-            self.heading.setText(self.tr("<b>今日待办</b>　{0}：共 {1} 项，其中已超期 {2} 项、今天须办 {3} 项；"
-                                         "按到期先后排列。").format(who, len(items), overdue, now - overdue))
-        else:
-            self.heading.setText(self.tr("<b>今日待办</b>　{0}：今天没有到期或预警的事项。").format(who))
+        self._heading(items, None)
         if items:
             self.table.selectRow(min(max(keep, 0), len(items) - 1))
+        if len(items) >= self.LIMIT:
+            self._count_later(items)
+        else:
+            self._heading(items, {})
+
+    LIMIT = 500  # lines shown; the heading says how many there are in all
+
+    def _count_later(self, items) -> None:
+        from execdesk.services.today import deadline_counts
+        from execdesk.ui.workers import start
+
+        store, mine = self.store, self.mine
+
+        def work(_job):
+            with store.query() as con:
+                return deadline_counts(con, handler_id=mine.handler_id, clerk_id=mine.clerk_id)
+
+        start(self, work, on_done=lambda counts: self._heading(items, counts))
+
+    def _heading(self, items, counts: dict | None) -> None:
+        today = self.clock()
+        who = f"{self.display_name}（{self.tr(self.mine.label)}）" if self.display_name else self.tr(self.mine.label)
+        if not items:
+            self.heading.setText(self.tr("<b>今日待办</b>　{0}：今天没有到期或预警的事项。").format(who))
+            return
+        overdue = sum(1 for i in items if i.due_on and i.due_on < today)
+        now = sum(1 for i in items if i.due_on is None or i.due_on <= today)
+        if counts:  # more than are shown: the totals of the deadline lines
+            total = sum(counts.values()) + sum(1 for i in items if i.due_on is None or not i.target.startswith("case"))
+            self.heading.setText(self.tr("<b>今日待办</b>　{0}：共 {1} 项，其中期限已过 {2} 项；按到期先后排列，显示最紧急的 {3} 项。")
+                                 .format(who, total, counts.get("已超期", 0), len(items)))
+        elif counts is None and len(items) >= self.LIMIT:
+            self.heading.setText(self.tr("<b>今日待办</b>　{0}：按到期先后排列，显示最紧急的 {1} 项（正在统计总数…）")
+                                 .format(who, len(items)))
+        else:
+            self.heading.setText(self.tr("<b>今日待办</b>　{0}：共 {1} 项，其中已超期 {2} 项、今天须办 {3} 项；"
+                                         "按到期先后排列。").format(who, len(items), overdue, now - overdue))
 
     def current_item(self) -> TodoItem | None:
         row = self.table.currentIndex().row()
