@@ -106,6 +106,9 @@ def main() -> int:
         win.setGeometry(0, 0, w, h)
         win.show()
         settle(500)
+        shoot(win, "00_today", w, h)  # 今日待办: the first screen after sign-in (issue 17)
+        win.tabs.setCurrentWidget(win.case_list)
+        settle(300)
         shoot(win, "01_case_list", w, h)
         if (w, h) == SIZES[0]:  # the 文件 menu (new case, import/export, save, print): a popup, so a screen region
             bar = win.menuBar()
@@ -149,6 +152,22 @@ def main() -> int:
         shoot(win, "05_case_deadlines", w, h)
         ws.tabs.setCurrentIndex(4)
         shoot(win, "06_case_property", w, h)
+        ws.tabs.setCurrentIndex(6)
+        shoot(win, "17_case_payments", w, h)  # 记录/更正/冲正 执行款 (issue 17)
+        if (w, h) == SIZES[0]:  # demo data is audited in bulk: a clerk's own edits give the log something to say
+            from execdesk.services import cases as case_service
+            from execdesk.services import corrections
+
+            debtor = next(p for p in ws.view.parties if p.role == "被执行人")
+            corrections.update_party(store, actor, debtor.id, expected_version=debtor.version,
+                                     address="济南市历城区工业北路88号", phone="0531-88776655", today=today)
+            case_service.record_payment(store, actor, target.id, kind="到账", amount="12000", paid_on=today,
+                                        route="划拨", description="冻结存款划拨", today=today)
+            ws.reload()
+        ws.tabs.setCurrentIndex(9)
+        shoot(win, "18_case_audit", w, h)  # 操作记录 in words
+        ws.tabs.setCurrentIndex(1)
+        shoot(win, "19_case_parties", w, h)
         for key, name in (("explanations", "07_explanations"), ("supervision", "08_supervision"),
                           ("sync", "09_sync"), ("dashboard", "10_dashboard")):
             page = win.show_page(key)
@@ -159,7 +178,7 @@ def main() -> int:
             if key == "dashboard":
                 settle(1500)  # computed on the thread pool
             shoot(win, name, w, h)
-        win.tabs.setCurrentIndex(0)
+        win.tabs.setCurrentWidget(win.case_list)
 
         from execdesk.ui.dialogs import CaseDialog, NodeDialog
         from execdesk.ui.zhongben_wizard import ZhongbenWizard

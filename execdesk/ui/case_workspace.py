@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan, parse_amount
-from execdesk.services import cases
+from execdesk.services import cases, wording
 from execdesk.services.case_views import CaseView, load_case_view
 from execdesk.services.profiles import users_by_role
+from execdesk.ui import corrections as fix  # issue 17 item 3: every mistake can be corrected
 from execdesk.ui.context import UiContext
 from execdesk.ui.dialogs import NodeDialog, open_record_dialog
 from execdesk.ui.widgets import (
@@ -234,6 +235,9 @@ class CaseWorkspace(QWidget):
         self.documents_button = QPushButton(self.tr("日常文书"))  # issue 16: ui/routine_documents.py
         self.documents_button.setObjectName("routineDocuments")
         self.documents_button.clicked.connect(self.open_routine_documents)
+        self.number_button = QPushButton(self.tr("更正案号"))
+        self.number_button.setObjectName("correct_number")
+        self.number_button.clicked.connect(lambda: fix.correct_case_number(self))
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -242,6 +246,7 @@ class CaseWorkspace(QWidget):
         head.addWidget(self.zhongben_button)
         head.addWidget(self.explain_button)
         head.addWidget(self.documents_button)
+        head.addWidget(self.number_button)
         head.addWidget(self.print_button)
 
         self.tabs = QTabWidget()
@@ -269,12 +274,21 @@ class CaseWorkspace(QWidget):
         self.tabs.addTab(ov, self.tr("概况"))
 
         self.parties = make_table()
-        self.tabs.addTab(self.parties, self.tr("当事人"))
+        self.tabs.addTab(self._with_buttons(self.parties, [
+            (self.tr("新增当事人"), lambda: fix.add_party(self), "add_party"),
+            (self.tr("修改所选当事人"), lambda: fix.edit_party(self), "edit_party")]), self.tr("当事人"))
         self.basis = QLabel()
         self.basis.setWordWrap(True)
         self.basis.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.basis.setTextFormat(Qt.TextFormat.RichText)
-        self.tabs.addTab(self.basis, self.tr("执行依据"))
+        basis_page = QWidget()
+        bl = QVBoxLayout(basis_page)
+        basis_fix = QPushButton(self.tr("更正执行依据"))
+        basis_fix.setObjectName("correct_basis")
+        basis_fix.clicked.connect(lambda: fix.correct_basis(self))
+        bl.addWidget(basis_fix, 0, Qt.AlignmentFlag.AlignLeft)
+        bl.addWidget(self.basis, 1)
+        self.tabs.addTab(basis_page, self.tr("执行依据"))
 
         self.nodes = make_table()
         self.nodes.setObjectName("nodes")
@@ -306,8 +320,10 @@ class CaseWorkspace(QWidget):
         pay = QWidget()
         pyl = QVBoxLayout(pay)
         pyl.addWidget(self.money)
-        pyl.addWidget(self._with_buttons(self.payments, [(self.tr("记录执行款"), lambda: self.record("payment"),
-                                                          "add_payment")]))
+        pyl.addWidget(self._with_buttons(self.payments, [
+            (self.tr("记录执行款"), lambda: self.record("payment"), "add_payment"),
+            (self.tr("更正所选"), lambda: fix.correct_payment(self), "correct_payment"),
+            (self.tr("冲正所选"), lambda: fix.reverse_payment(self), "reverse_payment")]))
         self.tabs.addTab(pay, self.tr("执行款"))
 
         self.deadlines = make_table()
@@ -357,6 +373,22 @@ class CaseWorkspace(QWidget):
         lay.addLayout(row)
         lay.addWidget(table)
         return w
+
+    SECTIONS = {  # 今日待办 target → (tab title, the button that does the task)
+        "deadlines": ("期限", None), "property": ("财产", "add_inquiry"), "payments": ("执行款", "add_payment"),
+        "measures": ("执行措施", "add_measure"), "nodes": ("流程节点", "add_node"),
+        "parties": ("当事人", None), "audit": ("操作记录", None),
+    }
+
+    def show_section(self, key: str) -> None:
+        """Show the tab where a task is done, with the focus on the button that does it (keyboard: Space)."""
+        title, button = self.SECTIONS.get(key, ("概况", None))
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == self.tr(title):
+                self.tabs.setCurrentIndex(i)
+                break
+        target = self.button(button) if button else None
+        (target or self.tabs.currentWidget()).setFocus()
 
     def button(self, name: str) -> QPushButton:
         return self.findChild(QPushButton, name)
@@ -425,6 +457,7 @@ class CaseWorkspace(QWidget):
             warn = f"<span style='color:#e65100'>{self.tr('T−{0}预警').format(c.warning_level)}</span>"
         rows = [
             row(self.tr("案号"), html.escape(c.case_number)),
+            *([row(self.tr("曾用案号"), html.escape(c.former_numbers))] if c.former_numbers else []),
             row(self.tr("立案日期"), cn_date(c.filed_on)),
             row(self.tr("收案日期"), cn_date(c.received_on)),
             row(self.tr("分案日期"), cn_date(c.assigned_on)),
@@ -480,9 +513,10 @@ class CaseWorkspace(QWidget):
                    [(m.kind, v.party_name(m.party_id), m.asset_kind, m.started_on, m.expires_on, m.released_on,
                      m.document_number, yuan(m.amount_fen), m.description or m.not_applicable_reason)
                     for m in v.measures], ids=[m.id for m in v.measures])
-        fill_table(self.payments, [self.tr(h) for h in ("类型", "金额（元）", "日期", "方式", "说明")],
-                   [(p.kind, yuan(p.amount_fen), p.paid_on, p.route, p.description) for p in v.payments],
-                   ids=[p.id for p in v.payments])
+        fill_table(self.payments, [self.tr(h) for h in ("类型", "金额（元）", "日期", "方式", "状态", "说明", "更正原因")],
+                   [(p.kind, yuan(p.amount_fen), p.paid_on, p.route, p.status, p.description, p.reason)
+                    for p in v.payments], ids=[p.id for p in v.payments],
+                   colors=[GREY if p.status == "已冲正" else None for p in v.payments])
         self.money.setText(self.tr("申请执行标的 {0} 元；已到账 {1} 元；已发放 {2} 元；尚未执行 {3} 元。").format(
             yuan(v.case.amount_claimed_fen), yuan(v.received_fen), yuan(v.paid_out_fen), yuan(v.outstanding_fen)))
         today = self.ctx.today()
@@ -505,13 +539,22 @@ class CaseWorkspace(QWidget):
                                                           "延长（月）", "高院备案", "相关文书")],
                    [(e.reason, e.applied_on, e.approver, e.approving_body, e.approved_on, e.months,
                      e.high_court_filed, e.document_number) for e in v.extensions], ids=[e.id for e in v.extensions])
-        fill_table(self.documents, [self.tr(h) for h in ("文书", "版本", "文书日期", "出具人", "出具时间", "SHA-256")],
-                   [(d.kind, d.version_no, d.document_date, d.issued_by,
-                     d.issued_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.issued_at else "", d.sha256[:16] + "…")
+        names = self._names()
+        fill_table(self.documents, [self.tr(h) for h in ("文书", "版本", "文书日期", "出具人", "出具时间")],
+                   [(d.kind, d.version_no, d.document_date, wording.actor_text(d.issued_by, names),
+                     d.issued_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.issued_at else "")
                     for d in v.documents], ids=[d.id for d in v.documents])
+        # 操作记录 in words (issue 17 item 6): Chinese labels, 元 and dates, people's names, no column names.
         fill_table(self.audit, [self.tr(h) for h in ("时间", "操作人", "操作", "对象", "变更内容")],
-                   [(a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if a.at else "", a.actor, a.action, a.entity,
-                     _diff_text(a.before, a.after)) for a in v.audit], ids=[a.id for a in v.audit])
+                   [(a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if a.at else "", wording.actor_text(a.actor, names),
+                     a.action, wording.ENTITY_LABELS.get(a.entity, a.entity),
+                     wording.change_text(a.before, a.after, names)) for a in v.audit], ids=[a.id for a in v.audit])
+
+    def _names(self) -> dict[str, str]:
+        with self.ctx.store.query() as con:
+            names = wording.display_names(con)
+        names.update({p.id: p.name for p in self.view.parties})  # 被代理人, 被执行人 of a record
+        return names
 
     # -- edits
 
@@ -645,21 +688,9 @@ class CaseWorkspace(QWidget):
 
 
 def _node_data_text(code: str, data: dict | None) -> str:
-    """A node's catalogue form fields with their Chinese labels (resources/rules/nodes.toml)."""
+    """A node's form fields with their Chinese labels (resources/rules/nodes.toml; the services' own keys such
+    as the 合议庭 panel from services.wording); fingerprints are not shown."""
     from execdesk.services.node_catalogue import node_catalogue
 
     labels = {f["key"]: f["label"] for f in (node_catalogue().get(code) or {}).get("fields") or ()}
-    return "；".join(f"{labels.get(k, k)}：{'、'.join(map(str, v)) if isinstance(v, list) else v}"
-                    for k, v in (data or {}).items())
-
-
-def _diff_text(before: dict | None, after: dict | None) -> str:
-    if not after:
-        return ""
-    skip = {"id", "version", "created_at", "updated_at", "case_id", "search_text"}
-    if before is None:
-        keys = [k for k in ("case_number", "name", "code", "kind", "amount_fen", "started_on", "paid_on")
-                if after.get(k) not in (None, "")]
-        return "新建 " + "，".join(f"{k}={after[k]}" for k in keys)
-    diffs = [f"{k}：{before.get(k)} → {after.get(k)}" for k in after if k not in skip and before.get(k) != after.get(k)]
-    return "；".join(diffs)
+    return wording.node_data_text(data, labels)

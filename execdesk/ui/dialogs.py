@@ -446,6 +446,14 @@ def inquiry_scopes() -> list[str]:
                 "收益类保险", "股息红利"]
 
 
+def _record_payment(store, actor, case_id: str, today, v: dict) -> str:
+    """A payment larger than what is outstanding asks first (issue 17 item 3; ui.corrections)."""
+    from execdesk.ui.corrections import confirm_payment
+
+    confirm_payment(None, store, case_id, v["kind"], v["amount"])
+    return cases.record_payment(store, actor, case_id, today=today, **v)
+
+
 def record_dialogs(ctx: UiContext, case_id: str, parties: list[Rec]) -> dict[str, tuple[str, list[FieldSpec],
                                                                                      Callable[[dict], Any]]]:
     """Title, fields and save function of each sub-record form of the workspace."""
@@ -498,7 +506,7 @@ def record_dialogs(ctx: UiContext, case_id: str, parties: list[Rec]) -> dict[str
             FieldSpec("paid_on", "日期", "date", default=today(), aliases=("执行款日期",)),
             FieldSpec("route", "方式", "combo", ("划拨", "自动履行", "拍卖款", "变卖款", "其他")),
             FieldSpec("description", "说明", "multiline"),
-        ], lambda v: cases.record_payment(store, actor, case_id, today=today(), **v)),
+        ], lambda v: _record_payment(store, actor, case_id, today(), v)),
         "deduction": ("登记扣除期间", [
             FieldSpec("kind", "扣除类型", "choice", cases.DEDUCTION_KINDS),
             FieldSpec("started_on", "开始日期", "date", default=today(), aliases=("扣除开始日期",)),

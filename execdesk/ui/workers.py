@@ -59,6 +59,20 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
+# Conditions a person can see and fix (the court network is down, no keyring on this machine, a Chinese
+# validation message): the log gets one line, not an ERROR with a traceback. Everything else is a bug.
+EXPECTED_SYNC_ERRORS = ("NotConfigured", "KeyringUnavailable", "AuthRequired", "NetworkError", "TlsError",
+                        "UpgradeRequired")
+
+
+def expected_condition(exc: BaseException) -> bool:
+    from execdesk.rules.errors import ValidationError
+
+    if isinstance(exc, ValidationError | LookupError):
+        return True
+    return type(exc).__module__.startswith("execdesk.sync") and type(exc).__name__ in EXPECTED_SYNC_ERRORS
+
+
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[Job], Any], job: Job, signals: _Signals):
         super().__init__()
@@ -71,7 +85,10 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._emit(self.signals.cancelled)
         except BaseException as exc:  # every error reaches the GUI thread, never dies silently in a thread
-            log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
+            if expected_condition(exc):  # offline, no keyring, a validation message: one line (issue 17)
+                log.info("background job stopped: %s: %s", type(exc).__name__, exc)
+            else:
+                log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
             self._emit(self.signals.failed, exc)
         else:
             if self.job.cancelled:

@@ -180,12 +180,15 @@ def test_invalid_payment_amount_names_the_field_and_saves_nothing(win, store, ca
         click_button(dlg, "保存")
         messages.append(dlg.error.text())
         messages.append(dlg.inputs["amount"].property("invalid"))
+        # issue 17 item 8: 取消 on a filled form asks before throwing the typing away
+        on_modal(lambda box: (messages.append(box.text()), click_button(box, "放弃填写")), exclude=dlg)
         click_button(dlg, "取消")
 
     on_modal(pay)
     ws.record("payment")
     assert "执行款金额" in messages[0] and "两位小数" in messages[0]
     assert messages[1] is True
+    assert messages[2] == "已填写的内容尚未保存，确定放弃吗？"
     assert count(store, Payment) == 0
 
 
@@ -215,7 +218,8 @@ def test_overdue_and_warning_cases_show_banners_list_and_status_bar(qtbot, store
 
         warned = set(s.scalars(select(Deadline.case_id).where(Deadline.status == "预警")))
     assert warned == {soon}
-    qtbot.waitUntil(lambda: "超期 2 件" in win.warning_label.text(), timeout=10_000)  # computed off-thread
+    qtbot.waitUntil(lambda: "超期 1 件" in win.warning_label.text(), timeout=10_000)  # computed off-thread
+    assert "节点超期 1 件" in win.warning_label.text()
     assert "预警 1 件" in win.warning_label.text()
     lst = win.case_list
     lst.scope.setCurrentIndex(lst.scope.findData("all"))
@@ -227,7 +231,10 @@ def test_overdue_and_warning_cases_show_banners_list_and_status_bar(qtbot, store
         return [r.id for r in lst.model.rows]
 
     assert show("warn5") == [soon] and show("warn10") == [soon]
-    assert set(show("overdue")) == {overdue, soon}
+    # issue 17 item 2: 执行期限已超期 is the execution limit alone (= the report's 超期案件数); the case whose limit
+    # still runs but whose node deadline passed is 节点超期, its own view and status-bar figure
+    assert show("overdue") == [overdue] and show("node_overdue") == [soon]
+    show("open")
     texts = {r.id: lst.model.data(lst.model.index(i, 8)) for i, r in enumerate(lst.model.rows)}
     assert texts[overdue] == "超期84天"  # 2026-09-02 → 2026-11-25
     assert texts[soon] == "节点超期"  # its limit is not past, a node deadline is
@@ -331,7 +338,7 @@ def test_standard_shortcuts_are_bound(win):
         assert win.findChild(QAction, name).shortcut() == QKeySequence(key), name
     assert QKeySequence(QKeySequence.StandardKey.Refresh).toString() == "F5"
     win.findChild(QAction, "act_find").trigger()
-    assert win.tabs.currentIndex() == 0
+    assert win.tabs.currentWidget() is win.case_list
 
 
 # ---------------------------------------------------------------- other screens
@@ -373,7 +380,7 @@ def test_dashboard_exports_excel_that_reads_back(qtbot, win, store, actor, tmp_p
     handlers = {row[0].value: row[3].value for row in wb["承办人"].iter_rows(min_row=2)}
     assert handlers == {"张伟": 1}
     names = [row[0].value for row in wb["指标"].iter_rows(min_row=2)]
-    assert "超期案件" in names and len(names) > 4  # the indicator rows of the deadline engine come first
+    assert "执行期限已超期（未结）" in names and len(names) > 4  # the indicator rows of the deadline engine come first
 
 
 def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):
@@ -383,6 +390,7 @@ def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):
     page.select_case(case_id)
     assert page.current_case_id() == case_id
     page.next_steps.setPlainText("")
+    on_modal(lambda box: click_button(box, "确定出具"))  # issue 17 item 8: issuing asks first
     assert page.issue() is None and "下一步" in page.error.text()  # incomplete: refused, nothing issued
     assert count(store, IssuedDocument) == 0
     for i in range(page.reasons.count()):
@@ -391,7 +399,9 @@ def test_explanation_saved_issued_and_batch_printed(qtbot, win, store, case_id):
     page.next_steps.setPlainText("继续查控，约谈申请执行人")
     page.planned_on.set_value(date(2026, 12, 31))
     page.planned_method.setCurrentText("终结本次执行程序")
+    asked = on_modal(lambda box: click_button(box, "确定出具"))
     doc_id = page.issue()
+    assert asked and "不能修改或删除" in asked[0].text() and "（2026）" in asked[0].text()
     assert doc_id and page.preview.view.page_count() >= 1
     page.preview.close()
     with store.read() as s:
@@ -534,7 +544,7 @@ def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_fre
     import json
 
     from execdesk.models.backup import backups_dir
-    from execdesk.services import deadlines
+    from execdesk.services import derived
     from execdesk.ui import app as ui_app
 
     for n in (1, 2, 3):
@@ -548,7 +558,7 @@ def test_housekeeping_after_the_first_paint_backs_up_refreshes_deadlines_and_fre
     win.case_list.model.modelReset.connect(lambda: reloads.append(True))
     freezes: list[bool] = []
     monkeypatch.setattr(gc, "freeze", lambda: freezes.append(True))
-    state = deadlines._state_path()
+    state = derived._state_path()
     state.unlink(missing_ok=True)  # as on the first start of a day
     task = ui_app.start_housekeeping(win, store)
     steps: list[str] = []

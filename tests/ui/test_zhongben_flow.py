@@ -182,11 +182,15 @@ def test_case_to_issued_ruling_through_the_desktop(qtbot, store, actor):
     wiz.next.click()
     assert wiz.flow.preview.done()
     assert "审批已全部完成" in wiz.flow.preview.draft_page.info.text()
+    # issue 17 item 8: after the last approval the preview is the ruling as it will be issued, not a 草稿
+    assert "未经审批" not in pdftotext(wiz.flow.preview.draft_page.draft.pdf)
 
     # 8. Issue: the ruling and its public copy, immutable, with hashes.
     wiz.next.click()
     issue = wiz.flow.issue
+    asked = on_modal(lambda box: click_button(box, "确定出具"))  # issue 17 item 8: issuing asks first
     issue.issue_button.click()
+    assert asked and "不能修改或删除" in asked[0].text()
     assert issue.done(), issue.error.text()
     with store.read() as s:
         docs = s.scalars(select(IssuedDocument).where(IssuedDocument.case_id == case_id)

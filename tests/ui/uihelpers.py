@@ -71,7 +71,9 @@ def submit(dialog: QWidget, text: str = "保存", failures: list | None = None) 
         message = label.text() if label is not None else "dialog stayed open"
         if failures is not None:
             failures.append(message)
-        dialog.reject()
+        from PySide6.QtWidgets import QDialog
+
+        QDialog.reject(dialog)  # no "discard what was typed?" question: the test already failed
         raise AssertionError(message)
 
 
