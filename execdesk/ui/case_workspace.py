@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError, ValidationError
 from execdesk.rules.money import format_yuan, parse_amount
-from execdesk.services import cases
+from execdesk.services import cases, lookups
 from execdesk.services.case_views import CaseView, load_case_view
 from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
@@ -524,7 +524,7 @@ class CaseWorkspace(QWidget):
             return True
         try:
             cases.update_case(self.ctx.store, self.ctx.actor, self.case_id, today=self.ctx.today(), **changes)
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.overview.error.show_error(str(exc))
             fields = {e.field for e in exc.errors} if isinstance(exc, ValidationError) else set()
             mark_invalid(self.overview.cause, "案由" in fields)
@@ -596,11 +596,7 @@ class CaseWorkspace(QWidget):
         if not doc_id:
             QMessageBox.information(self, self.tr("另存文书"), self.tr("请先选择文书。"))
             return
-        from execdesk.models import IssuedDocument
-
-        with self.ctx.store.read() as s:
-            doc = s.get(IssuedDocument, doc_id)
-            content, name = doc.content, f"{self.view.case.case_number}{doc.kind}v{doc.version_no}.pdf"
+        content, name = lookups.issued_document_pdf(self.ctx.store, doc_id)
         path, _ = QFileDialog.getSaveFileName(self, self.tr("另存文书"), name, self.tr("PDF 文件 (*.pdf)"))
         if path:
             try:

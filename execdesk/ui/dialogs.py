@@ -30,13 +30,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from execdesk.models import Case
 from execdesk.rules.case_number import parse_case_number
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
-from execdesk.services import accounts, cases
+from execdesk.services import accounts, cases, lookups
 from execdesk.services.case_views import Rec
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
 from execdesk.services.node_catalogue import node_catalogue
@@ -264,9 +262,7 @@ class CaseDialog(QDialog):
             self.number_hint.setStyleSheet("color:#c62828")
             mark_invalid(self.number, True)
             return
-        with self.ctx.store.read() as s:
-            exists = s.scalar(select(Case.id).where(Case.case_number == str(n)))
-        if exists:
+        if lookups.case_number_taken(self.ctx.store, str(n)):
             self.number_hint.setText(self.tr("{0} 已存在，不能重复登记").format(n))
             self.number_hint.setStyleSheet("color:#c62828")
             mark_invalid(self.number, True)
@@ -295,7 +291,7 @@ class CaseDialog(QDialog):
         try:
             self.case_id = cases.register_case(self.ctx.store, self.ctx.actor, self.case_input(),
                                                today=self.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.show_errors(exc)
             return
         self.accept()
@@ -420,7 +416,7 @@ class NodeDialog(QDialog):
             else:
                 self.node_id = cases.record_node(self.ctx.store, self.ctx.actor, self.case.id, self.node_input(),
                                                  today=self.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             fields = {e.field for e in exc.errors} if isinstance(exc, ValidationError) else set()
             mark_invalid(self.started, "启动日期" in fields or "日期" in fields)
