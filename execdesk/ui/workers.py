@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from execdesk.rules.errors import UserError
+
 log = logging.getLogger(__name__)
 
 
@@ -71,7 +73,10 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._emit(self.signals.cancelled)
         except BaseException as exc:  # every error reaches the GUI thread, never dies silently in a thread
-            log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
+            if isinstance(exc, UserError):  # bad input or a stale form: shown to the person, not a fault
+                log.info("background job refused: %s", exc)
+            else:
+                log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
             self._emit(self.signals.failed, exc)
         else:
             if self.job.cancelled:
