@@ -37,7 +37,7 @@ def run_show(args, ctx) -> int:
 def run_import(args, ctx) -> int:
     from execdesk.cli import UserError
     from execdesk.rules.dates import parse_date
-    from execdesk.services.deadlines import install_holiday_update
+    from execdesk.services.derived import install_holiday_update
 
     if not args.file.is_file():
         raise UserError(f"找不到文件 {args.file}")

@@ -193,19 +193,29 @@ class PropertyInquiry(SyncedMixin, Base):
     feedback_on: Mapped[date | None]
     result: Mapped[str | None] = mapped_column(Text)
     found_property: Mapped[bool] = mapped_column(default=False)
+    node_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the N06/N07 node it is (issue 11)
 
 
 class FoundAsset(SyncedMixin, Base):
-    """已查明财产 with the reason it cannot be executed (R5 / §1.9 check 6)."""
+    """已查明财产 (R5 / §1.9 check 6; 终本规定 art 4). Created by the 查封/扣押/冻结 that controls it (node N11)
+    or typed directly; its evaluation and disposal attempts are the N12/N13 nodes that name it (``asset_id``).
+
+    ``cannot_dispose_reason`` is a value of the closed list ``cannot_dispose_reasons`` (vocabularies.toml) and
+    ``not_executable_reason`` the written detail. ``disposal_state`` and ``disposed`` are derived from the
+    asset's events and payments by rules/disposal.py and refreshed by the write pipeline (never typed)."""
 
     __tablename__ = "found_assets"
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # 存款 / 车辆 / 不动产 / 股权 / …
+    kind: Mapped[str] = mapped_column(String(16))  # asset_kinds: 存款 / 车辆 / 不动产 / 股权 / …
     description: Mapped[str] = mapped_column(Text)
     value_fen: Mapped[int] = mapped_column(default=0)
     not_executable_reason: Mapped[str | None] = mapped_column(Text)
-    disposed: Mapped[bool] = mapped_column(default=False)
+    cannot_dispose_reason: Mapped[str | None] = mapped_column(String(32))
+    node_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the N11 node that found it
+    measure_id: Mapped[str | None] = mapped_column(String(36))  # its 查封/扣押/冻结
+    disposal_state: Mapped[str] = mapped_column(String(16), default="未处置")  # derived
+    disposed: Mapped[bool] = mapped_column(default=False)  # derived: sold, transferred or taken in payment
 
 
 class Measure(SyncedMixin, Base):
@@ -224,6 +234,7 @@ class Measure(SyncedMixin, Base):
     amount_fen: Mapped[int] = mapped_column(default=0)
     description: Mapped[str | None] = mapped_column(Text)
     not_applicable_reason: Mapped[str | None] = mapped_column(Text)  # e.g. 失信 "不符合条件" with reason
+    node_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the node it is (issue 11)
 
 
 class Payment(SyncedMixin, Base):
@@ -235,8 +246,24 @@ class Payment(SyncedMixin, Base):
     kind: Mapped[str] = mapped_column(String(8))  # 到账 / 发放
     amount_fen: Mapped[int]
     paid_on: Mapped[date]
-    route: Mapped[str | None] = mapped_column(String(32))  # 划拨 / 自动履行 / 拍卖款 / …
+    route: Mapped[str | None] = mapped_column(String(32))  # payment_routes: 划拨 / 自动履行 / 拍卖款 / …
     description: Mapped[str | None] = mapped_column(Text)
+    node_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the N14/N15 node it is (issue 11)
+    asset_id: Mapped[str | None] = mapped_column(String(36))  # the found asset the money came from
+
+
+class Interview(SyncedMixin, Base):
+    """约谈 (DOMAIN.md §1.5, R8; data standard table 约谈): recorded as node N22, one row per 约谈."""
+
+    __tablename__ = "interviews"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    node_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    held_on: Mapped[date]
+    method: Mapped[str] = mapped_column(String(8))  # interview_methods
+    place: Mapped[str | None] = mapped_column(String(128))
+    attendees: Mapped[str | None] = mapped_column(String(256))
+    agreed: Mapped[str | None] = mapped_column(String(4))  # 是否同意终本: 是 / 否
+    leads_deadline_days: Mapped[int | None]  # 提供线索期限
 
 
 class Deduction(SyncedMixin, Base):
@@ -433,6 +460,7 @@ SYNCED_ENTITIES: dict[str, type[Base]] = {
     "found_asset": FoundAsset,
     "measure": Measure,
     "payment": Payment,
+    "interview": Interview,
     "deduction": Deduction,
     "extension": Extension,
     "approval": Approval,

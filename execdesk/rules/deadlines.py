@@ -613,12 +613,16 @@ class Engine:
         made before expiry, and moving the date later would be the unsafe direction."""
         r = self.rules
         for seal_id, kind, asset, start, expiry in f.seals:
+            unknown = ""
             if expiry is None:
                 months = r.seal_max_months.get(asset or "")
                 if months is None:
-                    continue
+                    # An asset kind outside the closed list (legacy data) is never skipped: warn on the shortest
+                    # maximum (deposits, 1 year) so the renewal cannot be missed (issue 11).
+                    months = min(r.seal_max_months.values())
+                    unknown = "，财产类别未知，按最短期限计算"
                 expiry = add_months(start, months)
-            label = f"{kind}届满（{asset or '财产'}，{start.isoformat()}起），须在届满前办理续行{kind}"
+            label = f"{kind}届满（{asset or '财产'}，{start.isoformat()}起{unknown}），须在届满前办理续行{kind}"
             items.append(self._item(f"{kind}届满:{seal_id[-12:]}", label, expiry, r.seal_basis, None, roll=False,
                                     seal=True))
 

@@ -15,8 +15,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from execdesk.resources import load_toml
+from execdesk.rules import disposal
 from execdesk.rules.dates import chinese_date
+from execdesk.rules.disposal import AssetEvent, AssetFacts
 from execdesk.rules.money import format_yuan
+
+__all__ = ["AssetEvent", "AssetFacts"]
 
 
 class Status(StrEnum):
@@ -47,15 +51,6 @@ class LeadFact:
     content: str
     given_on: date
     verified_on: date | None = None
-
-
-@dataclass(frozen=True)
-class AssetFact:
-    kind: str
-    description: str
-    value_fen: int = 0
-    not_executable_reason: str | None = None
-    disposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,7 +86,7 @@ class CaseFacts:
     debtors: tuple[DebtorFacts, ...] = ()
     inquiries: tuple[InquiryFact, ...] = ()
     leads: tuple[LeadFact, ...] = ()
-    assets: tuple[AssetFact, ...] = ()
+    assets: tuple[AssetFacts, ...] = ()
     measures: tuple[MeasureFact, ...] = ()
     interviews: tuple[InterviewFact, ...] = ()
     debtor_missing: bool = False
@@ -99,6 +94,9 @@ class CaseFacts:
     sanction_nodes: bool = False  # N17/N18 recorded (罚款/拘留/移送) even without a measure row
     applicant_requested_zhongben: bool = False
     waived: frozenset[str] = frozenset()  # item codes waived by an authorised approver
+    # Process nodes that evidence a business fact but have no record (e.g. a 划拨 node without its amount):
+    # the file is incomplete, so the case cannot be certified (one fact, one record; issue 11).
+    orphan_nodes: tuple[str, ...] = ()
 
     @property
     def outstanding_fen(self) -> int:
@@ -281,15 +279,13 @@ def evaluate(facts: CaseFacts) -> Readiness:
     if not facts.assets:
         b.add("R5_assets", Status.NOT_APPLICABLE, "未查明可供执行的财产")
     else:
-        unexplained = []
-        for a in facts.assets:
-            if a.disposed or (a.not_executable_reason or "").strip():
-                continue
-            if small_balance_exempt(a, facts.amount_claimed_fen, th):
-                continue
-            unexplained.append(f"{a.description}（{format_yuan(a.value_fen)}元）")
-        b.add("R5_assets", _met(not unexplained),
-              ("未写明原因：" + "；".join(unexplained)) if unexplained else f"{len(facts.assets)}项财产均已说明或处置")
+        statuses = [disposal.lawful_status(a, ruling, facts.amount_claimed_fen, th, cfg.get("disposal"))
+                    for a in facts.assets]
+        blocking = [s.detail for s in statuses if s.blocks]
+        b.add("R5_assets", _met(not blocking),
+              "；".join(blocking) if blocking else "；".join(s.detail for s in statuses))
+    b.add("R5_records", _met(not facts.orphan_nodes),
+          ("缺少业务记录：" + "；".join(facts.orphan_nodes)) if facts.orphan_nodes else "节点与业务记录一致")
 
     # R6 (advisory) — 公积金 / 理财 / 保险 / 股息 per debtor (S28 check 4).
     r6_gaps = []
@@ -335,14 +331,9 @@ def evaluate(facts: CaseFacts) -> Readiness:
     return Readiness(ruling_date=ruling, earliest_on=earliest, items=tuple(b.items))
 
 
-def small_balance_exempt(asset: AssetFact, amount_claimed_fen: int, thresholds: dict | None = None) -> bool:
+def small_balance_exempt(asset: AssetFacts, amount_claimed_fen: int, thresholds: dict | None = None) -> bool:
     """R5: a bank or online-finance balance < 1,000 yuan and ≤ 5 % of the amount to execute needs no reason."""
-    th = thresholds or config()["thresholds"]
-    if asset.kind not in th["small_balance_kinds"]:
-        return False
-    # Integer arithmetic only: value ≤ pct% of claimed ⇔ value·100 ≤ claimed·pct.
-    return (asset.value_fen < th["small_balance_max_fen"]
-            and asset.value_fen * 100 <= amount_claimed_fen * th["small_balance_max_percent"])
+    return disposal.small_balance(asset, amount_claimed_fen, thresholds or config()["thresholds"])
 
 
 def overridable_codes() -> list[str]:

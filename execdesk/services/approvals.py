@@ -20,13 +20,12 @@ from execdesk.models.database import Store
 from execdesk.rules import approval as rules
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ValidationError
-from execdesk.services import deadlines
+from execdesk.services import derived, records
 from execdesk.services.accounts import authenticate
-from execdesk.services.cases import _add_node, get_case
+from execdesk.services.lookup import get_case
 from execdesk.services.changes import record_change
 from execdesk.services.context import Actor
 from execdesk.services.documents import RULING_SUBJECT, approval_facts, current_route, ruling_text
-from execdesk.services.inputs import NodeInput
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,19 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
         session.add(row)
         record_change(session, actor, row, "审批")
         if names:
-            _add_node(session, actor, case, NodeInput(
-                code="N23", ended_on=today, handler_name=approver.display_name,
-                description=f"合议庭评议：审判长{names[0]}，审判员{'、'.join(names[1:])}，意见：{decision}",
-                data={"panel": names, "ruling_date": when.isoformat(), "draft_sha256": sha},
-                linked_entity="approval", linked_id=row.id), today)
-            deadlines.recompute_case(session, case, today=today)  # a node was recorded
+            # The 合议 node is written by this authenticated path only (system data, not a form's fields).
+            from execdesk.services import pipeline
+
+            w = pipeline.in_session(session, actor, today)
+            node = records.write_node(
+                w, case, "N23", started_on=today, ended_on=today, status="已完成",
+                fields={"panel": names, "ruling_date": when.isoformat(), "draft_sha256": sha},
+                handler_name=approver.display_name,
+                description=f"合议庭评议：审判长{names[0]}，审判员{'、'.join(names[1:])}，意见：{decision}")
+            node.linked_entity, node.linked_id = "approval", row.id
+            w.finish()
+        else:
+            derived.refresh_case(session, case, today=today)
         return row.id
 
 

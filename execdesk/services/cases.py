@@ -33,8 +33,9 @@ from execdesk.rules.identity import (
     validate_resident_id,
 )
 from execdesk.rules.money import parse_amount
-from execdesk.services import deadlines
-from execdesk.services.changes import record_change, snapshot
+from execdesk.rules.fields import check_choice, vocabulary
+from execdesk.services import pipeline, records
+from execdesk.services.lookup import find_case_id, get_case
 from execdesk.services.context import Actor
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
 from execdesk.services.node_catalogue import node_catalogue
@@ -158,21 +159,6 @@ def _user_by_username(session: Session, username: str | None, field: str) -> Use
     return user
 
 
-def get_case(session: Session, case_id: str) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFoundError(f"案件不存在（id {case_id}）")
-    return case
-
-
-def find_case_id(session: Session, case_number: str) -> str:
-    canonical = str(parse_case_number(case_number))
-    case_id = session.scalar(select(Case.id).where(Case.case_number == canonical))
-    if case_id is None:
-        raise NotFoundError(f"本地没有案号为{canonical}的案件")
-    return case_id
-
-
 def default_court(session: Session) -> Court:
     court = session.scalar(select(Court).order_by(Court.created_at).limit(1))
     if court is None:
@@ -180,18 +166,27 @@ def default_court(session: Session) -> Court:
     return court
 
 
-# ---------------------------------------------------------------- commands
+# ---------------------------------------------------------------- commands (all through the write pipeline)
 
 
 def register_case(store: Store, actor: Actor, data: CaseInput, *, today: date | None = None) -> str:
     """立案/补录: create a case with its parties and 执行依据. Returns the case id."""
     today = today or date.today()
     v = validate_case(data, today)
-    with store.transaction() as session:
-        return register_validated(session, actor, data, v, today)
+    with pipeline.write(store, actor, today=today) as w:
+        return register_in(w, data, v)
 
 
 def register_validated(session: Session, actor: Actor, data: CaseInput, v: dict, today: date) -> str:
+    """Register inside a transaction the caller holds (bulk imports): refreshes the case's derived values."""
+    w = pipeline.in_session(session, actor, today)
+    case_id = register_in(w, data, v)
+    w.finish()
+    return case_id
+
+
+def register_in(w: pipeline.Write, data: CaseInput, v: dict) -> str:
+    session, today = w.session, w.today
     number = v["number"]
     canonical = str(number)
     if session.scalar(select(Case.id).where(Case.case_number == canonical)):
@@ -210,60 +205,55 @@ def register_validated(session: Session, actor: Actor, data: CaseInput, v: dict,
         is_livelihood=data.is_livelihood, is_non_litigation=data.is_non_litigation or number.limit_months == 3,
         debtor_missing=data.debtor_missing, obstruction=data.obstruction, origin_case_id=origin_id,
         notes=data.notes, search_text=build_search_text(canonical, v["parties"]))
-    session.add(case)
-    record_change(session, actor, case, "新建")
+    w.add(case)
     for seq, p in enumerate(v["parties"], 1):
-        party = Party(case_id=case.id, seq=seq, **p)
-        session.add(party)
-        record_change(session, actor, party, "新建")
+        w.add(Party(case_id=case.id, seq=seq, **p))
     if v["basis"]:
-        basis = ExecutionBasis(case_id=case.id, **v["basis"])
-        session.add(basis)
-        record_change(session, actor, basis, "新建")
+        w.add(ExecutionBasis(case_id=case.id, **v["basis"]))
     # 立案 is itself the first node (N01), dated on the filing day.
-    _add_node(session, actor, case, NodeInput(code="N01", started_on=v["received"] or v["filed"],
-                                              ended_on=v["filed"], description="立案"), today)
+    add_node(w, case, NodeInput(code="N01", started_on=v["received"] or v["filed"], ended_on=v["filed"],
+                                description="立案"))
     if v["assigned"]:
-        _add_node(session, actor, case, NodeInput(code="N02", started_on=v["filed"], ended_on=v["assigned"],
-                                                  handler_name=handler.display_name if handler else None,
-                                                  description="确定承办人"), today)
-    deadlines.recompute_case(session, case, today=today)
+        add_node(w, case, NodeInput(code="N02", started_on=v["filed"], ended_on=v["assigned"],
+                                    handler_name=handler.display_name if handler else None, description="确定承办人"))
     return case.id
 
 
-def update_case(store: Store, actor: Actor, case_id: str, *, today: date | None = None, **changes) -> None:
-    """Edit case attributes (flags, cause, amount, handler). Validated; audited with before/after."""
+CASE_LABELS = {"cause": "案由", "amount_claimed_fen": "申请执行标的", "is_livelihood": "涉民生", "is_non_litigation": "非诉执行",
+               "debtor_missing": "被执行人下落不明", "obstruction": "妨碍执行", "applicant_requested_zhongben": "申请人申请终本",
+               "handler_id": "承办人", "clerk_id": "书记员", "notes": "备注", "assigned_on": "分案日期"}
+
+
+def update_case(store: Store, actor: Actor, case_id: str, *, today: date | None = None,
+                expected_version: int | None = None, **changes) -> None:
+    """Edit case attributes (flags, cause, amount, handler). Validated; audited with before/after; a form read
+    at an older version gets a ConflictError with both values instead of overwriting."""
     today = today or date.today()
     allowed = {"cause", "amount_claimed", "is_livelihood", "is_non_litigation", "debtor_missing", "obstruction",
                "applicant_requested_zhongben", "handler_username", "clerk_username", "notes", "assigned_on"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(f"不能修改字段：{'、'.join(sorted(unknown))}", "案件")
-    with store.transaction() as session:
-        case = get_case(session, case_id)
-        before = snapshot(case)
-        base = case.version
+    with pipeline.write(store, actor, today=today) as w:
+        case = get_case(w.session, case_id)
+        values: dict = {}
         if "amount_claimed" in changes:
-            case.amount_claimed_fen = parse_amount(changes.pop("amount_claimed"), "申请执行标的")
+            values["amount_claimed_fen"] = parse_amount(changes.pop("amount_claimed"), "申请执行标的")
         if "handler_username" in changes:
-            user = _user_by_username(session, changes.pop("handler_username"), "承办人")
-            case.handler_id = user.id if user else None
+            user = _user_by_username(w.session, changes.pop("handler_username"), "承办人")
+            values["handler_id"] = user.id if user else None
         if "clerk_username" in changes:
-            user = _user_by_username(session, changes.pop("clerk_username"), "书记员")
-            case.clerk_id = user.id if user else None
+            user = _user_by_username(w.session, changes.pop("clerk_username"), "书记员")
+            values["clerk_id"] = user.id if user else None
         if "assigned_on" in changes:
-            case.assigned_on = parse_date(changes.pop("assigned_on"), "分案日期", not_after=today,
-                                          not_before=case.filed_on)
-        if "cause" in changes and not (changes["cause"] or "").strip():
-            raise ValidationError("不能为空", "案由")
-        for key, value in changes.items():
-            setattr(case, key, value)
-        record_change(session, actor, case, "修改", before=before, base_version=base)
-        deadlines.recompute_case(session, case, today=today)
-
-
-def _next_seq(session: Session, case_id: str) -> int:
-    return (session.scalar(select(func.max(Node.seq)).where(Node.case_id == case_id)) or 0) + 1
+            values["assigned_on"] = parse_date(changes.pop("assigned_on"), "分案日期", not_after=today,
+                                               not_before=case.filed_on)
+        if "cause" in changes:
+            if not (changes["cause"] or "").strip():
+                raise ValidationError("不能为空", "案由")
+            changes["cause"] = changes["cause"].strip()
+        values.update(changes)
+        w.change(case, values, expected_version=expected_version, labels=CASE_LABELS, what=f"案件{case.case_number}")
 
 
 def validate_node(data: NodeInput, case: Case, today: date) -> dict:
@@ -289,63 +279,60 @@ def validate_node(data: NodeInput, case: Case, today: date) -> dict:
     return dict(started=started, ended=ended, name=entry["name"])
 
 
-def _add_node(session: Session, actor: Actor, case: Case, data: NodeInput, today: date,
-              corrects: Node | None = None) -> Node:
-    v = validate_node(data, case, today)
+def add_node(w: pipeline.Write, case: Case, data: NodeInput, corrects: Node | None = None) -> list[Node]:
+    """Validate a node (dates, typed fields against the catalogue) and write it with its business record(s).
+
+    A 限消 (N09) or 失信 (N10) node without a named debtor is one node per debtor, so that every debtor's
+    measure is its own record (R4 is checked per debtor)."""
+    v = validate_node(data, case, w.today)
+    fields = records.parse_node_data(w.session, case.id, data.code, data.data)
     started = v["started"] or v["ended"]
-    node = Node(case_id=case.id, code=data.code, seq=_next_seq(session, case.id), name=v["name"],
-                started_on=started, ended_on=v["ended"] if data.status == "已完成" else None,
-                status=data.status, handler_name=data.handler_name, description=data.description,
-                document_number=data.document_number, data=dict(data.data or {}),
-                linked_entity=data.linked_entity, linked_id=data.linked_id,
-                corrects_id=corrects.id if corrects else None)
-    if node.ended_on and node.started_on:
-        node.actual_days = (node.ended_on - node.started_on).days
-    session.add(node)
-    record_change(session, actor, node, "更正" if corrects else "新建")
-    return node
+    entry = node_catalogue()[data.code]
+    targets: list[str | None] = [fields.get("party")]
+    if entry.get("record") == "measure" and entry.get("measure_kind") in ("限制消费", "失信") and not fields.get("party"):
+        targets = [pid for pid, _ in records.form_context(w.session, case.id).debtors] or [None]
+    out = []
+    for i, party in enumerate(targets):
+        f = {**fields, "party": party} if party else {k: val for k, val in fields.items() if k != "party"}
+        out.append(records.write_node(
+            w, case, data.code, started_on=started, ended_on=v["ended"], status=data.status, fields=f,
+            handler_name=data.handler_name, description=data.description, document_number=data.document_number,
+            corrects=corrects if i == 0 else None))
+    return out
 
 
 def record_node(store: Store, actor: Actor, case_id: str, data: NodeInput, *, today: date | None = None) -> str:
-    """Record a process node; the case's deadlines are recomputed in the same transaction."""
-    today = today or date.today()
-    with store.transaction() as session:
-        case = get_case(session, case_id)
-        node = _add_node(session, actor, case, data, today)
-        deadlines.recompute_case(session, case, today=today)
-        return node.id
+    """Record a process node with its business record; derived values refreshed in the same transaction."""
+    with pipeline.write(store, actor, today=today) as w:
+        return add_node(w, get_case(w.session, case_id), data)[0].id
 
 
 def correct_node(store: Store, actor: Actor, node_id: str, data: NodeInput, reason: str, *,
-                 today: date | None = None) -> str:
-    """Append-only correction: the old node is marked 已更正 and a new node carries the right data."""
-    today = today or date.today()
+                 today: date | None = None, expected_version: int | None = None) -> str:
+    """Append-only correction: the old node is marked 已更正, a new node carries the right data, and the business
+    record it evidences is updated in place (new version, audited, synced)."""
     if not (reason or "").strip():
         raise ValidationError("更正节点必须说明原因", "更正原因")
-    with store.transaction() as session:
-        old = session.get(Node, node_id)
+    with pipeline.write(store, actor, today=today) as w:
+        old = w.session.get(Node, node_id)
         if old is None:
             raise NotFoundError("要更正的节点不存在")
+        w.check_version(old, expected_version, what=f"节点“{old.name}”")
         if old.status == "已更正":
             raise ValidationError("该节点已被更正过，请更正最新的记录", "节点")
-        case = get_case(session, old.case_id)
-        before, base = snapshot(old), old.version
-        old.status = "已更正"
-        old.description = (old.description or "") + f"［已更正：{reason.strip()}］"
-        record_change(session, actor, old, "更正", before=before, base_version=base)
-        new = _add_node(session, actor, case, data, today, corrects=old)
-        deadlines.recompute_case(session, case, today=today)
-        return new.id
+        if data.code != old.code:
+            raise ValidationError("更正不能改变节点类型，请另行记录新节点", "节点")
+        case = get_case(w.session, old.case_id)
+        w.change(old, {"status": "已更正", "description": (old.description or "") + f"［已更正：{reason.strip()}］"},
+                 action="更正")
+        return add_node(w, case, data, corrects=old)[0].id
 
 
 def _record(store: Store, actor: Actor, case_id: str, make, today: date | None) -> str:
-    today = today or date.today()
-    with store.transaction() as session:
-        case = get_case(session, case_id)
-        obj = make(session, case, today)
-        session.add(obj)
-        record_change(session, actor, obj, "新建")
-        deadlines.recompute_case(session, case, today=today)
+    with pipeline.write(store, actor, today=today) as w:
+        case = get_case(w.session, case_id)
+        obj = make(w.session, case, w.today)
+        w.add(obj)
         return obj.id
 
 
@@ -358,20 +345,40 @@ def _party_of_case(session: Session, case: Case, party_id: str | None) -> str | 
     return party_id
 
 
+def _record_via_node(store: Store, actor: Actor, case_id: str, node: NodeInput, model, today: date | None,
+                     after=None) -> str:
+    """Record a business fact from the 财产 tab: the node that evidences it is written with it (one path)."""
+    with pipeline.write(store, actor, today=today) as w:
+        case = get_case(w.session, case_id)
+        nodes = add_node(w, case, node)
+        row = w.session.scalar(select(model).where(model.node_id == nodes[0].id))
+        if after is not None:
+            after(w, row)
+        return row.id
+
+
+def _text(value) -> str | None:
+    return str(value).strip() if value is not None and str(value).strip() else None
+
+
 def record_inquiry(store: Store, actor: Actor, case_id: str, *, method: str, queried_on, scopes=(),
                    party_id: str | None = None, feedback_on=None, result: str | None = None,
                    found_property: bool = False, today: date | None = None) -> str:
-    def make(session, case, today):
-        if method not in ("网络查控", "传统查控"):
-            raise ValidationError("应为网络查控或传统查控", "查控方式")
-        q = parse_date(queried_on, "查询日期", not_after=today, not_before=case.filed_on)
-        fb = _opt_date(feedback_on, "反馈日期", today)
-        if fb and fb < q:
-            raise ValidationError("不能早于查询日期", "反馈日期")
-        return PropertyInquiry(case_id=case.id, party_id=_party_of_case(session, case, party_id), method=method,
-                               scopes=list(scopes), queried_on=q, feedback_on=fb, result=result,
-                               found_property=found_property)
-    return _record(store, actor, case_id, make, today)
+    """财产查控 from the 财产 tab = node N06 (网络查控) or N07 (传统查控) with its inquiry record. Returns the
+    inquiry id."""
+    today_ = today or date.today()
+    method = records.require_known(method, "inquiry_methods", "查控方式")
+    q = parse_date(queried_on, "查询日期", not_after=today_)
+    fb = _opt_date(feedback_on, "反馈日期", today_)
+    if fb and fb < q:
+        raise ValidationError("不能早于查询日期", "反馈日期")
+    data = {"party": party_id, "result": result, "found_property": "是" if found_property else "否"}
+    if method == "网络查控":
+        data.update(scopes=list(scopes), feedback_on=fb)
+    code = "N06" if method == "网络查控" else "N07"
+    node = NodeInput(code=code, started_on=q, ended_on=fb or q, description=result,
+                     data={k: val for k, val in data.items() if val not in (None, "", [])})
+    return _record_via_node(store, actor, case_id, node, PropertyInquiry, today)
 
 
 def record_lead(store: Store, actor: Actor, case_id: str, *, source: str, content: str, given_on,
@@ -390,94 +397,155 @@ def record_lead(store: Store, actor: Actor, case_id: str, *, source: str, conten
 
 
 def verify_lead(store: Store, actor: Actor, lead_id: str, *, verified_on, result: str,
-                today: date | None = None) -> None:
-    today = today or date.today()
-    with store.transaction() as session:
-        lead = session.get(PropertyLead, lead_id)
+                today: date | None = None, expected_version: int | None = None) -> None:
+    with pipeline.write(store, actor, today=today) as w:
+        lead = w.session.get(PropertyLead, lead_id)
         if lead is None:
             raise NotFoundError("线索不存在")
-        before, base = snapshot(lead), lead.version
-        lead.verified_on = parse_date(verified_on, "核实日期", not_after=today, not_before=lead.given_on)
+        verified = parse_date(verified_on, "核实日期", not_after=w.today, not_before=lead.given_on)
         if not (result or "").strip():
             raise ValidationError("不能为空", "核实结果")
-        lead.result = result.strip()
-        record_change(session, actor, lead, "修改", before=before, base_version=base)
-        deadlines.recompute_case(session, get_case(session, lead.case_id), today=today)
+        w.change(lead, {"verified_on": verified, "result": result.strip()}, expected_version=expected_version,
+                 labels={"verified_on": "核实日期", "result": "核实结果"}, what="财产线索")
 
 
 def record_found_asset(store: Store, actor: Actor, case_id: str, *, kind: str, description: str,
-                       value: str = "0", not_executable_reason: str | None = None, party_id: str | None = None,
+                       value: str = "0", not_executable_reason: str | None = None,
+                       cannot_dispose_reason: str | None = None, party_id: str | None = None,
                        today: date | None = None) -> str:
+    """已查明财产 found by an inquiry but not (yet) under a 查封/扣押/冻结 (a controlled asset is recorded as N11).
+    ``kind`` and ``cannot_dispose_reason`` are values of closed vocabularies."""
     def make(session, case, today):
+        errs = ErrorCollector()
+        k = errs.check(records.require_known, kind, "asset_kinds", "财产类别")
+        reason = errs.check(check_choice, "cannot_dispose_reasons", cannot_dispose_reason, "不能处置原因",
+                            required=False)
         if not (description or "").strip():
-            raise ValidationError("不能为空", "财产描述")
-        return FoundAsset(case_id=case.id, party_id=_party_of_case(session, case, party_id), kind=kind,
-                          description=description.strip(), value_fen=parse_amount(value, "财产价值"),
-                          not_executable_reason=not_executable_reason)
+            errs.add("财产描述", "不能为空")
+        value_fen = errs.check(parse_amount, value, "财产价值")
+        errs.raise_if_any()
+        return FoundAsset(case_id=case.id, party_id=_party_of_case(session, case, party_id), kind=k,
+                          description=description.strip(), value_fen=value_fen,
+                          not_executable_reason=_text(not_executable_reason), cannot_dispose_reason=reason)
     return _record(store, actor, case_id, make, today)
 
 
-MEASURE_KINDS = ("限制消费", "失信", "查封", "扣押", "冻结", "罚款", "拘留", "查找", "搜查", "悬赏", "审计",
-                 "限制出境", "移送拒执罪", "传唤", "拘传")
+def set_asset_reason(store: Store, actor: Actor, asset_id: str, *, cannot_dispose_reason: str | None,
+                     not_executable_reason: str | None = None, today: date | None = None,
+                     expected_version: int | None = None) -> None:
+    """Record (or clear) why a found asset lawfully cannot be disposed of (终本规定 art 4). Whether the reason
+    holds is decided by the readiness rules from the asset's recorded events, not by this choice alone."""
+    reason = check_choice("cannot_dispose_reasons", cannot_dispose_reason, "不能处置原因", required=False)
+    with pipeline.write(store, actor, today=today) as w:
+        asset = w.session.get(FoundAsset, asset_id)
+        if asset is None:
+            raise NotFoundError("财产记录不存在")
+        w.change(asset, {"cannot_dispose_reason": reason, "not_executable_reason": _text(not_executable_reason)},
+                 expected_version=expected_version, what=f"财产“{asset.description}”",
+                 labels={"cannot_dispose_reason": "不能处置原因", "not_executable_reason": "具体情况"})
+
+
+MEASURE_KINDS = vocabulary("measure_kinds").values
 
 
 def record_measure(store: Store, actor: Actor, case_id: str, *, kind: str, started_on, party_id: str | None = None,
                    asset_kind: str | None = None, expires_on=None, released_on=None,
                    document_number: str | None = None, amount: str = "0", description: str | None = None,
-                   not_applicable_reason: str | None = None, today: date | None = None) -> str:
-    def make(session, case, today):
-        if kind not in MEASURE_KINDS:
-            raise ValidationError(f"应为{'、'.join(MEASURE_KINDS)}之一", "措施类型")
-        start = parse_date(started_on, "措施开始日期", not_after=today, not_before=case.filed_on)
-        exp = parse_date(expires_on, "届满日期", not_before=start) if expires_on else None
-        rel = _opt_date(released_on, "解除日期", today)
-        if rel and rel < start:
-            raise ValidationError("不能早于开始日期", "解除日期")
-        return Measure(case_id=case.id, party_id=_party_of_case(session, case, party_id), kind=kind,
-                       asset_kind=asset_kind, started_on=start, expires_on=exp, released_on=rel,
-                       document_number=document_number, amount_fen=parse_amount(amount, "金额"),
-                       description=description, not_applicable_reason=not_applicable_reason)
-    return _record(store, actor, case_id, make, today)
+                   not_applicable_reason: str | None = None, value: str = "0", today: date | None = None) -> str:
+    """执行措施 from the 财产 tab. A kind the node catalogue records (限消 N09, 失信 N10, 查封/扣押/冻结 N11 with its
+    found asset, 调查措施 N16, 强制措施 N17, 移送 N18) is written as that node with its record. Returns the
+    measure id."""
+    today_ = today or date.today()
+    kind = records.require_known(kind, "measure_kinds", "措施类型")
+    start = parse_date(started_on, "措施开始日期", not_after=today_)
+    exp = parse_date(expires_on, "届满日期", not_before=start) if expires_on else None
+    rel = _opt_date(released_on, "解除日期", today_)
+    if rel and rel < start:
+        raise ValidationError("不能早于开始日期", "解除日期")
+    code = records.measure_codes().get(kind)
+
+    def release(w, row):
+        if rel:
+            w.change(row, {"released_on": rel}, action="解除")
+
+    if code is None:
+        def make(session, case, today):
+            return Measure(case_id=case.id, party_id=_party_of_case(session, case, party_id), kind=kind,
+                           started_on=start, expires_on=exp, released_on=rel, document_number=document_number,
+                           amount_fen=parse_amount(amount, "金额"), description=description,
+                           not_applicable_reason=not_applicable_reason)
+        return _record(store, actor, case_id, make, today)
+    entry = node_catalogue()[code]
+    data: dict = {"party": party_id}
+    if entry.get("record") == "seal":
+        data.update(seal_kind=kind, asset_kind=asset_kind, asset_description=description, value=value,
+                    amount=amount if amount not in (None, "0", 0) else None, expires_on=exp)
+    elif not entry.get("measure_kind"):
+        data["measure_kind"] = kind
+        if kind == "罚款":
+            data["amount"] = amount if amount not in (None, "0", 0) else None
+    if code == "N10" and not_applicable_reason:
+        data["not_applicable_reason"] = not_applicable_reason
+    node = NodeInput(code=code, started_on=start, ended_on=start, document_number=document_number,
+                     description=description if entry.get("record") != "seal" else None,
+                     data={k: val for k, val in data.items() if val not in (None, "", [])})
+    return _record_via_node(store, actor, case_id, node, Measure, today, after=release)
+
+
+def release_measure(store: Store, actor: Actor, measure_id: str, *, released_on, reason: str | None = None,
+                    today: date | None = None, expected_version: int | None = None) -> None:
+    """解除 a measure (限消、查封、冻结 …): audited and synced; the seal's expiry deadline ends with it."""
+    with pipeline.write(store, actor, today=today) as w:
+        m = w.session.get(Measure, measure_id)
+        if m is None:
+            raise NotFoundError("措施记录不存在")
+        rel = parse_date(released_on, "解除日期", not_after=w.today, not_before=m.started_on)
+        note = (m.description or "") + (f"［解除：{reason.strip()}］" if (reason or "").strip() else "")
+        w.change(m, {"released_on": rel, "description": note}, action="解除", expected_version=expected_version,
+                 labels={"released_on": "解除日期"}, what=f"{m.kind}措施")
 
 
 def record_payment(store: Store, actor: Actor, case_id: str, *, kind: str, amount: str, paid_on,
-                   route: str | None = None, description: str | None = None, today: date | None = None) -> str:
-    def make(session, case, today):
-        if kind not in ("到账", "发放"):
-            raise ValidationError("应为到账或发放", "执行款类型")
-        return Payment(case_id=case.id, kind=kind, amount_fen=parse_amount(amount, "执行款金额", allow_zero=False),
-                       paid_on=parse_date(paid_on, "执行款日期", not_after=today, not_before=case.filed_on),
-                       route=route, description=description)
-    return _record(store, actor, case_id, make, today)
+                   route: str | None = None, description: str | None = None, asset_id: str | None = None,
+                   today: date | None = None) -> str:
+    """执行款 from the 财产 tab = node N14 (划拨/提取 into the court) or N15 (到账/发放) with its payment."""
+    today_ = today or date.today()
+    kind = records.require_known(kind, "payment_kinds", "执行款类型")
+    paid = parse_date(paid_on, "执行款日期", not_after=today_)
+    if route is not None:
+        route = records.require_known(route, "payment_routes", "执行款来源")
+    code = "N14" if kind == "到账" and route in records.TRANSFER_ROUTES else "N15"
+    data = {"amount": amount, "route": route, "asset_id": asset_id}
+    if code == "N15":
+        data["payment_kind"] = kind
+    node = NodeInput(code=code, started_on=paid, ended_on=paid, description=description,
+                     data={k: val for k, val in data.items() if val not in (None, "")})
+    return _record_via_node(store, actor, case_id, node, Payment, today)
 
 
-DEDUCTION_KINDS = ("公告", "鉴定", "审计", "评估", "资产清理", "中止", "暂缓", "上级通知暂缓", "拍卖", "变卖",
-                   "请示", "协调")
+DEDUCTION_KINDS = vocabulary("deduction_kinds").values
 
 
 def record_deduction(store: Store, actor: Actor, case_id: str, *, kind: str, started_on, ended_on=None,
                      document_number: str | None = None, reason: str | None = None,
                      today: date | None = None) -> str:
     def make(session, case, today):
-        if kind not in DEDUCTION_KINDS:
-            raise ValidationError(f"应为{'、'.join(DEDUCTION_KINDS)}之一", "扣除类型")
+        k = records.require_known(kind, "deduction_kinds", "扣除类型")
         start = parse_date(started_on, "扣除开始日期", not_before=case.filed_on)
         end = parse_date(ended_on, "扣除结束日期", not_before=start) if ended_on else None
-        return Deduction(case_id=case.id, kind=kind, started_on=start, ended_on=end,
+        return Deduction(case_id=case.id, kind=k, started_on=start, ended_on=end,
                          document_number=document_number, reason=reason)
     return _record(store, actor, case_id, make, today)
 
 
-def close_deduction(store: Store, actor: Actor, deduction_id: str, ended_on, *, today: date | None = None) -> None:
-    today = today or date.today()
-    with store.transaction() as session:
-        d = session.get(Deduction, deduction_id)
+def close_deduction(store: Store, actor: Actor, deduction_id: str, ended_on, *, today: date | None = None,
+                    expected_version: int | None = None) -> None:
+    with pipeline.write(store, actor, today=today) as w:
+        d = w.session.get(Deduction, deduction_id)
         if d is None:
             raise NotFoundError("扣除记录不存在")
-        before, base = snapshot(d), d.version
-        d.ended_on = parse_date(ended_on, "扣除结束日期", not_before=d.started_on)
-        record_change(session, actor, d, "修改", before=before, base_version=base)
-        deadlines.recompute_case(session, get_case(session, d.case_id), today=today)
+        w.change(d, {"ended_on": parse_date(ended_on, "扣除结束日期", not_before=d.started_on)},
+                 expected_version=expected_version, labels={"ended_on": "扣除结束日期"}, what="扣除期间")
 
 
 def record_extension(store: Store, actor: Actor, case_id: str, *, reason: str, applied_on, approver: str,

@@ -1,9 +1,10 @@
 """Deadline engine entry points: gather case facts from the database, run the pure engine, store the results.
 
-- ``recompute_case(session, case, today=)`` runs inside the caller's transaction after every change: it rebuilds
-  the case's rows in ``deadlines`` and the cached columns on ``cases`` (never ``zhongben_ready``).
-- ``recompute_all(store, today=)`` does the same for every case after a rule or holiday change: big raw-SQL
-  reads, pure Python, ``executemany`` writes (100,000 cases in a few seconds, bench/bench_deadlines.py).
+- ``store_case_deadlines(session, case, today=)`` rebuilds the case's rows in ``deadlines`` and the cached columns
+  on ``cases`` inside the caller's transaction (never ``zhongben_ready``).
+- ``store_all_deadlines(store, today=)`` does the same for every case: big raw-SQL reads, pure Python,
+  ``executemany`` writes (100,000 cases in a few seconds, bench/bench_deadlines.py).
+  Both are called only by services/derived.py, the one writer of derived values (issue 11).
 - ``explain_limit(session, case, today=)`` says how the execution limit was computed (for the 书面说明 PDF).
 
 Both paths build facts with the same SQL (``_FactLoader``), so one case recomputed alone and the same case in
@@ -37,8 +38,9 @@ from execdesk.rules.deadlines import (
 )
 from execdesk.rules.holidays import HolidayCalendar, YearSchedule, load_calendar, store_schedule_update
 
-__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "priority_clause", "refresh_if_stale", "recompute_case", "recompute_all", "explain_limit", "case_deadlines",
-           "active_rules", "active_calendar", "install_holiday_update", "holiday_updates_dir", "RecomputeStats"]
+__all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "priority_clause", "store_case_deadlines",
+           "store_all_deadlines", "explain_limit", "case_deadlines", "active_rules", "active_calendar",
+           "holiday_updates_dir", "clear_calendar_cache", "signature", "RecomputeStats"]
 
 DEFAULT_PRESET = "shandong"
 
@@ -73,14 +75,9 @@ def active_calendar() -> HolidayCalendar:
     return _calendar_for(str(holiday_updates_dir()))
 
 
-def install_holiday_update(store: Store, payload: Mapping | str, *, today: date | None = None) -> YearSchedule:
-    """Store holiday data delivered later (sync's 节假日 feed item or an administrator's file), then recompute
-    every case so that provisional dates of that year become final. Invalid data raises ValidationError and
-    changes nothing."""
-    schedule = store_schedule_update(holiday_updates_dir(), payload)
+def clear_calendar_cache() -> None:
+    """Forget the loaded holiday calendar (after an update was stored)."""
     _calendar_for.cache_clear()
-    recompute_all(store, today=today)
-    return schedule
 
 
 # ---------------------------------------------------------------- facts from SQL
@@ -346,7 +343,7 @@ def case_deadlines(session: Session, case: Case, *, today: date | None = None, f
     return _engine(today).compute_case(case_facts(session, case), full=full)
 
 
-def recompute_case(session: Session, case: Case, *, today: date | None = None) -> None:
+def store_case_deadlines(session: Session, case: Case, *, today: date | None = None) -> None:
     """Rebuild the case's ``deadlines`` rows and cached columns, in the caller's transaction."""
     facts = case_facts(session, case)
     result = _engine(today).compute_case(facts)
@@ -363,9 +360,6 @@ def recompute_case(session: Session, case: Case, *, today: date | None = None) -
              result.explanation_owed, result.zhongben_earliest_on, result.provisional)
     for name, value in zip(CACHED_COLUMNS, typed, strict=True):
         set_committed_value(case, name, value)
-    from execdesk.services.zhongben import refresh_ready  # issue 4 hook: keep cases.zhongben_ready current
-
-    refresh_ready(session, case, today=today)
 
 
 def explain_limit(session: Session, case: Case, *, today: date | None = None) -> LimitExplanation:
@@ -494,7 +488,7 @@ def _indexes(cur, table: str, columns: Iterable[str] | None) -> list[tuple[str, 
 _recompute_lock = threading.Lock()  # one full recompute at a time in this process (daily refresh, holiday update)
 
 
-def recompute_all(store: Store, *, today: date | None = None, workers: int | None = None,
+def store_all_deadlines(store: Store, *, today: date | None = None, workers: int | None = None,
                   after_compute: Callable[[], None] | None = None) -> RecomputeStats:
     """Full recompute (rules or holidays changed, demo data loaded, a new day).
 
@@ -584,40 +578,13 @@ def priority_clause(rules: RuleSet | None = None):
                and_(Case.amount_claimed_fen > 0, Case.amount_claimed_fen < rules.small_amount_fen))
 
 
-def _state_path() -> Path:
-    from execdesk.config import data_dir
+def signature(today: date) -> dict:
+    """What the cached values depend on besides the facts: the day, the preset and the holiday calendar."""
+    from execdesk.models.migrate import SCHEMA_HEAD
 
-    return data_dir() / "deadlines_state.json"
-
-
-def _signature(today: date) -> dict:
     cal = active_calendar()
-    return {"computed_on": today.isoformat(), "preset": _preset_name(),
+    return {"computed_on": today.isoformat(), "preset": _preset_name(), "schema": SCHEMA_HEAD,
             "calendar": [[y, cal.source(y)] for y in cal.known_years()]}
-
-
-def refresh_if_stale(store: Store, *, today: date | None = None) -> bool:
-    """Recompute every case when the cached deadline columns are not from today, this preset and this holiday
-    calendar (warning levels move with the date). Call at start-up and once a day; cheap when current.
-    Returns whether a recompute ran."""
-    import os
-
-    today = today or date.today()
-    key = str(Path(store.path).resolve())
-    path = _state_path()
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
-    sig = _signature(today)
-    if state.get(key) == sig:
-        return False
-    recompute_all(store, today=today)
-    state[key] = sig
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
-    return True
 
 
 def is_zhongben(method: str | None) -> bool:

@@ -136,11 +136,9 @@ def generate_demo(store: Store, actor: Actor, cases: int = 200, *, today: date |
             "INSERT INTO audit_entries (at, actor, action, entity, entity_id, case_id, after) VALUES (?,?,?,?,?,?,?)",
             (now, actor.username, "生成演示数据", "demo", new_id(), None, f'{{"cases": {cases}}}'))
     if recompute:
-        from execdesk.services import deadlines
+        from execdesk.services import derived
 
-        full = getattr(deadlines, "recompute_all", None)
-        if full is not None:
-            full(store, today=today)
+        derived.recompute_all(store, today=today)
     return cases
 
 

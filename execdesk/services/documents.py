@@ -35,7 +35,8 @@ from execdesk.rules.money import format_yuan
 from execdesk.services.cases import get_case
 from execdesk.services.changes import audit_only
 from execdesk.services.context import Actor
-from execdesk.services.zhongben import evaluate_case, live_nodes, node_date, realised_fen, refresh_ready
+from execdesk.services import derived, records
+from execdesk.services.zhongben import evaluate_case, live_nodes, node_date, realised_fen
 
 RULING = "终本裁定书"
 RULING_PUBLIC = "终本裁定书公开版"
@@ -231,9 +232,10 @@ def ruling_data(session: Session, case: Case, ruling_date: date, *, strict_signe
     assets = []
     for a in session.scalars(select(FoundAsset).where(FoundAsset.case_id == case.id)):
         name = _debtor_name(parties, a.party_id, "、".join(p.name for p in party_rows if p.role == "被执行人"))
-        reason = a.not_executable_reason
-        if not reason and zb_rules.small_balance_exempt(zb_rules.AssetFact(a.kind, a.description, a.value_fen),
-                                                        case.amount_claimed_fen):
+        reason = "；".join(x for x in (a.cannot_dispose_reason, a.not_executable_reason) if x) or None
+        if not reason and zb_rules.small_balance_exempt(
+                zb_rules.AssetFacts(asset_id=a.id, kind=a.kind, asset_class=records.asset_classes().get(a.kind, a.kind),
+                                    description=a.description, value_fen=a.value_fen), case.amount_claimed_fen):
             reason = "系小额余额，不具处置价值"
         assets.append(ruling_doc.AssetData(debtor=name, description=a.description, value_fen=a.value_fen,
                                            reason=reason, disposed=a.disposed))
@@ -368,7 +370,7 @@ def issue_ruling(store: Store, actor: Actor, case_id: str, *, ruling_date=None, 
         doc = store_issued(session, actor, case_id=case.id, kind=RULING, pdf=original, document_date=when, meta=meta)
         pub = store_issued(session, actor, case_id=case.id, kind=RULING_PUBLIC, pdf=public, document_date=when,
                            meta={**meta, "original_id": doc.id})
-        refresh_ready(session, case, today=today)
+        derived.refresh_case(session, case, today=today)
         return Issued(original_id=doc.id, public_id=pub.id, version_no=doc.version_no, sha256=doc.sha256,
                       public_sha256=pub.sha256, content_sha256=sha, original=original, public=public)
 

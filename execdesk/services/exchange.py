@@ -35,7 +35,7 @@ from execdesk.models.database import Store
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.errors import FieldError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
-from execdesk.services import deadlines
+from execdesk.services import deadlines, derived
 from execdesk.services.cases import build_search_text
 from execdesk.services.changes import payload_fields, record_change
 from execdesk.services.context import Actor
@@ -208,7 +208,7 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
                     record_change(session, actor, obj, "导入")
             if errors:
                 break
-            deadlines.recompute_case(session, case, today=today)
+            derived.refresh_case(session, case, today=today)
             if progress is not None:
                 progress(i, len(records))
         if errors:

@@ -19,7 +19,7 @@ from execdesk.models.database import Store
 from execdesk.resources import load_toml
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ErrorCollector, ValidationError
-from execdesk.services import deadlines
+from execdesk.services import deadlines, derived
 from execdesk.services.accounts import authenticate
 from execdesk.services.cases import get_case
 from execdesk.services.changes import record_change, snapshot
@@ -175,7 +175,7 @@ def issue_explanation(store: Store, actor: Actor, case_id: str, *, today: date |
         before, base = snapshot(row), row.version
         row.status = ISSUED
         record_change(session, actor, row, "出具", before=before, base_version=base)
-        deadlines.recompute_case(session, case, today=today)
+        derived.refresh_case(session, case, today=today)
         return issued.id
 
 

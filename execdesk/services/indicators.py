@@ -35,7 +35,7 @@ def indicator_report(store: Store, *, start: date | None = None, end: date | Non
     end = end or today
     start = start or date(end.year, 1, 1)
     if refresh:
-        from execdesk.services.deadlines import recompute_all
+        from execdesk.services.derived import recompute_all
 
         recompute_all(store, today=today)
     sql = ("SELECT co.name, coalesce(u.display_name, '未分配'), c.filed_on, c.closed_on, c.status, "

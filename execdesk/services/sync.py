@@ -18,7 +18,7 @@ from execdesk.models import SYNCED_ENTITIES, Case, OutboxEntry, SupervisionItem,
 from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
 from execdesk.rules.errors import ValidationError
-from execdesk.services import deadlines
+from execdesk.services import deadlines, derived
 from execdesk.services.changes import LOCAL_ONLY, audit_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.sync import credentials
@@ -282,7 +282,7 @@ def resolve_conflict(store: Store, actor: Actor, change_id: str, choice: str, *,
                    {"before": before, "after": after, "change_id": change_id, "new_change_id": new_change})
         case = session.get(Case, row.case_id) if row.case_id else None
         if case is not None and choice == "theirs":
-            deadlines.recompute_case(session, case, today=today or date.today())
+            derived.refresh_case(session, case, today=today or date.today())
         return new_change
 
 
@@ -366,7 +366,7 @@ def apply_holiday_items(store: Store) -> int:
     for item in items:
         data = (item.payload or {}).get("payload") or item.body or ""
         try:
-            schedule = deadlines.install_holiday_update(store, data)
+            schedule = derived.install_holiday_update(store, data)
             state, note = "已应用", f"已更新{schedule.year}年节假日安排"
             applied += 1
         except ValidationError as exc:

@@ -214,7 +214,7 @@ def sign_in(store, settings):
 # the GUI thread after the window is painted (or while the password is typed), never on the start-up path.
 WARM_UP_MODULES = (
     "execdesk.services.lookups", "execdesk.services.accounts", "execdesk.services.cases",
-    "execdesk.services.case_views", "execdesk.services.deadlines", "execdesk.ui.dialogs",
+    "execdesk.services.case_views", "execdesk.services.deadlines", "execdesk.services.derived", "execdesk.ui.dialogs",
     "execdesk.ui.case_workspace", "execdesk.ui.zhongben_wizard", "execdesk.ui.explanations",
     "execdesk.ui.supervision", "execdesk.ui.sync_panel", "execdesk.ui.dashboard",
 )
@@ -348,13 +348,13 @@ def start_housekeeping(window, store):
         # held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's gc.freeze().
         gc.freeze()
         job.progress(1, 3, WARM_UP_DONE)
-        from execdesk.services import deadlines
+        from execdesk.services import derived
         from execdesk.services.database import make_daily_backup
 
         made = make_daily_backup(store.path)
         if made:
             log.info("automatic backup %s", made)
-        return deadlines.refresh_if_stale(store)
+        return derived.refresh_if_stale(store)
 
     def done(recomputed: bool) -> None:
         if recomputed:  # the day's warning levels and overdue days have moved: show them
