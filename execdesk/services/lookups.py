@@ -16,6 +16,15 @@ def case_number_taken(store: Store, case_number: str) -> bool:
         return s.scalar(select(Case.id).where(Case.case_number == case_number)) is not None
 
 
+def case_type_code(store: Store, case_id: str) -> str:
+    """The case's 类型代字 (执 / 执恢 / 执保 …), which decides the nodes that apply to it."""
+    with store.read() as s:
+        code = s.scalar(select(Case.type_code).where(Case.id == case_id))
+    if code is None:
+        raise NotFoundError(f"案件不存在（id {case_id}）")
+    return code
+
+
 def issued_document_pdf(store: Store, doc_id: str) -> tuple[bytes, str]:
     """The bytes of an issued document and a file name for saving it (案号 + 文书 + 版本)."""
     with store.read() as s:

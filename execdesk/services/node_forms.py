@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from execdesk.rules.dates import chinese_date
 from execdesk.rules.fields import FieldSpec, field_specs
 from execdesk.rules.money import format_yuan
 from execdesk.services.node_catalogue import node_catalogue
+
+if TYPE_CHECKING:
+    from execdesk.models.database import Store
 
 # The record tabs' actions open the node form preset to the node that evidences that record.
 RECORD_NODES = {"inquiry": "N06", "seal": "N11", "payment": "N15", "measure": "N09"}
@@ -60,6 +63,27 @@ def search_nodes(text: str, type_code: str | None = None) -> list[NodeChoice]:
     return by_name + by_group
 
 
+@dataclass(frozen=True)
+class FormChoices:
+    """The choices of a case's party and asset fields (services.records.form_context: one source)."""
+
+    debtors: tuple[tuple[str, str], ...]  # (party id, name)
+    assets: tuple[tuple[str, str], ...]  # (asset id, label)
+
+
+def form_choices(store: Store, case_id: str) -> FormChoices:
+    from execdesk.services.records import form_context
+
+    with store.read() as s:
+        ctx = form_context(s, case_id)
+    return FormChoices(debtors=tuple(ctx.debtors), assets=tuple(ctx.assets))
+
+
+def asset_label(description: str, kind: str) -> str:
+    """How an asset is named in choices and node details (the same text as services.records.form_context)."""
+    return f"{description}（{kind}）"
+
+
 def form_fields(code: str) -> tuple[FieldSpec, ...]:
     return field_specs(node_catalogue().get(code) or {})
 
@@ -96,8 +120,7 @@ def format_value(spec: FieldSpec | None, value: Any, *, parties: Mapping[str, st
 
 def field_rows(code: str, data: Mapping[str, Any] | None, *, parties: Mapping[str, str] | None = None,
                assets: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """(label, formatted value) for every filled field of a stored node, in the catalogue's form order; keys the
-    catalogue no longer declares (older data) come last under their key."""
+    """(label, formatted value) for every filled field of a stored node, in the catalogue's form order."""
     data = dict(data or {})
     specs = {s.key: s for s in form_fields(code)}
     rows = []
@@ -106,10 +129,8 @@ def field_rows(code: str, data: Mapping[str, Any] | None, *, parties: Mapping[st
             text = format_value(spec, data.pop(key), parties=parties, assets=assets)
             if text:
                 rows.append((_short_label(spec.label), text))
-    for key, value in data.items():
-        text = format_value(None, value)
-        if text:
-            rows.append((key, text))
+    # Keys the catalogue does not declare are derived (the asset class a disposal node carries for R27) or from
+    # an older catalogue: they are not shown under a raw key.
     return rows
 
 
@@ -118,10 +139,10 @@ def data_text(code: str, data: Mapping[str, Any] | None, **names: Mapping[str, s
 
 
 def _short_label(label: str) -> str:
-    """"被查询人（空为全部被执行人）" → "被查询人": the hint in brackets is for the form, not the list."""
+    """"被查询人（空为全部被执行人）" → "被查询人", "财产价值（元）" → "财产价值" (the value says 元): the hint in
+    brackets is for the form, not the list."""
     for bracket in ("（", "("):
-        if bracket in label and not label.endswith("（元）"):
-            head = label.split(bracket)[0]
-            if head:
-                return head
+        head = label.split(bracket)[0]
+        if head and head != label:
+            return head
     return label

@@ -75,6 +75,7 @@ class OpHub(QObject):
 
 
 _hub: OpHub | None = None
+_RUNNING: set[Op] = set()  # operations started and not yet answered
 
 
 def hub() -> OpHub:
@@ -123,7 +124,11 @@ class Op:
 
     def run(self) -> workers.Task:
         self._set_busy(True)
-        return workers.start(self.parent, lambda _job: self.fn(), on_done=self._done, on_error=self._error)
+        # Kept alive until it has answered: Qt connections to bound methods are weak in PySide, and the caller
+        # usually drops the Op right after run().
+        _RUNNING.add(self)
+        return workers.start(self.parent, lambda _job: self.fn(), on_done=lambda r: self._done(r),
+                             on_error=lambda e: self._error(e))
 
     def run_and_wait(self) -> bool:
         """Run off the GUI thread; wait (the event loop keeps running) and return whether it succeeded."""
@@ -144,6 +149,7 @@ class Op:
                 pass
 
     def _done(self, result: Any) -> None:
+        _RUNNING.discard(self)
         self._set_busy(False)
         changes = self.changes
         if isinstance(result, Reported):
@@ -159,6 +165,7 @@ class Op:
                 self._finally()
 
     def _error(self, exc: BaseException) -> None:
+        _RUNNING.discard(self)
         self._set_busy(False)
         self.succeeded = False
         try:
