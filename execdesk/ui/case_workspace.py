@@ -557,8 +557,13 @@ class CaseWorkspace(QWidget):
         op = Op(self, lambda: cases.update_case(store, actor, case_id, today=today, expected_version=expected,
                                                 **changes),
                 changes=Changes.of([case_id], {"case"}), title=self.tr("保存修改"), busy=self.overview)
-        op.success(lambda _r: self.draft.drop()).failure(self._save_refused)
+        op.success(self._saved).failure(self._save_refused)
         return op.run_and_wait()
+
+    def _saved(self, _result) -> None:
+        """Saved: the journal entry goes and the form takes the stored values (the hub's re-read follows)."""
+        self.draft.drop()
+        self.reload(keep_edits=False)
 
     def _save_refused(self, exc) -> None:
         if isinstance(exc, ConflictError):

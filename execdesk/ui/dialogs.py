@@ -356,18 +356,22 @@ class NodePicker(QWidget):
         lay.addWidget(self.list, 1)
         lay.addWidget(self.count_label)
         self.search.textChanged.connect(self.filter)
-        self.search.returnPressed.connect(self.pick_current)
         self.search.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item: self.pick_current())
         self.list.itemClicked.connect(lambda _item: self.pick_current())
         self.filter("")
 
-    def eventFilter(self, obj, event) -> bool:  # Down from the search field moves into the list
-        if obj is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
-            self.list.setFocus()
-            if self.list.currentRow() < 0 and self.list.count():
-                self.list.setCurrentRow(0)
-            return True
+    def eventFilter(self, obj, event) -> bool:
+        """In the search field: Enter picks (and is not the dialog's 保存); Down moves into the list."""
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.pick_current()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.list.setFocus()
+                if self.list.currentRow() < 0 and self.list.count():
+                    self.list.setCurrentRow(0)
+                return True
         return super().eventFilter(obj, event)
 
     def hits(self) -> list[NodeChoice]:

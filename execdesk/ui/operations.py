@@ -208,4 +208,3 @@ def show_internal_error(parent: QWidget | None, exc: BaseException) -> None:
     box.setObjectName("internalErrorBox")
     box.setDetailedText(text)
     box.exec()
-    box.deleteLater()

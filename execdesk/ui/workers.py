@@ -8,6 +8,7 @@ widgets (Anki's ``QueryOp`` rule): they call services, which open their own data
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -77,7 +78,12 @@ class _Runnable(QRunnable):
                 log.info("background job refused: %s", exc)
             else:
                 log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
+            # The exception travels to the GUI thread and may outlive this runnable, which the pool deletes
+            # (autoDelete): drop this frame (it holds ``self``) from its traceback, keep the frames below.
+            if exc.__traceback__ is not None and exc.__traceback__.tb_frame is sys._getframe():
+                exc.__traceback__ = exc.__traceback__.tb_next
             self._emit(self.signals.failed, exc)
+            del exc
         else:
             if self.job.cancelled:
                 self._emit(self.signals.cancelled)
