@@ -111,7 +111,7 @@ def dispose_widgets(qapp):
 def fill_node(dlg, code: str, day, data: dict, *, description: str = "", ended=None) -> None:
     """Fill the node dialog as a person would: pick the node, the dates, then each typed field by what it shows
     (a combo by its text, a checklist by ticking, a line edit by typing)."""
-    from execdesk.ui.node_form import ChoiceBox, CheckList
+    from execdesk.ui.node_form import CheckList, ChoiceBox
 
     dlg.set_code(code)
     dlg.started.set_value(day)
