@@ -55,6 +55,7 @@ def shoot_node_entry(shoot, ctx, win, store, case_id: str, w: int, h: int) -> No
         data={"seal_kind": "查封", "asset_kind": "不动产", "asset_description": "历下区解放路8号商铺",
               "value": "1,200,000.00"}), today=today)
     ws = win.open_case(case_id)
+    ws.reload()  # written by a direct service call above, not through an operation the workspace hears of
     ws.tabs.setCurrentIndex(4)
     shoot(win, "17_property_tab_with_nodes", w, h)
 

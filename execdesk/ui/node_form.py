@@ -55,8 +55,8 @@ class DateLineEdit(QLineEdit):
             return ""
         try:
             d = parse_date(text, self.label)
-        except ValidationError as exc:
-            self.checked.emit(str(exc))
+        except ValidationError as exc:  # the message goes under this field: its name is not repeated
+            self.checked.emit(exc.errors[0].message)
             return str(exc)
         self.setText(d.isoformat())
         self.setToolTip(chinese_date(d))
@@ -95,7 +95,7 @@ class MoneyLineEdit(QLineEdit):
         try:
             fen = parse_amount(text, self.label)
         except ValidationError as exc:
-            self.checked.emit(str(exc))
+            self.checked.emit(exc.errors[0].message)
             return str(exc)
         self.setText(format_yuan(fen))
         self.checked.emit("")
