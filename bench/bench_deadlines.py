@@ -34,7 +34,7 @@ os.environ.setdefault("EXECDESK_DATA_DIR", tempfile.mkdtemp(prefix="execdesk-ben
 
 from execdesk.models.migrate import open_database  # noqa: E402
 from execdesk.services import cases as svc  # noqa: E402
-from execdesk.services import deadlines  # noqa: E402
+from execdesk.services import derived  # noqa: E402
 from execdesk.services.context import Actor  # noqa: E402
 from execdesk.services.demo import generate_demo  # noqa: E402
 from execdesk.services.inputs import NodeInput  # noqa: E402
@@ -60,7 +60,10 @@ SCAN = [
 def demo_file(n: int) -> Path:
     """The cached, never-recomputed demo database for ``n`` cases (built once)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"demo-{n}-{SEED}-{TODAY.isoformat()}.sqlite3"
+    from execdesk.models.migrate import SCHEMA_HEAD
+
+    # Keyed by the schema and the generator's seed and day: a file of an older schema is never reused.
+    path = CACHE / f"demo-{n}-{SEED}-{TODAY.isoformat()}-{SCHEMA_HEAD[:4]}.sqlite3"
     if not path.exists():
         tmp = path.with_suffix(".building")
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -103,7 +106,7 @@ def _reset(path: Path) -> None:
 
 def _timed(store, **kw):
     t0 = time.perf_counter()
-    stats = deadlines.recompute_all(store, **kw)
+    stats = derived.recompute_all(store, **kw)
     return time.perf_counter() - t0, stats
 
 
@@ -155,7 +158,7 @@ def bench_one_node(work: Path, runs: int) -> dict:
         with store.transaction() as s:
             case = svc.get_case(s, case_id)
             t0 = time.perf_counter()
-            deadlines.recompute_case(s, case, today=TODAY)
+            derived.refresh_case(s, case, today=TODAY)
             alone.append(time.perf_counter() - t0)
     store.close()
     # Baseline: a bare INSERT of one node row and a commit, same PRAGMAs (WAL, synchronous=FULL).
@@ -189,7 +192,7 @@ def bench_save_during_refresh(work: Path, day: date) -> dict:
 
     def refresh() -> None:
         t0 = time.perf_counter()
-        result["stats"] = deadlines.recompute_all(store, today=day)
+        result["stats"] = derived.recompute_all(store, today=day)
         result["s"] = time.perf_counter() - t0
 
     thread = threading.Thread(target=refresh)

@@ -58,12 +58,12 @@ def day_housekeeping(db: Path) -> None:
     so that every measured start is an ordinary one."""
     from execdesk.models.backup import rotate_automatic
     from execdesk.models.database import Store
-    from execdesk.services import deadlines
+    from execdesk.services import derived
 
     rotate_automatic(db)
     store = Store(db)
     t0 = time.perf_counter()
-    if deadlines.refresh_if_stale(store):
+    if derived.refresh_if_stale(store):
         print(f"(deadlines recomputed for today first: {time.perf_counter() - t0:.1f} s)")
     store.close()
 

@@ -41,3 +41,21 @@ def test_date_before_any_edition_is_a_clear_chinese_error():
         citation("zhongben_conditions", date(2016, 11, 30))
     with pytest.raises(KeyError):
         citation("no_such_rule", date(2020, 1, 1))
+
+
+@pytest.mark.parametrize(("key", "articles"), [
+    ("execution_objection", (225, 232, 236)), ("third_party_objection", (227, 234, 238)),
+    ("higher_court_after_six_months", (226, 233, 237)), ("entrusted_execution", (229, 236, 240)),
+    ("property_report", (241, 248, 252))])
+def test_r11_deadline_bases_follow_the_civil_procedure_law_editions(key, articles):
+    # DOMAIN §2.5 / §3.4: 2012 numbering until 2021-12-31, 2021 amendment from 2022-01-01, 2023 from 2024-01-01.
+    assert tuple(citation(key, d).article for d in (date(2021, 12, 31), date(2022, 1, 1), date(2024, 1, 1))) == articles
+
+
+@pytest.mark.parametrize(("n", "text"), [(8, "八"), (10, "十"), (15, "十五"), (85, "八十五"), (105, "一百零五"),
+                                         (110, "一百一十"), (236, "二百三十六"), (240, "二百四十"), (519, "五百一十九"),
+                                         (1005, "一千零五"), (1050, "一千零五十"), (1259, "一千二百五十九")])
+def test_r11_article_numbers_in_chinese_numerals_as_statutes_write_them(n, text):
+    from execdesk.rules.citations import article_numeral
+
+    assert article_numeral(n) == text

@@ -102,6 +102,25 @@ def test_errors_are_one_chinese_line(filled, capsys):
     assert code == 2 and "不是存在的日期" in err
 
 
+# Test data only, NOT the official 2027 schedule: fictional, but complete in the sense of 放假办法 arts 2 and 6 —
+# every statutory day (元旦 01-01; 春节 除夕 02-05 + 02-06..02-08; 清明 04-05; 劳动节 05-01/02; 端午 06-09;
+# 中秋 09-15; 国庆 10-01..03) is a rest day, and the 10 other weekday rest days (02-09..11, 05-03..05, 10-04..07)
+# = 6 补假 for statutory days on weekends (02-06, 02-07, 05-01, 05-02, 10-02, 10-03) + 4 调休 working weekends.
+FICTIONAL_COMPLETE_2027 = (
+    'year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
+    'holidays = ["2027-01-01", ["2027-02-05", "2027-02-11"], ["2027-04-03", "2027-04-05"], ["2027-05-01", "2027-05-05"], '
+    '"2027-06-09", "2027-09-15", ["2027-10-01", "2027-10-07"]]\n'
+    'workdays = ["2027-02-20", "2027-05-08", "2027-09-26", "2027-10-09"]\n')
+
+
+def test_holidays_import_help_names_no_source_path(capsys):
+    for argv in (["holidays", "--help"], ["holidays", "import", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert "法定节假日" in out and "resources/" not in out and ".md" not in out, argv
+
+
 def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypatch):
     from execdesk.services import deadlines
 
@@ -114,10 +133,16 @@ def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypat
         bad.write_text('year = 2027\nstatus = "official"\nsource = "x"\nholidays = ["2027-13-01"]\n', encoding="utf-8")
         code, _, err = run(capsys, filled, "holidays", "import", str(bad))
         assert code == 2 and "不是有效日期" in err
-        # Test data only (NOT the official 2027 schedule): makes 2027-05-03 a rest day.
+        # A year with only 元旦 and 劳动节 is not a whole official schedule: refused, naming what is missing.
+        partial = tmp_path / "partial.toml"
+        partial.write_text('year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
+                           'holidays = ["2027-01-01", ["2027-05-01", "2027-05-05"]]\nworkdays = []\n', encoding="utf-8")
+        code, _, err = run(capsys, filled, "holidays", "import", str(partial))
+        assert code == 2 and "缺少法定节假日：春节" in err and "中秋节（2027-09-15）" in err
+        code, out, _ = run(capsys, filled, "holidays")
+        assert "2027年：暂定" in out  # nothing was stored
         good = tmp_path / "2027.toml"
-        good.write_text('year = 2027\nstatus = "official"\nsource = "测试数据（虚构）"\n'
-                        'holidays = ["2027-01-01", ["2027-05-01", "2027-05-05"]]\nworkdays = []\n', encoding="utf-8")
+        good.write_text(FICTIONAL_COMPLETE_2027, encoding="utf-8")
         code, out, err = run(capsys, filled, "holidays", "import", str(good), "--today", "2026-11-25")
         assert code == 0, err
         assert "已导入2027年放假安排" in out
@@ -126,3 +151,62 @@ def test_holidays_show_and_import_recomputes(filled, capsys, tmp_path, monkeypat
         assert (lim["due_on"], lim["provisional"]) == ("2027-05-06", False)  # 05-02 → past the 05-01..05 break
     finally:
         deadlines._calendar_for.cache_clear()
+
+
+def test_deduction_recorded_after_expiry_stays_in_the_json_and_the_view_with_its_reason(filled, capsys, store, actor):
+    # Issue 12 item 8 (审限规定 art 9; §3.3): 执100号 expired on 2026-10-08 (see above); a 中止 recorded from
+    # 2026-11-02 cannot revive it, so it is not counted — but it is shown, with the reason, not dropped.
+    from execdesk.services.cases import find_case_id
+
+    with store.read() as s:
+        cid = find_case_id(s, "（2026）鲁0102执100号")
+    svc.record_deduction(store, actor, cid, kind="中止", started_on=date(2026, 11, 2), ended_on=date(2026, 11, 20),
+                         today=TODAY)
+    code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执100号", "--json", "--today", "2026-11-25")
+    lim = json.loads(out)["execution_limit"]
+    assert lim["deducted_days"] == 30 and lim["overdue_days"] == 48  # only the 评估 counts
+    assert [(u["kinds"], u["start"], u["end"]) for u in lim["uncounted"]] == [(["中止"], "2026-11-02", "2026-11-20")]
+    assert "2026-10-08届满" in lim["uncounted"][0]["reason"]
+    code, out, _ = run(capsys, filled, "deadlines", "（2026）鲁0102执100号", "--today", "2026-11-25")
+    assert "未计入 中止 2026-11-02至2026-11-20：" in out
+
+
+def _doc(*cases, courts=({"code": "鲁0102", "name": "济南市历下区人民法院", "province": "鲁"},)):
+    return {"format": "execdesk-cases", "schema": 1, "courts": list(courts), "users": [], "cases": list(cases)}
+
+
+def test_import_of_a_minimal_case_fills_the_case_number_parts_and_owes_no_filing(tmp_path, capsys):
+    # docs/data-format.md: a minimal case without year / serial / court code imports (they are parts of the 案号,
+    # 案号规定 arts 2–3); it has no N01 node, and its 7-day filing limit (R21, 审限规定 art 6) is met by its own
+    # 立案日期 (received = filed = 2026-11-02): nothing about 立案 is overdue on 2026-11-25.
+    path = tmp_path / "minimal.json"
+    path.write_text(json.dumps(_doc({"court_code": "鲁0102", "case": {
+        "case_number": "(2026)鲁0102执500号", "filed_on": "2026-11-02", "received_on": "2026-11-02",
+        "cause": "民间借贷纠纷"}}), ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "m.sqlite3"
+    code, out, err = run(capsys, db, "import", str(path))
+    assert code == 0, err
+    code, out, _ = run(capsys, db, "deadlines", "（2026）鲁0102执500号", "--json", "--today", "2026-11-25")
+    data = json.loads(out)
+    assert "立案" not in {d["kind"] for d in data["deadlines"] if d["status"] != "已完成"}
+    assert data["execution_limit"]["nominal_end"] == "2027-05-02"
+
+
+def test_import_with_missing_or_contradicting_fields_is_one_chinese_message_per_record(tmp_path, capsys):
+    # Issue 12 item 10: an IntegrityError (exit 1) before; now exit 2 with a message naming each field.
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_doc(
+        {"court_code": "鲁0102", "case": {"case_number": "（2026）鲁0102执501号"}},
+        {"court_code": "鲁0102", "case": {"case_number": "（2026）鲁0102执502号", "year": 2025, "filed_on": "2026-11-02",
+                                          "cause": "买卖合同纠纷"}},
+        {"court_code": "鲁0102", "case": {"case_number": "（2026）鲁0102执503号", "filed_on": "2026-11-02",
+                                          "cause": "买卖合同纠纷"}, "parties": [{"name": "王芳"}]}),
+        ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "b.sqlite3"
+    code, out, err = run(capsys, db, "import", str(path))
+    assert code == 2 and "Traceback" not in err and "IntegrityError" not in err
+    assert "第1件案件 （2026）鲁0102执501号：缺少必填字段：立案日期（filed_on）、案由（cause）" in err
+    assert "第2件案件 （2026）鲁0102执502号：收案年度（year）“2025”与案号不符（应为“2026”）" in err
+    assert "第3件案件 （2026）鲁0102执503号 parties第1条：缺少必填字段：诉讼地位（role）、类型（kind）" in err
+    code, out, _ = run(capsys, db, "deadlines", "--all", "--json", "--today", "2026-11-25")
+    assert json.loads(out)["count"] == 0  # all or nothing

@@ -29,7 +29,7 @@ from execdesk.rules.deadlines import (
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.holidays import load_calendar
 from execdesk.services import cases as svc
-from execdesk.services import deadlines
+from execdesk.services import deadlines, derived
 from execdesk.services.inputs import NodeInput
 
 CAL = load_calendar()
@@ -339,8 +339,10 @@ def test_record_node_updates_the_case_deadlines(store, actor):
                       ("N07", date(2026, 11, 12))):
         svc.record_node(store, actor, cid, NodeInput(code=code, started_on=day, ended_on=day), today=TODAY)
     c, rows = _case_row(store, cid)
-    assert set(rows) == {"执行期限", "终本最早日"}
-    assert c.warning_level == 0 and c.next_due_on == date(2027, 5, 3)  # 2027-05-02 is a Sunday
+    # Left: the execution limit, the 终本 floor and the 6 months of 民诉法 237 from receipt (issue 12).
+    assert set(rows) == {"执行期限", "终本最早日", "上级法院申请执行"}
+    assert rows["执行期限"].due_on == date(2027, 5, 3)  # 2027-05-02 is a Sunday: rolled
+    assert c.warning_level == 0 and c.next_due_on == date(2027, 5, 2)  # 民诉法 237: not rolled
     assert c.deadlines_provisional  # 2027: schedule not known yet
 
 
@@ -364,8 +366,9 @@ def test_record_deduction_and_extension_move_the_limit(store, actor):
     c, _ = _case_row(store, cid)
     assert c.limit_due_on == date(2026, 10, 21)  # 2026-09-02 + 49 days (union of 04-01..05-19)
     assert c.overdue_days == 35
-    svc.record_extension(store, actor, cid, reason="财产处置中", applied_on=date(2026, 11, 16), approver="孙立",
-                         approved_on=date(2026, 11, 18), months=3, today=TODAY)
+    # Applied for and approved before the limit (10-21) expired (法发〔2006〕35号 art 1; 审限规定 art 14 ¶2).
+    svc.record_extension(store, actor, cid, reason="财产处置中", applied_on=date(2026, 10, 14), approver="孙立",
+                         approved_on=date(2026, 10, 16), months=3, today=TODAY)
     c, rows = _case_row(store, cid)
     assert c.limit_due_on == date(2027, 1, 20)  # (2026-09-02 + 3 months) + 49 days
     with store.read() as s:
@@ -386,14 +389,14 @@ def test_recompute_all_matches_recompute_case(store, actor):
                                                     data={"served_on": "2026-05-08"}), today=TODAY)
     svc.record_measure(store, actor, ids[2], kind="冻结", asset_kind="存款", started_on=date(2026, 11, 2), today=TODAY)
     snap = _snapshot(store)
-    stats = deadlines.recompute_all(store, today=TODAY)
+    stats = derived.recompute_all(store, today=TODAY)
     assert stats.cases == 3 and stats.workers == 1
     assert stats.changed_cases == 0  # recompute_case had already stored exactly this: nothing written
     assert _snapshot(store) == snap
     with store.transaction() as s:
         s.connection().exec_driver_sql("UPDATE cases SET next_due_on = NULL WHERE id = ?", (ids[2],))
         s.connection().exec_driver_sql("DELETE FROM deadlines WHERE case_id = ? AND kind = '执行期限'", (ids[1],))
-    assert deadlines.recompute_all(store, today=TODAY).changed_cases == 2
+    assert derived.recompute_all(store, today=TODAY).changed_cases == 2
     assert _snapshot(store) == snap
     # The same with the cases split over two forked reader processes (the big-recompute path). Forking is only
     # safe without other threads: if an earlier test left some (Qt), this part cannot run in this process.
@@ -402,7 +405,7 @@ def test_recompute_all_matches_recompute_case(store, actor):
     with store.transaction() as s:
         s.connection().exec_driver_sql("UPDATE cases SET warning_level = 99, limit_due_on = NULL")
         s.connection().exec_driver_sql("DELETE FROM deadlines")
-    assert deadlines.recompute_all(store, today=TODAY, workers=2).workers == 2
+    assert derived.recompute_all(store, today=TODAY, workers=2).workers == 2
     assert _snapshot(store) == snap
     assert any(k.startswith("终本后查询") for k, *_ in snap["deadlines"])
     assert any(k.startswith("冻结届满") for k, *_ in snap["deadlines"])
@@ -431,11 +434,11 @@ def test_daily_recompute_lets_a_clerk_save_meanwhile_and_keeps_that_save(store, 
                              today=TODAY)
         saved["a"] = state(a)
 
-    deadlines.recompute_all(store, today=TODAY, after_compute=clerk_saves_meanwhile)
+    derived.recompute_all(store, today=TODAY, after_compute=clerk_saves_meanwhile)
     assert saved["a"][0][3] < 84  # the save computed case a for today, with the deduction
     assert state(a) == saved["a"]  # the snapshot (taken before the deduction) would have written 84 back
     assert _case_row(store, b)[0].overdue_days == 84  # every other case is recomputed for the new day
-    assert deadlines.recompute_all(store, today=TODAY).changed_cases == 0  # and nothing was left half-done
+    assert derived.recompute_all(store, today=TODAY).changed_cases == 0  # and nothing was left half-done
 
 
 def _snapshot(store):
@@ -458,14 +461,14 @@ def test_holiday_update_clears_the_provisional_flag(store, actor, tmp_path, monk
         cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 10, 30)), today=TODAY)
         assert _case_row(store, cid)[0].deadlines_provisional
         # Test data: a made-up 2027 schedule (NOT the official one) with 2027-04-30 as a rest day.
-        deadlines.install_holiday_update(store, {"year": 2027, "status": "official", "source": "测试数据（虚构）",
+        derived.install_holiday_update(store, {"year": 2027, "status": "official", "source": "测试数据（虚构）",
                                                  "holidays": ["2027-01-01", ["2027-04-30", "2027-05-04"]]},
                                          today=TODAY)
         c, rows = _case_row(store, cid)
         assert not c.deadlines_provisional
         assert c.limit_due_on == date(2027, 5, 5) and rows["执行期限"].rolled_from == date(2027, 4, 30)
         with pytest.raises(ValidationError):
-            deadlines.install_holiday_update(store, {"year": 2027, "status": "official", "source": "x",
+            derived.install_holiday_update(store, {"year": 2027, "status": "official", "source": "x",
                                                      "holidays": ["2027-01-01"], "workdays": ["2027-01-04"]})
     finally:
         deadlines._calendar_for.cache_clear()
@@ -484,11 +487,11 @@ def test_r23_internal_three_day_notice_warns_the_legal_ten_day_one_escalates():
 
 def test_refresh_if_stale_recomputes_once_per_day(store, actor):
     cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 6, 1)), today=TODAY)
-    assert deadlines.refresh_if_stale(store, today=TODAY) is True
-    assert deadlines.refresh_if_stale(store, today=TODAY) is False
+    assert derived.refresh_if_stale(store, today=TODAY) is True
+    assert derived.refresh_if_stale(store, today=TODAY) is False
     with store.transaction() as s:
         s.connection().exec_driver_sql("UPDATE cases SET warning_level = 0")
-    assert deadlines.refresh_if_stale(store, today=date(2026, 11, 26)) is True  # a new day
+    assert derived.refresh_if_stale(store, today=date(2026, 11, 26)) is True  # a new day
     assert _case_row(store, cid)[0].warning_level == LEVEL_OVERDUE
 
 
@@ -551,7 +554,288 @@ def test_bulk_recompute_never_forks_a_multithreaded_process():
     assert deadlines._workers_for(100) == 1  # small databases: not worth a process
 
 
-def test_review_cases_use_their_type_period_and_no_node_limits():
+def test_r29_minsufa_236_objection_reviewed_within_15_days_of_receipt_rolled_and_cited_by_edition():
+    # 民诉法 art 236 (2023 numbering): received 2024-01-15 → 01-15 + 15 = 01-30 (Tuesday); on 02-01 2 days over.
     result = engine(date(2024, 2, 1)).compute_case(facts(type_code="执异"), full=True)
-    assert result.limit.statutory_months == 1 and "执行异议" in result.limit.basis
+    lim = result.limit
+    assert (lim.statutory_limit, lim.start_day, lim.due_on, lim.overdue_days) == ("15日", date(2024, 1, 16),
+                                                                                 date(2024, 1, 30), 2)
+    assert lim.basis.startswith("《中华人民共和国民事诉讼法》第二百三十六条（2023年修正）")
+    assert "十五日内审查" in lim.basis and "配置" not in lim.basis and ".toml" not in lim.basis
     assert {it.kind for it in result.items} == {"执行期限"}  # no node limits, no 终本 floor
+    assert item(result, "执行期限").label == "执行异议审查期限届满（15日）"
+    # Received 2023-12-20, under the 2021 amendment: art 232; 12-20 + 15 = 2024-01-04 (Thursday).
+    old = engine(date(2024, 1, 2)).explain_limit(facts(filed=date(2023, 12, 21), received_on=date(2023, 12, 20),
+                                                       type_code="执异"))
+    assert old.due_on == date(2024, 1, 4) and "第二百三十二条（2021年修正）" in old.basis
+    # Received 2024-09-16: 09-16 + 15 = 10-01, inside the 国庆 break (10-01..10-07) → rolled to Tuesday 10-08.
+    rolled = engine(date(2024, 9, 20)).explain_limit(facts(filed=date(2024, 9, 16), type_code="执异"))
+    assert (rolled.due_on, rolled.rolled_from) == (date(2024, 10, 8), date(2024, 10, 1))
+
+
+def test_r29_minsufa_238_third_party_objection_cites_its_own_article():
+    # 案外人异议 (art 238, 2023 numbering): same 15 days from receipt; 2024-03-01 + 15 = 03-16 (Saturday) → 03-18.
+    lim = engine(date(2024, 3, 5)).explain_limit(
+        CaseFacts(case_number="（2024）鲁0102执异1号", type_code="执异", filed_on=date(2024, 3, 1),
+                  received_on=date(2024, 3, 1), cause="案外人执行异议"))
+    assert lim.due_on == date(2024, 3, 18) and "第二百三十八条（2023年修正）" in lim.basis
+
+
+def test_r29_zhixing_jieshi_8_reconsideration_decided_within_30_days_of_receipt():
+    # 执行程序解释 art 8: the higher court decides within 30 days of receiving the 复议 application.
+    # Received 2024-03-01 → 03-31 (Sunday) → Monday 04-01. (DOMAIN R29's "复议 10 d" is the party's time to apply
+    # under 民诉法 236, not the court's review period: docs/decisions.md.)
+    lim = engine(date(2024, 3, 5)).explain_limit(facts(filed=date(2024, 3, 1), type_code="执复"))
+    assert (lim.statutory_limit, lim.due_on) == ("30日", date(2024, 4, 1))
+    assert "执行程序若干问题的解释》第八条" in lim.basis and "三十日内审查完毕" in lim.basis
+
+
+def test_admin_enforcement_review_7_days_xingsu_jieshi_160_and_general_review_types_6_months():
+    # 行诉解释 art 160: decided within 7 days of accepting; filed 2024-03-04 → 03-11 (Monday).
+    lim = engine(date(2024, 3, 5)).explain_limit(facts(filed=date(2024, 3, 4), type_code="行审"))
+    assert lim.due_on == date(2024, 3, 11) and "第一百六十条" in lim.basis
+    # 执行监督: no period of its own; the general execution-case limit (审限规定 art 5; 立案结案意见 art 1).
+    sup = engine(date(2024, 3, 5)).explain_limit(facts(type_code="执监"))
+    assert sup.statutory_months == 6 and sup.due_on == date(2024, 7, 15) and "第五条" in sup.basis
+
+
+def test_no_deadline_cites_a_file_name_as_its_legal_basis():
+    """Issue 12 item 2: every basis a deadline can carry names a legal instrument (《…》 or a 文号 〔…〕), never a
+    file or a setting — for each preset, each node limit, each case type and every item computed for it."""
+    import re
+
+    bad = re.compile(r"\.(toml|py|json)\b|配置|case_types|nodes\.|limits_")
+    for rules in (SD, NATIONAL):
+        texts = [rules.limit_basis, rules.limit_basis_non_litigation, rules.limit_basis_review_general,
+                 rules.deduction_basis, rules.extension_basis, rules.extension_apply_basis,
+                 rules.extension_approval_basis, rules.rollover_basis, rules.zhongben_basis, rules.requery_basis,
+                 rules.seal_basis, rules.payout_basis, rules.lead_basis, rules.stay_basis,
+                 rules.auction_rules["basis_online"], rules.auction_rules["basis_offline"],
+                 *(rule.basis for rule in rules.node_limits if not rule.citation)]  # cited ones: from the items
+        for code in rules.type_class:
+            for cause in ("", "案外人执行异议"):
+                f = CaseFacts(case_number="（2024）鲁0102执1号", type_code=code, filed_on=date(2024, 1, 15),
+                              received_on=date(2024, 1, 15), assigned_on=date(2024, 1, 15), cause=cause,
+                              deductions=[("评估", date(2024, 2, 1), date(2024, 2, 10))],
+                              leads=[("lead-000000000001", date(2024, 3, 1), False, None)],
+                              seals=[("m-000000000001", "冻结", "存款", date(2024, 3, 1), None)],
+                              payments=[("到账", 100, date(2024, 3, 1))],
+                              first_start={"N12": date(2024, 3, 1), "N31": date(2024, 2, 1), "N32": date(2024, 2, 1)},
+                              report_orders=[(4, date(2024, 1, 16), {"report_order_on": "2024-01-16",
+                                                                  "report_deadline": "2024-01-26"})],
+                              auctions=[(1, date(2024, 3, 1), {"method": "网络司法拍卖", "asset": "动产",
+                                                               "result": "流拍", "auction_on": "2024-03-01"})])
+                result = Engine(rules, CAL, date(2024, 6, 1)).compute_case(f, full=True)
+                texts += [it.basis for it in result.items]
+        for text in texts:
+            assert text and not bad.search(text), text
+            assert "《" in text or "〔" in text, text
+
+
+# ---------------------------------------------------------------- issue 12: legal review of the deadline rules
+
+
+def test_r21_shenxian_6_filing_limit_is_met_by_the_case_filing_date_without_an_n01_node():
+    # 审限规定 art 6: filed within 7 days of receipt. An imported case has 收案日期 = 立案日期 = 2024-03-04 and no
+    # N01 node: the limit (2024-03-04 + 7 = 03-11) was met on 03-04 itself, so nothing is overdue on 2024-04-01.
+    f = facts(filed=date(2024, 3, 4), first_done={"N02": date(2024, 3, 4)})
+    result = engine(date(2024, 4, 1), NATIONAL).compute_case(f, full=True)
+    filing = item(result, "立案")
+    assert (filing.status, filing.done_on, filing.overdue_days) == (DONE, date(2024, 3, 4), 0)
+    assert "立案" not in {it.kind for it in engine(date(2024, 4, 1), NATIONAL).compute_case(f).items}
+    # Received 2024-03-01 (Fri), filed 2024-03-12: due 03-01 + 7 = 03-08 (a Friday, not rolled): 4 days late (立案超期天数).
+    late = engine(date(2024, 4, 1), NATIONAL).compute_case(
+        facts(filed=date(2024, 3, 12), received_on=date(2024, 3, 1), first_done={}), full=True)
+    assert (item(late, "立案").status, item(late, "立案").overdue_days) == (DONE_LATE, 4)
+    assert "第六条" in item(late, "立案").basis
+
+
+def test_minsufa_85_zhongzhi_from_the_rolled_last_day_stops_the_limit():
+    # 民诉法 art 85 / §3.3: filed 2024-01-13 → nominal end 2024-07-13 (Saturday) → runs until Monday 07-15.
+    # A 中止 recorded from 07-15, still running on 07-20: the clock stops (暂停计时), nothing is overdue.
+    f = facts(filed=date(2024, 1, 13), first_done=_all_done(date(2024, 1, 13)),
+              deductions=[("中止", date(2024, 7, 15), None)])
+    result = engine(date(2024, 7, 20)).compute_case(f)
+    assert result.limit.paused and item(result, "执行期限").status == PAUSED and result.overdue_days == 0
+    # Ended 07-24: 10 days deducted, 07-15 + 10 = 07-25 (Thursday).
+    f.deductions = [("中止", date(2024, 7, 15), date(2024, 7, 24))]
+    assert engine(date(2024, 7, 20)).explain_limit(f).due_on == date(2024, 7, 25)
+
+
+def test_shenxian_9_deduction_after_expiry_stays_visible_with_its_reason():
+    # Issue 12 item 8: filed 2024-01-15 → due 2024-07-15 (Monday). A 中止 from 2024-08-01 starts after expiry: not
+    # counted (the limit is not revived), but it is kept with the reason, and the limit stays 已超期 17 days on 08-01.
+    f = facts(first_done=_all_done(date(2024, 1, 16)), deductions=[("中止", date(2024, 8, 1), date(2024, 8, 20))])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert lim.due_on == date(2024, 7, 15) and lim.deducted_days == 0 and not lim.deductions
+    assert [(u.kinds, u.start, u.end) for u in lim.uncounted] == [(("中止",), date(2024, 8, 1), date(2024, 8, 20))]
+    assert "届满" in lim.uncounted[0].reason
+    assert lim.overdue_days == 17 and not lim.paused
+
+
+def test_r18_extension_applied_for_after_expiry_is_flagged_and_not_counted():
+    # 法发〔2006〕35号 art 1 / 审限规定 art 14 ¶2: filed 2024-01-15 → due 2024-07-15 without the extension. Applied for
+    # 07-20 and approved 07-22 (after expiry): flagged, and the 3 months are not counted — due stays 07-15,
+    # 17 days overdue on 08-01. Before the fix the check compared with 10-15 (the date *with* the extension).
+    late = engine(date(2024, 8, 1)).explain_limit(facts(extensions=[(3, date(2024, 7, 22), date(2024, 7, 20), False)]))
+    assert late.extensions[0].counted_months == 0 and late.due_on == date(2024, 7, 15) and late.overdue_days == 17
+    assert "延长申请日期2024-07-20晚于未计本次延长的期限届满日2024-07-15" in late.extensions[0].note
+    assert "不予计入" in late.notes[0] and "第十四条第二款" in late.notes[0]
+    # Applied 07-12, approved 07-15 (the last day itself): counted, no note; due 07-15 + 3 months = 10-15.
+    ok = engine(date(2024, 8, 1)).explain_limit(facts(extensions=[(3, date(2024, 7, 15), date(2024, 7, 12), False)]))
+    assert (ok.extensions[0].counted_months, ok.due_on, ok.notes) == (3, date(2024, 10, 15), ())
+    # The due date without the extension includes deductions: 评估 2024-02-01..03-11 (40 days) moves it to 08-24
+    # (Saturday) → 08-26; applied 08-20 and approved 08-26 are in time: counted (due 11-24, a Sunday → 11-25).
+    f = facts(deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11))],
+              extensions=[(3, date(2024, 8, 26), date(2024, 8, 20), False)])
+    lim = engine(date(2024, 9, 1)).explain_limit(f)
+    assert lim.extensions[0].counted_months == 3 and not lim.notes and lim.due_on == date(2024, 11, 25)
+
+
+def test_r30_zanhuan_10_stay_deducted_for_at_most_three_months_plus_three_with_approval():
+    # 暂缓规定 art 10 / 审限规定 art 9 (10): filed 2024-01-15 → nominal end 2024-07-15. A 暂缓 from 2024-02-01 recorded
+    # until 2024-06-30 counts only up to 2024-05-01 (02-01 + 3 months): 02-01..05-01 = 91 days; 05-02..06-30 is
+    # not deducted and is listed with the reason. 07-15 + 91 = 10-14 (Monday).
+    f = facts(first_done=_all_done(date(2024, 1, 16)), deductions=[("暂缓", date(2024, 2, 1), date(2024, 6, 30))])
+    lim = engine(date(2024, 8, 1)).explain_limit(f)
+    assert lim.deducted_days == 91 and lim.due_on == date(2024, 10, 14)
+    assert [(u.start, u.end) for u in lim.uncounted] == [(date(2024, 5, 2), date(2024, 6, 30))]
+    assert "第十条" in lim.uncounted[0].reason and any("超出部分不予扣除" in n for n in lim.notes)
+    # Extended by a second decision with its 文号: 05-02..06-30 counts too (≤ 05-02 + 3 months = 08-02):
+    # 02-01..06-30 = 151 days; 07-15 + 151 = 12-13 (Friday).
+    ext = facts(first_done=_all_done(date(2024, 1, 16)),
+                deductions=[("暂缓", date(2024, 2, 1), date(2024, 5, 1)),
+                            ("暂缓", date(2024, 5, 2), date(2024, 6, 30), "（2024）鲁0102执1号之一")])
+    lim = engine(date(2024, 8, 1)).explain_limit(ext)
+    assert lim.deducted_days == 151 and lim.due_on == date(2024, 12, 13) and not lim.uncounted
+    # The same extension without its approving decision: not deducted, and said so.
+    unapproved = facts(first_done=_all_done(date(2024, 1, 16)),
+                       deductions=[("暂缓", date(2024, 2, 1), date(2024, 5, 1)), ("暂缓", date(2024, 5, 2), date(2024, 6, 30))])
+    lim = engine(date(2024, 8, 1)).explain_limit(unapproved)
+    assert lim.deducted_days == 91 and "未记录批准决定" in lim.uncounted[0].reason
+
+
+def test_r30_open_stay_stops_the_clock_only_for_three_months():
+    # A 上级通知暂缓 from 2024-02-01 still open on 2024-06-01: deducted up to 05-01 only, so the clock runs again
+    # (not 暂停计时): 07-15 + 91 = 10-14.
+    f = facts(first_done=_all_done(date(2024, 1, 16)), deductions=[("上级通知暂缓", date(2024, 2, 1), None)])
+    lim = engine(date(2024, 6, 1)).explain_limit(f)
+    assert not lim.paused and lim.due_on == date(2024, 10, 14)
+    assert lim.uncounted[0].start == date(2024, 5, 2) and lim.uncounted[0].end == date(2024, 6, 1)
+
+
+def test_r30_through_the_service_the_approval_number_is_read(store, actor):
+    # Filed 2026-03-02 → nominal end 2026-09-02. 暂缓 03-10..06-09 (≤ 03-10 + 3 months = 06-10: 92 days), extended
+    # 06-10..07-31 with its decision 文号 (≤ 06-10 + 3 months): 03-10..07-31 = 144 days; 09-02 + 144 = 2027-01-24
+    # (Sunday) → Monday 01-25 (2027 provisional: weekends only).
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 3, 2), assigned_on=date(2026, 3, 2)),
+                            today=TODAY)
+    svc.record_deduction(store, actor, cid, kind="暂缓", started_on=date(2026, 3, 10), ended_on=date(2026, 6, 9),
+                         today=TODAY)
+    svc.record_deduction(store, actor, cid, kind="暂缓", started_on=date(2026, 6, 10), ended_on=date(2026, 7, 31),
+                         document_number="（2026）鲁0102执100号之二", today=TODAY)
+    with store.read() as s:
+        lim = deadlines.explain_limit(s, s.get(Case, cid), today=TODAY)
+    assert lim.deducted_days == 144 and lim.due_on == date(2027, 1, 25) and not lim.uncounted
+
+
+def test_r27_wangpai_26_reauction_notice_is_15_days_for_real_estate_not_30():
+    # 网拍规定 art 12: first online auction of real estate announced 30 days before; art 26: the re-auction after a
+    # 流拍 15 days before (movables 7). 2nd round on 2024-03-28, announced 03-12: 16 days' notice → no warning;
+    # announced 03-20 (8 days) → "不足15日".
+    first = (20, date(2024, 3, 1), {"method": "网络司法拍卖", "asset": "不动产", "result": "流拍",
+                                     "notice_on": "2024-01-30", "auction_on": "2024-03-01"})  # 31 days: fine
+    ok = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[first, (21, date(2024, 3, 28), {
+        "method": "网络司法拍卖", "asset": "不动产", "result": "成交", "notice_on": "2024-03-12", "auction_on": "2024-03-28"})])
+    assert engine(date(2024, 4, 1)).compute_case(ok).notes == []
+    short = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[first, (21, date(2024, 3, 28), {
+        "method": "网络司法拍卖", "asset": "不动产", "result": "成交", "notice_on": "2024-03-20", "auction_on": "2024-03-28"})])
+    notes = engine(date(2024, 4, 1)).compute_case(short).notes
+    assert len(notes) == 1 and "再次拍卖的公告期不足15日" in notes[0] and "第二十六条" in notes[0]
+
+
+def test_r27_paibian_25_failed_sale_has_its_own_result_and_demands_no_further_sale_notice():
+    # Three failed real-estate auctions (02-01, 03-01, 04-01) → 变卖公告 due 04-01 + 7 = 04-08 (拍变规定 art 25); the
+    # 变卖 announced 04-05 satisfies it. That 变卖 then fails (变卖不成): no second 变卖公告 and no re-auction is due.
+    failed = [(s, d, {"method": "委托拍卖", "asset": "不动产", "result": "流拍", "auction_on": d.isoformat()})
+              for s, d in ((30, date(2024, 2, 1)), (31, date(2024, 3, 1)), (32, date(2024, 4, 1)))]
+    for method, result in (("变卖", "变卖不成"), ("变卖", "变卖失败"), ("变卖", "流拍"), ("网络司法拍卖", "变卖不成")):
+        sale = (33, date(2024, 6, 5), {"method": method, "asset": "不动产", "result": result,
+                                        "notice_on": "2024-04-05", "auction_on": "2024-06-04"})
+        f = facts(first_done=_all_done(date(2024, 1, 16)), auctions=[*failed, sale])
+        result_all = engine(date(2024, 7, 1)).compute_case(f, full=True)
+        kinds = {it.kind: it for it in result_all.items if it.kind.startswith(("变卖公告", "再次拍卖"))}
+        assert set(kinds) == {"再次拍卖:30", "再次拍卖:31", "变卖公告:32"}, result
+        assert kinds["变卖公告:32"].status == DONE and kinds["变卖公告:32"].done_on == date(2024, 4, 5)
+
+
+def test_shenxian_5_entrustment_completed_within_one_month_of_filing_only_when_entrusted():
+    # 审限规定 art 5 ¶2: the entrusting court completes the entrustment within 1 month of filing. Filed 2024-03-04
+    # → 04-04, inside the 清明 break (04-04..04-06) → Sunday 04-07 (a 调休 working day). Soft (internal target).
+    f = facts(filed=date(2024, 3, 4), first_done=_all_done(date(2024, 3, 5)), first_start={"N31": date(2024, 3, 20)})
+    r = engine(date(2024, 4, 8)).compute_case(f)
+    ent = item(r, "办理委托执行手续")
+    assert (ent.due_on, ent.rolled_from, ent.status, ent.level) == (date(2024, 4, 7), date(2024, 4, 4), OVERDUE, LEVEL_T5)
+    assert "第五条第二款" in ent.basis
+    # A case that is not entrusted owes nothing of the kind.
+    plain = facts(filed=date(2024, 3, 4), first_done=_all_done(date(2024, 3, 5)))
+    assert "办理委托执行手续" not in {it.kind for it in engine(date(2024, 4, 8)).compute_case(plain, full=True).items}
+
+
+def test_minsufa_240_entrusted_court_starts_within_15_days_and_reports_within_30():
+    # 民诉法 art 240 (2023 numbering): letter received 2024-05-06 → start by 05-21 (Tuesday), done or report by
+    # 06-05 (Wednesday). The 执行通知 (N04) of 05-10 is the start; nothing reported by 06-06 → 已超期 1 day.
+    f = facts(filed=date(2024, 5, 8), first_start={"N32": date(2024, 5, 6)},
+              first_done={"N01": date(2024, 5, 8), "N02": date(2024, 5, 8), "N04": date(2024, 5, 10)})
+    r = engine(date(2024, 6, 6)).compute_case(f, full=True)
+    start, finish = item(r, "受托开始执行"), item(r, "受托执行完毕或函告")
+    assert (start.due_on, start.status, start.done_on) == (date(2024, 5, 21), DONE, date(2024, 5, 10))
+    assert (finish.due_on, finish.status, finish.overdue_days) == (date(2024, 6, 5), OVERDUE, 1)
+    assert finish.basis.startswith("《中华人民共和国民事诉讼法》第二百四十条（2023年修正）")
+    f.first_done["N33"] = date(2024, 6, 4)  # 函告委托法院执行情况 on 06-04: in time
+    assert item(engine(date(2024, 6, 6)).compute_case(f, full=True), "受托执行完毕或函告").status == DONE
+
+
+def test_minsufa_237_six_months_from_receipt_net_of_the_periods_of_zhixing_jieshi_13():
+    # Received 2024-01-10 (filed 01-15): 6 months → 2024-07-10. 执行程序解释 art 13 does not count the 评估
+    # 02-01..03-11 (40 days) but does count the 拍卖 04-01..05-20: 07-10 + 40 = 08-19 (not rolled). On 08-20 it
+    # has passed: 已超期, raising the case to the T−5 level only (the execution limit, 10-14, is still running).
+    f = facts(received_on=date(2024, 1, 10), first_done=_all_done(date(2024, 1, 16)),
+              deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11)), ("拍卖", date(2024, 4, 1), date(2024, 5, 20))])
+    r = engine(date(2024, 8, 20)).compute_case(f)
+    hc = item(r, "上级法院申请执行")
+    assert (hc.due_on, hc.status, hc.overdue_days, hc.level) == (date(2024, 8, 19), OVERDUE, 1, LEVEL_T5)
+    assert hc.basis.startswith("《中华人民共和国民事诉讼法》第二百三十七条（2023年修正）") and "第十三条" in hc.basis
+    assert r.limit.due_on == date(2024, 10, 14) and r.warning_level == LEVEL_T5
+    # Closed on 2024-08-01: met.
+    done = engine(date(2024, 8, 20)).compute_case(
+        facts(received_on=date(2024, 1, 10), closed_on=date(2024, 8, 1), closure_method="执行完毕",
+              deductions=[("评估", date(2024, 2, 1), date(2024, 3, 11))]), full=True)
+    assert item(done, "上级法院申请执行").status == DONE
+
+
+def test_caichan_diaocha_4_5_property_report_within_the_period_of_the_order():
+    # 财产调查规定 art 4 (1), art 5: the 报告财产令 of 2024-01-16 sets the period: until 2024-01-26 (Friday), or
+    # "10日" (01-16 + 10 = 01-26). The 财产报告核查 (N08) on 01-30 answers it 4 days late.
+    for deadline in ("2024-01-26", "10日"):
+        f = facts(first_done=_all_done(date(2024, 1, 16)), report_checks=[date(2024, 1, 30)],
+                  report_orders=[(4, date(2024, 1, 16), {"report_order_on": "2024-01-16", "report_deadline": deadline})])
+        rep = item(engine(date(2024, 2, 1)).compute_case(f, full=True), "财产报告:4")
+        assert (rep.due_on, rep.status, rep.overdue_days) == (date(2024, 1, 26), DONE_LATE, 4), deadline
+        assert "第五条" in rep.basis and "第二百五十二条" in rep.basis
+    missing = facts(first_done=_all_done(date(2024, 1, 16)),
+                    report_orders=[(4, date(2024, 1, 16), {"report_order_on": "2024-01-16"})])
+    assert any("未载明报告期限" in n for n in engine(date(2024, 2, 1)).compute_case(missing).notes)
+
+
+def test_property_report_period_through_the_service(store, actor):
+    # N04 recorded with its 报告财产令 data: 2026-11-04 + until 2026-11-14 (Saturday) → Monday 11-16; no N08 by
+    # 2026-11-25: 已超期 9 days, kept in the table.
+    cid = svc.register_case(store, actor, sample_case_input(filed_on=date(2026, 11, 2), assigned_on=date(2026, 11, 3)),
+                            today=TODAY)
+    svc.record_node(store, actor, cid, NodeInput(code="N04", started_on=date(2026, 11, 4), ended_on=date(2026, 11, 4),
+                                                 data={"report_order_on": "2026-11-04",
+                                                       "report_deadline": "2026-11-14"}), today=TODAY)
+    _, rows = _case_row(store, cid)
+    rep = rows[next(k for k in rows if k.startswith("财产报告"))]
+    assert (rep.due_on, rep.status, rep.rolled_from) == (date(2026, 11, 16), OVERDUE, date(2026, 11, 14))

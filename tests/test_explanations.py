@@ -16,6 +16,7 @@ from execdesk.models import Case, Explanation, IssuedDocument
 from execdesk.rules.errors import ValidationError
 from execdesk.services import cases, explanations
 from execdesk.services.deadlines import explain_limit
+from execdesk.services.inputs import NodeInput
 
 
 @pytest.fixture
@@ -67,11 +68,14 @@ def test_r36_explanation_shows_the_computation_and_comes_back_exactly(store, act
 
 
 def test_explanation_shows_each_extension(store, actor, overdue):
+    """R18, DOMAIN §2.6 (延长执行期限记录: 原因, 申请日期, 批准机关, 批准日期, 延长期间): who approved and why."""
     cases.record_extension(store, actor, overdue, reason="财产处置需要", applied_on=date(2026, 8, 28),
-                           approver="孙立", approved_on=date(2026, 8, 30), months=1, today=TODAY)
+                           approver="院长孙立", approving_body="济南市历下区人民法院", approved_on=date(2026, 8, 30),
+                           months=1, today=TODAY)
     _fill(store, actor, overdue)
     pdf = explanations.draft_pdf(store, overdue, today=TODAY)
-    assert "经2026年8月30日批准延长执行期限1个月（2026年8月28日申请）。" in squeeze(pdf_text(pdf))
+    assert ("2026年8月28日，因财产处置需要，申请延长执行期限，经院长孙立（济南市历下区人民法院）于2026年8月30日批准，"
+            "延长执行期限1个月。") in squeeze(pdf_text(pdf))
 
 
 def test_issue_needs_reasons_plan_and_an_overdue_case(store, actor, overdue):
@@ -144,3 +148,14 @@ def test_a_case_within_its_limit_is_not_called_overdue(store, actor):
     text = squeeze(pdf_text(explanations.draft_pdf(store, fresh, today=TODAY)))
     assert "截至2026年11月25日，尚未超过执行期限。" in text and "已超过执行期限" not in text
     assert "（承办人尚未填写）" in text
+
+
+def test_r36_explanation_lists_every_measure_the_interview_included(store, actor, overdue):
+    """DOMAIN §2.6 item 4 (measures taken, in date order) and R8: the 约谈 is a measure the 书面说明 lists."""
+    cases.record_node(store, actor, overdue, NodeInput(code="N22", ended_on=date(2026, 11, 10), data={
+        "method": "电话", "agreed": "是"}), today=TODAY)
+    _fill(store, actor, overdue)
+    flat = squeeze(pdf_text(explanations.draft_pdf(store, overdue, today=TODAY)))
+    section = flat.split("三、已采取的执行措施")[1].split("四、超期未结的原因")[0]
+    assert "执行通知书、报告财产令" in section and "网络执行查控系统" in section
+    assert re.search(r"\d+．2026年11月10日，本院以电话方式约谈申请执行人王芳", section)

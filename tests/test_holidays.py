@@ -75,3 +75,49 @@ def test_r19_bad_holiday_data_is_refused_with_the_field_named(tmp_path, change, 
 def test_r19_bad_toml_text_is_refused():
     with pytest.raises(ValidationError):
         parse_schedule("year = [")
+
+
+# ---------------------------------------------------------------- issue 12: a year is official only when complete
+
+
+def _year(y):
+    from chinese_calendar import constants
+
+    from execdesk.rules.holidays import YearSchedule
+
+    return YearSchedule(y, frozenset(d for d in constants.holidays if d.year == y),
+                        frozenset(d for d in constants.workdays if d.year == y), "chinese-calendar")
+
+
+@pytest.mark.parametrize("year", [2016, 2019, 2024, 2025, 2026])
+def test_fangjia_banfa_2_6_every_official_schedule_on_record_is_complete(year):
+    """《全国年节及纪念日放假办法》 art 2 (statutory days; 2025+: 春节 with 除夕, 劳动节 2 days) and art 6 (补假):
+    the State Council's real schedules pass — e.g. 2025: 春节 01-28..02-04 has 4 statutory days, 2 weekend days and
+    2 more weekdays, balanced by the working Sunday 01-26 and Saturday 02-08."""
+    from execdesk.rules.holidays import check_complete
+
+    check_complete(_year(year))
+
+
+def test_fangjia_banfa_incomplete_year_is_refused_naming_what_is_missing():
+    from execdesk.rules.holidays import YearSchedule, check_complete
+
+    full = _year(2025)
+    # Drop 中秋 (2025-10-06) and the 调休 working Saturday 2025-10-11.
+    cut = YearSchedule(2025, full.holidays - {date(2025, 10, 6)}, full.workdays - {date(2025, 10, 11)}, "x")
+    with pytest.raises(ValidationError) as exc:
+        check_complete(cut)
+    msg = str(exc.value)
+    assert "缺少法定节假日：中秋节（2025-10-06）" in msg and "缺少调休上班日" in msg and exc.value.field == "2025年放假安排"
+
+
+def test_special_rest_days_by_state_council_decision_are_declared():
+    # 2020: 中秋 fell on 国庆 (10-01), one more 补假; and the 春节 break was extended to 02-02 by a special decision,
+    # which added 01-31 and cancelled the working Saturday 02-01 that balanced the 调休 rest day 01-30: two weekday
+    # rest days outside the 补假/调休 balance — accepted only when the file declares them.
+    from execdesk.rules.holidays import parse_complete_schedule, schedule_to_toml
+
+    text = schedule_to_toml(_year(2020))
+    with pytest.raises(ValidationError, match="缺少调休上班日"):
+        parse_complete_schedule(text)
+    assert parse_complete_schedule(text + 'extra_rest_days = ["2020-01-30", "2020-01-31"]\n').year == 2020

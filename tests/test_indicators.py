@@ -90,7 +90,7 @@ def _close(store, actor, case_id, day, method):
         c = svc.get_case(s, case_id)
         c.status, c.closed_on, c.closure_method = "已结", day, method
     with store.transaction() as s:
-        from execdesk.services.deadlines import recompute_case
+        from execdesk.services.derived import refresh_case as recompute_case
 
         recompute_case(s, svc.get_case(s, case_id), today=TODAY)
 

@@ -176,3 +176,33 @@ def test_r17_property_adding_a_deduction_never_makes_the_end_earlier(existing, e
     before = end(existing)
     after = end([*existing, extra])
     assert after >= before >= nominal
+
+
+def _roll(d: date) -> date:
+    return period_end(d, "0d", CAL).due
+
+
+def test_minsufa_85_deduction_starting_on_the_rolled_last_day_stops_the_clock():
+    """民诉法 art 85 (§3.3): filed 2024-01-13; nominal last day 2024-07-13 is a Saturday, so the limit runs until
+    Monday 07-15. A 中止 from 07-15 to 07-24 (10 days) finds it still running: 07-15 + 10 = 07-25 (Thursday).
+    Compared with the nominal day (07-13) it was dropped and the case was 超期 from 07-16."""
+    filed, nominal = date(2024, 1, 13), date(2024, 7, 13)
+    merged = merge_intervals([(date(2024, 7, 15), date(2024, 7, 24), "中止")])
+    end, counted = apply_deductions(filed, nominal, merged, roll=_roll)
+    assert end == date(2024, 7, 25) and [c.days for c in counted] == [10]
+    # One day later (07-16) the limit had expired on 07-15: not revived, and the reason is kept (issue 12 item 8).
+    uncounted = []
+    late = merge_intervals([(date(2024, 7, 16), date(2024, 7, 24), "中止")])
+    assert apply_deductions(filed, nominal, late, roll=_roll, uncounted=uncounted) == (nominal, [])
+    assert [(u.start, u.kinds) for u in uncounted] == [(date(2024, 7, 16), ("中止",))]
+    assert "2024-07-15届满" in uncounted[0].reason and "不予扣除" in uncounted[0].reason
+
+
+def test_shenxian_8_days_before_counting_starts_are_reported_as_not_deducted():
+    # 审限规定 art 8: counting starts the day after filing (2024-01-16); of 01-10..01-20 only 01-16..01-20 count.
+    uncounted = []
+    end, counted = apply_deductions(date(2024, 1, 15), date(2024, 7, 15),
+                                    merge_intervals([(date(2024, 1, 10), date(2024, 1, 20), "公告")]),
+                                    uncounted=uncounted)
+    assert counted[0].days == 5 and end == date(2024, 7, 20)
+    assert [(u.start, u.end) for u in uncounted] == [(date(2024, 1, 10), date(2024, 1, 15))]

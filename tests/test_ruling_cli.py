@@ -94,3 +94,29 @@ def test_explain_single_and_overdue_batch(ready, tmp_path, capsys):
     assert run(db, "explain", "--overdue", "--handler", "liuyang", "--out", str(batch)) == 2
     assert "没有超过执行期限的未结案件" in capsys.readouterr().err
     assert run(db, "explain", "--out", str(batch)) == 2
+
+
+def test_ruling_date_help_says_what_the_default_is(capsys):
+    """The --date default the help promises is the one used (the approved date; see test_documents)."""
+    with pytest.raises(SystemExit):
+        main(["ruling", "--help"])
+    assert "默认：审批时确定的裁定日期" in capsys.readouterr().out
+
+
+def test_closed_case_check_and_ruling_use_the_ruling_node_date(store, actor, db_path, tmp_path, capsys):
+    """A closed 终本 case without a stored ruling: `--check` and the ruling both use its N24 day (DOMAIN §1.6)."""
+    from execdesk.models import Case
+    from execdesk.services.inputs import NodeInput
+
+    cid = make_ready_case(store, actor)
+    cases.record_node(store, actor, cid, NodeInput(code="N24", started_on=date(2026, 11, 16), ended_on=date(2026, 11, 18)),
+                      today=TODAY)
+    with store.transaction() as s:
+        case = s.get(Case, cid)
+        case.status, case.closure_method, case.closed_on = "已结", "终结本次执行程序", date(2026, 11, 18)
+    store.close()
+    assert run(db_path, "ruling", NUMBER, "--check") == 0
+    assert capsys.readouterr().out.startswith("裁定日期 2026-11-16")
+    out = tmp_path / "closed.pdf"
+    assert run(db_path, "ruling", NUMBER, "--out", str(out)) == 0
+    assert "二〇二六年十一月十六日" in squeeze(pdf_text(out.read_bytes()))

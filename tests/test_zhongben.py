@@ -38,12 +38,12 @@ def test_r1_earliest_date_is_strictly_after_filing_plus_three_months():
 
 
 def test_r5_small_balance_exemption_is_below_1000_yuan_and_at_most_5_percent():
-    small = rules.AssetFact(kind="存款", description="工行余额", value_fen=99_999)
+    small = rules.AssetFacts(asset_id="a", kind="存款", asset_class="存款", description="工行余额", value_fen=99_999)
     assert rules.small_balance_exempt(small, amount_claimed_fen=2_000_000)  # 999.99 ≤ 5 % of 20,000
     assert not rules.small_balance_exempt(small, amount_claimed_fen=1_999_979)  # 5 % = 999.98: over
-    assert not rules.small_balance_exempt(rules.AssetFact(kind="存款", description="x", value_fen=100_000),
+    assert not rules.small_balance_exempt(rules.AssetFacts(asset_id="a", kind="存款", asset_class="存款", description="x", value_fen=100_000),
                                           amount_claimed_fen=10**9)  # exactly 1,000 yuan is not "< 1,000"
-    assert not rules.small_balance_exempt(rules.AssetFact(kind="车辆", description="x", value_fen=100),
+    assert not rules.small_balance_exempt(rules.AssetFacts(asset_id="a", kind="车辆", asset_class="动产", description="x", value_fen=100),
                                           amount_claimed_fen=10**9)  # only balances
 
 
@@ -58,7 +58,7 @@ def test_ready_case_meets_every_condition(store, actor):
     statuses = {i.code: i.status for i in r.items}
     assert statuses == {"R1": MET, "R2_notice": MET, "R2_order": MET, "R2_together": MET, "R3_check": MET,
                         "R3_sanction": NA, "R4_limit": MET, "R4_credit": MET, "R5_network": MET,
-                        "R5_traditional": MET, "R5_leads": NA, "R5_assets": NA, "R6_personal": MET,
+                        "R5_traditional": MET, "R5_leads": NA, "R5_assets": NA, "R5_records": MET, "R6_personal": MET,
                         "R7_search": NA, "R7_obstruction": NA, "R8_interview": MET, "R10_outstanding": MET,
                         "R10_subject": MET}
     with store.read() as s:
@@ -184,23 +184,25 @@ def test_r5_every_lead_verified(store, actor):
     assert status(store, cid, "R5_leads") is MET
 
 
-def test_r5_found_asset_needs_a_reason_unless_small_balance(store, actor):
+def test_r5_found_asset_needs_a_lawful_reason_unless_small_balance_art4(store, actor):
+    """终本规定 art 4: a found asset blocks 终本 unless disposed of or one of art 4's cases is shown; a free-text
+    reason is not enough, the lawful reason must be chosen and its evidence recorded (R5, S28 check 6)."""
     cid = make_ready_case(store, actor)  # claimed 85,000 yuan: 5 % = 4,250 yuan
     cases.record_found_asset(store, actor, cid, kind="存款", description="中国银行账户余额", value="800.00",
                              today=TODAY)
     assert status(store, cid, "R5_assets") is MET  # < 1,000 yuan and ≤ 5 %: exempt
-    cases.record_found_asset(store, actor, cid, kind="车辆", description="鲁A12345小型轿车", value="30000",
-                             today=TODAY)
+    car = cases.record_found_asset(store, actor, cid, kind="车辆", description="鲁A12345小型轿车", value="30000",
+                                   not_executable_reason="经三次拍卖流拍", today=TODAY)
     r = check_readiness(store, cid, TODAY, today=TODAY)
     assert r.item("R5_assets").status is MISSING and "鲁A12345" in r.item("R5_assets").detail
-    cases.record_found_asset(store, actor, cid, kind="车辆", description="鲁A67890货车", value="50000",
-                             not_executable_reason="已登记查封但未能实际扣押", today=TODAY)
-    from execdesk.models import FoundAsset
-
-    with store.transaction() as s:  # the clerk fills in the reason for the first car
-        a = s.scalar(select(FoundAsset).where(FoundAsset.description == "鲁A12345小型轿车"))
-        a.not_executable_reason = "经三次拍卖流拍，申请执行人不接受以物抵债"
-    assert status(store, cid, "R5_assets") is MET
+    assert "未选择法定原因" in r.item("R5_assets").detail
+    # Choosing "登记查封未能实际扣押" needs the registry seal itself on record.
+    cases.set_asset_reason(store, actor, car, cannot_dispose_reason="登记查封未能实际扣押",
+                           not_executable_reason="车辆下落不明", today=TODAY)
+    r = check_readiness(store, cid, TODAY, today=TODAY)
+    assert r.item("R5_assets").status is MISSING and "未记录在登记机关的查封" in r.item("R5_assets").detail
+    with pytest.raises(ValidationError, match="不能处置原因"):
+        cases.set_asset_reason(store, actor, car, cannot_dispose_reason="流拍了", today=TODAY)
 
 
 def test_r7_missing_debtor_needs_search_and_obstruction_needs_sanction(store, actor):
@@ -306,6 +308,6 @@ def test_r1_property_floor_is_the_day_after_the_corresponding_day(filed):
 
 @given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=0, max_value=10**7))
 def test_r5_property_small_balance_exemption_is_integer_exact(claimed, value):
-    asset = rules.AssetFact(kind="存款", description="余额", value_fen=value)
+    asset = rules.AssetFacts(asset_id="a", kind="存款", asset_class="存款", description="余额", value_fen=value)
     exempt = rules.small_balance_exempt(asset, claimed)
     assert exempt == (value < 100_000 and value * 20 <= claimed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 
 
 def register(sub) -> None:
@@ -80,8 +80,9 @@ def _one(args, ctx, today: date) -> int:
               + (f"　优先：{'、'.join(flags)}" if flags else ""))
         print(f"期限规则：{rules.name}　计算日期：{today.isoformat()}")
         print()
-        print(f"执行期限：{lim.statutory_months}个月（{lim.basis}）")
-        print(f"  起算日 {lim.start_day.isoformat()}（立案次日）；名义届满日 {_fmt(lim.nominal_end)}")
+        print(f"{lim.title}：{lim.statutory_limit or f'{lim.statutory_months}个月'}（{lim.basis}）")
+        start_event = "立案次日" if lim.start_day == lim.filed_on + timedelta(days=1) else "收到申请次日"
+        print(f"  起算日 {lim.start_day.isoformat()}（{start_event}）；名义届满日 {_fmt(lim.nominal_end)}")
         for e in lim.extensions:
             print(f"  延长 {e.months}个月（计入{e.counted_months}个月），{e.approved_on.isoformat()}批准"
                   + ("，已层报高院备案" if e.high_court_filed else "") + (f"；{e.note}" if e.note else ""))
@@ -90,6 +91,8 @@ def _one(args, ctx, today: date) -> int:
                   + ("（尚未结束，计至今日）" if d.running else ""))
         if lim.deductions:
             print(f"  合计扣除 {lim.deducted_days}日（重叠期间只计一次）")
+        for u in lim.uncounted:
+            print(f"  未计入 {'、'.join(u.kinds) or '扣除期间'} {u.start.isoformat()}至{u.end.isoformat()}：{u.reason}")
         line = f"  届满日 {_fmt(lim.due_on)}"
         if lim.rolled_from:
             line += f"，由{_fmt(lim.rolled_from)}顺延（节假日）"

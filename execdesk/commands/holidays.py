@@ -14,8 +14,10 @@ from pathlib import Path
 def register(sub) -> None:
     p = sub.add_parser("holidays", help="节假日安排：查看已知年份，导入新一年的放假调休安排")
     hsub = p.add_subparsers(dest="holidays_command")
-    imp = hsub.add_parser("import", help="导入一年的放假调休安排（TOML 文件，格式见 resources/holidays/README.md）")
-    imp.add_argument("file", type=Path)
+    text = ("导入一年的国务院放假调休安排（UTF-8 编码的 TOML 文件：year、status、source、holidays、workdays）；"
+            "须包含当年全部法定节假日及调休上班日，否则不予导入")
+    imp = hsub.add_parser("import", help=text, description=text)
+    imp.add_argument("file", type=Path, help="放假安排文件")
     imp.add_argument("--today", help="重新计算期限时使用的日期（默认今天）")
     imp.set_defaults(func=run_import)
     p.set_defaults(func=run_show)
@@ -37,6 +39,7 @@ def run_show(args, ctx) -> int:
 def run_import(args, ctx) -> int:
     from execdesk.cli import UserError
     from execdesk.rules.dates import parse_date
+    from execdesk.rules.holidays import parse_complete_schedule
     from execdesk.services.derived import install_holiday_update
 
     if not args.file.is_file():
@@ -46,6 +49,8 @@ def run_import(args, ctx) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"无法读取文件 {args.file}（应为 UTF-8 编码的 TOML）：{exc}") from None
     today = parse_date(args.today, "--today") if args.today else None
+    # Official only when complete: every statutory holiday of the year and its 调休 working days (issue 12).
+    parse_complete_schedule(text)
     schedule = install_holiday_update(ctx.store, text, today=today)
     print(f"已导入{schedule.year}年放假安排（{schedule.source}）：放假{len(schedule.holidays)}天，"
           f"调休上班{len(schedule.workdays)}天；已重新计算全部案件的期限。")

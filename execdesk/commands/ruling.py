@@ -6,6 +6,8 @@
 - Once every step approved exactly this draft, the ruling is issued (stored immutable with its SHA-256) and
   written; asking again hands out the same issued version unless the content changed or ``--reissue``.
 - ``--check`` prints the readiness checklist only.
+- Without ``--date``: the ruling date the approvers approved (recorded with the 合议, N23); a closed 终本 case
+  without a stored ruling uses the day its ruling was made (N24); otherwise today (``default_ruling_date``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("case_number", help="案号，如（2026）鲁0102执100号")
     p.add_argument("--out", type=Path, help="输出 PDF 文件")
     p.add_argument("--public", action="store_true", help="输出公开版（屏蔽身份证号、住址、电话、账号）")
-    p.add_argument("--date", help="裁定日期（默认：审批时的日期或今天）")
+    p.add_argument("--date", help="裁定日期（默认：审批时确定的裁定日期；未存裁定的已结终本案件为其终本裁定作出日（N24）；否则今天）")
     p.add_argument("--draft", action="store_true", help="只生成草稿，不出具")
     p.add_argument("--reissue", action="store_true", help="重新出具（生成新版本）")
     p.add_argument("--check", action="store_true", help="只列出终本条件核查结果")
@@ -30,14 +32,15 @@ def register(sub) -> None:
 def run(args, ctx) -> int:
     from execdesk.cli import UserError, today_arg
     from execdesk.services.cases import find_case_id
-    from execdesk.services.documents import NotReadyError, produce_ruling
+    from execdesk.services.documents import NotReadyError, produce_ruling, ruling_date_for
     from execdesk.services.zhongben import check_readiness
 
     today = today_arg(args)
     with ctx.store.read() as session:
         case_id = find_case_id(session, args.case_number)
     if args.check:
-        r = check_readiness(ctx.store, case_id, args.date, today=today)
+        # The same date the ruling would carry (approved date; a closed case's N24 day; else today).
+        r = check_readiness(ctx.store, case_id, ruling_date_for(ctx.store, case_id, args.date, today=today), today=today)
         print(f"裁定日期 {r.ruling_date.isoformat()}，最早可裁定日期 {r.earliest_on.isoformat()}：" +
               ("符合终本条件" if r.ready else f"尚有{len(r.unmet)}项条件未满足"))
         for item in r.items:

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from execdesk.documents.fonts import cjk_fonts
 from execdesk.documents.page import LEADING, TEXT_WIDTH, Styles, build_pdf, para
-from execdesk.documents.ruling import Event
+from execdesk.documents.ruling import (
+    AssetData,
+    Event,
+    InterviewData,
+    asset_paragraph,
+    course_paragraphs,
+    interview_paragraph,
+)
 from execdesk.documents.ruling import templates as ruling_templates
 from execdesk.resources import load_toml
 from execdesk.rules.dates import chinese_date
@@ -42,6 +49,23 @@ class ExtensionView:
     applied_on: date
     high_court_filed: bool
     note: str = ""
+    approver: str = ""  # 批准人 (院长 / 副院长)
+    approving_body: str = ""  # 批准机关
+    reason: str = ""  # 延长原因
+    document_number: str = ""
+
+
+@dataclass(frozen=True)
+class ExtensionRecord:
+    """An Extension row as plain data: who approved it, why (the deadline engine's lines carry only dates)."""
+
+    applied_on: date
+    approved_on: date
+    months: int
+    approver: str
+    approving_body: str | None
+    reason: str
+    document_number: str | None
 
 
 @dataclass(frozen=True)
@@ -64,15 +88,30 @@ class LimitView:
     paused: bool
 
     @staticmethod
-    def of(lim) -> LimitView:
-        """From ``rules.deadlines.LimitExplanation`` (read by attribute: the engine owns that type)."""
+    def of(lim, records: Sequence[ExtensionRecord] = ()) -> LimitView:
+        """From ``rules.deadlines.LimitExplanation`` (read by attribute: the engine owns that type), each extension
+        joined with its record (same application and approval dates and months) for 批准人/机关 and 原因."""
+        pool = list(records)
+
+        def record_of(e) -> ExtensionRecord | None:
+            for r in pool:
+                if (r.applied_on, r.approved_on, r.months) == (e.applied_on, e.approved_on, e.months):
+                    pool.remove(r)
+                    return r
+            return None
+
+        def view(e) -> ExtensionView:
+            r = record_of(e)
+            return ExtensionView(e.months, e.counted_months, e.approved_on, e.applied_on, e.high_court_filed, e.note,
+                                 approver=r.approver if r else "", approving_body=(r.approving_body or "") if r else "",
+                                 reason=r.reason if r else "", document_number=(r.document_number or "") if r else "")
+
         return LimitView(
             statutory_months=lim.statutory_months, basis=lim.basis, start_day=lim.start_day,
             nominal_end=lim.nominal_end,
             deductions=tuple(DeductionView(tuple(d.kinds), d.start, d.end, d.days, d.running) for d in lim.deductions),
             deduction_basis=lim.deduction_basis,
-            extensions=tuple(ExtensionView(e.months, e.counted_months, e.approved_on, e.applied_on, e.high_court_filed,
-                                           e.note) for e in lim.extensions),
+            extensions=tuple(view(e) for e in lim.extensions),
             extension_basis=lim.extension_basis, due_on=lim.due_on, rolled_from=lim.rolled_from,
             provisional=lim.provisional, provisional_note=lim.provisional_note, overdue_days=lim.overdue_days,
             paused=lim.paused)
@@ -91,6 +130,8 @@ class ExplanationData:
     today: date
     limit: LimitView
     events: tuple[Event, ...] = ()
+    assets: tuple[AssetData, ...] = ()
+    interview: InterviewData | None = None
     reasons: tuple[str, ...] = ()  # labels, in list order
     reason_text: str | None = None
     next_steps: str | None = None
@@ -146,11 +187,14 @@ def compose(data: ExplanationData) -> ExplanationText:
         limit_ps.append(tx["no_deduction"])
     if lim.extensions:
         for e in lim.extensions:
-            note = f"，{e.note}" if e.note else ""
-            limit_ps.append(tx["extension"].format(approved_on=chinese_date(e.approved_on), months=e.months,
-                                                   applied_on=chinese_date(e.applied_on),
-                                                   high_court=tx["extension_high_court"] if e.high_court_filed else "",
-                                                   note=note))
+            note = f"，{e.note.rstrip('。')}" if e.note else ""
+            approver = (tx["extension_approver"].format(approver=e.approver, body=e.approving_body)
+                        if e.approver and e.approving_body else (e.approver or e.approving_body or "院长"))
+            limit_ps.append(tx["extension"].format(
+                approved_on=chinese_date(e.approved_on), months=e.months, applied_on=chinese_date(e.applied_on),
+                reason=(e.reason or tx["extension_reason_missing"]).strip().rstrip("。"), approver=approver,
+                document=tx["extension_document"].format(document=e.document_number) if e.document_number else "",
+                high_court=tx["extension_high_court"] if e.high_court_filed else "", note=note))
     else:
         limit_ps.append(tx["no_extension"])
     rolled = tx["limit_rolled"].format(rolled_from=chinese_date(lim.rolled_from)) if lim.rolled_from else ""
@@ -161,10 +205,13 @@ def compose(data: ExplanationData) -> ExplanationText:
         limit_ps.append(tx["limit_paused"])
     if lim.provisional:
         limit_ps.append(tx["limit_provisional"].format(note=lim.provisional_note.rstrip("。") or "该年度节假日安排尚未公布"))
-    ev_tpl = ruling_templates()["events"]
-    events = sorted(data.events, key=lambda e: (e.on, e.kind))
-    measure_ps = [f"{n}．" + ev_tpl[e.kind].format(on=chinese_date(e.on), **dict(e.fields))
-                  for n, e in enumerate(events, 1)] or [tx["measures_none"]]
+    # Every measure, as the ruling tells it (grouped by channel and date), then the property found and the 约谈.
+    rt = ruling_templates()
+    course = course_paragraphs(data.events, data.debtors, rt["events"])
+    course += [asset_paragraph(a, rt["body"]) for a in data.assets]
+    if data.interview:
+        course.append(interview_paragraph(data.interview, data.applicants, rt["body"]))
+    measure_ps = [f"{n}．{text}" for n, text in enumerate(course, 1)] or [tx["measures_none"]]
     reason_ps = [tx["reasons_intro"]] + [tx["reason_item"].format(n=n, label=label.rstrip("。"))
                                          for n, label in enumerate(data.reasons, 1)]
     if (data.reason_text or "").strip():
@@ -197,9 +244,9 @@ def _story(text: ExplanationText, st: Styles) -> list:
         story.append(para(heading, st.heading))
         story.extend(para(p, st.body) for p in paras)
     story.append(Spacer(1, LEADING / 2))
-    story.extend(para(line, st.right) for line in text.signature)
-    story.append(Spacer(1, LEADING / 2))
-    story.extend(para(line, st.plain) for line in text.director)
+    # 承办人 and the date are one block (never split across pages), kept with the 执行局长's opinion below.
+    story.append(KeepTogether([para(line, st.right) for line in text.signature] + [Spacer(1, LEADING / 2)]
+                              + [para(line, st.plain) for line in text.director]))
     return story
 
 

@@ -31,52 +31,69 @@ LEFT, TOP, BOTTOM = 27 * mm, 37 * mm, 35 * mm
 TEXT_WIDTH = CHARS_PER_LINE * BODY_PT + 0.5  # 28 characters of 三号 (≈158 mm), with room for rounding
 RIGHT = PAGE[0] - LEFT - TEXT_WIDTH
 
-# Chinese line-start prohibitions (GB/T 15834): reportlab's CJK wrapper lets a character that may not start a
-# line hang in the margin, but its list lacks the full-width comma, colon, semicolon, ! ? and closing quotes,
-# so "裁定如下：" could wrap to a lone "：". Extend the list once, at import.
-# (Both wrappers read the module-level constant: textsplit for single-run paragraphs, paragraph for mixed.)
-_CANNOT_START = "，：；！？”’》〉、。）"
+# Chinese line-breaking prohibitions (GB/T 15834 标点符号用法 §5.1.2, and the 禁则 of CJK typesetting): no line
+# starts with closing punctuation (，。、：；！？）〕》」』】”’…), no line ends with an opening bracket or quote
+# (（〔《「『【“‘), and a number, code or ID number (85,185.94; 91370100MA3…) is never cut. reportlab's CJK wrapper knows only part of the first
+# rule and hangs at most one character, and ignores the other two: "85,185.94元（" / "捌万…" and "法发〔" /
+# "2006〕" were printed. ``kinsoku_split`` replaces its splitter (all our paragraphs are one run of text, which
+# reportlab wraps with textsplit.wordSplit → dumbSplit).
+CANNOT_START = ("!),.:;?]}¢°·’”‰′″℃、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～"
+                "…‥—–ー々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+CANNOT_END = "([{£¥‘“〈《「『【〔〖〝﹙﹛﹝＄（［｛￡￥"
+# A number (85,185.94), a code or an ID number (91370100MA3EXAMP1X) is one word: never cut inside it.
+_WORD = frozenset("0123456789,.%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_MAX_PULL = 20  # characters pulled down to the next line at most (an 18-character ID number and its neighbour)
 for _mod in (_rl_textsplit, _rl_paragraph):
-    _mod.ALL_CANNOT_START += "".join(ch for ch in _CANNOT_START if ch not in _mod.ALL_CANNOT_START)
+    _mod.ALL_CANNOT_START += "".join(ch for ch in CANNOT_START if ch not in _mod.ALL_CANNOT_START)
 
-_dumb_split = getattr(_rl_textsplit.dumbSplit, "__wrapped__", _rl_textsplit.dumbSplit)
+_FUZZ = 1e-8
 
 
-def _kinsoku_split(word, widths, max_widths):
-    """reportlab hangs at most one prohibited character in the margin, so "…元整）。" still wrapped a lone "。"
-    to the next line. Where a line would start with a prohibited character, pull the preceding characters down
-    with it instead (at most three), as typesetters do. Any case this cannot handle is left as reportlab made it."""
+def break_allowed(word: str, at: int) -> bool:
+    """May a line end before ``word[at]``? (at = 0 or len(word): always.)"""
+    if at <= 0 or at >= len(word):
+        return True
+    before, after = word[at - 1], word[at]
+    if after in CANNOT_START or before in CANNOT_END:
+        return False
+    return not (before in _WORD and after in _WORD)
+
+
+def kinsoku_split(word, widths, max_widths):
+    """Fill each line as far as it goes, then move the break back (at most ``_MAX_PULL`` characters) until it
+    is allowed; one closing mark may instead hang in the margin when that makes the break allowed, as
+    reportlab did. Returns reportlab's ``[[extra_space, text], …]``."""
     max_widths = list(max_widths) if isinstance(max_widths, list | tuple) else [max_widths]
-    whole = _dumb_split(word, widths, max_widths)
-    cannot = _rl_textsplit.ALL_CANNOT_START
-    if (len(whole) < 2 or "".join(t for _, t in whole) != word
-            or not any(t[:1] in cannot for _, t in whole[1:])):
-        return whole
     lines: list[list] = []
-    pos = 0
-    while pos < len(word):
-        widths_left = max_widths[len(lines):] or [max_widths[-1]]
-        rest = _dumb_split(word[pos:], widths[pos:], widths_left)
-        if len(rest) == 1:
-            lines.append(rest[0])
+    pos, n_chars = 0, len(word)
+    while pos < n_chars:
+        max_w = max_widths[min(len(lines), len(max_widths) - 1)]
+        used, end = 0.0, pos
+        while end < n_chars and (used + widths[end] <= max_w + _FUZZ or end == pos):
+            used += widths[end]
+            end += 1
+        if end >= n_chars:
+            lines.append([max_w - used, word[pos:]])
             break
-        n = len(rest[0][1])
-        if word[pos:pos + n] != rest[0][1]:
-            return whole
-        keep = n
-        while keep > 1 and n - keep < 3 and word[pos + keep] in cannot:
-            keep -= 1
-        if keep == n or word[pos + keep] in cannot:
-            lines.append(rest[0])
+        cut = None
+        if word[end] in CANNOT_START and end + 1 - pos > 1 and break_allowed(word, end + 1):
+            cut = end + 1  # hang one closing mark in the margin
         else:
-            n = keep
-            lines.append([widths_left[0] - sum(widths[pos:pos + n]), word[pos:pos + n]])
-        pos += n
+            for k in range(end, max(pos, end - _MAX_PULL), -1):
+                if break_allowed(word, k):
+                    cut = k
+                    break
+        if cut is None:  # nothing allowed within reach: cut where it fills (never loops, never loses text)
+            cut = end
+        text = word[pos:cut]
+        lines.append([max_w - sum(widths[pos:cut]), text])
+        pos = cut
     return lines
 
 
-_kinsoku_split.__wrapped__ = _dumb_split
-_rl_textsplit.dumbSplit = _kinsoku_split
+_dumb_split = getattr(_rl_textsplit.dumbSplit, "__wrapped__", _rl_textsplit.dumbSplit)
+kinsoku_split.__wrapped__ = _dumb_split
+_rl_textsplit.dumbSplit = kinsoku_split
 
 
 class Styles:
@@ -138,6 +155,47 @@ class SealedDate(Flowable):
         c.restoreState()
         c.setFont(self.font, BODY_PT)
         c.drawRightString(right, LEADING * 1.1, self.date_text)
+
+
+NO_BODY_MARK = "（此页无正文）"
+
+
+class SignOff(Flowable):
+    """The sign-off block (审判长/审判员/执行员, the sealed date, 书记员), never split across pages. When it does
+    not fit under the last paragraph it moves whole to the next page, which then starts with （此页无正文）, as
+    courts mark a page that holds no text of the ruling. ``lines_before``/``lines_after`` are right-aligned
+    paragraphs above and below the sealed date; ``gap`` is the space above the block on a page with text."""
+
+    def __init__(self, lines_before: Sequence[Flowable], sealed: Flowable | None,
+                 lines_after: Sequence[Flowable], *, mark_style: ParagraphStyle, gap: float = LEADING):
+        super().__init__()
+        self.parts_with_text = list(lines_before) + ([sealed] if sealed is not None else []) + list(lines_after)
+        self.mark = Paragraph(escape(NO_BODY_MARK), mark_style)
+        self.gap = gap
+        self.alone = False  # set by wrap: the block starts its page
+
+    def _parts(self) -> list[Flowable]:
+        return ([self.mark] if self.alone else []) + self.parts_with_text
+
+    def wrap(self, avail_width, avail_height):
+        frame = getattr(self, "_frame", None)
+        self.alone = bool(frame is not None and getattr(frame, "_atTop", 0))
+        self.width = avail_width
+        height = 0.0 if self.alone else self.gap
+        for part in self._parts():
+            height += part.wrap(avail_width, 10 ** 6)[1]
+        self.height = height
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        return []  # never split: the frame moves the whole block to the next page
+
+    def draw(self):
+        y = self.height - (0.0 if self.alone else self.gap)
+        for part in self._parts():
+            _, h = part.wrap(self.width, 10 ** 6)
+            y -= h
+            part.drawOn(self.canv, 0, y)
 
 
 def build_pdf(story: Sequence[Flowable], *, title: str, fonts: FontSet | None = None,

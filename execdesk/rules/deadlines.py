@@ -30,6 +30,7 @@ from execdesk.rules.periods import (
     CountedDeduction,
     Limit,
     Roller,
+    UncountedDeduction,
     add_months,
     apply_deductions,
     merge_intervals,
@@ -52,6 +53,7 @@ OPEN_STATUSES = (NOT_DUE, WARNING, OVERDUE, PAUSED)
 
 # Case warning levels (cases.warning_level).
 LEVEL_NONE, LEVEL_T10, LEVEL_T5, LEVEL_OVERDUE = 0, 10, 5, -1
+_MONTHS_TEXT = {m: f"{m}个月" for m in range(1, 13)}
 
 
 # ---------------------------------------------------------------- rules as data
@@ -69,6 +71,21 @@ class LimitRule:
     basis: str
     after_closure: bool = False
     soft: bool = False  # an internal target: overdue shows as 已超期 but raises the case only to the T−5 level
+    when: str = ""  # the limit applies only once this event exists (e.g. "start:N31": the case is entrusted)
+    citation: str = ""  # key of rules/citations.toml: the basis starts with that article, by edition
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    """The statutory review period of a 审查 type (case_types.toml ``review``; R29): a day limit from receipt,
+    cited by the article of the edition in force on the start day."""
+
+    label: str
+    limit: Limit
+    start: str  # received | filed
+    citation: str  # key of rules/citations.toml
+    text: str  # what the article requires
+    when_cause: str = ""  # applies only when the 案由 contains this
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: a loaded rule set is a cache key
@@ -86,8 +103,14 @@ class RuleSet:
     extension_cap_months: int
     extension_basis: str
     extension_apply_days_before: int
+    extension_apply_basis: str
+    extension_approval_basis: str
     rollover_basis: str
     explanation_basis: str
+    stay_kinds: tuple[str, ...]
+    stay_max_months: int
+    stay_extension_months: int
+    stay_basis: str
     zhongben_floor_months: int
     zhongben_basis: str
     requery_every_months: int
@@ -110,6 +133,16 @@ class RuleSet:
     deduct_codes: dict[str, str]  # node code → deduction kind
     closing_codes: tuple[str, ...]  # nodes that end the execution limit
     node_names: dict[str, str] = field(default_factory=dict)
+    type_review: dict[str, tuple[ReviewRule, ...]] = field(default_factory=dict)
+    limit_basis_review_general: str = ""
+    higher_court: dict = field(default_factory=dict)  # [higher_court] of the preset (民诉法 237)
+    property_report: dict = field(default_factory=dict)  # [property_report] of the preset
+
+    def review_rule(self, type_code: str, cause: str) -> ReviewRule | None:
+        for rule in self.type_review.get(type_code, ()):
+            if not rule.when_cause or rule.when_cause in (cause or ""):
+                return rule
+        return None
 
     def months_for(self, type_code: str, non_litigation: bool) -> int:
         if non_litigation:
@@ -136,7 +169,8 @@ def _limit_rule(node: str, raw: dict) -> LimitRule:
     done_any = tuple(raw.get("done", ())) or (() if done_all else (node,))
     return LimitRule(node=node, id=raw["id"], label=raw.get("label", raw["id"]), limit=parse_limit(raw["limit"]),
                      start=raw["from"], done_any=done_any, done_all=done_all, basis=raw["basis"],
-                     after_closure=bool(raw.get("after_closure", False)), soft=bool(raw.get("soft", False)))
+                     after_closure=bool(raw.get("after_closure", False)), soft=bool(raw.get("soft", False)),
+                     when=raw.get("when", ""), citation=raw.get("citation", ""))
 
 
 def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> RuleSet:
@@ -163,7 +197,10 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         limit_basis=el["basis"], limit_basis_non_litigation=el["basis_non_litigation"],
         deduction_basis=el["deduction_basis"], extension_cap_months=int(el["extension_cap_months"]),
         extension_basis=el["extension_basis"], extension_apply_days_before=int(el["extension_apply_days_before"]),
+        extension_apply_basis=el["extension_apply_basis"], extension_approval_basis=el["extension_approval_basis"],
         rollover_basis=el["rollover_basis"], explanation_basis=el["explanation_basis"],
+        stay_kinds=tuple(preset_raw["stays"]["kinds"]), stay_max_months=int(preset_raw["stays"]["max_months"]),
+        stay_extension_months=int(preset_raw["stays"]["extension_months"]), stay_basis=preset_raw["stays"]["basis"],
         zhongben_floor_months=int(zb["floor_months"]), zhongben_basis=zb["basis"],
         requery_every_months=int(rq["every_months"]), requery_times=int(rq["times"]), requery_node=rq["node"],
         requery_basis=rq["basis"],
@@ -178,6 +215,11 @@ def build_rules(preset_raw: dict, nodes_raw: dict, case_types_raw: dict) -> Rule
         deduct_codes={c: e["deducts"] for c, e in catalogue.items() if e.get("deducts")},
         closing_codes=tuple(c for c, e in catalogue.items() if e.get("ends") == EXECUTION_LIMIT),
         node_names={c: e["name"] for c, e in catalogue.items()},
+        type_review={k: tuple(ReviewRule(label=x["label"], limit=parse_limit(x["limit"]), start=x["from"],
+                                         citation=x["citation"], text=x["text"], when_cause=x.get("when_cause", ""))
+                              for x in v["review"]) for k, v in types.items() if v.get("review")},
+        limit_basis_review_general=el["basis_review_general"],
+        higher_court=dict(preset_raw.get("higher_court", {})), property_report=dict(preset_raw.get("property_report", {})),
     )
 
 
@@ -214,6 +256,7 @@ class CaseFacts:
     type_code: str
     filed_on: date
     received_on: date | None = None
+    cause: str = ""  # 案由: tells 案外人异议 from 执行行为异议 (R29)
     assigned_on: date | None = None
     non_litigation: bool = False
     closed_on: date | None = None  # None while the case is open
@@ -222,7 +265,7 @@ class CaseFacts:
     first_start: dict[str, date] = field(default_factory=dict)  # node code → earliest 启动日期 (not 已更正)
     first_done: dict[str, date] = field(default_factory=dict)  # node code → earliest completion date
     node_periods: Sequence[tuple[str, date, date | None]] = ()  # deducting nodes
-    deductions: Sequence[tuple[str, date, date | None]] = ()  # (kind, start, end)
+    deductions: Sequence[tuple] = ()  # (kind, start, end) or (kind, start, end, 文号)
     extensions: Sequence[tuple[int, date, date, bool]] = ()  # months, approved, applied, 高院备案
     seals: Sequence[tuple[str, str, str | None, date, date | None]] = ()  # id, kind, asset, start, expiry
     leads: Sequence[tuple[str, date, bool, date | None]] = ()  # id, given, urgent, verified
@@ -231,6 +274,10 @@ class CaseFacts:
     explanation_issued: bool = False
     # R27: completed 拍卖/变卖 nodes (N13) of an open case: (seq, done day, node data) in record order.
     auctions: Sequence[tuple[int, date, dict]] = ()
+    # 报告财产令 (N04 with data: report_order_on, report_deadline) of an open case: (seq, node day, data), and the
+    # completion days of 财产报告核查 (N08) that answer them.
+    report_orders: Sequence[tuple] = ()
+    report_checks: Sequence[date] = ()
 
 
 # ---------------------------------------------------------------- results
@@ -263,6 +310,17 @@ class DeductionLine:
     end: date
     days: int  # counted days after the union
     running: bool  # still open: counted up to today
+
+
+@dataclass(frozen=True)
+class UncountedLine:
+    """A deduction that was recorded but not counted, with the reason (issue 12 item 8): it stays visible in the
+    JSON, the deadline view and the 书面说明 (which must not then say that nothing was recorded)."""
+
+    kinds: tuple[str, ...]
+    start: date
+    end: date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -302,6 +360,9 @@ class LimitExplanation:
     rollover_basis: str
     notes: tuple[str, ...]
     filed_floor: date  # earliest lawful 终本 ruling date (R1): strictly after filing + 3 months
+    uncounted: tuple[UncountedLine, ...] = ()  # recorded deductions that do not move the last day, with reasons
+    statutory_limit: str = ""  # "6个月", or a review period "15日" (then statutory_months is 0)
+    title: str = EXECUTION_LIMIT  # 执行期限, or the review period's name (执行异议审查期限 …)
 
 
 @dataclass(slots=True)
@@ -333,6 +394,9 @@ class Engine:
         self._requery_memo: dict[tuple, list[DeadlineItem]] = {}
         self._after_closure_rules = tuple(rule for rule in rules.node_limits if rule.after_closure)
         self._compiled_rules: dict[int, list[tuple]] = {}
+        self._citations: dict[tuple[str, date], str] = {}
+        self._higher_memo: dict[tuple, DeadlineItem] = {}
+        self._higher_kinds = frozenset(rules.higher_court.get("deduct_kinds", ()))
         w1, w2 = rules.warn_days
         self._w1, self._w2 = timedelta(days=w1), timedelta(days=w2)
         s1, s2 = rules.seal_warn_days
@@ -384,39 +448,46 @@ class Engine:
                 best = d
         return best
 
+    def _rolled_day(self, nominal: date) -> date:
+        return self.roller.roll(nominal).due
+
     def explain_limit(self, f: CaseFacts) -> LimitExplanation:
         return self._explain_limit(f, self.closing_day(f))
 
     def _explain_limit(self, f: CaseFacts, closed_on: date | None) -> LimitExplanation:
         r = self.rules
         today = self.today
-        months = r.months_for(f.type_code, f.non_litigation)
-        if not r.is_enforcement(f.type_code):
-            # 执行审查类 (执异, 执复 …): the period configured per type code in case_types.toml.
-            basis = f"{r.type_names.get(f.type_code, f.type_code)}案件审查期限{months}个月（案件类型代字表 case_types.toml 配置）"
-        elif f.non_litigation or months == r.months_non_litigation:
-            basis = r.limit_basis_non_litigation
-        else:
-            basis = r.limit_basis
-        nominal = add_months(f.filed_on, months)
         notes: list[str] = []
-        # R18: extensions in approval order; beyond the cap only with 层报高院备案.
-        ext_lines: list[ExtensionLine] = []
-        counted_total = 0
-        for months_ext, approved, applied, high in sorted(f.extensions, key=lambda e: (e[1], e[2])):
-            allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
-            note = ""
-            if allowed < months_ext:
-                note = f"超过院长批准延长上限{r.extension_cap_months}个月且未层报高院备案，{months_ext - allowed}个月不予计入"
-                notes.append(note)
-            counted_total += allowed
-            ext_lines.append(ExtensionLine(months_ext, allowed, approved, applied, high, note))
-        extended = add_months(nominal, counted_total) if counted_total else nominal
+        review = r.review_rule(f.type_code, f.cause) if not r.is_enforcement(f.type_code) else None
+        event = f.filed_on
+        if review is not None:
+            # R29: a statutory review period in days from receipt (民诉法 236/238, 执行程序解释 8, 行诉解释 160).
+            event = (f.received_on or f.filed_on) if review.start == "received" else f.filed_on
+            months = review.limit.amount if review.limit.unit == "m" else 0
+            statutory = str(review.limit)
+            basis = f"{self._cite(review.citation, event)}：{review.text}"
+            nominal = review.limit.last_day(event)
+            title = f"{review.label}期限"
+        else:
+            months = r.months_for(f.type_code, f.non_litigation)
+            statutory = _MONTHS_TEXT.get(months) or f"{months}个月"
+            title = EXECUTION_LIMIT
+            if not r.is_enforcement(f.type_code):
+                basis = r.limit_basis_review_general
+            elif f.non_litigation or months == r.months_non_litigation:
+                basis = r.limit_basis_non_litigation
+            else:
+                basis = r.limit_basis
+            nominal = add_months(f.filed_on, months)
         # R17: union of deducted intervals (扣除记录 and deducting nodes); a running one counts up to today.
         end_of_clock = closed_on or today
         raw: list[tuple[date, date, str]] = []
         running = False
-        for kind, start, end in f.deductions:
+        pre_uncounted: list[UncountedLine] = []
+        deductions = f.deductions
+        if deductions and r.stay_kinds and any(d[0] in r.stay_kinds for d in deductions):
+            deductions = self._cap_stays(deductions, end_of_clock, pre_uncounted, notes)
+        for kind, start, end, *_ in deductions:
             if end is None:
                 running = closed_on is None
                 end = end_of_clock
@@ -426,9 +497,47 @@ class Engine:
                 running = running or closed_on is None
                 end = end_of_clock
             raw.append((start, end, r.deduct_codes.get(code, code)))
-        if raw:
-            merged = merge_intervals(raw)
-            moved, counted = apply_deductions(f.filed_on, extended, merged, running_on=today if running else None)
+        merged = merge_intervals(raw) if raw else []
+        running_on = today if running else None
+
+        # R18: extensions in approval order; beyond the cap only with 层报高院备案. Each one is compared with the
+        # due date *without* it (and with the earlier ones): applied for after that day → flagged (法发〔2006〕35号
+        # art 1: applied for before expiry); approved after it → not counted (审限规定 art 14 ¶2: the 院长 approves
+        # before the limit expires; an expired limit is not revived, as with deductions).
+        ext_lines: list[ExtensionLine] = []
+        counted_total = 0
+        for months_ext, approved, applied, high in sorted(f.extensions, key=lambda e: (e[1], e[2])):
+            if review is not None:  # 延长执行期限 (R18) is for the execution limit, not a review period in days
+                note = f"延长执行期限{months_ext}个月不适用于{review.label}期限，不予计入"
+                notes.append(note)
+                ext_lines.append(ExtensionLine(months_ext, 0, approved, applied, high, note))
+                continue
+            base_end = add_months(nominal, counted_total) if counted_total else nominal
+            if merged:  # the rolled last day without this extension, net of deductions
+                base_end = apply_deductions(event, base_end, merged, running_on=running_on, roll=self._rolled_day)[0]
+            due_without = self._rolled_day(base_end)
+            parts = []
+            allowed = months_ext if high else max(0, min(months_ext, r.extension_cap_months - counted_total))
+            if applied > due_without:
+                parts.append(f"延长申请日期{applied.isoformat()}晚于未计本次延长的期限届满日{due_without.isoformat()}"
+                             f"（{r.extension_apply_basis}）")
+            if approved > due_without:
+                allowed = 0
+                parts.append(f"批准日期{approved.isoformat()}在期限届满日{due_without.isoformat()}之后"
+                             f"（{r.extension_approval_basis}），本次延长{months_ext}个月不予计入")
+            elif allowed < months_ext:
+                parts.append(f"超过院长批准延长上限{r.extension_cap_months}个月且未层报高院备案，"
+                             f"{months_ext - allowed}个月不予计入")
+            note = "；".join(parts)
+            if note:
+                notes.append(note)
+            counted_total += allowed
+            ext_lines.append(ExtensionLine(months_ext, allowed, approved, applied, high, note))
+        extended = add_months(nominal, counted_total) if counted_total else nominal
+        uncounted: list[UncountedDeduction] = []
+        if merged:
+            moved, counted = apply_deductions(event, extended, merged, running_on=running_on,
+                                              roll=self._rolled_day, uncounted=uncounted)
         else:
             moved, counted = extended, []
         pe = self.roller.roll(moved)
@@ -440,24 +549,88 @@ class Engine:
             overdue = 0
         else:
             overdue = max(0, (today - due).days)
-        # 2006 rule art 1: apply within the 5 days before expiry — flag late applications.
-        for line in ext_lines:
-            if line.applied_on > due:
-                notes.append(f"延长申请日期{line.applied_on.isoformat()}晚于期限届满日")
         prov_note = self.calendar.source(due.year) if pe.provisional else ""
         return LimitExplanation(
             statutory_months=months, basis=basis, filed_on=f.filed_on,
-            start_day=f.filed_on + ONE_DAY, nominal_end=nominal, extensions=tuple(ext_lines), extended_end=extended,
+            start_day=event + ONE_DAY, nominal_end=nominal, extensions=tuple(ext_lines), extended_end=extended,
             deductions=tuple(_line(c) for c in counted), deducted_days=sum(c.days for c in counted),
             due_before_roll=moved, due_on=due, rolled_from=pe.rolled_from, provisional=pe.provisional,
             provisional_note=prov_note, closed_on=closed_on, overdue_days=overdue, paused=paused,
             explanation_owed=overdue > 0 and not f.explanation_issued, deduction_basis=r.deduction_basis,
             extension_basis=r.extension_basis, rollover_basis=r.rollover_basis, notes=tuple(notes),
-            filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY)
+            filed_floor=add_months(f.filed_on, r.zhongben_floor_months) + ONE_DAY,
+            uncounted=(*pre_uncounted, *(UncountedLine(u.kinds, u.start, u.end, u.reason) for u in uncounted))
+            if (pre_uncounted or uncounted) else (),
+            statutory_limit=statutory, title=title)
+
+    def _cite(self, key: str, on: date) -> str:
+        """The article of ``key`` in force on ``on``, with its edition (R11); memoised per engine."""
+        hit = self._citations.get((key, on))
+        if hit is None:
+            from execdesk.rules.citations import citation, earliest_citation
+            from execdesk.rules.errors import ValidationError
+
+            try:
+                c = citation(key, on)
+                hit = f"{c.text}（{c.edition}）"
+            except ValidationError:  # before the earliest edition on record: cite it and say so
+                c = earliest_citation(key)
+                hit = f"{c.text}（{c.edition}；该日期早于收录的最早版本）"
+            self._citations[(key, on)] = hit
+        return hit
+
+    def _cap_stays(self, deductions, end_of_clock: date, uncounted: list[UncountedLine],
+                   notes: list[str]) -> list[tuple]:
+        """R30 (暂缓规定 art 10; 审限规定 art 9 (10)(11)): a 暂缓执行 is deducted for at most 3 months from its
+        start; a follow-on 暂缓 record (starting by the day after the previous one ends) is its extension and
+        counts for at most 3 more months, and only with the approving decision's 文号 recorded. What goes beyond
+        is not deducted and is listed with the reason. Other deductions pass through unchanged."""
+        r = self.rules
+        out: list[tuple] = []
+        stays = sorted((d for d in deductions if d[0] in r.stay_kinds), key=lambda d: d[1])
+        out.extend(d for d in deductions if d[0] not in r.stay_kinds)
+        chain_end: date | None = None  # last day of the current 暂缓 chain as recorded
+        cap: date | None = None  # last day that may be deducted in this chain
+        extended = False
+        for d in stays:
+            kind, start, end = d[0], d[1], d[2]
+            doc = d[3] if len(d) > 3 else None
+            shown_end = end or end_of_clock
+            if chain_end is None or start > chain_end + ONE_DAY:
+                # A new 暂缓 decision: 3 months from its start (start day inclusive, as every deduction here).
+                chain_end, extended = shown_end, False
+                cap = add_months(start, r.stay_max_months)
+                why = f"暂缓执行超过{r.stay_max_months}个月（{start.isoformat()}起至{cap.isoformat()}）"
+            elif not extended:
+                # Its extension: up to 3 more months, only with the approval recorded.
+                extended = True
+                chain_end = max(chain_end, shown_end)
+                if doc:
+                    cap = add_months(start, r.stay_extension_months)
+                    why = f"暂缓执行延长后超过{r.stay_extension_months}个月（计至{cap.isoformat()}）"
+                else:
+                    why = "延长暂缓执行未记录批准决定（文号），延长部分"
+            else:
+                chain_end = max(chain_end, shown_end)
+                why = f"暂缓执行只能延长一次，最长{r.stay_max_months}+{r.stay_extension_months}个月"
+            if start > cap:
+                uncounted.append(UncountedLine((kind,), start, shown_end, f"{why}，不予扣除（{r.stay_basis}）"))
+                notes.append(f"{kind}{start.isoformat()}至{shown_end.isoformat()}：{why}，不予扣除")
+                continue
+            if shown_end > cap:
+                uncounted.append(UncountedLine((kind,), cap + ONE_DAY, shown_end,
+                                               f"{why}，超出部分不予扣除（{r.stay_basis}）"))
+                notes.append(f"{kind}{(cap + ONE_DAY).isoformat()}至{shown_end.isoformat()}：{why}，超出部分不予扣除")
+                out.append((kind, start, cap))  # a capped stay is no longer open: the clock runs again
+            else:
+                out.append((kind, start, end))
+        return out
 
     def _limit_item(self, lim: LimitExplanation, f: CaseFacts) -> DeadlineItem:
-        label = f"执行期限届满（{lim.statutory_months}个月" + (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
-            (f"，延长{sum(e.counted_months for e in lim.extensions)}个月" if lim.extensions else "") + "）"
+        counted_ext = sum(e.counted_months for e in lim.extensions)
+        label = f"{lim.title}届满（{lim.statutory_limit or f'{lim.statutory_months}个月'}" + \
+            (f"，扣除{lim.deducted_days}日" if lim.deducted_days else "") + \
+            (f"，延长{counted_ext}个月" if counted_ext else "") + "）"
         basis = lim.basis
         if lim.deducted_days:
             basis += "；" + lim.deduction_basis
@@ -492,6 +665,8 @@ class Engine:
             head = self._head_items(lim, f)
         else:
             key = (f.filed_on, f.type_code, f.non_litigation, closed_on, f.explanation_issued)
+            if f.type_code in r.type_review:  # a review period runs from receipt and depends on the 案由
+                key = (*key, f.received_on, f.cause)
             hit = self._simple_limits.get(key)
             if hit is None:
                 lim = self._explain_limit(f, closed_on)
@@ -499,18 +674,24 @@ class Engine:
             lim, head = hit
         items: list[DeadlineItem] = list(head)
         closed = closed_on is not None
+        notes: list[str] = []
         if closed:
             if self._after_closure_rules:
                 self._node_items(f, self._after_closure_rules, items)
         elif r.is_enforcement(f.type_code):
             self._node_items(f, r.node_limits, items)
+        if r.higher_court and (full or not closed) and r.is_enforcement(f.type_code):
+            hc = self._higher_court_item(f, closed_on)  # closed: met or not, nothing is owed any more
+            if full or hc.persist:
+                items.append(hc)
+        if f.report_orders and not closed:
+            self._report_items(f, items, notes)
         if f.leads and r.is_enforcement(f.type_code):
             self._lead_items(f, closed, items)
         if f.seals:
             self._seal_items(f, items)
         if f.payments:
             self._payout_items(f, items)
-        notes: list[str] = []
         if f.auctions and not closed:
             self._auction_items(f, items, notes)
         if closed and (f.closure_method == ZHONGBEN_METHOD or (f.closure_method is None and f.served_on)):
@@ -564,14 +745,19 @@ class Engine:
         hit = self._compiled_rules.get(id(rules))
         if hit is None:
             hit = [(rule, self._compile_token(rule.start), tuple(self._compile_token(t) for t in rule.done_any),
-                    tuple(self._compile_token(t) for t in rule.done_all)) for rule in rules]
+                    tuple(self._compile_token(t) for t in rule.done_all),
+                    self._compile_token(rule.when) if rule.when else None) for rule in rules]
             self._compiled_rules[id(rules)] = hit
         return hit
 
     def _node_items(self, f: CaseFacts, rules: tuple[LimitRule, ...], items: list[DeadlineItem]) -> None:
         own = (f.filed_on, f.received_on or f.filed_on, f.assigned_on or f.first_done.get("N02"), f.served_on)
         first_start, first_done = f.first_start, f.first_done
-        for rule, (ssrc, skey), done_any, done_all in self._compiled(rules):
+        for rule, (ssrc, skey), done_any, done_all, when in self._compiled(rules):
+            if when is not None:
+                wsrc, wkey = when
+                if (own[wkey] if wsrc == 0 else (first_start if wsrc == 1 else first_done).get(wkey)) is None:
+                    continue
             start = own[skey] if ssrc == 0 else (first_start if ssrc == 1 else first_done).get(skey)
             if start is None:
                 continue
@@ -594,8 +780,8 @@ class Engine:
                     continue  # completed: not kept in the table
                 if done < start:
                     done = start  # already done before the clock started: on time
-            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), rule.basis, done,
-                                    soft=rule.soft))
+            basis = f"{self._cite(rule.citation, start)}：{rule.basis}" if rule.citation else rule.basis
+            items.append(self._item(rule.id, rule.label, rule.limit.last_day(start), basis, done, soft=rule.soft))
 
     def _lead_items(self, f: CaseFacts, closed: bool, items: list[DeadlineItem]) -> None:
         r = self.rules
@@ -684,15 +870,96 @@ class Engine:
         return out
 
 
+    # -- 民诉法 237: six months without execution → the applicant may apply to the higher court
+
+    def _higher_court_item(self, f: CaseFacts, closed_on: date | None) -> DeadlineItem | None:
+        """6 months from receipt of the application (民诉法 art 237, by edition), net of the periods 执行程序解释
+        art 13 does not count (公告, 鉴定评估, 管辖争议, 执行争议协调, 暂缓, 中止 — not 拍卖, not extensions).
+        Met when the case is closed by then. Not rolled: it is the point after which the applicant's right
+        arises, not a last day for an act, and an earlier warning is the safe direction. Soft: when passed it
+        shows 已超期, but the case's warning rises only to the T−5 level (the execution limit decides 超期)."""
+        hc = self.rules.higher_court
+        event = f.received_on or f.filed_on
+        kinds = self._higher_kinds
+        spans = ()
+        if f.deductions or f.node_periods:
+            deduct_codes = self.rules.deduct_codes
+            spans = tuple([(s, e, k) for k, s, e, *_ in f.deductions if k in kinds]
+                          + [(s, e, deduct_codes.get(c, c)) for c, s, e in f.node_periods
+                             if deduct_codes.get(c, c) in kinds])
+        key = (event, closed_on, spans)
+        hit = self._higher_memo.get(key)
+        if hit is not None:
+            return hit  # shared between cases: never modified once built
+        end_of_clock = closed_on or self.today
+        nominal = add_months(event, int(hc["months"]))
+        running = False
+        counted: list[CountedDeduction] = []
+        if spans:
+            raw = []
+            for s, e, k in spans:
+                if e is None:
+                    running = running or closed_on is None
+                    e = end_of_clock
+                raw.append((s, e, k))
+            nominal, counted = apply_deductions(event, nominal, merge_intervals(raw),
+                                                running_on=self.today if running else None)
+        basis = f"{self._cite(hc['citation'], event)}：{hc['text']}"
+        if counted:
+            basis += "；" + hc["deduction_basis"]
+        label = f"收到申请执行书后{hc['months']}个月（超过的，申请执行人可以向上一级人民法院申请执行）"
+        it = self._item("上级法院申请执行", label, nominal, basis, closed_on, roll=False, soft=True)
+        it.provisional = False  # not rolled: the holiday schedule does not move it
+        if any(c.open for c in counted) and closed_on is None:
+            it.status, it.level, it.overdue_days = PAUSED, LEVEL_NONE, 0
+        self._higher_memo[key] = it
+        return it
+
+    # -- 财产报告 (财产调查规定 arts 4, 5; 民诉法 252)
+
+    def _report_items(self, f: CaseFacts, items: list[DeadlineItem], notes: list[str]) -> None:
+        """The debtor reports property within the period the 报告财产令 states (财产调查规定 art 4 (1), art 5):
+        N04 data ``report_deadline`` — a date, or a number of days from ``report_order_on``. Met by a 财产报告核查
+        (N08) recorded on or after the order; when it passes unanswered the court checks and sanctions (R3)."""
+        pr = self.rules.property_report
+        if not pr:
+            return
+        checks = sorted(f.report_checks)
+        for seq, day, data in f.report_orders:
+            order = _parse_day(data.get("report_order_on")) or day
+            raw = data.get("report_deadline")
+            due = _parse_day(raw)
+            if due is None and raw not in (None, ""):
+                digits = "".join(ch for ch in str(raw) if ch.isdigit())
+                due = order + timedelta(days=int(digits)) if digits else None
+            if due is None:
+                notes.append(f"{order.isoformat()}发出的报告财产令未载明报告期限（{pr['basis_missing']}）")
+                continue
+            done = next((c for c in checks if c >= order), None)
+            if done is not None and not self._full:
+                continue
+            basis = f"{pr['basis']}；{self._cite(pr['citation'], order)}"
+            items.append(self._item(f"财产报告:{seq}", f"被执行人报告财产（{order.isoformat()}报告财产令，报告期限届满）",
+                                    due, basis, done))
+
     # -- R27: auctions and sales
 
     def _auction_items(self, f: CaseFacts, items: list[DeadlineItem], notes: list[str]) -> None:
         """After a failed auction (流拍): the next auction within 30 days online (网拍规定 art 26) or 60 days
         otherwise (拍变规定 art 23); after the third failed auction of real estate, a 变卖公告 within 7 days
-        (拍变规定 art 25). Checks notice lead times (15 / 30 days, 网拍规定 art 12) and price cuts (≤ 20 %)."""
+        (拍变规定 art 25). Checks notice lead times — first online auction 15 / 30 days before (网拍规定 art 12),
+        a re-auction 7 / 15 days before (art 26) — and price cuts (≤ 20 %). A 变卖 is not an auction: its
+        failure (变卖失败 / 变卖不成) has its own result value, counts as no failed auction and demands no further
+        变卖公告 (the property goes to 抵债 or is released, 拍变规定 arts 25, 32)."""
         ar = self.rules.auction_rules
         if not ar:
             return
+        failed = set(ar.get("failed_results", ("流拍",)))
+        sale_method = str(ar.get("sale_method", "变卖"))
+        sale_results = set(ar.get("sale_results", ()))
+
+        def is_sale(d: dict) -> bool:  # a 变卖, by its method or by a result only a 变卖 has (变卖成交/变卖不成)
+            return str(d.get("method") or "") == sale_method or str(d.get("result") or "") in sale_results
         rows = []
         for seq, done, data in f.auctions:
             day = _parse_day(data.get("auction_on")) or done
@@ -700,27 +967,39 @@ class Engine:
             rows.append((day, seq, notice, data))
         rows.sort()
         failed_real_estate = 0
+        failed_before: dict[str, int] = {}  # asset kind → failed online auctions so far
         for i, (day, seq, notice, data) in enumerate(rows):
             method = str(data.get("method") or "")
             asset = str(data.get("asset") or "")
+            result = str(data.get("result") or "")
+            if is_sale(data):
+                continue  # a 变卖 (sold or not) is no auction round and starts no further limit
             online = method == "网络司法拍卖"
             if online and notice is not None:
-                lead = int(ar["notice_lead_days"].get(asset, ar["notice_lead_days"].get("动产", 15)))
+                try:
+                    round_no = int(str(data.get("round") or "0"))
+                except ValueError:
+                    round_no = 0
+                again = round_no >= 2 or failed_before.get(asset, 0) > 0
+                table = ar["renotice_lead_days"] if again else ar["notice_lead_days"]
+                lead = int(table.get(asset, table.get("动产")))
                 if (day - notice).days < lead:
-                    notes.append(f"{day.isoformat()}网络司法拍卖的公告期不足{lead}日（{notice.isoformat()}公告）"
-                                 f"——{ar['basis_online']}")
+                    what = "再次拍卖" if again else "网络司法拍卖"
+                    notes.append(f"{day.isoformat()}{what}的公告期不足{lead}日（{notice.isoformat()}公告）"
+                                 f"——{ar['basis_renotice' if again else 'basis_online']}")
             start_price, prev = _money(data.get("start_price")), _money(data.get("prev_start_price"))
             if start_price and prev and start_price < prev * (1 - float(ar["max_price_cut"])):
                 notes.append(f"{day.isoformat()}拍卖起拍价较上次降价超过{float(ar['max_price_cut']):.0%}"
                              f"——{ar['basis_online']}")
-            if str(data.get("result") or "") != "流拍":
+            if result not in failed:
                 continue
+            if online:
+                failed_before[asset] = failed_before.get(asset, 0) + 1
             later = [(n or d) for d, _, n, dd in rows[i + 1:] if (n or d) > day]
             if asset == "不动产":
                 failed_real_estate += 1
             if asset == "不动产" and failed_real_estate >= 3:
-                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if str(dd.get("method") or "") == "变卖"
-                         and (n or d) > day]
+                sales = [(n or d) for d, _, n, dd in rows[i + 1:] if is_sale(dd) and (n or d) > day]
                 done = min(sales) if sales else None
                 item = self._item(f"变卖公告:{seq}", f"不动产第三次拍卖流拍（{day.isoformat()}）后发布变卖公告",
                                   parse_limit(ar["sale_notice"]).last_day(day), ar["basis_offline"], done)

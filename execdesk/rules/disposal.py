@@ -164,8 +164,10 @@ def lawful_status(a: AssetFacts, on: date, amount_claimed_fen: int, thresholds: 
         return AssetStatus(state, False, False, f"{label}：小额存款，无需说明")
     if not reason:
         hint = "；已填写的说明未选择法定原因" if (a.reason_text or "").strip() else ""
-        return AssetStatus(state, False, True, f"{label}：{state}，尚未处置，也未记录不能处置的法定原因{hint}",
-                           ("处置该财产，或记录不能处置的法定原因",))
+        gaps = auction_chain_gaps(a, on, cfg) if any(e.code == "N13" for e in a.events) else []
+        more = ("；拍卖变卖程序尚缺：" + "；".join(gaps)) if gaps else ""
+        return AssetStatus(state, False, True, f"{label}：{state}，尚未处置，也未记录不能处置的法定原因{hint}{more}",
+                           ("处置该财产，或记录不能处置的法定原因", *gaps))
     if reason == REASON_AUCTIONS:
         gaps = auction_chain_gaps(a, on, cfg)
         if gaps:

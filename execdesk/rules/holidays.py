@@ -224,6 +224,8 @@ def _read_dir(directory: Path) -> tuple[dict[int, YearSchedule], dict[int, str]]
     if not directory.is_dir():
         return schedules, unknown
     for f in sorted(directory.glob("*.toml")):
+        if not f.stem.isdigit():
+            continue  # statutory.toml and the like are rules about schedules, not schedules
         with f.open("rb") as fh:
             raw = tomllib.load(fh)
         s = parse_schedule(raw)
@@ -244,3 +246,110 @@ def load_calendar(updates_dir: Path | None = None) -> HolidayCalendar:
         schedules.update(updates)
     notes = {y: n for y, n in unknown.items() if y not in schedules}
     return HolidayCalendar(schedules=schedules, unknown_notes=notes)
+
+
+# ---------------------------------------------------------------- completeness of an official schedule (issue 12)
+
+
+@dataclass(frozen=True)
+class Festival:
+    name: str
+    days: tuple[date, ...]  # the statutory holiday days of that year
+
+
+def statutory_holidays(year: int) -> tuple[str, list[Festival]]:
+    """The statutory holidays of ``year`` (《全国年节及纪念日放假办法》, edition by year; data in
+    resources/holidays/statutory.toml) and the basis. Lunar dates from ``lunardate``, 清明 from chinese-calendar."""
+    import warnings
+
+    from lunardate import LunarDate
+
+    from execdesk.resources import load_toml
+
+    editions = [e for e in load_toml("holidays", "statutory.toml")["edition"] if e["from_year"] <= year]
+    if not editions:
+        raise ValidationError(f"{year}年适用的法定节假日规定未收录", f"{year}年节假日数据")
+    edition = max(editions, key=lambda e: e["from_year"])
+
+    def lunar(md: str) -> date:
+        with warnings.catch_warnings():  # lunardate renamed toSolarDate; keep working with both
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if md == "除夕":
+                return LunarDate(year, 1, 1).toSolarDate() - timedelta(days=1)
+            m, d = (int(x) for x in md.split("-"))
+            return LunarDate(year, m, d).toSolarDate()
+
+    out = []
+    for fest in edition["festivals"]:
+        days: list[date] = []
+        days += [date(year, *(int(x) for x in md.split("-"))) for md in fest.get("solar", ())]
+        days += [lunar(md) for md in fest.get("lunar", ())]
+        if fest.get("solar_term"):
+            days.append(_solar_term(year, fest["solar_term"]))
+        out.append(Festival(fest["name"], tuple(sorted(days))))
+    return edition["basis"], out
+
+
+def _solar_term(year: int, name: str) -> date:
+    from chinese_calendar import get_solar_terms
+
+    hits = [d for d, n in get_solar_terms(date(year, 1, 1), date(year, 12, 31)) if n == name]
+    if not hits:
+        raise ValidationError(f"无法确定{year}年{name}的日期", f"{year}年节假日数据")
+    return hits[0]
+
+
+def check_complete(schedule: YearSchedule, extra_rest_days: Iterable[date] = ()) -> None:
+    """Refuse a schedule that cannot be the whole official one: every statutory holiday of the year must be a
+    rest day, and the weekday rest days beyond the statutory ones must be matched one for one by 补假 (a statutory
+    holiday on a weekend, art 6) and 调休 working weekend days. ``extra_rest_days``: rest days the State Council
+    added by a special decision (2015's 9月3日, 2020's longer 春节), outside that balance. Raises
+    ``ValidationError`` naming what is missing."""
+    year = schedule.year
+    basis, festivals = statutory_holidays(year)
+    where = f"{year}年放假安排"
+    missing = []
+    statutory: set[date] = set()
+    for fest in festivals:
+        statutory.update(fest.days)
+        lacking = [d for d in fest.days if d not in schedule.holidays]
+        if lacking:
+            missing.append(f"{fest.name}（{'、'.join(d.isoformat() for d in lacking)}）")
+    problems = []
+    if missing:
+        problems.append("缺少法定节假日：" + "、".join(missing))
+    extra = set(extra_rest_days)
+    weekday_rest = sorted(d for d in schedule.holidays if d.weekday() < 5 and d not in statutory and d not in extra)
+    # 补假 owed: a statutory day on a weekend, and a day on which two festivals fall (2020: 中秋 = 国庆 10-01).
+    pairs = [d for fest in festivals for d in fest.days]
+    makeup = sum(1 for d in pairs if d.weekday() >= 5) + (len(pairs) - len(set(pairs)))
+    workdays = sorted(d for d in schedule.workdays)
+    if len(weekday_rest) > makeup + len(workdays):
+        problems.append(f"工作日放假{len(weekday_rest)}天，法定节假日逢周末补假{makeup}天，"
+                        f"应有调休上班日{len(weekday_rest) - makeup}天，只列了{len(workdays)}天：缺少调休上班日")
+    elif len(weekday_rest) < makeup + len(workdays):
+        owed = makeup + len(workdays) - len(weekday_rest)
+        problems.append(f"法定节假日逢周末应补假{makeup}天、调休上班{len(workdays)}天，"
+                        f"但工作日放假只有{len(weekday_rest)}天：缺少{owed}天补假或调休放假日")
+    if problems:
+        raise ValidationError("；".join(problems) + f"（{basis}）。未导入：只有包含当年全部法定节假日及调休上班日"
+                              "的完整安排才能作为正式放假安排", where)
+
+
+def parse_complete_schedule(payload: Mapping | str) -> YearSchedule:
+    """``parse_schedule`` plus ``check_complete`` (what ``execdesk holidays import`` accepts as official).
+    The optional key ``extra_rest_days`` lists rest days added by a special State Council decision."""
+    if isinstance(payload, str):
+        try:
+            payload = tomllib.loads(payload)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValidationError(f"节假日数据格式错误：{exc}", "节假日数据") from None
+    schedule = parse_schedule(payload)
+    if schedule is None:
+        raise ValidationError("状态为“未知”（unknown）的数据不是正式放假安排，不能导入", "节假日数据状态")
+    extra = _expand(payload.get("extra_rest_days", ()), f"{schedule.year}年特别放假日期")
+    if not extra <= schedule.holidays:
+        raise ValidationError(f"{min(extra - schedule.holidays).isoformat()}列为特别放假日，但不在放假日期中",
+                              f"{schedule.year}年特别放假日期")
+    check_complete(schedule, extra)
+    return schedule

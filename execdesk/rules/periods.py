@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar as _cal
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -146,26 +146,63 @@ class CountedDeduction:
     open: bool  # still running (ended_on unknown; counted up to today)
 
 
+@dataclass(frozen=True)
+class UncountedDeduction:
+    """A recorded deduction (after the union) that does not move the last day, and why (issue 12 item 8)."""
+
+    start: date
+    end: date
+    kinds: tuple[str, ...]
+    reason: str
+
+
 def apply_deductions(event_day: date, nominal_end: date, merged: list[Interval],
-                     running_on: date | None = None) -> tuple[date, list[CountedDeduction]]:
+                     running_on: date | None = None, *, roll: Callable[[date], date] | None = None,
+                     uncounted: list[UncountedDeduction] | None = None) -> tuple[date, list[CountedDeduction]]:
     """Move the last day of a period by the deducted days that fall inside the running period.
 
     The clock counts calendar days after ``event_day`` that are not deducted; the period ends when it has
-    counted as many days as the undeducted period. A deduction that starts after the (moved) last day does not
-    revive an expired period; days before counting starts are not deducted. ``running_on`` (today, when a deduction has no end yet) marks the interval
-    that is still running (its end was set to today by the caller).
+    counted as many days as the undeducted period. ``roll`` (the holiday roll-over) gives the period's real last
+    day: a deduction that starts on or before it stops the clock, even when it starts after the nominal last day
+    (民诉法 art 85: a period whose last day is a holiday runs until the first working day after it; a 中止 from
+    that day on finds the period still running, with the days up to the rolled day still left). A deduction that
+    starts after the (moved, rolled) last day does not revive an expired period; days before counting starts are
+    not deducted. Those go to ``uncounted`` with the reason. ``running_on`` (today, when a deduction has no end
+    yet) marks the interval that is still running (its end was set to today by the caller).
     """
     end = nominal_end
     counted: list[CountedDeduction] = []
     first_counted = event_day + ONE_DAY
+    expired_on: date | None = None
     for iv in merged:
+        if expired_on is not None:
+            if uncounted is not None:
+                uncounted.append(UncountedDeduction(iv.start, iv.end, iv.kinds, _after_expiry(iv.start, expired_on)))
+            continue
         start = max(iv.start, first_counted)
         if iv.end < start:
+            if uncounted is not None:
+                uncounted.append(UncountedDeduction(iv.start, iv.end, iv.kinds,
+                                                    f"在期间起算日{first_counted.isoformat()}之前，不予扣除"))
             continue
         if start > end:
-            break
+            last = roll(end) if roll is not None else end
+            if start > last:
+                expired_on = last
+                if uncounted is not None:
+                    uncounted.append(UncountedDeduction(iv.start, iv.end, iv.kinds, _after_expiry(iv.start, last)))
+                continue
+            end = last  # started on a rolled-over last day: the period was still running (民诉法 art 85)
+        if uncounted is not None and iv.start < start:
+            uncounted.append(UncountedDeduction(iv.start, start - ONE_DAY, iv.kinds,
+                                                f"在期间起算日{first_counted.isoformat()}之前的部分，不予扣除"))
         days = (iv.end - start).days + 1
         end += timedelta(days=days)
         counted.append(CountedDeduction(start, iv.end, iv.kinds, days,
                                         running_on is not None and iv.start <= running_on <= iv.end))
     return end, counted
+
+
+def _after_expiry(start: date, last: date) -> str:
+    return (f"{start.isoformat()}开始，期限已于{last.isoformat()}届满，"
+            "已届满的期限不因此恢复计算，不予扣除")

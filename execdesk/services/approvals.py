@@ -22,10 +22,10 @@ from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.services import derived, records
 from execdesk.services.accounts import authenticate
-from execdesk.services.lookup import get_case
 from execdesk.services.changes import record_change
 from execdesk.services.context import Actor
 from execdesk.services.documents import RULING_SUBJECT, approval_facts, current_route, ruling_text
+from execdesk.services.lookup import get_case
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
                 handler_name=approver.display_name,
                 description=f"合议庭评议：审判长{names[0]}，审判员{'、'.join(names[1:])}，意见：{decision}")
             node.linked_entity, node.linked_id = "approval", row.id
-            w.finish()
+            pipeline.finish(w)
         else:
             derived.refresh_case(session, case, today=today)
         return row.id

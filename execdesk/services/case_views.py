@@ -205,3 +205,21 @@ def issued_content(session: Session, document_id: str) -> tuple[bytes, str, int]
     """An issued PDF's bytes, kind and version."""
     doc = session.get(IssuedDocument, document_id)
     return (doc.content, doc.kind, doc.version_no) if doc else None
+
+
+@dataclass(frozen=True)
+class NodeFormContext:
+    """The choices a node form offers for its party and asset fields, and the case version the form read."""
+
+    debtors: list[tuple[str, str]]
+    assets: list[tuple[str, str]]
+    case_version: int
+
+
+def node_form_context(store, case_id: str) -> NodeFormContext:
+    from execdesk.services import records
+
+    with store.read() as session:
+        case = get_case(session, case_id)
+        ctx = records.form_context(session, case_id)
+        return NodeFormContext(debtors=list(ctx.debtors), assets=list(ctx.assets), case_version=case.version)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execdesk.models import (
@@ -26,6 +26,7 @@ from execdesk.models.database import Store
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ErrorCollector, NotFoundError, ValidationError
+from execdesk.rules.fields import check_choice, vocabulary
 from execdesk.rules.identity import (
     birth_date_from_resident_id,
     sex_from_resident_id,
@@ -33,11 +34,10 @@ from execdesk.rules.identity import (
     validate_resident_id,
 )
 from execdesk.rules.money import parse_amount
-from execdesk.rules.fields import check_choice, vocabulary
 from execdesk.services import pipeline, records
-from execdesk.services.lookup import find_case_id, get_case
 from execdesk.services.context import Actor
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
+from execdesk.services.lookup import find_case_id, get_case
 from execdesk.services.node_catalogue import node_catalogue
 
 PARTY_ROLES = ("申请执行人", "被执行人", "委托代理人")
@@ -181,12 +181,12 @@ def register_validated(session: Session, actor: Actor, data: CaseInput, v: dict,
     """Register inside a transaction the caller holds (bulk imports): refreshes the case's derived values."""
     w = pipeline.in_session(session, actor, today)
     case_id = register_in(w, data, v)
-    w.finish()
+    pipeline.finish(w)
     return case_id
 
 
 def register_in(w: pipeline.Write, data: CaseInput, v: dict) -> str:
-    session, today = w.session, w.today
+    session = w.session
     number = v["number"]
     canonical = str(number)
     if session.scalar(select(Case.id).where(Case.case_number == canonical)):
@@ -288,6 +288,8 @@ def add_node(w: pipeline.Write, case: Case, data: NodeInput, corrects: Node | No
     fields = records.parse_node_data(w.session, case.id, data.code, data.data)
     started = v["started"] or v["ended"]
     entry = node_catalogue()[data.code]
+    if entry.get("record") == "asset_event" and not fields.get("asset_id"):
+        fields["asset_id"] = records.asset_for_event(w, case, fields, data.description)
     targets: list[str | None] = [fields.get("party")]
     if entry.get("record") == "measure" and entry.get("measure_kind") in ("限制消费", "失信") and not fields.get("party"):
         targets = [pid for pid, _ in records.form_context(w.session, case.id).debtors] or [None]
@@ -477,8 +479,11 @@ def record_measure(store: Store, actor: Actor, case_id: str, *, kind: str, start
         return _record(store, actor, case_id, make, today)
     entry = node_catalogue()[code]
     data: dict = {"party": party_id}
+    if asset_kind in ("动产", "其他财产权") and asset_kind not in vocabulary("asset_kinds").values:
+        asset_kind = {"动产": "其他动产"}.get(asset_kind, asset_kind)  # a class given where a kind is asked
     if entry.get("record") == "seal":
-        data.update(seal_kind=kind, asset_kind=asset_kind, asset_description=description, value=value,
+        data.update(seal_kind=kind, asset_kind=asset_kind,
+                    asset_description=description or (f"{asset_kind}（{kind}）" if asset_kind else None), value=value,
                     amount=amount if amount not in (None, "0", 0) else None, expires_on=exp)
     elif not entry.get("measure_kind"):
         data["measure_kind"] = kind

@@ -21,6 +21,26 @@ LOCAL_ONLY = frozenset({
 })
 
 
+# Fields only an approver writes, through the approver's own authenticated path (issue 11 item 4): the 执行局长's
+# opinion on a 书面说明 (explanations.record_director_opinion) and every approval row (approvals.approve_ruling,
+# zhongben.waive_item, record_director_opinion). Editors, the CLI, imports and the sync pull refuse them.
+APPROVER_ONLY: dict[str, frozenset[str] | None] = {"explanation": frozenset({"director_opinion"}), "approval": None}
+
+
+def refuse_approver_only(entity: str, fields: dict[str, Any] | None, where: str) -> None:
+    """Raise when ``fields`` would write an approver-only field of ``entity`` outside the approver's path."""
+    from execdesk.rules.errors import ValidationError
+
+    if entity not in APPROVER_ONLY:
+        return
+    guarded = APPROVER_ONLY[entity]
+    hit = sorted(fields or {}) if guarded is None else sorted(k for k, v in (fields or {}).items()
+                                                              if k in guarded and v not in (None, ""))
+    if hit:
+        what = "审批记录" if guarded is None else "执行局长意见"
+        raise ValidationError(f"{what}只能由审批人本人登录后签署，不能通过{where}写入", what)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,7 +36,7 @@ from execdesk.rules.deadlines import (
     RuleSet,
     load_rules,
 )
-from execdesk.rules.holidays import HolidayCalendar, YearSchedule, load_calendar, store_schedule_update
+from execdesk.rules.holidays import HolidayCalendar, load_calendar
 
 __all__ = ["LimitExplanation", "CaseOverview", "open_case_overview", "priority_clause", "store_case_deadlines",
            "store_all_deadlines", "explain_limit", "case_deadlines", "active_rules", "active_calendar",
@@ -129,7 +129,7 @@ class _FactLoader:
         # Node codes an open case's limits look at (others never change a deadline, so are not read).
         used = set(codes) | {"N02", *rules.closing_codes}
         for rule in rules.node_limits:
-            for t in (rule.start, *rule.done_any, *rule.done_all):
+            for t in (rule.start, *rule.done_any, *rule.done_all, *((rule.when,) if rule.when else ())):
                 if t.startswith("start:"):
                     used.add(t[6:])
                 elif t[:1] == "N":
@@ -158,13 +158,16 @@ class _FactLoader:
             conds.append(f"rowid BETWEEN {int(rowids[0])} AND {int(rowids[1])}")
         case_filter = where_case or ("WHERE " + " AND ".join(conds) if conds else "")
         facts: dict[str, CaseFacts] = {}
+        review_types = self.rules.type_review
         for (cid, number, type_code, filed, received, assigned, non_lit, status, method,
-             closed) in cur.execute(f"SELECT {CASE_COLUMNS} FROM cases {case_filter}", args):
+             closed, cause) in cur.execute(f"SELECT {CASE_COLUMNS}, cause FROM cases {case_filter}", args):
             is_closed = status == "已结" and closed is not None
             facts[cid] = CaseFacts(case_number=number, type_code=type_code, filed_on=_d(filed),
                                    received_on=_d(received), assigned_on=_d(assigned), non_litigation=bool(non_lit),
                                    closed_on=_d(closed) if is_closed else None,
-                                   closure_method=method if is_closed else None)
+                                   closure_method=method if is_closed else None,
+                                   # 案由 only matters for review periods (案外人异议 vs 执行行为异议, R29)
+                                   cause=(cause or "") if type_code in review_types else "")
         if not facts:
             return facts
         and_case = "AND case_id = ?" if one else ""
@@ -240,15 +243,42 @@ class _FactLoader:
                     f.auctions.append((int(seq), _d(done), parsed))
                 else:
                     f.auctions = [(int(seq), _d(done), parsed)]
-        for cid, kind, start, end in cur.execute(
-                f"SELECT case_id, kind, started_on, ended_on FROM deductions {where_case.replace('id', 'case_id')}",
-                args):
+        # 4. Open cases: 报告财产令 data (N04) and 财产报告核查 (N08) dates (the 财产报告 period, issue 12).
+        if self.rules.property_report:
+            # Only N04 rows that carry the order's data (json_extract in SQL: no JSON parsing in Python).
+            sql = ("SELECT case_id, code, seq, coalesce(ended_on, started_on), "
+                   "CASE WHEN code = 'N04' THEN json_extract(data, '$.report_order_on') END, "
+                   "CASE WHEN code = 'N04' THEN json_extract(data, '$.report_deadline') END FROM nodes "
+                   "WHERE code IN ('N04', 'N08') AND status = '已完成' AND (code = 'N08' OR (json_valid(data) AND "
+                   "(json_extract(data, '$.report_deadline') IS NOT NULL OR "
+                   "json_extract(data, '$.report_order_on') IS NOT NULL))) "
+                   f"{open_filter} {and_case}")
+            for cid, code, seq, done, order_on, deadline in cur.execute(sql, args):
+                f = facts.get(cid)
+                if f is None or not done or f.closed_on is not None:
+                    continue
+                if code == "N08":
+                    if f.report_checks:
+                        f.report_checks.append(_d(done))
+                    else:
+                        f.report_checks = [_d(done)]
+                    continue
+                row = (int(seq), _d(done), {"report_order_on": order_on, "report_deadline": deadline})
+                if f.report_orders:
+                    f.report_orders.append(row)
+                else:
+                    f.report_orders = [row]
+        for cid, kind, start, end, doc in cur.execute(
+                "SELECT case_id, kind, started_on, ended_on, document_number FROM deductions "
+                f"{where_case.replace('id', 'case_id')}", args):
             f = facts.get(cid)
             if f is not None:
+                # 文号: a follow-on 暂缓 counts only with its approving decision recorded (R30).
+                row = (kind, _d(start), _d(end), doc) if doc else (kind, _d(start), _d(end))
                 if f.deductions:
-                    f.deductions.append((kind, _d(start), _d(end)))
+                    f.deductions.append(row)
                 else:
-                    f.deductions = [(kind, _d(start), _d(end))]
+                    f.deductions = [row]
         for cid, months, approved, applied, high in cur.execute(
                 "SELECT case_id, months, approved_on, applied_on, high_court_filed FROM extensions "
                 f"{where_case.replace('id', 'case_id')}", args):

@@ -67,13 +67,20 @@ PARTY_SQL = _columns("parties", "id, version, created_at, updated_at, case_id, s
 BASIS_SQL = _columns("execution_bases", "id, version, created_at, updated_at, case_id, issuing_body, document_type, "
                                         "document_number, effective_on, cause, content, applied_on")[0]
 NODE_SQL = _columns("nodes", "id, version, created_at, updated_at, case_id, code, seq, name, started_on, due_on, "
-                             "ended_on, status, handler_name, limit_days, actual_days, description, data")[0]
+                             "ended_on, status, handler_name, limit_days, actual_days, description, data, "
+                             "linked_entity, linked_id")[0]
 INQUIRY_SQL = _columns("property_inquiries", "id, version, created_at, updated_at, case_id, party_id, method, scopes, "
-                                             "queried_on, feedback_on, result, found_property")[0]
+                                             "queried_on, feedback_on, result, found_property, node_id")[0]
 MEASURE_SQL = _columns("measures", "id, version, created_at, updated_at, case_id, party_id, kind, asset_kind, "
-                                   "started_on, expires_on, released_on, document_number, amount_fen, description")[0]
+                                   "started_on, expires_on, released_on, document_number, amount_fen, description, "
+                                   "node_id")[0]
 PAYMENT_SQL = _columns("payments", "id, version, created_at, updated_at, case_id, kind, amount_fen, paid_on, route, "
-                                   "description")[0]
+                                   "description, node_id, asset_id")[0]
+ASSET_SQL = _columns("found_assets", "id, version, created_at, updated_at, case_id, party_id, kind, description, "
+                                     "value_fen, not_executable_reason, cannot_dispose_reason, node_id, measure_id, "
+                                     "disposal_state, disposed")[0]
+INTERVIEW_SQL = _columns("interviews", "id, version, created_at, updated_at, case_id, node_id, held_on, method, place, "
+                                       "attendees, agreed, leads_deadline_days")[0]
 LEAD_SQL = _columns("property_leads", "id, version, created_at, updated_at, case_id, source, content, given_on, urgent, "
                                       "verified_on, result")[0]
 EXTENSION_SQL = _columns("extensions", "id, version, created_at, updated_at, case_id, reason, applied_on, approver, "
@@ -151,7 +158,7 @@ def demo_batches(cases: int, *, today: date, seed: int, court_id: str, users: di
     catalogue = node_catalogue()
     ids = _Ids()
     batch: dict[str, list[tuple]] = {k: [] for k in ("case", "party", "basis", "node", "inq", "meas", "pay", "ded",
-                                                     "lead", "ext")}
+                                                     "lead", "ext", "asset", "interview")}
     for i in range(cases):
         _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, serials, batch)
         if len(batch["node"]) >= batch_nodes or i == cases - 1:
@@ -161,7 +168,7 @@ def demo_batches(cases: int, *, today: date, seed: int, court_id: str, users: di
 
 TABLE_SQL = (("case", CASE_SQL), ("party", PARTY_SQL), ("basis", BASIS_SQL), ("node", NODE_SQL),
              ("inq", INQUIRY_SQL), ("meas", MEASURE_SQL), ("pay", PAYMENT_SQL), ("ded", DEDUCTION_SQL),
-             ("lead", LEAD_SQL), ("ext", EXTENSION_SQL))
+             ("lead", LEAD_SQL), ("ext", EXTENSION_SQL), ("asset", ASSET_SQL), ("interview", INTERVIEW_SQL))
 
 
 def _flush(conn, batch: dict[str, list[tuple]]) -> None:
@@ -226,12 +233,34 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
                            f"（{year - 1}）鲁0102民初{rnd.randint(100, 9999)}号",
                            (filed - timedelta(days=rnd.randint(30, 200))).isoformat(), cause,
                            f"被告应向原告支付{amount // 100}元", (received - timedelta(days=1)).isoformat()))
-    # Nodes along the path as far as the case's age allows.
+    # Nodes along the path as far as the case's age allows. Every node that evidences a business fact is
+    # written with its record and linked both ways, as the write pipeline does (services/records.py), so the
+    # demo teaches the same model: 查控 → inquiry, 限消/失信 → measure per debtor, 查封/冻结 → measure + found
+    # asset, 评估/拍卖 → that asset's events, 划拨/到账 → payment, 约谈 → interview.
     nodes = batch["node"]
-    nodes.append((ids(), 1, now, now, case_id, "N01", 1, catalogue["N01"]["name"], received.isoformat(), None,
-                  filed.isoformat(), "已完成", handler_name, 7, (filed - received).days, "立案", "{}"))
+    seq_box = [0]
+
+    def node(code: str, start: date, end: date | None, data: dict | None = None, desc: str | None = None,
+             link: tuple[str, str] | None = None) -> str:
+        seq_box[0] += 1
+        nid = ids()
+        nodes.append((nid, 1, now, now, case_id, code, seq_box[0], catalogue[code]["name"], start.isoformat(), None,
+                      end.isoformat() if end else None, "已完成" if end else "进行中", handler_name, None,
+                      (end - start).days if end else None, desc,
+                      json.dumps(data or {}, ensure_ascii=False), link[0] if link else None, link[1] if link else None))
+        return nid
+
+    def linked(code: str, start: date, end: date | None, entity: str, data: dict | None = None,
+               desc: str | None = None) -> tuple[str, str]:
+        rid = ids()
+        return node(code, start, end, data, desc, (entity, rid)), rid
+
+    nid, _ = ids(), None
+    nodes.append((nid, 1, now, now, case_id, "N01", 1, catalogue["N01"]["name"], received.isoformat(), None,
+                  filed.isoformat(), "已完成", handler_name, 7, (filed - received).days, "立案", "{}", None, None))
     nodes.append((ids(), 1, now, now, case_id, "N02", 2, catalogue["N02"]["name"], filed.isoformat(), None,
-                  assigned.isoformat(), "已完成", handler_name, 7, (assigned - filed).days, "确定承办人", "{}"))
+                  assigned.isoformat(), "已完成", handler_name, 7, (assigned - filed).days, "确定承办人", "{}", None, None))
+    seq_box[0] = 2
     closed = None
     closure = None
     interviewed_agreed = rnd.random() < 0.9
@@ -241,56 +270,164 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
     # Others stop after the 约谈 (N22) or the 合议 (N23): their 终本 ruling is the next step.
     r = rnd.random()
     stall_at = rnd.randint(8, 24) if r < 0.2 else (rnd.choice((26, 27)) if r < 0.3 else len(PATH))
+    # What property this case finds (終本规定 art 4 decides what may follow): none; a bank deposit frozen and then
+    # transferred; or real estate sealed, evaluated and auctioned — through the whole statutory chain (3 failed
+    # auctions, a failed 变卖, 以物抵债 refused) before a 终本, else the case stays open while disposal runs.
+    r2 = rnd.random()
+    property_kind = "存款" if r2 < 0.35 else ("不动产" if r2 < 0.5 else None)
+    full_chain = property_kind == "不动产" and rnd.random() < 0.6
+    deposit_asset: tuple[str, int] | None = None
+    house_asset: str | None = None
+    evaluated_on: date | None = None
+    shift = 0  # days the disposal chain pushes the later nodes back
     for n, (code, offset) in enumerate(PATH, 3):
-        day = filed + timedelta(days=int(offset * pace) + rnd.randint(0, 2))
+        day = filed + timedelta(days=int(offset * pace) + rnd.randint(0, 2) + shift)
         if day > today or n - 3 >= stall_at:
             break
-        data = "{}"
-        desc = None
         end: date | None = day
-        if code == "N12":  # evaluation takes weeks: a real span, deducted from the limit (R17)
-            end = day + timedelta(days=rnd.randint(20, 45))
-        elif code == "N13":  # an online auction: notice, then the auction 15–30 days later (网拍规定 art 12)
-            notice, end = day, day + timedelta(days=rnd.choice((16, 31)))
-            data = json.dumps({"method": "网络司法拍卖", "result": "流拍", "asset": rnd.choice(("动产", "不动产")),
-                               "round": "1", "notice_on": notice.isoformat(), "auction_on": end.isoformat()},
-                              ensure_ascii=False)
-        if end is not None and end > today:
-            end = None  # still running today
-        if code == "N04":
-            data = f'{{"report_order_on": "{day.isoformat()}", "service_method": "直接送达"}}'
-        elif code == "N22":
-            agreed = "是" if interviewed_agreed else "否"
-            data = f'{{"method": "电话", "agreed": "{agreed}", "attendees": "申请执行人"}}'
-        elif code == "N24":
-            closed = day + timedelta(days=2)
-            data = f'{{"served_on": "{min(closed, today).isoformat()}"}}'
-        elif code == "N27":
-            closure = "终结本次执行程序"
-        nodes.append((ids(), 1, now, now, case_id, code, n, catalogue[code]["name"], day.isoformat(), None,
-                      end.isoformat() if end else None, "已完成" if end else "进行中", handler_name, None,
-                      (end - day).days if end else None, desc, data))
         if code == "N06":
             for d in debtors:
-                batch["inq"].append((ids(), 1, now, now, case_id, d[0], "网络查控",
-                                     '["' + '", "'.join(NETWORK_SCOPES) + '"]', day.isoformat(),
-                                     (day + timedelta(days=2)).isoformat(), "未发现可供执行财产", 0))
-        elif code == "N07":
-            batch["inq"].append((ids(), 1, now, now, case_id, debtors[0][0], "传统查控", "[]", day.isoformat(),
-                                 day.isoformat(), "实地调查未发现可供执行财产", 0))
-        elif code == "N09":
+                fb = day + timedelta(days=2)
+                fb = fb if fb <= today else None
+                nid, rid = linked("N06", day, fb or None, "property_inquiry",
+                                  {"party": d[0], "scopes": NETWORK_SCOPES, "result": "未发现可供执行财产",
+                                   "found_property": "否"}, "网络查控")
+                batch["inq"].append((rid, 1, now, now, case_id, d[0], "网络查控", json.dumps(NETWORK_SCOPES, ensure_ascii=False),
+                                     day.isoformat(), fb.isoformat() if fb else None, "未发现可供执行财产", 0, nid))
+            continue
+        if code == "N07":
+            nid, rid = linked("N07", day, day, "property_inquiry",
+                              {"party": debtors[0][0], "result": "实地调查未发现可供执行财产", "found_property": "否"})
+            batch["inq"].append((rid, 1, now, now, case_id, debtors[0][0], "传统查控", "[]", day.isoformat(),
+                                 day.isoformat(), "实地调查未发现可供执行财产", 0, nid))
+            continue
+        if code in ("N09", "N10"):
+            kind, suffix = ("限制消费", "之一") if code == "N09" else ("失信", "之二")
             for d in debtors:
-                batch["meas"].append((ids(), 1, now, now, case_id, d[0], "限制消费", None, day.isoformat(), None, None,
-                                      f"（{year}）鲁0102执{serials[year]}号之一", 0, "限制消费令"))
-        elif code == "N10":
-            for d in debtors:
-                batch["meas"].append((ids(), 1, now, now, case_id, d[0], "失信", None, day.isoformat(), None, None,
-                                      f"（{year}）鲁0102执{serials[year]}号之二", 0, "纳入失信被执行人名单"))
-        elif code == "N11" and rnd.random() < 0.4:
-            batch["meas"].append((ids(), 1, now, now, case_id, debtors[0][0], "冻结", "存款", day.isoformat(),
-                                  (day.replace(year=day.year + 1) if not (day.month == 2 and day.day == 29)
-                                   else day + timedelta(days=365)).isoformat(), None, None,
-                                  rnd.randint(100, 5_000) * 100, "冻结银行存款"))
+                nid, rid = linked(code, day, day, "measure", {"party": d[0]})
+                batch["meas"].append((rid, 1, now, now, case_id, d[0], kind, None, day.isoformat(), None, None,
+                                      f"（{year}）鲁0102执{serials[year]}号{suffix}", 0,
+                                      "限制消费令" if code == "N09" else "纳入失信被执行人名单", nid))
+            continue
+        if code == "N11":
+            if property_kind is None:
+                continue  # nothing found to seize
+            if property_kind == "存款":
+                frozen = rnd.randint(100, 5_000) * 100
+                expiry = day.replace(year=day.year + 1) if not (day.month == 2 and day.day == 29) else day + timedelta(days=365)
+                desc = "被执行人银行存款"
+                nid, mid = linked("N11", day, day, "measure", {
+                    "seal_kind": "冻结", "asset_kind": "存款", "asset_description": desc, "value": frozen,
+                    "amount": frozen, "party": debtors[0][0]})
+                batch["meas"].append((mid, 1, now, now, case_id, debtors[0][0], "冻结", "存款", day.isoformat(),
+                                      expiry.isoformat(), None, None, frozen, desc, nid))
+                aid = ids()
+                batch["asset"].append((aid, 1, now, now, case_id, debtors[0][0], "存款", desc, frozen, None, None,
+                                       nid, mid, "已冻结", 0))
+                deposit_asset = (aid, frozen)
+            else:
+                value = rnd.randint(30, 200) * 10_000_00
+                desc = f"济南市历下区{rnd.choice(STREETS)}{rnd.randint(1, 300)}号房产"
+                expiry = day + timedelta(days=3 * 365)
+                nid, mid = linked("N11", day, day, "measure", {
+                    "seal_kind": "查封", "asset_kind": "不动产", "asset_description": desc, "value": value,
+                    "party": debtors[0][0]})
+                batch["meas"].append((mid, 1, now, now, case_id, debtors[0][0], "查封", "不动产", day.isoformat(),
+                                      expiry.isoformat(), None, None, 0, desc, nid))
+                house_asset = ids()
+                reason = "拍卖变卖不成且申请人拒绝以物抵债" if full_chain else None
+                batch["asset"].append((house_asset, 1, now, now, case_id, debtors[0][0], "不动产", desc, value,
+                                       "经三次网络司法拍卖均流拍，变卖不成，申请执行人拒绝以物抵债" if full_chain else None,
+                                       reason, nid, mid, "已查封", 0))
+            continue
+        if code == "N12":
+            if house_asset is None:
+                continue
+            end = day + timedelta(days=rnd.randint(20, 45))  # evaluation takes weeks: a deducted span (R17)
+            node("N12", day, end if end <= today else None, {"asset_id": house_asset, "asset": "不动产"}, "委托评估")
+            evaluated_on = end
+            if end > today:
+                break  # still being evaluated: nothing after it yet
+            continue
+        if code == "N13":
+            if house_asset is None:
+                continue
+            # The statutory chain (网拍规定 art 26, 拍变规定 arts 23, 25; 终本规定 art 4), after the evaluation.
+            if evaluated_on is None:
+                break  # no auction without an evaluation (R27)
+            start = max(day, evaluated_on + timedelta(days=rnd.randint(3, 10)))
+            chain_done = False
+            steps = [("网络司法拍卖", "流拍", 30), ("网络司法拍卖", "流拍", 15), ("网络司法拍卖", "流拍", 15),
+                     ("变卖", "变卖不成", 60), ("以物抵债", "申请人拒绝抵债", 3)]
+            if not full_chain:
+                steps = steps[:1]
+            for i, (method, result, lead) in enumerate(steps):
+                notice = start
+                done = notice + timedelta(days=lead + 1)
+                data = {"asset_id": house_asset, "asset": "不动产", "method": method, "notice_on": notice.isoformat()}
+                if method == "网络司法拍卖":
+                    data.update(round=i + 1, auction_on=done.isoformat())
+                if done > today:
+                    node("N13", notice, None, data)
+                    break
+                node("N13", notice, done, {**data, "result": result})
+                start = done + timedelta(days=rnd.randint(5, 20))
+            else:
+                chain_done = full_chain
+            shift += (start - day).days
+            if not chain_done or start > today:
+                break  # first 流拍 of real estate is not "不能处置": disposal goes on, no 终本 (R27)
+            continue
+        if code == "N14":
+            if deposit_asset is not None:  # the frozen deposit is transferred (划拨): disposed of
+                aid, frozen = deposit_asset
+                nid, pid = linked("N14", day, day, "payment", {"amount": frozen, "route": "划拨", "asset_id": aid},
+                                  "划拨冻结存款")
+                batch["pay"].append((pid, 1, now, now, case_id, "到账", frozen, day.isoformat(), "划拨",
+                                     "划拨冻结存款", nid, aid))
+                paid = frozen
+            elif rnd.random() < 0.5:
+                paid = rnd.randint(1, max(1, amount // 300)) if amount > 300 else 100
+                nid, pid = linked("N14", day, day, "payment", {"amount": paid, "route": "划拨"}, "划拨存款")
+                batch["pay"].append((pid, 1, now, now, case_id, "到账", paid, day.isoformat(), "划拨", "划拨存款",
+                                     nid, None))
+            else:
+                continue
+            # 执行款 paid out to the applicant (R28): usually within days, now and then late.
+            payout = day + timedelta(days=rnd.randint(2, 5) if rnd.random() < 0.9 else rnd.randint(10, 40))
+            if payout <= today:
+                nid, pid = linked("N15", payout, payout, "payment",
+                                  {"payment_kind": "发放", "amount": paid, "route": "其他"}, "执行款发放")
+                batch["pay"].append((pid, 1, now, now, case_id, "发放", paid, payout.isoformat(), "其他",
+                                     "执行款发放", nid, None))
+            continue
+        if code == "N15":
+            continue  # written with its N14 above
+        if code == "N16":
+            nid, mid = linked("N16", day, day, "measure", {"measure_kind": "悬赏", "party": debtors[0][0]}, "悬赏公告")
+            batch["meas"].append((mid, 1, now, now, case_id, debtors[0][0], "悬赏", None, day.isoformat(), None,
+                                  None, None, 0, "悬赏公告", nid))
+            continue
+        if code == "N17":
+            nid, mid = linked("N17", day, day, "measure", {"measure_kind": "传唤", "party": debtors[0][0]}, "传唤")
+            batch["meas"].append((mid, 1, now, now, case_id, debtors[0][0], "传唤", None, day.isoformat(), None,
+                                  None, None, 0, "传唤被执行人", nid))
+            continue
+        if code == "N22":
+            agreed = "是" if interviewed_agreed else "否"
+            nid, iid = linked("N22", day, day, "interview", {"method": "电话", "agreed": agreed, "attendees": "申请执行人"})
+            batch["interview"].append((iid, 1, now, now, case_id, nid, day.isoformat(), "电话", None, "申请执行人",
+                                       agreed, None))
+            continue
+        data: dict = {}
+        if code == "N04":
+            data = {"report_order_on": day.isoformat(), "service_method": "直接送达"}
+        elif code == "N24":
+            closed = day + timedelta(days=2)
+            data = {"served_on": min(closed, today).isoformat()}
+        elif code == "N27":
+            closure = "终结本次执行程序"
+            data = {"method": closure}
         elif code == "N05" and rnd.random() < 0.3:  # the applicant gives a lead; verified within 7 days (R24)
             given = day + timedelta(days=rnd.randint(1, 10))
             if given <= today:
@@ -298,32 +435,24 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
                 done = checked <= today
                 batch["lead"].append((ids(), 1, now, now, case_id, "申请执行人", "被执行人名下可能有车辆", given.isoformat(),
                                       0, checked.isoformat() if done else None, "经核实车辆已转让" if done else None))
-        elif code == "N14" and rnd.random() < 0.5:
-            paid = rnd.randint(1, max(1, amount // 300)) if amount > 300 else 100
-            batch["pay"].append((ids(), 1, now, now, case_id, "到账", paid, day.isoformat(), "划拨", "划拨存款"))
-            # 执行款 paid out to the applicant (R28): usually within days, now and then late.
-            payout = day + timedelta(days=rnd.randint(2, 5) if rnd.random() < 0.9 else rnd.randint(10, 40))
-            if payout <= today:
-                batch["pay"].append((ids(), 1, now, now, case_id, "发放", paid, payout.isoformat(), "发放申请执行人",
-                                     "执行款发放"))
+        node(code, day, end, data)
         if closed and closed > today:
             closed = None
     # After 终本: a network re-query every 6 months for 5 years (终本规定 art 9 ¶2, R14).
     if closure == "终结本次执行程序" and closed:
-        seq = len(PATH) + 3
         requery = closed
         for _ in range(10):
             requery = requery + timedelta(days=182)
             if requery > today:
                 break
-            nodes.append((ids(), 1, now, now, case_id, "N26", seq, catalogue["N26"]["name"], requery.isoformat(), None,
-                          requery.isoformat(), "已完成", handler_name, None, 0, "网络查控未发现可供执行财产，已告知申请执行人",
-                          "{}"))
-            for d in debtors:
-                batch["inq"].append((ids(), 1, now, now, case_id, d[0], "网络查控",
-                                     '["' + '", "'.join(NETWORK_SCOPES) + '"]', requery.isoformat(),
-                                     (requery + timedelta(days=2)).isoformat(), "未发现可供执行财产", 0))
-            seq += 1
+            node("N26", requery, requery, {}, "网络查控未发现可供执行财产，已告知申请执行人")
+            for d in debtors:  # the re-query itself is a 网络查控 (node N06 with its inquiry)
+                fb = requery + timedelta(days=2)
+                nid, rid = linked("N06", requery, fb if fb <= today else None, "property_inquiry",
+                                  {"party": d[0], "scopes": NETWORK_SCOPES, "result": "未发现可供执行财产",
+                                   "found_property": "否"}, "终本后定期网络查控")
+                batch["inq"].append((rid, 1, now, now, case_id, d[0], "网络查控", json.dumps(NETWORK_SCOPES, ensure_ascii=False),
+                                     requery.isoformat(), fb.isoformat() if fb <= today else None, "未发现可供执行财产", 0, nid))
     # A few open cases past their limit were extended by the 院长 (R18: at most 3 months).
     if closure is None and age > 170 and rnd.random() < 0.3:
         applied = filed + timedelta(days=175)
@@ -333,7 +462,14 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
     if closure is None and age > 60 and rnd.random() < 0.25:
         closure = "执行完毕"
         closed = filed + timedelta(days=rnd.randint(20, min(age, 170)))
-        batch["pay"].append((ids(), 1, now, now, case_id, "到账", amount, closed.isoformat(), "自动履行", "被执行人履行"))
+        closed = max(closed, max(date.fromisoformat(n[8]) for n in nodes if n[4] == case_id))
+        if closed <= today:
+            nid, pid = linked("N15", closed, closed, "payment",
+                              {"payment_kind": "到账", "amount": amount, "route": "自动履行"}, "被执行人履行")
+            batch["pay"].append((pid, 1, now, now, case_id, "到账", amount, closed.isoformat(), "自动履行",
+                                 "被执行人履行", nid, None))
+        else:
+            closure, closed = None, None
     status = "已结" if closure and closed else "未结"
     search_text = "|".join([case_number, *names]).lower()
     batch["case"].append((case_id, 1, now, now, court_id, case_number, year, DEMO_COURT[0], type_code, serials[year],

@@ -27,7 +27,8 @@ from execdesk.models.database import Store
 from execdesk.rules import disposal
 from execdesk.rules import zhongben as zb_rules
 from execdesk.rules.holidays import YearSchedule, store_schedule_update
-from execdesk.services import deadlines, zhongben
+from execdesk.services import deadlines
+from execdesk.services import readiness as zhongben
 from execdesk.services.deadlines import RecomputeStats
 
 
@@ -40,8 +41,9 @@ def _store_asset_states(session: Session, facts: zb_rules.CaseFacts, today: date
                              (state, int(disposed), a.asset_id, state, int(disposed)))
 
 
-def refresh_case(session: Session, case: Case, *, today: date) -> None:
+def refresh_case(session: Session, case: Case, *, today: date | None = None) -> None:
     """Refresh every derived value of one case in the caller's transaction."""
+    today = today or date.today()
     session.flush()
     facts = zhongben.gather_facts(session, case, today)
     _store_asset_states(session, facts, today)
@@ -67,7 +69,7 @@ def _store_flag(session: Session, case: Case, ready: bool) -> None:
         set_committed_value(case, "zhongben_ready", ready)
 
 
-def refresh_cases(session: Session, case_ids: Iterable[str], *, today: date) -> None:
+def refresh_cases(session: Session, case_ids: Iterable[str], *, today: date | None = None) -> None:
     for cid in case_ids:
         case = session.get(Case, cid)
         if case is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from execdesk import __version__
@@ -32,10 +33,11 @@ from execdesk.models import (
     User,
 )
 from execdesk.models.database import Store
+from execdesk.resources import load_toml
 from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.errors import FieldError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
-from execdesk.services import deadlines, derived
+from execdesk.services import derived
 from execdesk.services.cases import build_search_text
 from execdesk.services.changes import payload_fields, record_change
 from execdesk.services.context import Actor
@@ -127,14 +129,80 @@ def _coerce(model: type, fields: dict[str, Any], where: str, errors: list[FieldE
     return out
 
 
+# Chinese names of required fields, for the per-record messages (docs/data-format.md).
+FIELD_LABELS = {
+    "case_number": "案号", "year": "收案年度", "court_code": "法院代字", "type_code": "类型代字", "serial": "案件编号",
+    "filed_on": "立案日期", "cause": "案由", "role": "诉讼地位", "kind": "类型", "name": "名称", "code": "节点编号",
+    "seq": "序号", "source": "线索来源", "content": "线索内容", "method": "方式", "description": "描述",
+    "started_on": "开始日期", "amount_fen": "金额", "paid_on": "日期", "reason": "原因", "applied_on": "申请日期",
+    "approver": "批准人", "approved_on": "批准日期", "months": "延长期间", "given_on": "提供日期",
+    "issuing_body": "作出机构", "document_type": "文书名称", "document_number": "文号",
+    "username": "用户名", "display_name": "姓名",
+}
+# Case columns that are the case number's parts (案号规定 arts 2–3): filled from it when missing.
+NUMBER_PARTS = ("year", "court_code", "type_code", "serial")
+
+
+def _required_missing(model: type, fields: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
+    """Keys of NOT NULL columns without a default that ``fields`` lacks (they would end in an IntegrityError)."""
+    out = []
+    for col in model.__table__.columns:
+        if (col.nullable or col.primary_key or col.default is not None or col.server_default is not None
+                or col.key in skip):
+            continue
+        value = fields.get(col.key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out.append(col.key)
+    return out
+
+
+def _missing_message(keys: list[str]) -> str:
+    return "缺少必填字段：" + "、".join(f"{FIELD_LABELS.get(k, k)}（{k}）" for k in keys)
+
+
+def _complete_case_fields(fields: dict[str, Any], number) -> list[str]:
+    """Fill year / court code / type code / serial from the case number (a minimal record may omit them) and
+    return the parts given that contradict it."""
+    wrong = []
+    for key in NUMBER_PARTS:
+        derived = getattr(number, key)
+        given = fields.get(key)
+        if given is None or given == "":
+            fields[key] = derived
+        elif str(given) != str(derived):
+            wrong.append(f"{FIELD_LABELS[key]}（{key}）“{given}”与案号不符（应为“{derived}”）")
+    return wrong
+
+
 def _validate_record(i: int, rec: dict[str, Any], errors: list[FieldError]) -> None:
-    fields = rec.get("case") or {}
+    if not isinstance(rec, dict) or not isinstance(rec.get("case"), dict):
+        errors.append(FieldError(f"第{i}件案件", "缺少案件数据（case）"))
+        return
+    fields = rec["case"]
     where = f"第{i}件案件"
     try:
         number = parse_case_number(fields.get("case_number", ""))
         where = f"第{i}件案件 {number}"
     except ValidationError as exc:
         errors.append(FieldError(where, str(exc)))
+    else:
+        errors.extend(FieldError(where, w) for w in _complete_case_fields(fields, number))
+    missing = _required_missing(Case, fields, skip=("court_id", "case_number"))
+    if missing:
+        errors.append(FieldError(where, _missing_message(missing)))
+    basis = rec.get("execution_basis")
+    if basis:
+        missing = _required_missing(ExecutionBasis, basis, skip=("case_id",))
+        if missing:
+            errors.append(FieldError(f"{where} 执行依据", _missing_message(missing)))
+    for key, model in CHILDREN.items():
+        for n, row in enumerate(rec.get(key) or [], 1):
+            if not isinstance(row, dict):
+                errors.append(FieldError(f"{where} {key}第{n}条", "应为对象"))
+                continue
+            missing = _required_missing(model, row, skip=("case_id", "seq", "name") if model is Node else ("case_id",))
+            if missing:
+                errors.append(FieldError(f"{where} {key}第{n}条", _missing_message(missing)))
     for p in rec.get("parties") or []:
         idn = p.get("id_number")
         if not idn:
@@ -159,6 +227,14 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
         raise ValidationError(f"文件格式版本 {doc.get('schema')} 不受支持（本程序支持 {SCHEMA}）", "导入文件")
     errors: list[FieldError] = []
     records = doc.get("cases") or []
+    for n, c in enumerate(doc.get("courts") or [], 1):
+        lacking = [k for k in ("code", "name") if not (isinstance(c, dict) and c.get(k))]
+        if lacking:
+            errors.append(FieldError(f"第{n}个法院", _missing_message(lacking)))
+    for n, u in enumerate(doc.get("users") or [], 1):
+        lacking = [k for k in ("username", "display_name", "role") if not (isinstance(u, dict) and u.get(k))]
+        if lacking:
+            errors.append(FieldError(f"第{n}个用户", _missing_message(lacking)))
     for i, rec in enumerate(records, 1):
         _validate_record(i, rec, errors)
     if errors:
@@ -180,37 +256,71 @@ def import_cases(store: Store, actor: Actor, path: Path, *, today: date | None =
                 session.add(user)
                 users[u["username"]] = user
         session.flush()
+        node_names = {code: entry["name"] for code, entry in load_toml("rules", "nodes.toml")["nodes"].items()}
         for i, rec in enumerate(records, 1):
-            fields = dict(rec["case"])
-            where = f"第{i}件案件 {fields.get('case_number')}"
-            number = str(parse_case_number(fields["case_number"]))
-            if session.scalar(select(Case.id).where(Case.case_number == number)):
-                errors.append(FieldError(where, "本地已有同一案号的案件"))
-                continue
-            for id_key, name_key in USER_REFS.items():
-                name = fields.pop(name_key, None)
-                fields[id_key] = users[name].id if name in users else None
-            court = courts.get(rec.get("court_code")) or any_court
-            case = Case(**_coerce(Case, fields, where, errors), court_id=court.id if court else None)
-            case.case_number = number
-            parties = rec.get("parties") or []
-            case.search_text = build_search_text(number, parties)
-            session.add(case)
-            record_change(session, actor, case, "导入")
-            if rec.get("execution_basis"):
-                basis = ExecutionBasis(**_coerce(ExecutionBasis, rec["execution_basis"], where, errors))
-                session.add(basis)
-                record_change(session, actor, basis, "导入")
-            for key, model in CHILDREN.items():
-                for row in rec.get(key) or []:
-                    obj = model(**_coerce(model, row, f"{where} {key}", errors))
-                    session.add(obj)
-                    record_change(session, actor, obj, "导入")
+            try:
+                _import_record(session, actor, i, rec, courts, users, any_court, node_names, errors, today)
+            except IntegrityError as exc:  # anything the checks above missed: still one message for the record
+                errors.append(FieldError(f"第{i}件案件 {rec['case'].get('case_number')}",
+                                         f"数据不完整或与已有数据冲突，未能导入（{_constraint(exc)}）"))
             if errors:
                 break
-            derived.refresh_case(session, case, today=today)
             if progress is not None:
                 progress(i, len(records))
         if errors:
             raise ValidationError(errors)  # rolls the whole import back
     return len(records)
+
+
+def _constraint(exc: IntegrityError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "NOT NULL" in text:
+        return "缺少必填字段 " + text.rsplit(".", 1)[-1]
+    if "UNIQUE" in text:
+        return "与已有记录重复：" + text.split(":", 1)[-1].strip()
+    return text
+
+
+def _import_record(session: Session, actor: Actor, i: int, rec: dict[str, Any], courts: dict, users: dict,
+                   any_court, node_names: dict, errors: list[FieldError], today: date | None) -> None:
+    """One case with its records, in the import's transaction; problems go to ``errors`` (Chinese, per record)."""
+    fields = dict(rec["case"])
+    where = f"第{i}件案件 {fields.get('case_number')}"
+    number = str(parse_case_number(fields["case_number"]))
+    if session.scalar(select(Case.id).where(Case.case_number == number)):
+        errors.append(FieldError(where, "本地已有同一案号的案件"))
+        return
+    for id_key, name_key in USER_REFS.items():
+        name = fields.pop(name_key, None)
+        fields[id_key] = users[name].id if name in users else None
+    court = courts.get(rec.get("court_code")) or courts.get(fields.get("court_code")) or any_court
+    if court is None:
+        errors.append(FieldError(where, "找不到所属法院：本地没有法院信息，导入文件也未列出法院（courts）"))
+        return
+    case = Case(**_coerce(Case, fields, where, errors), court_id=court.id)
+    if errors:
+        return
+    case.case_number = number
+    case.search_text = build_search_text(number, rec.get("parties") or [])
+    session.add(case)
+    record_change(session, actor, case, "导入")
+    if rec.get("execution_basis"):
+        basis = ExecutionBasis(**_coerce(ExecutionBasis, {"case_id": case.id, **rec["execution_basis"]}, where,
+                                         errors))
+        session.add(basis)
+        record_change(session, actor, basis, "导入")
+    for key in rec:
+        if key in ("approvals", "explanations"):  # approver-only: signed by the approver in person (issue 11)
+            errors.append(FieldError(where, f"审批记录和书面说明的审核意见只能由审批人本人签署，不能导入（{key}）"))
+    for key, model in CHILDREN.items():
+        for n, row in enumerate(rec.get(key) or [], 1):
+            row = {"case_id": case.id, **row}  # a minimal record may leave out its case's id
+            if model is Node:
+                row.setdefault("seq", n)
+                row.setdefault("name", node_names.get(row.get("code"), row.get("code")))
+            obj = model(**_coerce(model, row, f"{where} {key}", errors))
+            if errors:
+                return
+            session.add(obj)
+            record_change(session, actor, obj, "导入")
+    derived.refresh_case(session, case, today=today)

@@ -14,18 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execdesk.documents import explanation as doc
-from execdesk.models import Approval, Case, Court, Explanation, Party, User
+from execdesk.models import Approval, Case, Court, Explanation, Extension, User
 from execdesk.models.database import Store
 from execdesk.resources import load_toml
 from execdesk.rules.dates import parse_date
 from execdesk.rules.errors import ErrorCollector, ValidationError
-from execdesk.services import deadlines, derived
+from execdesk.services import deadlines, derived, documents
 from execdesk.services.accounts import authenticate
 from execdesk.services.cases import get_case
-from execdesk.services.changes import record_change, snapshot
+from execdesk.services.changes import record_change, refuse_approver_only, snapshot
 from execdesk.services.context import Actor
-from execdesk.services.documents import ruling_events, store_issued
-from execdesk.services.zhongben import realised_fen
+from execdesk.services.documents import store_issued
 
 EXPLANATION = "书面说明"
 EXPLANATION_BATCH = "书面说明汇总"
@@ -79,8 +78,12 @@ def _validate(reasons, reason_text, next_steps, planned_close_on, planned_method
 def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_text: str | None = None,
                next_steps: str | None = None, planned_close_on=None, planned_method: str | None = None,
                director_opinion: str | None = None, today: date | None = None) -> str:
-    """Create or update the case's draft (an issued explanation is never edited: a new draft is started)."""
+    """Create or update the case's draft (an issued explanation is never edited: a new draft is started).
+
+    The 执行局长's opinion is not a draft field: only ``record_director_opinion`` (the director's password)
+    writes it; passing one here is refused, and saving a draft keeps the signed opinion as it is."""
     today = today or date.today()
+    refuse_approver_only("explanation", {"director_opinion": director_opinion}, "书面说明编辑")
     codes, planned = _validate(reasons, reason_text, next_steps, planned_close_on, planned_method, today,
                                complete=False)
     with store.transaction() as session:
@@ -88,8 +91,7 @@ def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_t
         row = _latest(session, case.id)
         fields = dict(reasons=codes, reason_text=(reason_text or "").strip() or None,
                       next_steps=(next_steps or "").strip() or None, planned_close_on=planned,
-                      planned_method=planned_method or None,
-                      director_opinion=(director_opinion or "").strip() or None)
+                      planned_method=planned_method or None)
         if row is None or row.status == ISSUED:
             row = Explanation(case_id=case.id, status=DRAFT, **fields)
             session.add(row)
@@ -130,16 +132,25 @@ def record_director_opinion(store: Store, actor: Actor, case_id: str, *, approve
         return approval.id
 
 
+def _extension_records(session: Session, case_id: str) -> list[doc.ExtensionRecord]:
+    rows = session.execute(select(Extension.applied_on, Extension.approved_on, Extension.months, Extension.approver,
+                                  Extension.approving_body, Extension.reason, Extension.document_number)
+                           .where(Extension.case_id == case_id).order_by(Extension.applied_on))
+    return [doc.ExtensionRecord(*r) for r in rows]
+
+
 def explanation_data(session: Session, case: Case, row: Explanation | None, today: date) -> doc.ExplanationData:
-    parties = {p.id: p for p in session.scalars(select(Party).where(Party.case_id == case.id).order_by(Party.seq))}
+    """The explanation's facts as of ``today``: the ruling's own gathering (every measure, the property found, the
+    约谈) and the deadline engine's computation, each extension with its 批准人/机关 and 原因 (R18, §2.6)."""
     lim = deadlines.explain_limit(session, case, today=today)
+    facts = documents.ruling_data(session, case, today)
+    names = {r: "、".join(p.name for p in facts.parties if p.role == r) for r in ("申请执行人", "被执行人")}
     return doc.ExplanationData(
-        case_number=case.case_number, cause=case.cause,
-        applicants="、".join(p.name for p in parties.values() if p.role == "申请执行人"),
-        debtors="、".join(p.name for p in parties.values() if p.role == "被执行人"),
-        filed_on=case.filed_on, claimed_fen=case.amount_claimed_fen, realised_fen=realised_fen(session, case.id),
+        case_number=case.case_number, cause=case.cause, applicants=names["申请执行人"], debtors=names["被执行人"],
+        filed_on=case.filed_on, claimed_fen=case.amount_claimed_fen, realised_fen=facts.realised_fen,
         handler=case.handler.display_name if case.handler else "（未指定）", today=today,
-        limit=doc.LimitView.of(lim), events=tuple(ruling_events(session, case, today, parties)),
+        limit=doc.LimitView.of(lim, _extension_records(session, case.id)), events=facts.events, assets=facts.assets,
+        interview=facts.interview,
         reasons=tuple(REASONS[c] for c in REASONS if row and c in (row.reasons or [])),
         reason_text=row.reason_text if row else None, next_steps=row.next_steps if row else None,
         planned_close_on=row.planned_close_on if row else None, planned_method=row.planned_method if row else None,

@@ -14,108 +14,25 @@ pull all write through here, so no derived value has a second writer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from execdesk.models import Base, Case
 from execdesk.models.database import Store
-from execdesk.rules.errors import ConflictError, FieldDiff
 from execdesk.services import derived
-from execdesk.services.changes import record_change, snapshot
 from execdesk.services.context import Actor
+from execdesk.services.writer import Write
+
+__all__ = ["Write", "write", "in_session", "finish"]
 
 
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value) or "（空）"
-    return str(value)
-
-
-class Write:
-    """One unit of work of one person. Collects the cases it touched; refreshes their derived values at the end."""
-
-    def __init__(self, session: Session, actor: Actor, today: date):
-        self.session = session
-        self.actor = actor
-        self.today = today
-        self.touched: set[str] = set()
-        self.changed_entities: set[str] = set()
-
-    def touch(self, case_id: str | None) -> None:
-        if case_id:
-            self.touched.add(case_id)
-
-    def _case_of(self, obj: Base) -> str | None:
-        if isinstance(obj, Case):
-            return obj.id
-        return getattr(obj, "case_id", None)
-
-    def add(self, obj: Base, action: str = "新建", *, sync: bool = True) -> str | None:
-        """Insert a new row with its audit entry (and outbox entry for synced entities)."""
-        self.session.add(obj)
-        change_id = record_change(self.session, self.actor, obj, action, sync=sync)
-        self.touch(self._case_of(obj))
-        self.changed_entities.add(type(obj).__tablename__)
-        return change_id
-
-    def check_version(self, obj: Base, expected_version: int | None, mine: Mapping[str, Any] | None = None,
-                      labels: Mapping[str, str] | None = None, what: str = "记录") -> None:
-        """A stale edit is a conflict shown to the person, never an overwrite (lost-update protection)."""
-        current = getattr(obj, "version", None)
-        if expected_version is None or current is None or int(expected_version) == int(current):
-            return
-        diffs = []
-        for key, value in (mine or {}).items():
-            stored = getattr(obj, key, None)
-            if _show(stored) != _show(value):
-                diffs.append(FieldDiff((labels or {}).get(key, key), _show(value), _show(stored)))
-        changed_by = self._last_actor(obj)
-        raise ConflictError(what, read_version=int(expected_version), current_version=int(current),
-                            changed_by=changed_by, diffs=diffs)
-
-    def _last_actor(self, obj: Base) -> str | None:
-        from sqlalchemy import select
-
-        from execdesk.models import AuditEntry, User
-
-        username = self.session.scalar(select(AuditEntry.actor).where(AuditEntry.entity_id == obj.id)
-                                       .order_by(AuditEntry.id.desc()).limit(1))
-        if username is None:
-            return None
-        name = self.session.scalar(select(User.display_name).where(User.username == username))
-        return name or username
-
-    def change(self, obj: Base, values: Mapping[str, Any], *, action: str = "修改",
-               expected_version: int | None = None, labels: Mapping[str, str] | None = None,
-               what: str = "记录") -> bool:
-        """Update columns of an existing row: version check, before/after audit, outbox. Returns whether
-        anything changed (an edit that changes nothing writes nothing)."""
-        self.check_version(obj, expected_version, values, labels, what)
-        if all(getattr(obj, k) == v for k, v in values.items()):
-            return False
-        before, base = snapshot(obj), getattr(obj, "version", None)
-        for key, value in values.items():
-            setattr(obj, key, value)
-        record_change(self.session, self.actor, obj, action, before=before, base_version=base)
-        self.touch(self._case_of(obj))
-        self.changed_entities.add(type(obj).__tablename__)
-        return True
-
-    def finish(self) -> None:
-        """Refresh every derived value of the touched cases, in this transaction, before commit."""
-        if self.touched:
-            self.session.flush()
-            derived.refresh_cases(self.session, sorted(self.touched), today=self.today)
+def finish(w: Write) -> None:
+    """Refresh every derived value of the cases ``w`` touched, in its transaction, before commit."""
+    if w.touched:
+        w.session.flush()
+        derived.refresh_cases(w.session, sorted(w.touched), today=w.today)
 
 
 @contextmanager
@@ -124,10 +41,10 @@ def write(store: Store, actor: Actor, *, today: date | None = None) -> Iterator[
     with store.transaction() as session:
         w = Write(session, actor, today or date.today())
         yield w
-        w.finish()
+        finish(w)
 
 
 def in_session(session: Session, actor: Actor, today: date) -> Write:
-    """A pipeline writer inside a transaction the caller already holds (bulk imports, sync pull). The caller
-    must call ``finish()`` before its commit."""
+    """A pipeline writer inside a transaction the caller already holds (bulk imports, the 合议 node of an
+    approval). The caller must call ``finish(w)`` before its commit."""
     return Write(session, actor, today)

@@ -22,7 +22,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -30,11 +30,9 @@ from execdesk.models import FoundAsset, Interview, Measure, Node, Party, Payment
 from execdesk.rules.deadlines import add_months
 from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.rules.fields import field_specs, parse_fields, vocabulary
-from execdesk.services.node_catalogue import node_catalogue
 from execdesk.services.deadlines import active_rules
-
-if TYPE_CHECKING:
-    from execdesk.services.pipeline import Write
+from execdesk.services.node_catalogue import node_catalogue
+from execdesk.services.writer import Write
 
 RECORD_ENTITIES = {"inquiry": "property_inquiry", "measure": "measure", "seal": "measure", "payment": "payment",
                    "interview": "interview"}
@@ -211,6 +209,23 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
         node.linked_id = made[0].id
         session.flush()
     return node
+
+
+def asset_for_event(w: Write, case, fields: dict[str, Any], description: str | None) -> str:
+    """The asset an evaluation or disposal event is about when the form named none: the case's only found asset,
+    or — when none was recorded yet — a found asset created from the event (its class, its description), so the
+    event is never a fact without its asset. With several assets the clerk must choose."""
+    assets = form_context(w.session, case.id).assets
+    if len(assets) == 1:
+        return assets[0][0]
+    if assets:
+        raise ValidationError("本案有多项已查明财产，请选择本次评估/处置的财产", "处置的财产")
+    cls = fields.get("asset") or "不动产"
+    kind = {"存款": "存款", "动产": "其他动产", "不动产": "不动产", "其他财产权": "其他财产权"}[cls]
+    asset = FoundAsset(case_id=case.id, kind=kind, description=(description or "").strip() or f"待补充的处置财产（{cls}）",
+                       value_fen=0)
+    w.add(asset)
+    return asset.id
 
 
 def orphan_nodes_many(conn, case_ids: list[str]) -> dict[str, list[str]]:

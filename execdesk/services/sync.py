@@ -18,8 +18,8 @@ from execdesk.models import SYNCED_ENTITIES, Case, OutboxEntry, SupervisionItem,
 from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
 from execdesk.rules.errors import ValidationError
-from execdesk.services import deadlines, derived
-from execdesk.services.changes import LOCAL_ONLY, audit_only, snapshot
+from execdesk.services import derived
+from execdesk.services.changes import LOCAL_ONLY, audit_only, refuse_approver_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.sync import credentials
 from execdesk.sync.client import SyncReport, device_id
@@ -266,6 +266,10 @@ def resolve_conflict(store: Store, actor: Actor, change_id: str, choice: str, *,
             action = "冲突处理：保留本地"
         else:
             fields = result.get("server_fields") or {}
+            # The platform's copy may not write approver-only fields: an approval comes from the approver's own
+            # authenticated path, never from a pulled row (issue 11 item 4).
+            refuse_approver_only(row.entity, fields if row.entity == "approval" else
+                                 {k: v for k, v in fields.items() if v != getattr(obj, k, None)}, "同步")
             values = {}
             for col in table.columns:
                 if col.key in fields and col.key not in LOCAL_ONLY and col.key not in ("id", "version"):

@@ -97,6 +97,9 @@ class ExplanationsPage(QWidget):
         self.director_opinion = QPlainTextEdit()
         self.director_opinion.setObjectName("director_opinion")
         self.director_opinion.setMaximumHeight(60)
+        # Shown, never typed here: the 执行局长 signs it with their own password (issue 11 item 4).
+        self.director_opinion.setReadOnly(True)
+        self.director_opinion.setPlaceholderText(self.tr("由执行局长本人登录后签署"))
         editor = QGroupBox(self.tr("书面说明"))
         form = QFormLayout(editor)
         form.addRow(self.case_label)
@@ -267,7 +270,7 @@ class ExplanationsPage(QWidget):
         self.case_label.setText(self.tr("{0}　{1}　超期 {2} 天").format(row.case_number, row.cause, row.overdue_days))
         with self.ctx.store.read() as s:
             draft = latest_explanation(s, case_id)
-        self.apply_values({key: getattr(draft, key) for key in self.values()} if draft else {})
+        self.apply_values({key: getattr(draft, key) for key in (*self.values(), "director_opinion")} if draft else {})
         self.state_label.setText(self.tr("状态：{0}").format(draft.status) if draft else self.tr("状态：尚未填写"))
         self._loaded = self.values()
 
@@ -279,7 +282,6 @@ class ExplanationsPage(QWidget):
             "next_steps": self.next_steps.toPlainText().strip(),
             "planned_close_on": self.planned_on.value(),
             "planned_method": self.planned_method.currentText().strip() or None,
-            "director_opinion": self.director_opinion.toPlainText().strip() or None,
         }
 
     def save(self) -> bool:

@@ -486,7 +486,10 @@ def test_first_start_offers_demo_data_and_loads_it_in_a_worker(qtbot, tmp_path):
         box.accept()
 
     def choose_demo(dlg):
-        on_modal(finished, exclude=dlg)  # the "演示数据已载入" box that follows
+        # The "演示数据已载入" box that follows — not the progress dialog that may be modal before it on a loaded
+        # machine (accepting that one instead left the message box open and the suite hanging: issue 11).
+        on_modal(finished, exclude=dlg, tries=30_000,
+                 match=lambda w: isinstance(w, QMessageBox) and "演示" in w.text() and "件" in w.text())
         click_button(dlg, "载入演示数据")
 
     on_modal(choose_demo)

@@ -22,14 +22,16 @@ def make_ctx(store, username: str = "zhangwei", today=TODAY) -> UiContext:
     return UiContext(store=store, actor=actor_for(store, username), settings=Settings(), clock=lambda: today)
 
 
-def on_modal(action: Callable[[QWidget], None], *, exclude: QWidget | None = None, tries: int = 3000) -> list:
-    """Run ``action(dialog)`` on the next modal dialog (polled every 20 ms). Returns a list that receives the
-    dialog, so a test can check it was seen."""
+def on_modal(action: Callable[[QWidget], None], *, exclude: QWidget | None = None, tries: int = 3000,
+             match: Callable[[QWidget], bool] | None = None) -> list:
+    """Run ``action(dialog)`` on the next modal dialog (polled every 20 ms) — with ``match``, on the next one the
+    predicate accepts (another modal, e.g. a progress dialog shown first on a slow machine, is left alone).
+    Returns a list that receives the dialog, so a test can check it was seen."""
     seen: list = []
 
     def poll(left: int = tries) -> None:
         w = QApplication.activeModalWidget()
-        if w is not None and w is not exclude:
+        if w is not None and w is not exclude and (match is None or match(w)):
             seen.append(w)
             action(w)
             return
