@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from execdesk.rules.dates import chinese_date
 from execdesk.rules.fields import FieldSpec, field_specs
 from execdesk.rules.money import format_yuan
 from execdesk.services.node_catalogue import node_catalogue
-
-if TYPE_CHECKING:
-    from execdesk.models.database import Store
 
 # The record tabs' actions open the node form preset to the node that evidences that record.
 RECORD_NODES = {"inquiry": "N06", "seal": "N11", "payment": "N15", "measure": "N09"}
@@ -61,22 +58,6 @@ def search_nodes(text: str, type_code: str | None = None) -> list[NodeChoice]:
     by_name = [c for c in choices if all(t in c.name for t in terms)]
     by_group = [c for c in choices if c not in by_name and all(t in c.name + c.group for t in terms)]
     return by_name + by_group
-
-
-@dataclass(frozen=True)
-class FormChoices:
-    """The choices of a case's party and asset fields (services.records.form_context: one source)."""
-
-    debtors: tuple[tuple[str, str], ...]  # (party id, name)
-    assets: tuple[tuple[str, str], ...]  # (asset id, label)
-
-
-def form_choices(store: Store, case_id: str) -> FormChoices:
-    from execdesk.services.records import form_context
-
-    with store.read() as s:
-        ctx = form_context(s, case_id)
-    return FormChoices(debtors=tuple(ctx.debtors), assets=tuple(ctx.assets))
 
 
 def asset_label(description: str, kind: str) -> str:

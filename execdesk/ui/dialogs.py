@@ -39,13 +39,12 @@ from execdesk.rules.case_number import parse_case_number
 from execdesk.rules.errors import ConflictError, UserError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
 from execdesk.services import accounts, cases, lookups
-from execdesk.services.case_views import Rec
+from execdesk.services.case_views import Rec, node_form_context
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
 from execdesk.services.node_catalogue import node_catalogue
 from execdesk.services.node_forms import (
     RECORD_LABELS,
     NodeChoice,
-    form_choices,
     form_fields,
     record_of,
     search_nodes,
@@ -434,7 +433,7 @@ class NodeDialog(QDialog):
         self.ctx, self.case, self.correcting = ctx, case, correcting
         self.node_id: str | None = None
         self.expected_version: int | None = correcting.version if correcting is not None else None
-        self.choices = form_choices(ctx.store, case.id)
+        self.choices = node_form_context(ctx.store, case.id)  # the case's debtors and found assets
         self.setWindowTitle(self.tr("更正流程节点") if correcting else self.tr("记录流程节点"))
         self.picker = NodePicker(case.type_code, records=records if correcting is None else None)
         self.picker.picked.connect(self.set_code)

@@ -30,6 +30,30 @@ from execdesk.ui.operations import Op
 DEBTOR = "济南鲁信商贸有限公司"
 
 
+FAILURES: list[BaseException] = []
+
+
+def guarded(action):
+    """An on_modal action that, if it fails, still closes the dialog (no test waits on a dialog nobody answers)
+    and keeps the failure for ``raise_failures``."""
+    def run(dlg):
+        try:
+            action(dlg)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test
+            FAILURES.append(exc)
+        finally:
+            if dlg.isVisible():
+                dlg.reject()
+    return run
+
+
+def raise_failures() -> None:
+    if FAILURES:
+        exc = FAILURES[0]
+        FAILURES.clear()
+        raise exc
+
+
 def count(store, model, *where) -> int:
     with store.read() as s:
         return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
@@ -96,10 +120,14 @@ def test_enum_fields_offer_only_the_vocabulary(dialog):
     dialog.set_code("N06")
     scopes = dialog.field("scopes")
     assert isinstance(scopes, CheckList) and scopes.choices() == list(vocabulary("inquiry_scopes").values)
-    required = dialog.typed.findChild(QWidget, "data_scopes")
-    assert required is scopes
-    labels = [w.text() for w in dialog.typed.findChildren(type(dialog.heading)) if "查询范围" in w.text()]
-    assert labels and "*" in labels[0]  # required fields are marked
+    dialog.set_code("N11")
+    form = dialog.typed.layout()
+    marks = {}
+    for spec in dialog.typed.specs:  # required fields are marked with *, the others are not (the catalogue says)
+        label = form.labelForField(dialog.typed.widgets[spec.key].parentWidget())
+        marks[spec.key] = ("*" in label.text(), spec.required)
+    assert all(shown == required for shown, required in marks.values()), marks
+    assert marks["seal_kind"] == (True, True) and marks["value"] == (False, False)
 
 
 def test_a_bad_date_names_the_field_and_saves_nothing(qtbot, store, case_id, dialog):
@@ -162,8 +190,9 @@ def test_recording_a_seal_as_a_node_shows_the_found_asset_in_the_property_tab(wi
                                                   "party": DEBTOR})
         save(dlg)
 
-    seen = on_modal(seal)
+    seen = on_modal(guarded(seal))
     ws.button("add_node").click()
+    raise_failures()
     assert seen and not seen[0].isVisible()
     with store.read() as s:
         asset = s.scalar(select(FoundAsset).where(FoundAsset.case_id == case_id))
@@ -192,8 +221,9 @@ def test_the_property_tab_records_through_the_same_dialog_and_the_node_list_show
                                                   "asset_description": "鲁A12345 小型轿车"})
         save(dlg)
 
-    on_modal(seal)
+    on_modal(guarded(seal))
     ws.button("add_asset").click()
+    raise_failures()
     assert [r[2] for r in _rows(ws.assets)] == ["鲁A12345 小型轿车"]
     node_rows = [r for r in _rows(ws.nodes) if r[1] == "查封/扣押/冻结"]
     assert len(node_rows) == 1 and "鲁A12345 小型轿车" in node_rows[0][_header(ws.nodes).index("对应记录")]
@@ -212,17 +242,21 @@ def test_an_auction_names_the_asset_from_the_case(win, store, case_id, actor):
         code="N11", started_on=date(2026, 4, 1), ended_on=date(2026, 4, 1),
         data={"seal_kind": "查封", "asset_kind": "不动产", "asset_description": "历下区经十路100号房产"}), today=TODAY)
     ws = win.open_case(case_id)
+    with store.read() as s:
+        asset_id = s.scalar(select(FoundAsset.id).where(FoundAsset.case_id == case_id))
 
     def auction(dlg):
         assert dlg.current_code() == "N13"
         assets = dlg.field("asset_id")
-        assert [assets.itemText(i) for i in range(assets.count())] == ["（请选择）", "历下区经十路100号房产（不动产）"]
+        assert [assets.itemText(i) for i in range(1, assets.count())] == ["历下区经十路100号房产（不动产）"]
+        assert assets.choices() == [asset_id]  # exactly the case's found assets (the first entry is the blank)
         fill_node(dlg, "N13", date(2026, 6, 1), {"asset_id": "历下区经十路100号房产（不动产）",
                                                   "method": "网络司法拍卖", "result": "流拍", "round": "1"})
         save(dlg)
 
-    seen = on_modal(auction)
+    seen = on_modal(guarded(auction))
     ws.button("add_disposal").click()
+    raise_failures()
     assert seen and not seen[0].isVisible(), seen[0].error.text()
     with store.read() as s:
         node = s.scalar(select(Node).where(Node.case_id == case_id, Node.code == "N13"))
