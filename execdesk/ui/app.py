@@ -90,11 +90,11 @@ def install_error_hook() -> None:
         try:
             from PySide6.QtWidgets import QApplication, QMessageBox
 
-            from execdesk.rules.errors import ValidationError
+            from execdesk.rules.errors import UserError
 
             if QApplication.instance() is None:
                 return
-            if isinstance(exc, ValidationError | LookupError):
+            if isinstance(exc, UserError):
                 QMessageBox.warning(QApplication.activeWindow(), "无法完成操作", str(exc))
                 return
             from PySide6.QtCore import QCoreApplication
@@ -224,7 +224,7 @@ def sign_in(store, settings):
 # What the first opened case, dialog or screen needs, and the ORM under it (~0.5 s of imports). Imported off
 # the GUI thread after the window is painted (or while the password is typed), never on the start-up path.
 WARM_UP_MODULES = (
-    "execdesk.models.entities", "execdesk.services.accounts", "execdesk.services.cases",
+    "execdesk.services.lookups", "execdesk.services.accounts", "execdesk.services.cases",
     "execdesk.services.case_views", "execdesk.services.deadlines", "execdesk.services.derived", "execdesk.ui.dialogs",
     "execdesk.ui.case_workspace", "execdesk.ui.zhongben_wizard", "execdesk.ui.explanations",
     "execdesk.ui.supervision", "execdesk.ui.sync_panel", "execdesk.ui.dashboard",
@@ -268,7 +268,7 @@ def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
-    from execdesk.models.migrate import DatabaseError, open_database
+    from execdesk.services.database import DatabaseError, open_database
 
     if quit_after_ms is None and os.environ.get("EXECDESK_QUIT_AFTER_MS"):
         quit_after_ms = int(os.environ["EXECDESK_QUIT_AFTER_MS"])
@@ -369,10 +369,10 @@ def start_housekeeping(window, store):
         # held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's gc.freeze().
         gc.freeze()
         job.progress(1, 3, WARM_UP_DONE)
-        from execdesk.models.backup import rotate_automatic
         from execdesk.services import derived
+        from execdesk.services.database import make_daily_backup
 
-        made = rotate_automatic(store.path)
+        made = make_daily_backup(store.path)
         if made:
             log.info("automatic backup %s", made)
         return derived.refresh_if_stale(store)

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.models.database import Store
 from execdesk.rules.money import format_yuan
+from execdesk.services.database import Store
 from execdesk.services.profiles import MyCases
 from execdesk.services.search import VIEWS, CaseQuery, CaseRow, count_cases, list_cases, view_counts
 

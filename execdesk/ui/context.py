@@ -10,8 +10,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from execdesk.config import Settings
-from execdesk.models.database import Store
 from execdesk.services.context import Actor
+from execdesk.services.database import Store
 from execdesk.services.profiles import MyCases, my_cases
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError
 from execdesk.services.case_views import issued_content, latest_explanation
 from execdesk.services.search import explanation_cases
 from execdesk.ui.context import UiContext
@@ -294,7 +294,7 @@ class ExplanationsPage(QWidget):
             return False
         try:
             svc.save_draft(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today(), **self.values())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             return False
         self.error.show_error("")
@@ -317,7 +317,7 @@ class ExplanationsPage(QWidget):
             return None
         try:
             doc_id = svc.issue_explanation(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             return None
         self.changed.emit()
@@ -348,7 +348,7 @@ class ExplanationsPage(QWidget):
                 return doc.id
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError | LookupError):
+            if isinstance(exc, UserError):
                 self.error.show_error(str(exc))
             else:
                 show_error(self, self.tr("批量打印"), exc)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from execdesk.rules.errors import NotFoundError
 from execdesk.services.search import status_summary
 from execdesk.ui.case_list import CaseListPage
 from execdesk.ui.context import UiContext
@@ -514,7 +515,7 @@ class MainWindow(QMainWindow):
                 elif kind == "explanation" and self.page("explanations").restore_draft(case_id, d.values):
                     self.show_page("explanations")
                     restored.append(d.key)
-            except LookupError:  # the case is gone from this database: nothing to put the text into
+            except NotFoundError:  # the case is gone from this database: nothing to put the text into
                 log.warning("draft %s: case not found", d.key)
         if len(restored) < len(drafts):  # kept in the journal: offered again at the next start
             self.statusBar().showMessage(self.tr("另有 {0} 项未恢复的内容仍保留着，下次启动时会再次询问")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError
 from execdesk.services import supervision
 from execdesk.ui.context import UiContext
 from execdesk.ui.widgets import ErrorLabel, fill_table, make_table, selected_id
@@ -143,7 +143,7 @@ class SupervisionPage(QWidget):
 
         try:
             reply_to_item(self.ctx.store, self.ctx.actor, item.id, self.reply.toPlainText())
-        except (ValidationError, LookupError, SyncError) as exc:
+        except (UserError, SyncError) as exc:
             self.error.show_error(str(exc))
             return
         self.refresh()

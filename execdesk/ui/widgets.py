@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from execdesk.rules.dates import chinese_date, read_date
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError, ValidationError
 from execdesk.rules.money import format_yuan
 
 log = logging.getLogger(__name__)
@@ -362,7 +362,7 @@ class FormDialog(QDialog):
         except ValidationError as exc:
             self.show_validation(exc)
             return
-        except LookupError as exc:  # NotFoundError and friends: a Chinese message, nothing saved
+        except UserError as exc:  # NotFoundError, ConflictError: a Chinese message, nothing saved
             self.error.show_error(str(exc))
             return
         self.accept()
@@ -458,7 +458,7 @@ def cn_date(d: date | None) -> str:
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """A user-facing error: Chinese messages as they are; anything else names the log file."""
-    if isinstance(exc, ValidationError | LookupError):
+    if isinstance(exc, UserError):
         QMessageBox.warning(parent, title, str(exc))
         return
     from execdesk.logging_setup import log_file

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError
 from execdesk.services.case_views import load_case_view
 from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
@@ -98,7 +98,7 @@ class ChecklistPage(QWidget):
         try:
             self.readiness = svc.check_readiness(self.wizard.ctx.store, self.wizard.case_id,
                                                  self.ruling_date.value(), today=self.wizard.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.summary.setText(str(exc))
             return
         r = self.readiness
@@ -155,7 +155,7 @@ class ChecklistPage(QWidget):
             svc.waive_item(self.wizard.ctx.store, self.wizard.ctx.actor, self.wizard.case_id, code,
                            reason=dlg.opinion.toPlainText(), approver_username=dlg.approver.currentData(),
                            approver_password=dlg.password.text(), today=self.wizard.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             QMessageBox.warning(self, self.tr("豁免"), str(exc))
             return
         self.wizard.changed.emit(self.wizard.case_id)
@@ -332,7 +332,7 @@ class DraftPage(QWidget):
         try:
             self.draft = w.documents.draft_ruling(w.ctx.store, w.case_id, ruling_date=w.ruling_date,
                                                   public=bool(self.public.currentData()), today=w.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.info.setText(str(exc))
             self.draft = None
             return
@@ -438,7 +438,7 @@ class ApprovalPage(QWidget):
                     password=dlg.password.text(), decision=dlg.decision.currentText(),
                     opinion=dlg.opinion.toPlainText().strip() or None, ruling_date=w.ruling_date,
                     panel=dlg.panel_usernames() or None, today=w.ctx.today())
-            except (ValidationError, LookupError) as exc:
+            except UserError as exc:
                 dlg.error.show_error(str(exc))
                 dlg.password.clear()
                 continue
@@ -522,7 +522,7 @@ class IssuePage(QWidget):
         try:
             self.issued = w.documents.issue_ruling(w.ctx.store, w.ctx.actor, w.case_id, ruling_date=w.ruling_date,
                                                    today=w.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             return False
         self.error.show_error("")
