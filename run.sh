@@ -54,8 +54,14 @@ setup_venv() {
   want=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "installing ExecDesk and its dependencies into .venv"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    # pip's own chatter (editable-install warnings, index notes) goes to a log; shown only if pip fails.
+    local pip_log=$VENV/pip-install.log
+    if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+           "$VENV/bin/python" -m pip install -q -e ".[dev]"; } >"$pip_log" 2>&1; then
+      cat "$pip_log" >&2
+      say "installation failed (log: $pip_log)"
+      exit 1
+    fi
     echo "$want" > "$stamp"
   fi
 }
@@ -87,8 +93,20 @@ case "$cmd" in
       "$VENV/bin/execdesk" demo --if-empty --cases 300
     fi
     if [ "$(uname)" = Linux ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
-      say "no screen: starting under Xvfb (xvfb-run)"
-      exec xvfb-run -a -s "-screen 0 1920x1080x24" "$VENV/bin/execdesk" "$@"
+      # No screen: our own Xvfb on a free display, named so the person knows where the app is and how to look.
+      n=99
+      while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+      Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+      xvfb_pid=$!
+      trap 'kill "$xvfb_pid" 2>/dev/null' EXIT
+      for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+      export DISPLAY=":$n"
+      say "this machine has no screen: ExecDesk runs on the virtual display $DISPLAY (Xvfb, 1920x1080)."
+      say "to look at it: x11vnc -display $DISPLAY -localhost, then a VNC viewer on localhost:5900;"
+      say "  or a still picture: xwd -display $DISPLAY -root -silent | convert xwd:- execdesk.png"
+      say "stop it with Ctrl+C."
+      "$VENV/bin/execdesk" "$@"
+      exit $?
     fi
     exec "$VENV/bin/execdesk" "$@"
     ;;

@@ -73,13 +73,57 @@ class UserError(Exception):
     """A command-level problem the user can fix; the message is Chinese."""
 
 
+# argparse's own messages (Python 3.12–3.13 wording) in Chinese: argparse looks its texts up through the
+# module-level gettext functions ``_`` and ``ngettext``, which we replace with these tables (issue 17 item 11).
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "invalid choice: %(value)s (choose from %(choices)s)": "无效的选项：%(value)s（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "invalid %(type)s value: %(value)r": "%(type)s 值无效：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项不明确：%(option)s 可以是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须选一个",
+    "ignored explicit argument %r": "多余的参数值 %r",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本并退出",
+    "positional arguments": "子命令与参数",
+    "options": "选项",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "%r is not callable": "%r 不可调用",
+    "conflicting option string: %s": "选项冲突：%s",
+    "conflicting option strings: %s": "选项冲突：%s",
+}
+ARGPARSE_ZH_PLURAL = {"expected %s argument": "需要 %s 个值", "ambiguous option: %(option)s could match %(matches)s":
+                      "选项不明确：%(option)s 可以是 %(matches)s"}
+
+
+def _zh(message: str) -> str:
+    return ARGPARSE_ZH.get(message, message)
+
+
+def _zh_n(singular: str, plural: str, n: int) -> str:
+    return ARGPARSE_ZH_PLURAL.get(singular, singular if n == 1 else plural)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]
+argparse.ngettext = _zh_n  # type: ignore[attr-defined]
+
+
 class _ChineseHelp(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese headings and help; its own error texts stay English inside a Chinese sentence."""
+    """argparse with Chinese headings, help and error messages (ARGPARSE_ZH)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _ChineseHelp)
@@ -89,9 +133,9 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
-    def error(self, message: str):  # argparse's own messages are English; keep them but say it in Chinese
+    def error(self, message: str):
         self.print_usage(sys.stderr)
-        print(f"错误：命令参数不正确（{message}）", file=sys.stderr)
+        print(f"错误：命令参数不正确：{message}（查看说明：{self.prog} -h）", file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -113,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, help="显示版本并退出")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
     parser.add_argument("--selftest", action="store_true", help="安装后自检")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="子命令")
     import execdesk.commands as commands_pkg
 
     for mod in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):

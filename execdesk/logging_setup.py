@@ -24,4 +24,7 @@ def setup_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic's INFO lines (plugins set up, "Context impl SQLiteImpl", each revision run) are noise in the
+    # clerk's log; our own migrate module writes one line per upgrade and a backup line (issue 17 item 12).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     _configured = True

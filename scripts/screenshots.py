@@ -40,6 +40,77 @@ def prepare(db: Path, today: date, cases: int) -> None:
     store.close()
 
 
+def shoot_node_entry(shoot, ctx, win, store, case_id: str, w: int, h: int) -> None:
+    """Issue 11: the unified node/record entry (N11 查封 with its typed fields, N13 拍卖 with the asset picker)
+    and the conflict dialog of a stale edit. The case gets a sealed asset first, so the picker has one."""
+    from execdesk.services import cases
+    from execdesk.services.inputs import NodeInput
+    from execdesk.ui.conflict import ConflictDialog
+    from execdesk.ui.dialogs import NodeDialog
+    from execdesk.ui.node_form import ChoiceBox
+
+    today = ctx.today()
+    cases.record_node(store, ctx.actor, case_id, NodeInput(
+        code="N11", started_on=today, ended_on=today, document_number="（2026）鲁0102执保12号",
+        data={"seal_kind": "查封", "asset_kind": "不动产", "asset_description": "历下区解放路8号商铺",
+              "value": "1,200,000.00"}), today=today)
+    ws = win.open_case(case_id)
+    ws.reload()  # written by a direct service call above, not through an operation the workspace hears of
+    ws.tabs.setCurrentIndex(4)
+    shoot(win, "17_property_tab_with_nodes", w, h)
+
+    def choose(dlg, key: str, text: str) -> None:
+        box = dlg.field(key)
+        if isinstance(box, ChoiceBox):
+            box.setCurrentIndex(max(0, box.findText(text)))
+        else:
+            box.setText(text)
+
+    seal = NodeDialog(ctx, ws.view.case, win)
+    seal.picker.search.setText("查封")
+    seal.picker.pick_current()
+    for key, text in (("seal_kind", "冻结"), ("asset_kind", "存款"), ("asset_description", "中国工商银行济南分行账户存款"),
+                      ("amount", "50000"), ("expires_on", "2026.2.30")):
+        choose(seal, key, text)
+    seal.field("expires_on").normalize()  # checked when the field is left: 2月30日 does not exist
+    seal.field("amount").normalize()
+    seal.show()
+    shoot(seal, "18_node_entry_seal", w, h)
+    seal.close()
+
+    auction = NodeDialog(ctx, ws.view.case, win, code="N13")
+    for key, text in (("asset_id", "历下区解放路8号商铺（不动产）"), ("method", "网络司法拍卖"), ("result", "流拍"),
+                      ("round", "1"), ("notice_on", "2026.3.5"), ("start_price", "840,000.00")):
+        choose(auction, key, text)
+    auction.field("notice_on").normalize()
+    auction.show()
+    auction.field("asset_id").showPopup()
+    shoot(auction, "19_node_entry_auction_asset", w, h)
+    auction.field("asset_id").hidePopup()
+    auction.close()
+
+    # A stale edit, for real: the form was read at version v, a colleague saved the case meanwhile (v → v+1),
+    # then this person's save of the form read at v is refused with both values.
+    from execdesk.rules.errors import ConflictError
+    from execdesk.services.profiles import actor_for, users_by_role
+
+    with store.read() as s:
+        colleague = next(u.username for u in users_by_role(s) if u.username != ctx.actor.username)
+    read = ws.view.case.version
+    cases.update_case(store, actor_for(store, colleague), case_id, cause="金融借款合同纠纷",
+                      notes="申请执行人来电，称被执行人有一辆车", expected_version=read, today=today)
+    try:
+        cases.update_case(store, ctx.actor, case_id, cause="买卖合同纠纷", notes="已电话联系申请执行人，约定下周到庭",
+                          expected_version=read, today=today)
+        raise SystemExit("expected a conflict")
+    except ConflictError as real:
+        exc = real
+    dlg = ConflictDialog(exc, win)
+    dlg.show()
+    shoot(dlg, "20_conflict_dialog", w, h)
+    dlg.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -106,6 +177,9 @@ def main() -> int:
         win.setGeometry(0, 0, w, h)
         win.show()
         settle(500)
+        shoot(win, "00_today", w, h)  # 今日待办: the first screen after sign-in (issue 17)
+        win.tabs.setCurrentWidget(win.case_list)
+        settle(300)
         shoot(win, "01_case_list", w, h)
         if (w, h) == SIZES[0]:  # the 文件 menu (new case, import/export, save, print): a popup, so a screen region
             bar = win.menuBar()
@@ -149,6 +223,22 @@ def main() -> int:
         shoot(win, "05_case_deadlines", w, h)
         ws.tabs.setCurrentIndex(4)
         shoot(win, "06_case_property", w, h)
+        ws.tabs.setCurrentIndex(6)
+        shoot(win, "17_case_payments", w, h)  # 记录/更正/冲正 执行款 (issue 17)
+        if (w, h) == SIZES[0]:  # demo data is audited in bulk: a clerk's own edits give the log something to say
+            from execdesk.services import cases as case_service
+            from execdesk.services import corrections
+
+            debtor = next(p for p in ws.view.parties if p.role == "被执行人")
+            corrections.update_party(store, actor, debtor.id, expected_version=debtor.version,
+                                     address="济南市历城区工业北路88号", phone="0531-88776655", today=today)
+            case_service.record_payment(store, actor, target.id, kind="到账", amount="12000", paid_on=today,
+                                        route="划拨", description="冻结存款划拨", today=today)
+            ws.reload()
+        ws.tabs.setCurrentIndex(9)
+        shoot(win, "18_case_audit", w, h)  # 操作记录 in words
+        ws.tabs.setCurrentIndex(1)
+        shoot(win, "19_case_parties", w, h)
         for key, name in (("explanations", "07_explanations"), ("supervision", "08_supervision"),
                           ("sync", "09_sync"), ("dashboard", "10_dashboard")):
             page = win.show_page(key)
@@ -159,7 +249,7 @@ def main() -> int:
             if key == "dashboard":
                 settle(1500)  # computed on the thread pool
             shoot(win, name, w, h)
-        win.tabs.setCurrentIndex(0)
+        win.tabs.setCurrentWidget(win.case_list)
 
         from execdesk.ui.dialogs import CaseDialog, NodeDialog
         from execdesk.ui.zhongben_wizard import ZhongbenWizard
@@ -174,6 +264,8 @@ def main() -> int:
         nd.show()
         shoot(nd, "12_node_dialog", w, h)
         nd.close()
+        if (w, h) == SIZES[0]:
+            shoot_node_entry(shoot, ctx, win, store, target.id, w, h)
         with store.read() as s:
             ready = list_cases(s, CaseQuery(view="zhongben_ready"), limit=1)
         zw = ZhongbenWizard(ctx, ready[0].id if ready else target.id, win)

@@ -74,3 +74,62 @@ def test_ruff_is_clean():
     r = subprocess.run([ruff, "check", "--output-format", "concise", "execdesk", "provincial", "tests", "bench"],
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-3000:]
+
+
+# ---------------------------------------------------------------- ui/ reaches data only through services (issue 11)
+
+DATA_LAYER = ("sqlalchemy", "sqlite3", "execdesk.models")
+
+
+def is_data(name: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in DATA_LAYER)
+
+
+def data_imports(source: str) -> list[str]:
+    """Every way a module can reach the data layer: ``import x``, ``from x import y`` (also inside functions and
+    ``if TYPE_CHECKING`` blocks), ``from execdesk import models`` and ``importlib.import_module("x")`` /
+    ``__import__("x")`` with a literal name (the warm-up list imports modules by name)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] if is_data(node.module) else [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            f = node.func
+            called = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if called in ("import_module", "__import__"):
+                names = [node.args[0].value]
+        elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+            # module names in a list handed to importlib (ui.app.WARM_UP_MODULES); a check such as
+            # "'sqlalchemy' in sys.modules" is not an import and is not matched
+            names = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        found += [n for n in names if is_data(n)]
+    return sorted(set(found))
+
+
+def test_the_data_import_scanner_sees_every_form():
+    """The rule below cannot pass vacuously: each way of importing the data layer is recognised."""
+    sample = (
+        "import sqlite3\nfrom sqlalchemy import select\nfrom execdesk import models\n"
+        "def f():\n    from execdesk.models import Case\n    import importlib\n"
+        "    importlib.import_module('execdesk.models.entities')\n"
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from execdesk.models.database import Store\n"
+        "WARM = ('execdesk.models.entities', 'execdesk.services.cases')\n"
+        "import sqlite3x\nfrom execdesk.services.database import Store\nloaded = 'sqlalchemy' in sys.modules\n")
+    assert data_imports(sample) == ["execdesk.models", "execdesk.models.database", "execdesk.models.entities",
+                                    "sqlalchemy", "sqlite3"]
+
+
+def test_ui_reaches_data_only_through_services():
+    """DESIGN §1 / issue 11 (6): ui/ never imports SQLAlchemy, sqlite3 or execdesk.models — not at module level,
+    not inside a function, not by name. It asks a service (services.database, services.lookups, case_views …).
+    On the code before issue 11 this found dialogs.py, case_workspace.py, case_list.py, context.py and app.py."""
+    found = {}
+    for py in sorted((PKG / "ui").rglob("*.py")):
+        bad = data_imports(py.read_text(encoding="utf-8"))
+        if bad:
+            found[str(py.relative_to(ROOT))] = bad
+    assert found == {}

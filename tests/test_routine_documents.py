@@ -384,6 +384,19 @@ def test_requery_notice_after_zhongben_tells_the_result_and_the_next_date(store,
 
     with pytest.raises(ValidationError, match="尚未终结本次执行程序"):
         rd.draft(store, "终本后财产查询告知书", case, today=TODAY)
+    # 终本 is lawful only once the property found is dealt with (终本规定 art 4, issue 11): the frozen deposit is
+    # transferred, and the sealed house is shown to be without disposable value.
+    from sqlalchemy import select
+
+    from execdesk.models import FoundAsset
+    from execdesk.services.inputs import NodeInput
+
+    with store.read() as s:
+        assets = {a.kind: a.id for a in s.scalars(select(FoundAsset).where(FoundAsset.case_id == case))}
+    cases.record_node(store, actor, case, NodeInput(code="N14", ended_on=date(2026, 5, 2), data={
+        "amount": "3000", "route": "划拨", "asset_id": assets["存款"]}), today=TODAY)
+    cases.set_asset_reason(store, actor, assets["不动产"], cannot_dispose_reason="已设定权利负担且无剩余价值",
+                           not_executable_reason="该房产已抵押，评估价值低于抵押债权", today=TODAY)
     approve_all(store, actor, case)
     issue_ruling(store, actor, case, today=TODAY)
     later = date(2027, 5, 20)

@@ -8,7 +8,7 @@ import time
 def register(sub) -> None:
     p = sub.add_parser("demo", help="生成演示数据（虚构案件，不会同步到省平台）")
     p.add_argument("--cases", type=int, default=200, help="案件数量（默认200）")
-    p.add_argument("--seed", type=int, default=20180317)
+    p.add_argument("--seed", type=int, default=20180317, help="随机数种子（同一种子生成同样的数据）")
     p.add_argument("--if-empty", action="store_true", help="只在数据库没有案件时生成")
     p.set_defaults(func=run)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 def register(sub) -> None:
     i = sub.add_parser("import", help="从 JSON 文件导入案件（全部成功或全部不导入）")
-    i.add_argument("file", type=Path)
+    i.add_argument("file", type=Path, help="要导入的案件文件（JSON）")
     i.set_defaults(func=run_import)
     e = sub.add_parser("export", help="把案件导出为 JSON 文件")
-    e.add_argument("file", type=Path)
+    e.add_argument("file", type=Path, help="导出到的文件（JSON）")
     e.add_argument("case_numbers", nargs="*", help="只导出这些案号（默认全部）")
     e.set_defaults(func=run_export)
 

@@ -28,7 +28,7 @@ def register(sub) -> None:
     s.add_parser("status", help="同步状态").set_defaults(func=run_status)
     s.add_parser("conflicts", help="列出冲突和被拒收的变更").set_defaults(func=run_conflicts)
     r = s.add_parser("resolve", help="处理冲突或被拒收的变更")
-    r.add_argument("change_id")
+    r.add_argument("change_id", help="变更编号（见 execdesk sync conflicts）")
     r.add_argument("choice", choices=["mine", "theirs", "retry", "dismiss"],
                    help="mine=保留本地 theirs=采用平台（冲突）；retry=重新上报 dismiss=不再上报（被拒收）")
     r.set_defaults(func=run_resolve)

@@ -140,7 +140,7 @@ def _user_dir() -> Path:
 
 def builtin_slugs() -> list[str]:
     return sorted(p.stem for p in resource_path("templates").glob("*.toml")
-                  if p.stem not in ("fields", "settings", "ruling", "explanation"))
+                  if p.stem not in ("fields", "settings", "ruling", "explanation", "quality_report"))
 
 
 def presets() -> list[str]:

@@ -59,6 +59,7 @@ class Case(SyncedMixin, Base):
         Index("ix_cases_status_filed", "status", "filed_on"),  # the list's default order
         Index("ix_cases_filed", "filed_on"),  # 全部案件, newest first
         Index("ix_cases_limit_due", "status", "limit_due_on"),
+        Index("ix_cases_clerk_status_filed", "clerk_id", "status", "filed_on"),  # a 书记员's 我的案件
     )
     court_id: Mapped[str] = mapped_column(ForeignKey("courts.id"))
     case_number: Mapped[str] = mapped_column(String(40), unique=True)  # canonical full-width 案号
@@ -83,6 +84,8 @@ class Case(SyncedMixin, Base):
     closure_method: Mapped[str | None] = mapped_column(String(16))  # 结案方式
     closed_on: Mapped[date | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    # Earlier 案号 of this case after a correction ("、"-joined, oldest first): kept, shown and searchable.
+    former_numbers: Mapped[str | None] = mapped_column(Text)
     # Normalised text for search: 案号, party names, ID numbers / credit codes (maintained by services).
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Computed by the deadline engine in the same transaction as the change (never typed by a person).
@@ -248,6 +251,11 @@ class Payment(SyncedMixin, Base):
     paid_on: Mapped[date]
     route: Mapped[str | None] = mapped_column(String(32))  # payment_routes: 划拨 / 自动履行 / 拍卖款 / …
     description: Mapped[str | None] = mapped_column(Text)
+    # Append-only corrections (like nodes): a wrong entry is marked 已冲正 with the reason and stays; a corrected
+    # amount is a new row pointing at it. Only 有效 rows count towards 到账/发放.
+    status: Mapped[str] = mapped_column(String(8), default="有效", server_default="有效")  # 有效 / 已冲正
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was reversed / corrected
+    corrects_id: Mapped[str | None] = mapped_column(String(36))
     node_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the N14/N15 node it is (issue 11)
     asset_id: Mapped[str | None] = mapped_column(String(36))  # the found asset the money came from
 

@@ -36,6 +36,38 @@ _PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
+# Without a year (typed in a form: the year is the current one): 3月5日, 3-5, 3.5, 3/5.
+_MONTH_DAY = [
+    re.compile(r"^(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{1,2})[-./](\d{1,2})$"),
+]
+# Full-width digits and separators a Chinese input method types: ２０２６．３．５, 2026－03－05, 2026／3／5.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－／。", "0123456789.-/.")
+FORMAT_HINT = "应如 2024-03-05、2024.3.5、20240305、2024年3月5日 或 3月5日"
+
+
+def normalize_date_text(text: str) -> str:
+    """Whitespace removed, full-width digits and separators made half-width."""
+    return "".join(str(text or "").split()).translate(_FULL_WIDTH)
+
+
+def read_date(text: str | date | None, field: str = "日期", *, today: date) -> date | None:
+    """A date as a person types it into a form (issue 17 item 4). Blank is None (a blank date stays blank);
+    a date without a year (3月5日) is in ``today``'s year; anything else that is not a date raises
+    ValidationError naming the field. Pure: no clock is read, ``today`` is passed in."""
+    if isinstance(text, date):
+        return text
+    t = normalize_date_text(text or "")
+    if not t:
+        return None
+    for pat in _MONTH_DAY:
+        m = pat.match(t)
+        if m:
+            try:
+                return date(today.year, int(m.group(1)), int(m.group(2)))
+            except ValueError:
+                raise ValidationError(f"“{text}”不是存在的日期", field) from None
+    return parse_date(t, field)
 
 
 def parse_date(value: str | date, field: str = "日期", *, not_after: date | None = None,
@@ -43,7 +75,7 @@ def parse_date(value: str | date, field: str = "日期", *, not_after: date | No
     if isinstance(value, date):
         d = value
     else:
-        text = "".join(str(value or "").split())
+        text = normalize_date_text(value or "")
         if not text:
             raise ValidationError("不能为空", field)
         for pat in _PATTERNS:
@@ -55,7 +87,7 @@ def parse_date(value: str | date, field: str = "日期", *, not_after: date | No
                     raise ValidationError(f"“{value}”不是存在的日期", field) from None
                 break
         else:
-            raise ValidationError(f"“{value}”不是有效日期，应如 2024-03-05 或 2024年3月5日", field)
+            raise ValidationError(f"“{value}”不是有效日期，{FORMAT_HINT}", field)
     if d.year < 1990:
         raise ValidationError(f"{chinese_date(d)}早于1990年，请核对", field)
     if not_after is not None and d > not_after:

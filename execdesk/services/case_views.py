@@ -30,6 +30,7 @@ from execdesk.models import (
     PropertyLead,
     User,
 )
+from execdesk.models.database import dbapi_connection
 from execdesk.rules.dates import chinese_date
 from execdesk.services import deadlines
 from execdesk.services.cases import get_case
@@ -73,11 +74,11 @@ class CaseView:
 
     @property
     def received_fen(self) -> int:
-        return sum(p.amount_fen for p in self.payments if p.kind == "到账")
+        return sum(p.amount_fen for p in self.payments if p.kind == "到账" and p.status == "有效")
 
     @property
     def paid_out_fen(self) -> int:
-        return sum(p.amount_fen for p in self.payments if p.kind == "发放")
+        return sum(p.amount_fen for p in self.payments if p.kind == "发放" and p.status == "有效")
 
     @property
     def outstanding_fen(self) -> int:
@@ -157,29 +158,35 @@ AGE_BUCKETS = [(0, 90, "3个月以内"), (91, 180, "3–6个月"), (181, 365, "6
 @dataclass
 class DashboardFigures:
     open_cases: int
-    overdue: int
-    warnings: int
+    overdue: int  # past the execution limit: the case list's 执行期限已超期, the report's 超期案件数
+    warnings: int  # a deadline in its warning window: the case list's 预警（10日内到期）
     closed_this_year: int
     by_handler: list[tuple[str, int, int, int]]  # (handler, overdue, warnings, open)
     by_age: list[tuple[str, int]]  # (age bucket, open cases)
+    node_overdue: int = 0  # within the limit, a node deadline passed: the list's 节点超期
 
 
 def dashboard_figures(session: Session, today) -> DashboardFigures:
-    """Counts for the dashboard charts: one grouped query per chart over the cached deadline columns."""
+    """Counts for the dashboard charts, with the very conditions of the case list's views (services.search),
+    so the status bar, the list's filter counts and 统计 show the same numbers."""
     from datetime import timedelta
 
-    from sqlalchemy import case as when
-    from sqlalchemy import func, or_
+    from sqlalchemy import func
 
-    open_ = Case.status == "未结"
-    over = or_(Case.warning_level == -1, Case.overdue_days > 0)
-    warn = Case.warning_level.in_((10, 5))
-    rows = session.execute(
-        select(func.coalesce(User.display_name, "（未指定）"), func.sum(when((over, 1), else_=0)),
-               func.sum(when((warn, 1), else_=0)), func.count())
-        .select_from(Case).outerjoin(User, User.id == Case.handler_id).where(open_)
-        .group_by(User.display_name).order_by(func.count().desc())).all()
+    from execdesk.services.search import view_condition
+
+    params: dict = {}
+    over = view_condition("overdue", today, params)
+    warn = view_condition("warn10", today, params)
+    node = view_condition("node_overdue", today, params)
+    con = dbapi_connection(session)
+    rows = con.execute(
+        f"SELECT coalesce(u.display_name, '（未指定）'), sum(CASE WHEN {over} THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN {warn} THEN 1 ELSE 0 END), count(*), sum(CASE WHEN {node} THEN 1 ELSE 0 END) "
+        "FROM cases c LEFT JOIN users u ON u.id = c.handler_id WHERE c.status = '未结' "
+        "GROUP BY u.display_name ORDER BY count(*) DESC", params).fetchall()
     by_handler = [(r[0], int(r[1] or 0), int(r[2] or 0), int(r[3])) for r in rows]
+    open_ = Case.status == "未结"
     ages = []
     for lo, hi, label in AGE_BUCKETS:
         n = session.scalar(select(func.count()).select_from(Case).where(
@@ -189,7 +196,7 @@ def dashboard_figures(session: Session, today) -> DashboardFigures:
         Case.status == "已结", Case.closed_on >= today.replace(month=1, day=1))) or 0
     return DashboardFigures(open_cases=sum(r[3] for r in by_handler), overdue=sum(r[1] for r in by_handler),
                             warnings=sum(r[2] for r in by_handler), closed_this_year=closed,
-                            by_handler=by_handler, by_age=ages)
+                            by_handler=by_handler, by_age=ages, node_overdue=sum(int(r[4] or 0) for r in rows))
 
 
 def latest_explanation(session: Session, case_id: str) -> Rec | None:

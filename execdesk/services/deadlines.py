@@ -317,7 +317,8 @@ class _FactLoader:
                 else:
                     f.leads = [(lid, _d(given), bool(urgent), _d(verified))]
         for cid, kind, amount, paid in cur.execute(
-                f"SELECT case_id, kind, amount_fen, paid_on FROM payments {where_case.replace('id', 'case_id')}",
+                f"SELECT case_id, kind, amount_fen, paid_on FROM payments {where_case.replace('id', 'case_id')}"
+                + (" AND" if where_case else " WHERE") + " status = '有效'",
                 args):
             f = facts.get(cid)
             if f is not None:

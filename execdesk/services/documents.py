@@ -146,7 +146,8 @@ def _stmt(name: str):
                 .where(Measure.case_id == case_id, Measure.started_on <= day).order_by(Measure.started_on))
     if name == "payments":
         return (select(Payment.paid_on, Payment.amount_fen, Payment.route)
-                .where(Payment.case_id == case_id, Payment.kind == "到账", Payment.paid_on <= day)
+                .where(Payment.case_id == case_id, Payment.kind == "到账", Payment.status == "有效",
+                       Payment.paid_on <= day)
                 .order_by(Payment.paid_on))
     if name == "parties":
         return select(*_party_columns()).where(Party.case_id == case_id).order_by(Party.seq)
@@ -569,7 +570,10 @@ def draft_ruling(store: Store, case_id: str, *, ruling_date=None, public: bool =
         sha = text.content_sha256()
         pending = pending_steps(session, case, sha)
     shown = public_copy(text) if public else text
-    return RulingDraft(pdf=ruling_doc.render(shown, draft=True), text=shown, content_sha256=sha, pending=pending,
+    # Marked 草稿（未经审批） only while it is one: once every step approved this text, the preview is the ruling
+    # as it will be issued (issue 17 item 8).
+    return RulingDraft(pdf=ruling_doc.render(shown, draft=bool(pending or zb_rules.describe_unmet(readiness))),
+                       text=shown, content_sha256=sha, pending=pending,
                        unmet=zb_rules.describe_unmet(readiness))
 
 

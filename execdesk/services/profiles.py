@@ -31,6 +31,35 @@ class Profile:
 _COLUMNS = "id, username, display_name, role, title, password_hash IS NOT NULL AND password_hash != ''"
 
 
+# 我的案件 by role (issue 17 item 1): a clerk's cases are those where they are 书记员, a handler's those they
+# handle; the bureau's leaders see every case of the bureau (the local database holds one court's cases).
+CLERK_ROLES = ("书记员",)
+BUREAU_ROLES = ("执行局长", "副院长", "院长")
+
+
+@dataclass(frozen=True)
+class MyCases:
+    """Whose cases "我的案件" shows: ``handler_id`` or ``clerk_id`` set, or neither (the whole bureau)."""
+
+    handler_id: str | None = None
+    clerk_id: str | None = None
+    label: str = "我的案件"
+
+    @property
+    def everything(self) -> bool:
+        return self.handler_id is None and self.clerk_id is None
+
+
+def my_cases(role: str | None, user_id: str | None) -> MyCases:
+    """The 我的案件 scope of a person with ``role``: 书记员 → cases where they are clerk; 执行局长/副院长/院长 →
+    the bureau's cases (all); anyone else (承办人, 审判员) → the cases they handle."""
+    if user_id is None or role in BUREAU_ROLES:
+        return MyCases(label="本局案件" if role in BUREAU_ROLES else "全部案件")
+    if role in CLERK_ROLES:
+        return MyCases(clerk_id=user_id, label="我的案件（书记员）")
+    return MyCases(handler_id=user_id)
+
+
 def users_by_role(db: Any, *roles: str) -> list[Profile]:
     """Active profiles, by role then user name; only the given roles when any are named."""
     sql = f"SELECT {_COLUMNS} FROM users WHERE active = 1"

@@ -96,7 +96,7 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
         paid: dict[str, tuple[int, date | None]] = {}
         realised: dict[str, int] = {cid: 0 for cid in chunk}
         for cid, kind, amount, paid_on, asset_id in rows(
-                "SELECT case_id, kind, amount_fen, paid_on, asset_id FROM payments WHERE case_id IN (?)"):
+                "SELECT case_id, kind, amount_fen, paid_on, asset_id FROM payments WHERE case_id IN (?) AND status = '有效'"):
             if kind == "到账":
                 realised[cid] += int(amount)
                 if asset_id:

@@ -26,7 +26,8 @@ SMALL_AMOUNT_FEN = 100_000 * 100  # 标的 under 100,000 yuan (百日会战 prio
 # Filter views: key → Chinese label. Order is the order shown in the UI.
 VIEWS: dict[str, str] = {
     "open": "全部未结",
-    "overdue": "已超期",
+    "overdue": "执行期限已超期",
+    "node_overdue": "节点超期",
     "warn10": "预警（10日内到期）",
     "warn5": "预警（5日内到期）",
     "livelihood": "涉民生",
@@ -54,7 +55,11 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 NULLABLE_SORT_COLUMNS = {"c.limit_due_on", "c.next_due_on"}
 
 OPEN = "c.status = '未结'"
-OVERDUE = "(c.warning_level = -1 OR c.overdue_days > 0)"
+# 已超期 means the execution limit itself has passed (R16/R36): the same count as the 统计 report's 超期案件数
+# (limit_due_on before today). A case whose limit still runs but one of whose node deadlines (查控 1 month,
+# 评估 …) has passed is 节点超期, its own view and figure, so the two numbers never disagree unexplained.
+OVERDUE = "(c.overdue_days > 0)"
+NODE_OVERDUE = "(c.warning_level = -1 AND c.overdue_days <= 0)"
 AWAITING_APPROVAL = (  # R9: approval of the ruling started, 终本裁定书 not issued yet
     "c.id IN (SELECT case_id FROM approvals WHERE subject = '终本裁定') AND c.id NOT IN "
     "(SELECT case_id FROM issued_documents WHERE kind = '终本裁定书' AND case_id IS NOT NULL)")
@@ -66,7 +71,8 @@ SUBQUERY_VIEWS = ("awaiting_approval", "warn10", "warn5")
 class CaseQuery:
     text: str = ""
     view: str = "open"
-    handler_id: str | None = None  # set: only this handler's cases ("我的案件")
+    handler_id: str | None = None  # set: only this handler's cases ("我的案件" of a 承办人)
+    clerk_id: str | None = None  # set: only the cases where this person is 书记员 ("我的案件" of a clerk)
     sort: str = "filed_on"
     descending: bool = True
     today: date | None = None  # the day warnings are judged on (default: the real today)
@@ -126,6 +132,7 @@ def view_condition(view: str, today: date | None, params: dict[str, Any]) -> str
     return {
         "open": OPEN,
         "overdue": f"{OPEN} AND {OVERDUE}",
+        "node_overdue": f"{OPEN} AND {NODE_OVERDUE}",
         "livelihood": f"{OPEN} AND c.is_livelihood = 1",
         "small": f"{OPEN} AND c.amount_claimed_fen < {SMALL_AMOUNT_FEN}",
         "zhongben_ready": f"{OPEN} AND c.zhongben_ready = 1",
@@ -136,11 +143,23 @@ def view_condition(view: str, today: date | None, params: dict[str, Any]) -> str
     }[view]
 
 
+def mine_condition(params: dict[str, Any], handler_id: str | None = None, clerk_id: str | None = None) -> str:
+    """The 我的案件 condition on ``cases c`` (``profiles.my_cases`` decides by role); "" for everything."""
+    conds = []
+    if handler_id:
+        params["handler_id"] = handler_id
+        conds.append("c.handler_id = :handler_id")
+    if clerk_id:
+        params["clerk_id"] = clerk_id
+        conds.append("c.clerk_id = :clerk_id")
+    return " AND ".join(conds)
+
+
 def _where(q: CaseQuery, params: dict[str, Any]) -> str:
     conds = [view_condition(q.view, q.today, params)]
-    if q.handler_id:
-        params["handler_id"] = q.handler_id
-        conds.append("c.handler_id = :handler_id")
+    mine = mine_condition(params, q.handler_id, q.clerk_id)
+    if mine:
+        conds.append(mine)
     for n, term in enumerate(normalize_query(q.text)):
         params[f"term{n}"] = term
         conds.append(f"instr(c.search_text, :term{n}) > 0")
@@ -208,29 +227,30 @@ def search_cases(db: Any, text: str, *, limit: int = 50, view: str = "all") -> l
     return list_cases(db, CaseQuery(text=text, view=view), limit=limit)
 
 
-def view_counts(db: Any, handler_id: str | None = None, today: date | None = None) -> dict[str, int]:
+def view_counts(db: Any, handler_id: str | None = None, today: date | None = None, *,
+                clerk_id: str | None = None) -> dict[str, int]:
     """How many cases each filter view holds (for the filter list), in one scan of the cases table."""
     con = dbapi_connection(db)
     params: dict[str, Any] = {}
     scanned = [v for v in VIEWS if v not in SUBQUERY_VIEWS]
     cols = ", ".join(f"sum(CASE WHEN {view_condition(v, today, params)} THEN 1 ELSE 0 END)" for v in scanned)
-    where = ""
-    if handler_id is not None:
-        params["handler_id"] = handler_id
-        where = " WHERE c.handler_id = :handler_id"
+    mine = mine_condition(params, handler_id, clerk_id)
+    where = f" WHERE {mine}" if mine else ""
     row = con.execute(f"SELECT {cols} FROM cases c{where}", params).fetchone()
     counts = {v: int(n or 0) for v, n in zip(scanned, row, strict=True)}
     for v in SUBQUERY_VIEWS:  # membership tests against other tables: one small query each
-        counts[v] = count_cases(con, CaseQuery(view=v, handler_id=handler_id, today=today))
+        counts[v] = count_cases(con, CaseQuery(view=v, handler_id=handler_id, clerk_id=clerk_id, today=today))
     return {k: counts[k] for k in VIEWS}
 
 
-def explanation_cases(db: Any, handler_id: str | None = None, *, limit: int = 5000) -> list[CaseRow]:
+def explanation_cases(db: Any, handler_id: str | None = None, *, limit: int = 5000,
+                      clerk_id: str | None = None) -> list[CaseRow]:
     """The 书面说明 screen's cases, most overdue first: those the deadline engine marks as owing one, then the
     other open cases past their execution limit itself (R36; a late node deadline alone does not call for one)."""
-    owed = list_cases(db, CaseQuery(view="explanation_owed", handler_id=handler_id, sort="overdue_days"),
-                      limit=limit)
-    overdue = list_cases(db, CaseQuery(view="overdue", handler_id=handler_id, sort="overdue_days"), limit=limit)
+    owed = list_cases(db, CaseQuery(view="explanation_owed", handler_id=handler_id, clerk_id=clerk_id,
+                                    sort="overdue_days"), limit=limit)
+    overdue = list_cases(db, CaseQuery(view="overdue", handler_id=handler_id, clerk_id=clerk_id,
+                                       sort="overdue_days"), limit=limit)
     seen = {r.id for r in owed}
     return owed + [r for r in overdue if r.id not in seen and r.overdue_days > 0]
 
@@ -246,7 +266,8 @@ class StatusSummary:
     last_sync_status: str | None  # ok / failed / cancelled / running
     last_sync_message: str | None
     warnings: int  # open cases in a warning window (T−10 / T−5)
-    overdue: int
+    overdue: int  # open cases past their execution limit (the list's 执行期限已超期, the report's 超期案件数)
+    node_overdue: int = 0  # open cases within their limit but with a node deadline passed (节点超期)
 
 
 def _timestamp(value: str | None) -> datetime | None:
@@ -254,17 +275,18 @@ def _timestamp(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
 
 
-def status_summary(db: Any, handler_id: str | None = None, today: date | None = None) -> StatusSummary:
+def status_summary(db: Any, handler_id: str | None = None, today: date | None = None, *,
+                   clerk_id: str | None = None) -> StatusSummary:
     con = dbapi_connection(db)
     states = dict(con.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
     last = con.execute("SELECT finished_at, status, message, started_at FROM sync_runs "
                        "ORDER BY id DESC LIMIT 1").fetchone()
     params: dict[str, Any] = {}
-    mine = ""
-    if handler_id:
-        params["handler_id"] = handler_id
-        mine = " AND c.handler_id = :handler_id"
-    over = con.execute(f"SELECT count(*) FROM cases c WHERE {OPEN}{mine} AND {OVERDUE}", params).fetchone()[0]
+    mine = mine_condition(params, handler_id, clerk_id)
+    mine = f" AND {mine}" if mine else ""
+    over, node_over = con.execute(
+        f"SELECT sum(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END), sum(CASE WHEN {NODE_OVERDUE} THEN 1 ELSE 0 END) "
+        f"FROM cases c WHERE {OPEN}{mine}", params).fetchone()
     warned = _warned(None, today or date.today(), params)
     warn = con.execute(f"SELECT count(*) FROM cases c WHERE {OPEN}{mine} AND {warned}", params).fetchone()[0]
     return StatusSummary(
@@ -273,4 +295,4 @@ def status_summary(db: Any, handler_id: str | None = None, today: date | None = 
         last_sync_at=_timestamp(last[0] or last[3]) if last else None,
         last_sync_status=last[1] if last else None,
         last_sync_message=last[2] if last else None,
-        warnings=int(warn or 0), overdue=int(over or 0))
+        warnings=int(warn or 0), overdue=int(over or 0), node_overdue=int(node_over or 0))

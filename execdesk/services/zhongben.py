@@ -42,7 +42,8 @@ def node_date(node: Node) -> date | None:
 
 def realised_fen(session: Session, case_id: str) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0))
-                              .where(Payment.case_id == case_id, Payment.kind == "到账")) or 0)
+                              .where(Payment.case_id == case_id, Payment.kind == "到账",
+                                     Payment.status == "有效")) or 0)
 
 
 def waived_codes(session: Session, case_id: str) -> frozenset[str]:

@@ -36,14 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.models.database import Store
 from execdesk.rules.money import format_yuan
+from execdesk.services.database import Store
+from execdesk.services.profiles import MyCases
 from execdesk.services.search import VIEWS, CaseQuery, CaseRow, count_cases, list_cases, view_counts
 
 PAGE = 200
 # The filter views' labels (services.search.VIEWS) marked for lupdate in this page's context.
 VIEW_LABELS = {
-    "open": QT_TRANSLATE_NOOP("CaseListPage", "全部未结"), "overdue": QT_TRANSLATE_NOOP("CaseListPage", "已超期"),
+    "open": QT_TRANSLATE_NOOP("CaseListPage", "全部未结"), "overdue": QT_TRANSLATE_NOOP("CaseListPage", "执行期限已超期"),
+    "node_overdue": QT_TRANSLATE_NOOP("CaseListPage", "节点超期"),
     "warn10": QT_TRANSLATE_NOOP("CaseListPage", "预警（10日内到期）"),
     "warn5": QT_TRANSLATE_NOOP("CaseListPage", "预警（5日内到期）"),
     "livelihood": QT_TRANSLATE_NOOP("CaseListPage", "涉民生"),
@@ -221,10 +223,12 @@ class CaseListPage(QWidget):
     counts_loaded = Signal(dict)
 
     def __init__(self, store: Store, user_id: str | None, parent: QWidget | None = None, *,
-                 clock: Callable[[], date] = date.today):
+                 clock: Callable[[], date] = date.today, mine: MyCases | None = None):
         super().__init__(parent)
         self.store = store
         self.user_id = user_id
+        # 我的案件 by role (services.profiles.my_cases); without one, the cases this person handles.
+        self.mine = mine if mine is not None else (MyCases(handler_id=user_id) if user_id else MyCases())
         self.clock = clock
         self.model = CaseTableModel(store, self)
         self.model.today = clock()
@@ -235,12 +239,17 @@ class CaseListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.scope = QComboBox()
         self.scope.setObjectName("scope")
-        self.scope.addItem(self.tr("我的案件"), "mine")
-        self.scope.addItem(self.tr("全部案件"), "all")
-        if user_id is None:
-            self.scope.setCurrentIndex(1)
+        self.scope.addItem(self.tr(self.mine.label), "mine")
+        if not self.mine.everything:
+            self.scope.addItem(self.tr("全部案件"), "all")
+        else:  # a bureau leader's 本局案件 is every case: one entry, nothing to switch
+            self.scope.setEnabled(False)
         new_btn = QPushButton(self.tr("新建案件"))
         new_btn.clicked.connect(self.new_case)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setObjectName("export_list")
+        self.export_button.setToolTip(self.tr("把当前列表（当前筛选和搜索的全部结果）导出为 Excel 工作簿"))
+        self.export_button.clicked.connect(lambda: self.export_excel())
         self.summary = QLabel()
         self.summary.setObjectName("summary")
 
@@ -248,6 +257,7 @@ class CaseListPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
         top.addWidget(new_btn)
+        top.addWidget(self.export_button)
 
         self.views = QListWidget()
         self.views.setObjectName("views")
@@ -301,7 +311,7 @@ class CaseListPage(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.returnPressed.connect(self.apply)
+        self.search.returnPressed.connect(self._search_entered)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.views.currentRowChanged.connect(lambda _r: self.apply())
         # No query yet: the owner restores the saved layout (sort column, scope) first, then calls refresh().
@@ -309,11 +319,27 @@ class CaseListPage(QWidget):
     def current_query(self) -> CaseQuery:
         item = self.views.currentItem()
         view = item.data(Qt.ItemDataRole.UserRole) if item else "open"
-        handler = self.user_id if self.scope.currentData() == "mine" else None
+        handler, clerk = self.scope_ids()
         q = self.model.query
-        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, sort=q.sort,
+        return CaseQuery(text=self.search.text(), view=view, handler_id=handler, clerk_id=clerk, sort=q.sort,
                          descending=q.descending,
                          today=self.clock())
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: search now; a single hit opens at once (issue 17 item 5), several put the
+        keyboard on the first row (↓ and Enter open another)."""
+        self.apply()
+        if self.model.total == 1 and self.model.rows:
+            self.open_case.emit(self.model.rows[0].id)
+        elif self.model.rows:
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def scope_ids(self) -> tuple[str | None, str | None]:
+        """(handler id, clerk id) of the chosen scope: 我的案件 by role, or (None, None) for every case."""
+        if self.scope.currentData() == "mine":
+            return self.mine.handler_id, self.mine.clerk_id
+        return None, None
 
     def apply(self) -> None:
         self._debounce.stop()
@@ -342,12 +368,12 @@ class CaseListPage(QWidget):
     def refresh_counts(self) -> None:
         from execdesk.ui.workers import start
 
-        handler = self.user_id if self.scope.currentData() == "mine" else None
+        handler, clerk = self.scope_ids()
         store, today = self.store, self.clock()
 
         def work(_job):
             with store.query() as con:
-                return view_counts(con, handler, today)
+                return view_counts(con, handler, today, clerk_id=clerk)
 
         self._counts_generation = getattr(self, "_counts_generation", 0) + 1
         generation = self._counts_generation
@@ -370,6 +396,32 @@ class CaseListPage(QWidget):
             text = self.tr("“{0}”的搜索结果：{1} 件").format(q.text.strip(), self.model.total)
         self.summary.setText(text)
 
+    def export_excel(self, path: str | None = None):
+        """The current list (filter, scope and search; every row, not just the loaded pages) as .xlsx: dates as
+        dates, money as numbers in 元 (number format #,##0.00). Returns the path written, or None."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        interactive = not path
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出案件列表"),
+                                                  f"案件列表_{self.clock():%Y%m%d}.xlsx",
+                                                  self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return None
+        q = self.model.query
+        with self.store.query() as con:
+            rows = list_cases(con, q, limit=max(1, count_cases(con, q)))
+        try:
+            out = write_cases_xlsx(Path(path), rows, self.model)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("导出案件列表"), self.tr("无法写入文件：{0}").format(exc))
+            return None
+        if interactive:
+            QMessageBox.information(self, self.tr("导出案件列表"), self.tr("已导出 {0} 件：{1}").format(len(rows), out))
+        return out
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -387,3 +439,29 @@ class CaseListPage(QWidget):
     def selected_case_id(self) -> str | None:
         idx = self.table.currentIndex()
         return self.model.case_id_at(idx.row()) if idx.isValid() else None
+
+
+def write_cases_xlsx(path, rows: list[CaseRow], model: CaseTableModel):
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "案件列表"
+    ws.append(["案号", "案由", "申请执行人", "被执行人", "申请标的（元）", "立案日期", "承办人", "执行期限届满", "预警",
+               "状态", "涉民生"])
+    for r in rows:
+        ws.append([r.case_number, r.cause, r.applicants, r.respondents, Decimal(r.amount_fen) / 100, r.filed_on,
+                   r.handler_name, r.limit_due_on, model.warning_text(r), r.status, "是" if r.is_livelihood else ""])
+        ws.cell(ws.max_row, 5).number_format = "#,##0.00"
+        ws.cell(ws.max_row, 6).number_format = "yyyy-mm-dd"
+        ws.cell(ws.max_row, 8).number_format = "yyyy-mm-dd"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEFGHIJK", (26, 16, 18, 24, 16, 12, 10, 14, 12, 8, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    wb.save(path)
+    return path

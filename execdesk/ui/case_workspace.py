@@ -30,19 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import ConflictError, ValidationError
 from execdesk.rules.money import format_yuan, parse_amount
-from execdesk.services import cases
+from execdesk.services import cases, lookups, node_forms, wording
 from execdesk.services.case_views import CaseView, load_case_view
 from execdesk.services.profiles import users_by_role
+from execdesk.ui import corrections as fix  # issue 17 item 3: every mistake can be corrected
+from execdesk.ui.conflict import REAPPLY, RELOAD, resolve_conflict
 from execdesk.ui.context import UiContext
-from execdesk.ui.dialogs import NodeDialog, open_record_dialog
+from execdesk.ui.dialogs import NodeDialog, OpFormDialog, open_record_dialog
+from execdesk.ui.operations import Changes, Op, hub
 from execdesk.ui.widgets import (
     DateField,
     DraftKeeper,
     ErrorLabel,
     FieldSpec,
-    FormDialog,
     cn_date,
     exec_dialog,
     fill_table,
@@ -127,9 +129,11 @@ class OverviewForm(QWidget):
             cb.toggled.connect(self._edited)
         self._loaded: dict = {}
         self._loading = False
+        self.version: int | None = None
 
     def load(self, view: CaseView) -> None:
         c = view.case
+        self.version = c.version  # what the form read: a save checks it (a stale form is a conflict)
         self._loading = True
         self.cause.setText(c.cause)
         self.amount.setText(format_yuan(c.amount_claimed_fen))
@@ -234,6 +238,9 @@ class CaseWorkspace(QWidget):
         self.documents_button = QPushButton(self.tr("日常文书"))  # issue 16: ui/routine_documents.py
         self.documents_button.setObjectName("routineDocuments")
         self.documents_button.clicked.connect(self.open_routine_documents)
+        self.number_button = QPushButton(self.tr("更正案号"))
+        self.number_button.setObjectName("correct_number")
+        self.number_button.clicked.connect(lambda: fix.correct_case_number(self))
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -242,13 +249,14 @@ class CaseWorkspace(QWidget):
         head.addWidget(self.zhongben_button)
         head.addWidget(self.explain_button)
         head.addWidget(self.documents_button)
+        head.addWidget(self.number_button)
         head.addWidget(self.print_button)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.overview = OverviewForm(ctx)
         self.overview.save_button.clicked.connect(self.save)
-        self.overview.revert_button.clicked.connect(self.reload)
+        self.overview.revert_button.clicked.connect(self.revert)
         self.draft = DraftKeeper(self, ctx, key=lambda: f"case:{self.case_id}",
                                  title=lambda: self.tr("案件 {0} 的修改").format(self.unsaved_title()),
                                  values=self.overview.values, dirty=self.has_unsaved_changes)
@@ -269,12 +277,21 @@ class CaseWorkspace(QWidget):
         self.tabs.addTab(ov, self.tr("概况"))
 
         self.parties = make_table()
-        self.tabs.addTab(self.parties, self.tr("当事人"))
+        self.tabs.addTab(self._with_buttons(self.parties, [
+            (self.tr("新增当事人"), lambda: fix.add_party(self), "add_party"),
+            (self.tr("修改所选当事人"), lambda: fix.edit_party(self), "edit_party")]), self.tr("当事人"))
         self.basis = QLabel()
         self.basis.setWordWrap(True)
         self.basis.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.basis.setTextFormat(Qt.TextFormat.RichText)
-        self.tabs.addTab(self.basis, self.tr("执行依据"))
+        basis_page = QWidget()
+        bl = QVBoxLayout(basis_page)
+        basis_fix = QPushButton(self.tr("更正执行依据"))
+        basis_fix.setObjectName("correct_basis")
+        basis_fix.clicked.connect(lambda: fix.correct_basis(self))
+        bl.addWidget(basis_fix, 0, Qt.AlignmentFlag.AlignLeft)
+        bl.addWidget(self.basis, 1)
+        self.tabs.addTab(basis_page, self.tr("执行依据"))
 
         self.nodes = make_table()
         self.nodes.setObjectName("nodes")
@@ -293,9 +310,10 @@ class CaseWorkspace(QWidget):
         pl.addWidget(QLabel(self.tr("财产线索")))
         pl.addWidget(self._with_buttons(self.leads, [(self.tr("登记线索"), lambda: self.record("lead"), "add_lead"),
                                                      (self.tr("核实所选线索"), self.verify_lead, "verify_lead")]), 1)
-        pl.addWidget(QLabel(self.tr("已查明财产")))
-        pl.addWidget(self._with_buttons(self.assets, [(self.tr("登记财产"), lambda: self.record("asset"),
-                                                       "add_asset")]), 1)
+        pl.addWidget(QLabel(self.tr("已查明财产（查封/扣押/冻结所得；评估、拍卖等处置情况）")))
+        pl.addWidget(self._with_buttons(self.assets, [
+            (self.tr("记录查封/扣押/冻结"), lambda: self.record("seal"), "add_asset"),
+            (self.tr("记录评估/拍卖/变卖"), lambda: self.record("disposal"), "add_disposal")]), 1)
         self.tabs.addTab(prop, self.tr("财产"))
 
         self.measures = make_table()
@@ -306,8 +324,10 @@ class CaseWorkspace(QWidget):
         pay = QWidget()
         pyl = QVBoxLayout(pay)
         pyl.addWidget(self.money)
-        pyl.addWidget(self._with_buttons(self.payments, [(self.tr("记录执行款"), lambda: self.record("payment"),
-                                                          "add_payment")]))
+        pyl.addWidget(self._with_buttons(self.payments, [
+            (self.tr("记录执行款"), lambda: self.record("payment"), "add_payment"),
+            (self.tr("更正所选"), lambda: fix.correct_payment(self), "correct_payment"),
+            (self.tr("冲正所选"), lambda: fix.reverse_payment(self), "reverse_payment")]))
         self.tabs.addTab(pay, self.tr("执行款"))
 
         self.deadlines = make_table()
@@ -334,6 +354,8 @@ class CaseWorkspace(QWidget):
                                                               "save_document")]), self.tr("文书"))
         self.audit = make_table()
         self.tabs.addTab(self.audit, self.tr("操作记录"))
+        # Any operation that changed this case (here, in the 终本 assistant, another dialog) re-reads it.
+        hub().did_execute.connect(self._on_operation)
 
         lay = QVBoxLayout(self)
         lay.addLayout(head)
@@ -358,12 +380,34 @@ class CaseWorkspace(QWidget):
         lay.addWidget(table)
         return w
 
+    SECTIONS = {  # 今日待办 target → (tab title, the button that does the task)
+        "deadlines": ("期限", None), "property": ("财产", "add_inquiry"), "payments": ("执行款", "add_payment"),
+        "measures": ("执行措施", "add_measure"), "nodes": ("流程节点", "add_node"),
+        "parties": ("当事人", None), "audit": ("操作记录", None),
+    }
+
+    def show_section(self, key: str) -> None:
+        """Show the tab where a task is done, with the focus on the button that does it (keyboard: Space)."""
+        title, button = self.SECTIONS.get(key, ("概况", None))
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == self.tr(title):
+                self.tabs.setCurrentIndex(i)
+                break
+        target = self.button(button) if button else None
+        (target or self.tabs.currentWidget()).setFocus()
+
     def button(self, name: str) -> QPushButton:
         return self.findChild(QPushButton, name)
 
     # -- loading
 
-    def reload(self) -> None:
+    def revert(self) -> None:
+        """放弃修改: the form shows the stored values again."""
+        self.reload(keep_edits=False)
+
+    def reload(self, *, keep_edits: bool = True) -> None:
+        """Re-read the case. Typed, unsaved overview edits stay (with the version they were typed on, so a save
+        on top of a newer version is a conflict, never an overwrite) unless ``keep_edits`` is False."""
         with self.ctx.store.read() as s:
             self.view = load_case_view(s, self.case_id)
         v = self.view
@@ -375,7 +419,8 @@ class CaseWorkspace(QWidget):
         self.subtitle.setText(self.tr("{0}　申请执行人：{1}　被执行人：{2}　承办人：{3}　{4}")
                               .format(c.cause, applicants, debtors, v.handler_name or "—", c.status))
         self._banner()
-        self.overview.load(v)
+        if not (keep_edits and self.overview.is_dirty()):
+            self.overview.load(v)
         self._facts()
         self._fill_lists()
         self.explain_button.setVisible(bool(c.explanation_owed) or c.overdue_days > 0)
@@ -425,6 +470,7 @@ class CaseWorkspace(QWidget):
             warn = f"<span style='color:#e65100'>{self.tr('T−{0}预警').format(c.warning_level)}</span>"
         rows = [
             row(self.tr("案号"), html.escape(c.case_number)),
+            *([row(self.tr("曾用案号"), html.escape(c.former_numbers))] if c.former_numbers else []),
             row(self.tr("立案日期"), cn_date(c.filed_on)),
             row(self.tr("收案日期"), cn_date(c.received_on)),
             row(self.tr("分案日期"), cn_date(c.assigned_on)),
@@ -459,30 +505,47 @@ class CaseWorkspace(QWidget):
                                (self.tr("主文/确定的义务"), b.content))) + "</table>")
         else:
             self.basis.setText(self.tr("尚未登记执行依据。"))
-        fill_table(self.nodes, [self.tr(h) for h in ("序号", "节点", "名称", "启动日期", "届满日期", "完成日期", "状态",
-                                                     "处理人", "文书文号", "描述/结果", "节点信息")],
-                   [(n.seq, n.code, n.name, n.started_on, n.due_on, n.ended_on, n.status, n.handler_name,
-                     n.document_number, n.description, _node_data_text(n.code, n.data))
+        links = record_links(v)
+        names = {"parties": {p.id: p.name for p in v.parties},
+                 "assets": {a.id: node_forms.asset_label(a.description, a.kind) for a in v.assets}}
+        nodes_by_id = {n.id: n for n in v.nodes}
+
+        def node_of(row) -> str:
+            """A record row shows the node it is (the same fact, issue 11)."""
+            n = nodes_by_id.get(row.get("node_id"))
+            return self.tr("第{0}号 {1}").format(n.seq, n.name) if n is not None else self.tr("（直接登记）")
+
+        fill_table(self.nodes, [self.tr(h) for h in ("序号", "名称", "启动日期", "届满日期", "完成日期", "状态",
+                                                     "处理人", "文书文号", "业务信息", "对应记录", "描述/结果")],
+                   [(n.seq, n.name, n.started_on, n.due_on, n.ended_on, n.status, n.handler_name,
+                     n.document_number, node_forms.data_text(n.code, n.data, **names), links.get(n.id, ""),
+                     n.description)
                     for n in v.nodes], ids=[n.id for n in v.nodes],
                    colors=[GREY if n.status == "已更正" else None for n in v.nodes])
         fill_table(self.inquiries, [self.tr(h) for h in ("方式", "被执行人", "查询范围", "查询日期", "反馈日期",
-                                                         "结果", "发现财产")],
-                   [(q.method, v.party_name(q.party_id), q.scopes, q.queried_on, q.feedback_on, q.result,
-                     q.found_property) for q in v.inquiries], ids=[q.id for q in v.inquiries])
+                                                         "结果", "发现财产", "节点")],
+                   [(q.method, v.party_name(q.party_id) or self.tr("全部被执行人"), q.scopes, q.queried_on,
+                     q.feedback_on, q.result, q.found_property, node_of(q)) for q in v.inquiries],
+                   ids=[q.id for q in v.inquiries])
         fill_table(self.leads, [self.tr(h) for h in ("来源", "内容", "提供日期", "紧急", "核实日期", "核实结果")],
                    [(ld.source, ld.content, ld.given_on, ld.urgent, ld.verified_on, ld.result) for ld in v.leads],
                    ids=[ld.id for ld in v.leads])
-        fill_table(self.assets, [self.tr(h) for h in ("类型", "被执行人", "描述", "价值（元）", "不能执行的原因")],
-                   [(a.kind, v.party_name(a.party_id), a.description, yuan(a.value_fen), a.not_executable_reason)
-                    for a in v.assets], ids=[a.id for a in v.assets])
+        fill_table(self.assets, [self.tr(h) for h in ("类型", "被执行人", "描述", "价值（元）", "处置情况",
+                                                      "不能处置的原因", "节点")],
+                   [(a.kind, v.party_name(a.party_id), a.description, yuan(a.value_fen), a.get("disposal_state"),
+                     "；".join(filter(None, [a.get("cannot_dispose_reason"), a.not_executable_reason])),
+                     node_of(a)) for a in v.assets], ids=[a.id for a in v.assets])
         fill_table(self.measures, [self.tr(h) for h in ("措施", "被执行人", "财产类别", "开始日期", "届满日期",
-                                                        "解除日期", "文号", "金额（元）", "说明")],
+                                                        "解除日期", "文号", "金额（元）", "说明", "节点")],
                    [(m.kind, v.party_name(m.party_id), m.asset_kind, m.started_on, m.expires_on, m.released_on,
-                     m.document_number, yuan(m.amount_fen), m.description or m.not_applicable_reason)
+                     m.document_number, yuan(m.amount_fen), m.description or m.not_applicable_reason, node_of(m))
                     for m in v.measures], ids=[m.id for m in v.measures])
-        fill_table(self.payments, [self.tr(h) for h in ("类型", "金额（元）", "日期", "方式", "说明")],
-                   [(p.kind, yuan(p.amount_fen), p.paid_on, p.route, p.description) for p in v.payments],
-                   ids=[p.id for p in v.payments])
+        fill_table(self.payments, [self.tr(h) for h in ("类型", "金额（元）", "日期", "方式", "来源财产", "状态", "说明",
+                                                         "更正原因", "节点")],
+                   [(p.kind, yuan(p.amount_fen), p.paid_on, p.route, names["assets"].get(p.get("asset_id"), ""),
+                     p.status, p.description, p.reason, node_of(p)) for p in v.payments],
+                   ids=[p.id for p in v.payments],
+                   colors=[GREY if p.status == "已冲正" else None for p in v.payments])
         self.money.setText(self.tr("申请执行标的 {0} 元；已到账 {1} 元；已发放 {2} 元；尚未执行 {3} 元。").format(
             yuan(v.case.amount_claimed_fen), yuan(v.received_fen), yuan(v.paid_out_fen), yuan(v.outstanding_fen)))
         today = self.ctx.today()
@@ -505,13 +568,22 @@ class CaseWorkspace(QWidget):
                                                           "延长（月）", "高院备案", "相关文书")],
                    [(e.reason, e.applied_on, e.approver, e.approving_body, e.approved_on, e.months,
                      e.high_court_filed, e.document_number) for e in v.extensions], ids=[e.id for e in v.extensions])
-        fill_table(self.documents, [self.tr(h) for h in ("文书", "版本", "文书日期", "出具人", "出具时间", "SHA-256")],
-                   [(d.kind, d.version_no, d.document_date, d.issued_by,
-                     d.issued_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.issued_at else "", d.sha256[:16] + "…")
+        names = self._names()
+        fill_table(self.documents, [self.tr(h) for h in ("文书", "版本", "文书日期", "出具人", "出具时间")],
+                   [(d.kind, d.version_no, d.document_date, wording.actor_text(d.issued_by, names),
+                     d.issued_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.issued_at else "")
                     for d in v.documents], ids=[d.id for d in v.documents])
+        # 操作记录 in words (issue 17 item 6): Chinese labels, 元 and dates, people's names, no column names.
         fill_table(self.audit, [self.tr(h) for h in ("时间", "操作人", "操作", "对象", "变更内容")],
-                   [(a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if a.at else "", a.actor, a.action, a.entity,
-                     _diff_text(a.before, a.after)) for a in v.audit], ids=[a.id for a in v.audit])
+                   [(a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if a.at else "", wording.actor_text(a.actor, names),
+                     a.action, wording.ENTITY_LABELS.get(a.entity, a.entity),
+                     wording.change_text(a.before, a.after, names)) for a in v.audit], ids=[a.id for a in v.audit])
+
+    def _names(self) -> dict[str, str]:
+        with self.ctx.store.query() as con:
+            names = wording.display_names(con)
+        names.update({p.id: p.name for p in self.view.parties})  # 被代理人, 被执行人 of a record
+        return names
 
     # -- edits
 
@@ -522,37 +594,62 @@ class CaseWorkspace(QWidget):
         return self.view.case.case_number
 
     def save(self) -> bool:
-        """Save the overview form (Ctrl+S). Returns False if validation failed (nothing written)."""
+        """Save the overview form (Ctrl+S) through the operation helper, off the GUI thread, checking the
+        version the form read. Returns False if nothing was saved (bad input, or a conflict left open)."""
         changes = self.overview.changes()
         if not changes:
             return True
-        try:
-            cases.update_case(self.ctx.store, self.ctx.actor, self.case_id, today=self.ctx.today(), **changes)
-        except (ValidationError, LookupError) as exc:
-            self.overview.error.show_error(str(exc))
-            fields = {e.field for e in exc.errors} if isinstance(exc, ValidationError) else set()
-            mark_invalid(self.overview.cause, "案由" in fields)
-            mark_invalid(self.overview.amount, "申请执行标的" in fields)
-            mark_invalid(self.overview.assigned, "分案日期" in fields)
-            self.tabs.setCurrentIndex(0)
-            return False
+        store, actor, today, case_id = self.ctx.store, self.ctx.actor, self.ctx.today(), self.case_id
+        expected = self.overview.version
+        self.overview.error.show_error("")
+        op = Op(self, lambda: cases.update_case(store, actor, case_id, today=today, expected_version=expected,
+                                                **changes),
+                changes=Changes.of([case_id], {"case"}), title=self.tr("保存修改"), busy=self.overview)
+        op.success(self._saved).failure(self._save_refused)
+        return op.run_and_wait()
+
+    def _saved(self, _result) -> None:
+        """Saved: the journal entry goes and the form takes the stored values (the hub's re-read follows)."""
         self.draft.drop()
-        self.reload()
-        self.changed.emit(self.case_id)
-        return True
+        self.reload(keep_edits=False)
+
+    def _save_refused(self, exc) -> None:
+        if isinstance(exc, ConflictError):
+            self.tabs.setCurrentIndex(0)
+            mine = self.overview.changes()
+            choice = resolve_conflict(self, exc)
+            if choice == RELOAD:  # the stored version stands; what was typed is dropped (journal too)
+                self.draft.drop()
+                self.reload(keep_edits=False)
+            elif choice == REAPPLY:  # the latest version, with what was typed put back on top, unsaved
+                self.reload(keep_edits=False)
+                self.overview.apply(mine)
+                self.overview.error.show_error(self.tr("已载入最新版本（第{0}版）并填回了您的修改，请核对后再次保存。")
+                                               .format(self.overview.version))
+            return
+        self.overview.error.show_error(str(exc))
+        fields = {e.field for e in exc.errors} if isinstance(exc, ValidationError) else set()
+        mark_invalid(self.overview.cause, "案由" in fields)
+        mark_invalid(self.overview.amount, "申请执行标的" in fields)
+        mark_invalid(self.overview.assigned, "分案日期" in fields)
+        self.tabs.setCurrentIndex(0)
 
     def discard_draft(self) -> None:
         """The clerk chose 不保存: the typed values go, from the crash journal too."""
         self.draft.drop()
+
+    def _on_operation(self, changes: Changes, _initiator) -> None:
+        """An operation reported that it changed this case: re-read it, and tell the window (list, status)."""
+        if changes.touches(self.case_id):
+            self.reload()
+            self.changed.emit(self.case_id)
 
     def _after_edit(self) -> None:
         self.reload()
         self.changed.emit(self.case_id)
 
     def add_node(self, code: str | None = None) -> None:
-        dlg = NodeDialog(self.ctx, self.view.case, self, code=code if isinstance(code, str) else None)
-        if exec_dialog(dlg):
-            self._after_edit()
+        exec_dialog(NodeDialog(self.ctx, self.view.case, self, code=code if isinstance(code, str) else None))
 
     def correct_node(self) -> None:
         node_id = selected_id(self.nodes)
@@ -563,48 +660,41 @@ class CaseWorkspace(QWidget):
         if node.status == "已更正":
             QMessageBox.information(self, self.tr("更正节点"), self.tr("该节点已被更正过，请更正最新的记录。"))
             return
-        dlg = NodeDialog(self.ctx, self.view.case, self, correcting=node)
-        if exec_dialog(dlg):
-            self._after_edit()
+        exec_dialog(NodeDialog(self.ctx, self.view.case, self, correcting=node))
 
     def record(self, kind: str) -> None:
-        if open_record_dialog(self.ctx, self, self.case_id, self.view.parties, kind):
-            self._after_edit()
+        """A record tab's action. Records that are nodes open the node dialog preset to their node."""
+        open_record_dialog(self.ctx, self, self.case_id, self.view.parties, kind, case=self.view.case)
 
     def verify_lead(self) -> None:
         lead_id = selected_id(self.leads)
         if not lead_id:
             QMessageBox.information(self, self.tr("核实线索"), self.tr("请先选择要核实的线索。"))
             return
-        dlg = FormDialog(self, self.tr("核实线索"), [
-            FieldSpec("verified_on", "核实日期", "date", default=self.ctx.today()),
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        exec_dialog(OpFormDialog(self, self.tr("核实线索"), [
+            FieldSpec("verified_on", "核实日期", "date", default=today),
             FieldSpec("result", "核实结果", "multiline")],
-            lambda v: cases.verify_lead(self.ctx.store, self.ctx.actor, lead_id, today=self.ctx.today(), **v))
-        if exec_dialog(dlg):
-            self._after_edit()
+            lambda v: cases.verify_lead(store, actor, lead_id, today=today, **v),
+            changes=Changes.of([self.case_id], {"lead"})))
 
     def close_deduction(self) -> None:
         ded_id = selected_id(self.deductions)
         if not ded_id:
             QMessageBox.information(self, self.tr("结束扣除期间"), self.tr("请先选择扣除期间。"))
             return
-        dlg = FormDialog(self, self.tr("结束扣除期间"), [
-            FieldSpec("ended_on", "扣除结束日期", "date", default=self.ctx.today(), optional_date=False)],
-            lambda v: cases.close_deduction(self.ctx.store, self.ctx.actor, ded_id, v["ended_on"],
-                                            today=self.ctx.today()))
-        if exec_dialog(dlg):
-            self._after_edit()
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        exec_dialog(OpFormDialog(self, self.tr("结束扣除期间"), [
+            FieldSpec("ended_on", "扣除结束日期", "date", default=today, optional_date=False)],
+            lambda v: cases.close_deduction(store, actor, ded_id, v["ended_on"], today=today),
+            changes=Changes.of([self.case_id], {"deduction"})))
 
     def save_document(self) -> None:
         doc_id = selected_id(self.documents)
         if not doc_id:
             QMessageBox.information(self, self.tr("另存文书"), self.tr("请先选择文书。"))
             return
-        from execdesk.models import IssuedDocument
-
-        with self.ctx.store.read() as s:
-            doc = s.get(IssuedDocument, doc_id)
-            content, name = doc.content, f"{self.view.case.case_number}{doc.kind}v{doc.version_no}.pdf"
+        content, name = lookups.issued_document_pdf(self.ctx.store, doc_id)
         path, _ = QFileDialog.getSaveFileName(self, self.tr("另存文书"), name, self.tr("PDF 文件 (*.pdf)"))
         if path:
             try:
@@ -644,22 +734,26 @@ class CaseWorkspace(QWidget):
             doc.print_(printer)
 
 
-def _node_data_text(code: str, data: dict | None) -> str:
-    """A node's catalogue form fields with their Chinese labels (resources/rules/nodes.toml)."""
-    from execdesk.services.node_catalogue import node_catalogue
+def record_links(view: CaseView) -> dict[str, str]:
+    """node id → the business record(s) it is, as a person reads them (the node list's 对应记录 column)."""
+    out: dict[str | None, list[str]] = {}
+    for q in view.inquiries:
+        out.setdefault(q.get("node_id"), []).append(f"财产查控：{q.method}{'（发现财产）' if q.found_property else ''}")
+    for m in view.measures:
+        out.setdefault(m.get("node_id"), []).append(f"执行措施：{m.kind}" + (f"（{view.party_name(m.party_id)}）"
+                                                                         if m.party_id else ""))
+    for a in view.assets:
+        out.setdefault(a.get("node_id"), []).append(f"已查明财产：{a.description}（{a.kind}）")
+    for p in view.payments:
+        out.setdefault(p.get("node_id"), []).append(f"执行款：{p.kind} {yuan(p.amount_fen)}元")
+    for i in getattr(view, "interviews", None) or []:
+        out.setdefault(i.get("node_id"), []).append(f"约谈：{i.method}")
+    assets = {a.id: a for a in view.assets}
+    for n in view.nodes:  # 评估/拍卖 name the asset whose disposal state they change
+        asset = assets.get((n.data or {}).get("asset_id"))
+        if asset is not None and n.code in ("N12", "N13"):
+            out.setdefault(n.id, []).append(f"财产处置：{asset.description}（{asset.get('disposal_state') or '未处置'}）")
+    out.pop(None, None)
+    return {k: "；".join(v) for k, v in out.items() if k}
 
-    labels = {f["key"]: f["label"] for f in (node_catalogue().get(code) or {}).get("fields") or ()}
-    return "；".join(f"{labels.get(k, k)}：{'、'.join(map(str, v)) if isinstance(v, list) else v}"
-                    for k, v in (data or {}).items())
 
-
-def _diff_text(before: dict | None, after: dict | None) -> str:
-    if not after:
-        return ""
-    skip = {"id", "version", "created_at", "updated_at", "case_id", "search_text"}
-    if before is None:
-        keys = [k for k in ("case_number", "name", "code", "kind", "amount_fen", "started_on", "paid_on")
-                if after.get(k) not in (None, "")]
-        return "新建 " + "，".join(f"{k}={after[k]}" for k in keys)
-    diffs = [f"{k}：{before.get(k)} → {after.get(k)}" for k in after if k not in skip and before.get(k) != after.get(k)]
-    return "；".join(diffs)

@@ -10,8 +10,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from execdesk.config import Settings
-from execdesk.models.database import Store
 from execdesk.services.context import Actor
+from execdesk.services.database import Store
+from execdesk.services.profiles import MyCases, my_cases
 
 if TYPE_CHECKING:
     from execdesk.ui.drafts import DraftJournal
@@ -30,6 +31,11 @@ class UiContext:
     @property
     def user_id(self) -> str | None:
         return self.actor.user_id
+
+    @property
+    def mine(self) -> MyCases:
+        """Whose cases 我的案件 shows for this person's role (书记员: as clerk; 执行局长: the bureau's)."""
+        return my_cases(self.actor.role, self.actor.user_id)
 
     @cached_property
     def drafts(self) -> DraftJournal:

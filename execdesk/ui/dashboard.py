@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from execdesk.rules.money import format_yuan
 from execdesk.services.case_views import DashboardFigures, dashboard_figures
 from execdesk.ui.context import UiContext
 from execdesk.ui.widgets import fill_table, make_table, show_error
@@ -78,7 +80,8 @@ class DashboardPage(QWidget):
         self.ctx = ctx
         self.figures: DashboardFigures | None = None
         self.loading = False
-        self.indicator_rows: list[tuple[str, str, str, str]] = []
+        self.indicator_rows: list[tuple[str, str, str, str]] = []  # as shown
+        self.lines: list[IndicatorLine] = []
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.setObjectName("export_excel")
         self.export_button.clicked.connect(self.export)
@@ -127,29 +130,40 @@ class DashboardPage(QWidget):
 
     def _show(self, result) -> None:
         self.loading = False
-        f, indicator_rows = result
+        f, indicator_lines = result
         self.figures = f
-        self.indicator_rows = indicator_rows + [
-            (self.tr("未结案件"), str(f.open_cases), "", ""), (self.tr("超期案件"), str(f.overdue), "0", ""),
-            (self.tr("10日内到期"), str(f.warnings), "", ""), (self.tr("本年已结"), str(f.closed_this_year), "", "")]
+        for i, line in enumerate(indicator_lines):  # 超期案件数 = open past the limit + closed late: say so
+            if line.indicator_id == "overdue_count" and line.value is not None:
+                late = int(line.value) - f.overdue
+                indicator_lines[i] = replace(line, note="　".join(x for x in (
+                    self.tr("其中未结 {0} 件（即案件列表“执行期限已超期”）、本年超期结案 {1} 件").format(f.overdue, late),
+                    line.note) if x))
+        self.lines = indicator_lines + [
+            IndicatorLine(self.tr("未结案件"), f.open_cases, "count"),
+            IndicatorLine(self.tr("执行期限已超期（未结）"), f.overdue, "count", 0.0),
+            IndicatorLine(self.tr("节点超期（执行期限未满）"), f.node_overdue, "count"),
+            IndicatorLine(self.tr("10日内到期"), f.warnings, "count"),
+            IndicatorLine(self.tr("本年已结"), f.closed_this_year, "count")]
+        self.indicator_rows = [line.texts() for line in self.lines]
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        self.headline.setText(self.tr("未结 {0} 件，其中超期 {1} 件、10日内到期 {2} 件；本年已结 {3} 件。")
-                              .format(f.open_cases, f.overdue, f.warnings, f.closed_this_year))
+        self.headline.setText(self.tr("未结 {0} 件，其中执行期限已超期 {1} 件、节点超期 {2} 件、10日内到期 {3} 件；"
+                                      "本年已结 {4} 件。").format(f.open_cases, f.overdue, f.node_overdue,
+                                                               f.warnings, f.closed_this_year))
         handlers = [h for h, _o, _w, _n in f.by_handler]
         self.grid.addWidget(bar_chart(self.tr("各承办人超期与预警案件"), handlers, [
-            (self.tr("超期"), [o for _h, o, _w, _n in f.by_handler]),
+            (self.tr("执行期限已超期"), [o for _h, o, _w, _n in f.by_handler]),
             (self.tr("预警"), [w for _h, _o, w, _n in f.by_handler])]), 0, 0)
         self.grid.addWidget(bar_chart(self.tr("未结案件按立案时长"), [a for a, _n in f.by_age],
                                       [(self.tr("件数"), [n for _a, n in f.by_age])]), 0, 1)
-        rates = [(name, value, target) for name, value, target, _note in self.indicator_rows
-                 if value.endswith("%") and target.endswith("%")]
+        rates = [line for line in self.lines if line.kind == "rate" and line.value is not None
+                 and line.target is not None]
         if rates:
-            self.grid.addWidget(bar_chart(self.tr("质效指标与目标（%）"), [r[0] for r in rates], [
-                (self.tr("实际"), [float(r[1].rstrip("%")) for r in rates]),
-                (self.tr("目标"), [float(r[2].rstrip("%")) for r in rates])], maximum=100), 1, 0, 1, 2)
+            self.grid.addWidget(bar_chart(self.tr("质效指标与目标（%）"), [r.name for r in rates], [
+                (self.tr("实际"), [round(r.value * 100, 1) for r in rates]),
+                (self.tr("目标"), [round(r.target * 100, 1) for r in rates])], maximum=100), 1, 0, 1, 2)
         else:
             self.grid.addWidget(bar_chart(self.tr("各承办人未结案件"), handlers,
                                           [(self.tr("未结"), [n for _h, _o, _w, n in f.by_handler])]), 1, 0, 1, 2)
@@ -159,14 +173,15 @@ class DashboardPage(QWidget):
     def export(self, path: str | None = None) -> Path | None:
         interactive = not path
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), "执行统计.xlsx",
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"),
+                                                  f"执行统计_{self.ctx.today():%Y%m%d}.xlsx",
                                                   self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
             return None
         if self.figures is None:
             return None  # still computing
         try:
-            out = export_excel(Path(path), self.figures, self.indicator_rows)
+            out = export_excel(Path(path), self.figures, self.lines)
         except OSError as exc:
             show_error(self, self.tr("导出 Excel"), exc)
             return None
@@ -175,25 +190,63 @@ class DashboardPage(QWidget):
         return out
 
 
-def indicator_table(report) -> list[tuple[str, str, str, str]]:
-    """Court-level rows of the indicator report (services.indicators, issue 3): name, value, target, note."""
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One row of the indicator table with its typed value (the screen formats it, Excel gets the number)."""
+
+    name: str
+    value: float | int | None
+    kind: str  # rate (a share 0–1, shown as a percentage) / average / count
+    target: float | None = None
+    note: str = ""
+    indicator_id: str = ""
+
+    def value_text(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.kind == "rate":
+            return f"{self.value * 100:.1f}%"
+        if self.kind == "average":
+            return f"{self.value:.1f}"
+        return f"{int(self.value)}"
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return ""
+        return f"{self.target * 100:.0f}%" if self.kind == "rate" else f"{self.target:g}"
+
+    def texts(self) -> tuple[str, str, str, str]:
+        return (self.name, self.value_text(), self.target_text(), self.note)
+
+
+def _amount_terms(indicator_id: str) -> bool:
+    """Whether an indicator's numerator and denominator are money (fen), shown in 元."""
+    from execdesk.rules.indicators import load_config
+
+    return any(t.lstrip("-").endswith("_fen") for d in load_config().indicators if d.id == indicator_id
+               for t in d.numerator)
+
+
+def indicator_table(report) -> list[IndicatorLine]:
+    """Court-level rows of the indicator report (services.indicators, issue 3)."""
     rows = []
     for r in report.rows:
         if r.group_kind != "法院":
             continue
-        if r.target is None:
-            target = ""
-        elif r.kind == "rate":
-            target = f"{r.target * 100:.0f}%"
-        else:
-            target = f"{r.target:g}"
         verdict = {True: "达标", False: "未达标", None: ""}[r.meets_target]
-        ratio = f"{r.numerator}/{r.denominator}" if r.denominator else ""
-        rows.append((r.name, r.display(), target, "　".join(x for x in (verdict, ratio, r.basis) if x)))
+        ratio = ""
+        if r.denominator:
+            if _amount_terms(r.indicator_id):
+                ratio = f"{format_yuan(r.numerator)}元 / {format_yuan(r.denominator)}元"
+            else:
+                ratio = f"{r.numerator}/{r.denominator}"
+        rows.append(IndicatorLine(r.name, r.value, r.kind, r.target,
+                                  "　".join(x for x in (verdict, ratio, r.basis) if x), r.indicator_id))
     return rows
 
 
-def export_excel(path: Path, f: DashboardFigures, indicator_rows: list[tuple[str, str, str, str]]) -> Path:
+def export_excel(path: Path, f: DashboardFigures, lines: list[IndicatorLine]) -> Path:
+    """Numbers as numbers: rates as percentages (number format 0.0%), counts as integers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -201,10 +254,14 @@ def export_excel(path: Path, f: DashboardFigures, indicator_rows: list[tuple[str
     ws = wb.active
     ws.title = "指标"
     ws.append(["指标", "数值", "目标", "说明"])
-    for row in indicator_rows:
-        ws.append(list(row))
+    for line in lines:
+        value = line.value if line.kind != "count" or line.value is None else int(line.value)
+        ws.append([line.name, value, line.target, line.note])
+        fmt = {"rate": "0.0%", "average": "0.0", "count": "0"}.get(line.kind, "General")
+        ws.cell(ws.max_row, 2).number_format = fmt
+        ws.cell(ws.max_row, 3).number_format = "0%" if line.kind == "rate" else "General"
     ws2 = wb.create_sheet("承办人")
-    ws2.append(["承办人", "超期", "预警", "未结"])
+    ws2.append(["承办人", "执行期限已超期", "预警", "未结"])
     for row in f.by_handler:
         ws2.append(list(row))
     ws3 = wb.create_sheet("立案时长")

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,26 +23,37 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from execdesk.models import Case
 from execdesk.rules.case_number import parse_case_number
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import ConflictError, UserError, ValidationError
 from execdesk.rules.identity import validate_credit_code, validate_resident_id
-from execdesk.services import accounts, cases
-from execdesk.services.case_views import Rec
+from execdesk.services import accounts, cases, lookups
+from execdesk.services.case_views import Rec, node_form_context
 from execdesk.services.inputs import BasisInput, CaseInput, NodeInput, PartyInput
 from execdesk.services.node_catalogue import node_catalogue
+from execdesk.services.node_forms import (
+    RECORD_LABELS,
+    NodeChoice,
+    form_fields,
+    record_of,
+    search_nodes,
+)
 from execdesk.services.profiles import users_by_role
+from execdesk.ui.conflict import REAPPLY, RELOAD, resolve_conflict
 from execdesk.ui.context import UiContext
+from execdesk.ui.node_form import TypedFieldsForm
+from execdesk.ui.operations import Changes, Op, hub
 from execdesk.ui.widgets import DateField, ErrorLabel, FieldSpec, FormDialog, exec_dialog, mark_invalid
 
 COMMON_CAUSES = ["民间借贷纠纷", "买卖合同纠纷", "金融借款合同纠纷", "劳动争议", "追索劳动报酬纠纷",
@@ -264,9 +276,7 @@ class CaseDialog(QDialog):
             self.number_hint.setStyleSheet("color:#c62828")
             mark_invalid(self.number, True)
             return
-        with self.ctx.store.read() as s:
-            exists = s.scalar(select(Case.id).where(Case.case_number == str(n)))
-        if exists:
+        if lookups.case_number_taken(self.ctx.store, str(n)):
             self.number_hint.setText(self.tr("{0} 已存在，不能重复登记").format(n))
             self.number_hint.setStyleSheet("color:#c62828")
             mark_invalid(self.number, True)
@@ -292,12 +302,14 @@ class CaseDialog(QDialog):
             origin_case_number=self.origin.text().strip() or None)
 
     def try_save(self) -> None:
-        try:
-            self.case_id = cases.register_case(self.ctx.store, self.ctx.actor, self.case_input(),
-                                               today=self.ctx.today())
-        except (ValidationError, LookupError) as exc:
-            self.show_errors(exc)
-            return
+        store, actor, today, data = self.ctx.store, self.ctx.actor, self.ctx.today(), self.case_input()
+        self.error.show_error("")
+        Op(self, lambda: cases.register_case(store, actor, data, today=today), title=self.windowTitle()) \
+            .success(self._saved).failure(self.show_errors).run()
+
+    def _saved(self, case_id: str) -> None:
+        self.case_id = case_id
+        hub().did_execute.emit(Changes.of([case_id], {"case"}), self)
         self.accept()
 
     def show_errors(self, exc: Exception) -> None:
@@ -316,189 +328,405 @@ class CaseDialog(QDialog):
         self.parties.mark_rows(bad_rows)
 
 
-# ---------------------------------------------------------------- nodes
+# ---------------------------------------------------------------- nodes and the records they evidence
 
 
-def node_choices(type_code: str) -> list[tuple[str, str]]:
-    out = []
-    for code, entry in node_catalogue().items():
-        types = entry.get("case_types") or []
-        if not types or type_code in types:
-            out.append((code, entry["name"]))
-    return out
+class NodePicker(QWidget):
+    """Find a node by its name as you type (查封 → 查封/扣押/冻结); Enter or a click picks it. N-codes are not
+    shown or searched: a clerk knows the names."""
+
+    picked = Signal(str)  # node code
+
+    def __init__(self, type_code: str | None, parent: QWidget | None = None, *, records: set[str] | None = None):
+        super().__init__(parent)
+        self.type_code = type_code
+        self.records = records
+        self.search = QLineEdit()
+        self.search.setObjectName("node_search")
+        self.search.setPlaceholderText(self.tr("输入节点名称查找，如 查封、拍卖、约谈"))
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setObjectName("node_list")
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color:#555")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.search)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.count_label)
+        self.search.textChanged.connect(self.filter)
+        self.search.installEventFilter(self)
+        self.list.itemActivated.connect(lambda _item: self.pick_current())
+        self.list.itemClicked.connect(lambda _item: self.pick_current())
+        self.filter("")
+
+    def eventFilter(self, obj, event) -> bool:
+        """In the search field: Enter picks (and is not the dialog's 保存); Down moves into the list."""
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.pick_current()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.list.setFocus()
+                if self.list.currentRow() < 0 and self.list.count():
+                    self.list.setCurrentRow(0)
+                return True
+        return super().eventFilter(obj, event)
+
+    def hits(self) -> list[NodeChoice]:
+        found = search_nodes(self.search.text(), self.type_code)
+        if self.records is not None and not self.search.text().strip():
+            found = [c for c in found if c.record in self.records]
+        return found
+
+    def filter(self, _text: str = "") -> None:
+        current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
+        self.list.clear()
+        hits = self.hits()
+        for c in hits:
+            item = QListWidgetItem(c.name)
+            item.setData(Qt.ItemDataRole.UserRole, c.code)
+            item.setToolTip(self.tr("{0}（{1}）").format(c.name, c.group) if c.group else c.name)
+            self.list.addItem(item)
+        codes = [c.code for c in hits]
+        self.list.setCurrentRow(codes.index(current) if current in codes else (0 if hits else -1))
+        self.count_label.setText(self.tr("找到 {0} 个节点").format(len(hits)) if self.search.text().strip()
+                                 else self.tr("共 {0} 个节点，输入名称可查找").format(len(hits)))
+
+    def names(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def pick_current(self) -> None:
+        """Enter: the single hit, or the highlighted one."""
+        item = self.list.currentItem() or (self.list.item(0) if self.list.count() == 1 else None)
+        if item is not None:
+            self.picked.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def select(self, code: str) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == code:
+                self.list.setCurrentRow(i)
+                return
+        self.records = None  # preset to a node outside the filter: show everything
+        self.filter()
+        if any(c.code == code for c in self.hits()):
+            self.select(code)
+
+
+COMMON_LABELS = {"启动日期": "started", "完成日期": "ended", "日期": "dates", "节点状态": "status",
+                 "更正原因": "reason", "节点": "node"}
 
 
 class NodeDialog(QDialog):
-    """Add a node (or correct one): catalogue-driven extra fields, calendar dates, validation by the service."""
+    """One entry path for nodes and the records they evidence (issue 11).
+
+    Pick the node by name, fill the dates and the catalogue's typed fields; the service writes the node and
+    its business record (财产查控, 查封 and the found asset, the disposal event, 执行款, 约谈, 措施) in one
+    transaction. Saving runs off the GUI thread (ui.operations); a field the service names gets its message
+    under it; a stale correction shows the conflict dialog. ``records`` limits the picker to nodes of those
+    record kinds when the dialog is opened from a record tab (措施 → 限消、失信、查封 …)."""
 
     def __init__(self, ctx: UiContext, case: Rec, parent: QWidget | None = None, *, correcting: Rec | None = None,
-                 code: str | None = None):
+                 code: str | None = None, records: set[str] | None = None):
         super().__init__(parent)
+        self.setObjectName("nodeDialog")
         self.ctx, self.case, self.correcting = ctx, case, correcting
         self.node_id: str | None = None
+        self.expected_version: int | None = correcting.version if correcting is not None else None
+        self.choices = node_form_context(ctx.store, case.id)  # the case's debtors and found assets
         self.setWindowTitle(self.tr("更正流程节点") if correcting else self.tr("记录流程节点"))
-        self.code = QComboBox()
-        self.code.setObjectName("code")
-        for c, name in node_choices(case.type_code):
-            self.code.addItem(f"{c} {name}", c)
-        start = correcting.code if correcting else code
-        if start:
-            self.code.setCurrentIndex(max(0, self.code.findData(start)))
+        self.picker = NodePicker(case.type_code, records=records if correcting is None else None)
+        self.picker.picked.connect(self.set_code)
+        self.picker.setEnabled(correcting is None)  # a correction keeps the node's kind (the service says so)
+        pick_box = QGroupBox(self.tr("节点"))
+        QVBoxLayout(pick_box).addWidget(self.picker)
+        pick_box.setMinimumWidth(230)
+        pick_box.setMaximumWidth(300)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("node_heading")
+        f = QFont(self.heading.font())
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.heading.setFont(f)
+        self.record_hint = QLabel()
+        self.record_hint.setObjectName("record_hint")
+        self.record_hint.setWordWrap(True)
+        self.record_hint.setStyleSheet("color:#1565c0")
         self.started = DateField(correcting.started_on if correcting else ctx.today())
         self.ended = DateField(correcting.ended_on if correcting else ctx.today())
         self.status = QComboBox()
+        self.status.setObjectName("status")
         self.status.addItems(list(cases.NODE_STATUSES))
-        self.status.setCurrentText("已完成")
+        self.status.setCurrentText(correcting.status if correcting and correcting.status in cases.NODE_STATUSES
+                                   else "已完成")
         self.description = QPlainTextEdit(correcting.description or "" if correcting else "")
-        self.description.setMaximumHeight(70)
+        self.description.setObjectName("description")
+        self.description.setMaximumHeight(56)
         self.description.setTabChangesFocus(True)
         self.document_number = QLineEdit(correcting.document_number or "" if correcting else "")
         self.handler_name = QLineEdit(correcting.handler_name or ctx.actor.display_name if correcting
                                       else ctx.actor.display_name)
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.form = QFormLayout()
-        self.form.addRow(self.tr("节点："), self.code)
-        self.form.addRow(self.tr("启动日期："), self.started)
-        self.form.addRow(self.tr("完成日期："), self.ended)
-        self.form.addRow(self.tr("状态："), self.status)
-        self.form.addRow(self.tr("处理人："), self.handler_name)
-        self.form.addRow(self.tr("文书文号："), self.document_number)
+        self.common_errors: dict[str, QLabel] = {}
+        common = QGroupBox(self.tr("节点信息"))
+        self.form = QFormLayout(common)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        dates = QHBoxLayout()
+        dates.addWidget(self.started)
+        dates.addWidget(QLabel(self.tr("完成日期：")))
+        dates.addWidget(self.ended)
+        dates.addWidget(QLabel(self.tr("状态：")))
+        dates.addWidget(self.status)
+        dates.addStretch()
+        self.form.addRow(self.tr("启动日期："), self._with_error(dates, "dates"))
+        people = QHBoxLayout()
+        people.addWidget(self.handler_name)
+        people.addWidget(QLabel(self.tr("文书文号：")))
+        people.addWidget(self.document_number, 1)
+        self.form.addRow(self.tr("处理人："), people)
         self.form.addRow(self.tr("业务描述/结果："), self.description)
         if correcting:
-            self.form.addRow(self.tr("更正原因："), self.reason)
-        self.extra_box = QGroupBox(self.tr("节点信息"))
-        self.extra_form = QFormLayout(self.extra_box)
-        self.extra: dict[str, QLineEdit] = {}
+            self.form.addRow(self.tr("更正原因：") + "<span style='color:#c62828'>*</span>",
+                             self._with_error(self.reason, "reason"))
+        self.fields_box = QGroupBox(self.tr("业务信息（* 为必填）"))
+        self.fields_box.setObjectName("fields_box")
+        self.fields_layout = QVBoxLayout(self.fields_box)
+        self.typed: TypedFieldsForm | None = None
         self.error = ErrorLabel()
+        self.error.setObjectName("error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
-        lay = QVBoxLayout(self)
-        if correcting:
-            note = QLabel(self.tr("更正不会覆盖原记录：原节点标记为“已更正”，并保存一条新的节点记录。"))
-            note.setWordWrap(True)
-            lay.addWidget(note)
-        lay.addLayout(self.form)
-        lay.addWidget(self.extra_box)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-        self.code.currentIndexChanged.connect(self._build_extra)
-        self._build_extra()
-        self.setMinimumWidth(540)
 
-    def _build_extra(self) -> None:
-        while self.extra_form.rowCount():
-            self.extra_form.removeRow(0)
-        self.extra = {}
-        entry = node_catalogue().get(self.code.currentData(), {})
-        fields = {f["key"]: f["label"] for f in entry.get("fields") or ()}
-        old = (self.correcting.data or {}) if self.correcting else {}
-        for key, label in fields.items():
-            value = old.get(key, "")
-            w = QLineEdit("、".join(map(str, value)) if isinstance(value, list) else str(value))
-            w.setObjectName(f"data_{key}")
-            self.extra[key] = w
-            self.extra_form.addRow(f"{label}：", w)
-        self.extra_box.setVisible(bool(fields))
+        right = QVBoxLayout()
+        right.addWidget(self.heading)
+        right.addWidget(self.record_hint)
+        if correcting:
+            note = QLabel(self.tr("更正不会覆盖原记录：原节点标记为“已更正”，并保存一条新的节点记录；"
+                                  "它所对应的业务记录随之更正。"))
+            note.setWordWrap(True)
+            right.addWidget(note)
+        right.addWidget(common)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.fields_box)
+        right.addWidget(scroll, 1)
+        right.addWidget(self.error)
+        right.addWidget(buttons)
+        lay = QHBoxLayout(self)
+        lay.addWidget(pick_box)
+        lay.addLayout(right, 1)
+        self._code: str | None = None
+        start = correcting.code if correcting else code
+        if not start:
+            hits = self.picker.hits()
+            start = hits[0].code if hits else None
+        if start:
+            self.picker.select(start)
+            self.set_code(start)
+        if correcting:
+            assert self.typed is not None
+            self.typed.set_values(correcting.data or {})
+        self.resize(900, 620)
+        self.picker.search.setFocus()
+
+    def _with_error(self, inner, key: str) -> QWidget:
+        cell = QWidget()
+        v = QVBoxLayout(cell)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(1)
+        if isinstance(inner, QWidget):
+            v.addWidget(inner)
+        else:
+            v.addLayout(inner)
+        err = QLabel()
+        err.setObjectName(f"error_{key}")
+        err.setStyleSheet("color:#c62828")
+        err.setWordWrap(True)
+        err.hide()
+        v.addWidget(err)
+        self.common_errors[key] = err
+        return cell
+
+    # -- the chosen node
+
+    def current_code(self) -> str | None:
+        return self._code
+
+    def set_code(self, code: str) -> None:
+        """Build the typed form of ``code`` (typed values of fields both nodes share are kept)."""
+        if code == self._code:
+            self._focus_first()
+            return
+        kept = self.typed.values() if self.typed is not None else {}
+        self._code = code
+        self.picker.select(code)
+        entry = node_catalogue().get(code) or {}
+        self.heading.setText(entry.get("name", ""))
+        record = entry.get("record")
+        self.record_hint.setText(self.tr("保存后同时登记：{0}。两处显示的是同一条记录。")
+                                 .format(self.tr(RECORD_LABELS[record])) if record in RECORD_LABELS else "")
+        self.record_hint.setVisible(bool(record))
+        if self.typed is not None:
+            self.fields_layout.removeWidget(self.typed)
+            self.typed.deleteLater()
+        specs = form_fields(code)
+        self.typed = TypedFieldsForm(specs, debtors=self.choices.debtors, assets=self.choices.assets)
+        self.typed.setObjectName("typed_fields")
+        self.typed.set_values({k: v for k, v in kept.items() if k in self.typed.widgets})
+        self.fields_layout.addWidget(self.typed)
+        self.fields_box.setVisible(bool(specs))
+        self.error.show_error("")
+        self._focus_first()
+
+    def _focus_first(self) -> None:
+        if self.typed is not None and self.typed.specs:
+            self.typed.widgets[self.typed.specs[0].key].setFocus()
+
+    def field(self, key: str) -> QWidget:
+        assert self.typed is not None
+        return self.typed.widgets[key]
+
+    # -- saving
 
     def node_input(self) -> NodeInput:
-        data = {k: w.text().strip() for k, w in self.extra.items() if w.text().strip()}
-        return NodeInput(code=self.code.currentData(), started_on=self.started.value(), ended_on=self.ended.value(),
+        data = self.typed.values() if self.typed is not None else {}
+        return NodeInput(code=self._code or "", started_on=self.started.value(), ended_on=self.ended.value(),
                          description=self.description.toPlainText().strip() or None,
                          document_number=self.document_number.text().strip() or None,
                          status=self.status.currentText(), handler_name=self.handler_name.text().strip() or None,
                          data=data)
 
     def try_save(self) -> None:
-        try:
-            if self.correcting:
-                self.node_id = cases.correct_node(self.ctx.store, self.ctx.actor, self.correcting.id,
-                                                  self.node_input(), self.reason.text(), today=self.ctx.today())
-            else:
-                self.node_id = cases.record_node(self.ctx.store, self.ctx.actor, self.case.id, self.node_input(),
-                                                 today=self.ctx.today())
-        except (ValidationError, LookupError) as exc:
-            self.error.show_error(str(exc))
-            fields = {e.field for e in exc.errors} if isinstance(exc, ValidationError) else set()
-            mark_invalid(self.started, "启动日期" in fields or "日期" in fields)
-            mark_invalid(self.ended, "完成日期" in fields or "日期" in fields)
-            mark_invalid(self.reason, "更正原因" in fields)
+        self.clear_errors()
+        if not self._code:
+            self.error.show_error(self.tr("节点：请先在左侧选择节点"))
             return
+        store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
+        data, case_id = self.node_input(), self.case.id
+        if self._code in ("N14", "N15") and data.data.get("amount"):
+            # A payment larger than what is outstanding asks first (issue 17 item 3), on the GUI thread.
+            from execdesk.ui.corrections import confirm_payment
+
+            try:
+                confirm_payment(self, store, case_id, data.data.get("payment_kind") or "到账", str(data.data["amount"]))
+            except UserError as exc:
+                self._refused(exc)
+                return
+        if self.correcting is not None:
+            node_id, reason, expected = self.correcting.id, self.reason.text(), self.expected_version
+
+            def op() -> str:
+                return cases.correct_node(store, actor, node_id, data, reason, expected_version=expected, today=today)
+        else:
+            def op() -> str:
+                return cases.record_node(store, actor, case_id, data, today=today)
+        kinds = {"node"} | ({record_of(self._code) or ""} - {""})
+        Op(self, op, changes=Changes.of([case_id], kinds), title=self.windowTitle()) \
+            .success(self._saved).failure(self._refused).run()
+
+    def _saved(self, node_id: str) -> None:
+        self.node_id = node_id
         self.accept()
 
+    def _refused(self, exc: UserError) -> None:
+        if isinstance(exc, ConflictError):
+            choice = resolve_conflict(self, exc)
+            if choice == RELOAD:  # the stored version stands: close, the workspace shows it
+                self.reject()
+                hub().did_execute.emit(Changes.of([self.case.id], {"node"}), self)
+            elif choice == REAPPLY:  # correct the latest version with what was typed
+                self.expected_version = exc.current_version
+                self.error.show_error(self.tr("已改为在第{0}版上更正，请核对后再次保存。").format(exc.current_version))
+            return
+        self.show_errors(exc)
 
-# ---------------------------------------------------------------- sub-records
+    def clear_errors(self) -> None:
+        self.error.show_error("")
+        for label in self.common_errors.values():
+            label.hide()
+            label.setText("")
+        for w in (self.started, self.ended, self.reason):
+            mark_invalid(w, False)
+        if self.typed is not None:
+            self.typed.clear_errors()
+
+    def show_errors(self, exc: UserError) -> None:
+        """The whole message under the form, and each named field's message under that field."""
+        self.error.show_error(str(exc))
+        if not isinstance(exc, ValidationError):
+            return
+        placed = self.typed.show_errors(exc) if self.typed is not None else set()
+        for e in exc.errors:
+            if e.field in placed:
+                continue
+            key = {"启动日期": "dates", "完成日期": "dates", "日期": "dates", "节点状态": "dates",
+                   "更正原因": "reason"}.get(e.field)
+            if key in self.common_errors:
+                label = self.common_errors[key]
+                label.setText("；".join(filter(None, [label.text(), str(e)])))
+                label.show()
+        mark_invalid(self.started, any(e.field in ("启动日期", "日期") for e in exc.errors))
+        mark_invalid(self.ended, any(e.field in ("完成日期", "日期") for e in exc.errors))
+        mark_invalid(self.reason, any(e.field == "更正原因" for e in exc.errors))
+        first = self.typed.first_invalid() if self.typed is not None else None
+        if first is not None:
+            first.setFocus()
 
 
-def inquiry_scopes() -> list[str]:
-    """The scopes the 终本 readiness rules look for (resources/rules/zhongben.toml), so a ticked box counts."""
-    try:
-        from execdesk.rules.zhongben import config
+# ---------------------------------------------------------------- records without a node of their own
 
-        sc = config()["scopes"]
-        return list(dict.fromkeys([*sc["network_required"], *sc["personal_extra"], *sc["all_debtor_extra"]]))
-    except (ImportError, KeyError, FileNotFoundError):
-        return ["商业银行", "证券", "互联网银行", "车辆", "不动产", "工商", "人行", "住房公积金", "金融理财",
-                "收益类保险", "股息红利"]
+
+class OpFormDialog(FormDialog):
+    """A FormDialog whose save runs through ui.operations (off the GUI thread, UserError to the form, anything
+    else to the error dialog) and reports what it changed."""
+
+    def __init__(self, parent: QWidget | None, title: str, specs, submit, *, changes: Changes, **kw):
+        super().__init__(parent, title, specs, submit, **kw)
+        self.changes = changes
+
+    def try_accept(self) -> None:
+        values = self.values()
+        self.error.show_error("")
+        Op(self, lambda: self.submit(values), changes=self.changes, title=self.windowTitle()) \
+            .success(self._saved).failure(self._refused).run()
+
+    def _saved(self, value) -> None:
+        self.result_value = value
+        self.accept()
+
+    def _refused(self, exc: UserError) -> None:
+        if isinstance(exc, ValidationError):
+            self.show_validation(exc)
+        else:
+            self.error.show_error(str(exc))
+
+
+# The record tabs' actions that are nodes: the same dialog, preset (issue 11: one entry path).
+NODE_RECORDS = {"inquiry": ("N06", {"inquiry"}), "seal": ("N11", {"seal"}), "asset": ("N11", {"seal"}),
+                "payment": ("N15", {"payment"}), "measure": ("N09", {"measure", "seal"}),
+                "interview": ("N22", {"interview"}), "disposal": ("N13", {"asset_event"})}
 
 
 def record_dialogs(ctx: UiContext, case_id: str, parties: list[Rec]) -> dict[str, tuple[str, list[FieldSpec],
                                                                                      Callable[[dict], Any]]]:
-    """Title, fields and save function of each sub-record form of the workspace."""
+    """Title, fields and save function of the workspace's forms for records that are not nodes."""
     store, actor = ctx.store, ctx.actor
-    debtor_names = [""] + [p.name for p in parties if p.role == "被执行人"]
-    by_name = {p.name: p.id for p in parties}
     today = ctx.today
 
-    def party(v: dict) -> str | None:
-        return by_name.get(v.pop("party", "") or "")
-
     return {
-        "inquiry": ("记录财产查控", [
-            FieldSpec("method", "查控方式", "choice", ("网络查控", "传统查控")),
-            FieldSpec("party", "被执行人", "choice", debtor_names, aliases=("当事人",)),
-            FieldSpec("scopes", "查询范围", "checklist", inquiry_scopes()),
-            FieldSpec("queried_on", "查询日期", "date", default=today(), aliases=("查询日期",)),
-            FieldSpec("feedback_on", "反馈日期", "date"),
-            FieldSpec("result", "查询结果", "multiline"),
-            FieldSpec("found_property", "发现财产", "bool"),
-        ], lambda v: cases.record_inquiry(store, actor, case_id, party_id=party(v), today=today(), **v)),
         "lead": ("登记财产线索", [
             FieldSpec("source", "线索来源", "combo", ("申请执行人", "其他人", "依职权")),
             FieldSpec("content", "线索内容", "multiline", aliases=("线索内容",)),
             FieldSpec("given_on", "提供日期", "date", default=today(), aliases=("线索提供日期",)),
             FieldSpec("urgent", "紧急（3日内核实）", "bool"),
         ], lambda v: cases.record_lead(store, actor, case_id, today=today(), **v)),
-        "asset": ("登记已查明财产", [
-            FieldSpec("kind", "财产类型", "combo", ("存款", "车辆", "不动产", "股权", "证券", "其他")),
-            FieldSpec("party", "被执行人", "choice", debtor_names),
-            FieldSpec("description", "财产描述", "multiline"),
-            FieldSpec("value", "价值（元）", "text", default="0", aliases=("财产价值",)),
-            FieldSpec("not_executable_reason", "不能执行的原因", "multiline"),
-        ], lambda v: cases.record_found_asset(store, actor, case_id, party_id=party(v), today=today(), **v)),
-        "measure": ("记录执行措施", [
-            FieldSpec("kind", "措施类型", "choice", cases.MEASURE_KINDS),
-            FieldSpec("party", "被执行人", "choice", debtor_names),
-            FieldSpec("asset_kind", "财产类别（查封冻结）", "combo", ("", "存款", "动产", "不动产", "其他财产权")),
-            FieldSpec("started_on", "开始日期", "date", default=today(), aliases=("措施开始日期",)),
-            FieldSpec("expires_on", "届满日期", "date"),
-            FieldSpec("document_number", "文书文号"),
-            FieldSpec("amount", "金额（元）", "text", default="0", aliases=("金额",)),
-            FieldSpec("description", "说明", "multiline"),
-            FieldSpec("not_applicable_reason", "不适用原因（如不符合失信条件）", "multiline"),
-        ], lambda v: cases.record_measure(store, actor, case_id, party_id=party(v), today=today(),
-                                          **{k: (val or None) if k == "asset_kind" else val for k, val in v.items()})),
-        "payment": ("记录执行款", [
-            FieldSpec("kind", "类型", "choice", ("到账", "发放"), aliases=("执行款类型",)),
-            FieldSpec("amount", "金额（元）", "text", aliases=("执行款金额",)),
-            FieldSpec("paid_on", "日期", "date", default=today(), aliases=("执行款日期",)),
-            FieldSpec("route", "方式", "combo", ("划拨", "自动履行", "拍卖款", "变卖款", "其他")),
-            FieldSpec("description", "说明", "multiline"),
-        ], lambda v: cases.record_payment(store, actor, case_id, today=today(), **v)),
         "deduction": ("登记扣除期间", [
             FieldSpec("kind", "扣除类型", "choice", cases.DEDUCTION_KINDS),
             FieldSpec("started_on", "开始日期", "date", default=today(), aliases=("扣除开始日期",)),
@@ -519,9 +747,19 @@ def record_dialogs(ctx: UiContext, case_id: str, parties: list[Rec]) -> dict[str
     }
 
 
-def open_record_dialog(ctx: UiContext, parent: QWidget, case_id: str, parties: list[Rec], kind: str) -> bool:
+def open_record_dialog(ctx: UiContext, parent: QWidget, case_id: str, parties: list[Rec], kind: str, *,
+                       case: Rec | None = None) -> bool:
+    """A record form of the workspace. Records that are nodes (查控, 查封/财产, 措施, 执行款, 约谈, 处置) open the
+    node dialog preset to their node; the others (线索, 扣除期间, 延长) their own form."""
+    if kind in NODE_RECORDS:
+        if case is None:
+            case = Rec(id=case_id, type_code=lookups.case_type_code(ctx.store, case_id))
+        code, records = NODE_RECORDS[kind]
+        dlg = NodeDialog(ctx, case, parent, code=code, records=records)
+        dlg.setObjectName(f"record_{kind}")
+        return exec_dialog(dlg)
     title, specs, submit = record_dialogs(ctx, case_id, parties)[kind]
-    dlg = FormDialog(parent, parent.tr(title), specs, submit)
+    dlg = OpFormDialog(parent, parent.tr(title), specs, submit, changes=Changes.of([case_id], {kind}))
     dlg.setObjectName(f"record_{kind}")
     return exec_dialog(dlg)
 

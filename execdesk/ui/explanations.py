@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError
 from execdesk.services.case_views import issued_content, latest_explanation
 from execdesk.services.search import explanation_cases
 from execdesk.ui.context import UiContext
@@ -36,6 +36,7 @@ from execdesk.ui.widgets import (
     DraftKeeper,
     ErrorLabel,
     ask_save_or_discard,
+    confirm_irreversible,
     fill_table,
     make_table,
     selected_id,
@@ -63,7 +64,7 @@ class ExplanationsPage(QWidget):
         self.ctx = ctx
         self.rows = []
         self.scope = QComboBox()
-        self.scope.addItem(self.tr("我的案件"), "mine")
+        self.scope.addItem(self.tr(ctx.mine.label), "mine")
         self.scope.addItem(self.tr("全院"), "all")
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table = make_table()
@@ -171,9 +172,10 @@ class ExplanationsPage(QWidget):
             self.service_note.setStyleSheet("color:#e65100")
 
     def refresh(self) -> None:
-        handler = self.ctx.user_id if self.scope.currentData() == "mine" else None
+        mine = self.ctx.mine if self.scope.currentData() == "mine" else None
         with self.ctx.store.query() as con:
-            self.rows = explanation_cases(con, handler)
+            self.rows = explanation_cases(con, mine.handler_id if mine else None,
+                                          clerk_id=mine.clerk_id if mine else None)
         current = selected_id(self.table)
         fill_table(self.table, [self.tr(h) for h in ("案号", "超期天数", "届满日期", "须说明", "被执行人", "案由",
                                                      "承办人")],
@@ -292,7 +294,7 @@ class ExplanationsPage(QWidget):
             return False
         try:
             svc.save_draft(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today(), **self.values())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             return False
         self.error.show_error("")
@@ -308,9 +310,14 @@ class ExplanationsPage(QWidget):
         svc = _service()
         if case_id is None or svc is None or not self.save():
             return None
+        row = next((r for r in self.rows if r.id == case_id), None)
+        if not confirm_irreversible(self, self.tr("出具书面说明"), self.tr(
+                "将出具 {0} 的超期书面说明。\n\n出具后作为正式文书保存，不能修改或删除；如需改动只能另行出具新版本。"
+                "确定出具吗？").format(row.case_number if row else ""), self.tr("确定出具")):
+            return None
         try:
             doc_id = svc.issue_explanation(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             return None
         self.changed.emit()
@@ -341,7 +348,7 @@ class ExplanationsPage(QWidget):
                 return doc.id
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError | LookupError):
+            if isinstance(exc, UserError):
                 self.error.show_error(str(exc))
             else:
                 show_error(self, self.tr("批量打印"), exc)
@@ -355,8 +362,11 @@ class ExplanationsPage(QWidget):
         if found is None:
             return None
         content, kind, version = found
-        self.preview = PdfPreviewDialog(content, self.tr("{0}（第{1}版）").format(kind, version),
-                                        f"{kind}v{version}.pdf", self)
+        row = next((r for r in self.rows if r.id == self.editing_case), None)
+        number = row.case_number if row is not None and kind == "书面说明" else ""
+        # The default file name carries the 案号 (issue 17 item 7); a batch is named by its date.
+        name = f"{number}{kind}v{version}.pdf" if number else f"{kind}_{self.ctx.today():%Y%m%d}_v{version}.pdf"
+        self.preview = PdfPreviewDialog(content, self.tr("{0}（第{1}版）").format(kind, version), name, self)
         self.preview.show()
         self.batch_done.emit(doc_id)
         return self.preview

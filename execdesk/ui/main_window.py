@@ -19,15 +19,26 @@ from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from execdesk.rules.errors import NotFoundError
 from execdesk.services.search import status_summary
 from execdesk.ui.case_list import CaseListPage
 from execdesk.ui.context import UiContext
+from execdesk.ui.today import TodayPage
 from execdesk.ui.widgets import ask_save_or_discard, exec_dialog
 
 if TYPE_CHECKING:
     from execdesk.ui.case_workspace import CaseWorkspace
 
 log = logging.getLogger(__name__)
+
+
+def _title_of(ctx: UiContext) -> str | None:
+    """The signed-in person's title (审判员 may sit in a 合议庭: approval steps are by role or title)."""
+    from execdesk.services.profiles import find_profile
+
+    with ctx.store.query() as con:
+        profile = find_profile(con, ctx.actor.username)
+    return profile.title if profile else None
 
 
 def _is_workspace(widget: QWidget | None) -> bool:
@@ -54,13 +65,19 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.setCentralWidget(self.tabs)
 
-        self.case_list = CaseListPage(ctx.store, ctx.user_id, clock=ctx.today)
+        # 今日待办 is the first screen after sign-in (issue 17): today's work, most urgent first.
+        self.today_page = TodayPage(ctx.store, ctx.user_id, ctx.actor.role, _title_of(ctx), ctx.mine,
+                                    clock=ctx.today, display_name=ctx.actor.display_name)
+        self.today_page.setObjectName("page_today")
+        self.today_page.go.connect(self.go_to)
+        self.tabs.addTab(self.today_page, self.tr("今日待办"))
+        self.case_list = CaseListPage(ctx.store, ctx.user_id, clock=ctx.today, mine=ctx.mine)
         self.case_list.open_case.connect(self.open_case)
         self.case_list.new_case.connect(self.new_case)
         self.tabs.addTab(self.case_list, self.tr("案件"))
         # Fixed screens, built on first show: title → factory.
         self._lazy: dict[int, Callable[[], QWidget]] = {}
-        self.pages: dict[str, QWidget] = {"cases": self.case_list}
+        self.pages: dict[str, QWidget] = {"today": self.today_page, "cases": self.case_list}
         for key, title, factory in self._page_factories():
             placeholder = QWidget()
             placeholder.setObjectName(f"placeholder_{key}")
@@ -75,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self.data_changed.connect(self.refresh_status)
+        self.data_changed.connect(self.today_page.refresh)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(60_000)
         self._status_timer.timeout.connect(self.refresh_status)
@@ -85,6 +103,8 @@ class MainWindow(QMainWindow):
         # (filter counts, status bar) are read once the window has painted.
         self.case_list.refresh(counts_after_paint=True)
         QTimer.singleShot(0, self.refresh_status)
+        self.tabs.setCurrentWidget(self.today_page)
+        self.today_page.focus_list()
 
     # -- pages
 
@@ -162,6 +182,26 @@ class MainWindow(QMainWindow):
         idx = self.tabs.addTab(ws, ws.view.case.case_number)
         self.tabs.setCurrentIndex(idx)
         return ws
+
+    def go_to(self, item) -> None:
+        """Open the place where a 今日待办 task is done: the case at the right tab, the 督办 item, or the 终本
+        assistant at its approval step."""
+        if item.target.startswith("supervision:"):
+            page = self.show_page("supervision")
+            if hasattr(page, "select_item"):
+                page.select_item(item.target.partition(":")[2])
+            return
+        if item.case_id is None:
+            return
+        if item.target == "approval":
+            self.open_zhongben(item.case_id)
+            return
+        ws = self.open_case(item.case_id)
+        ws.show_section(item.target.partition(":")[2])
+
+    def show_today(self) -> None:
+        self.tabs.setCurrentWidget(self.today_page)
+        self.today_page.focus_list()
 
     def _case_changed(self, _case_id: str = "") -> None:
         """A case was saved, or cases were imported: the list and every screen re-read."""
@@ -242,7 +282,8 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("关闭当前案件"), lambda: self.close_tab(self.tabs.currentIndex()),
                                  QKeySequence.StandardKey.Close, "act_close_case"))
         m = mb.addMenu(self.tr("工作(&W)"))
-        m.addAction(self._action(self.tr("案件列表"), lambda: self.tabs.setCurrentIndex(0), "Ctrl+1"))
+        m.addAction(self._action(self.tr("今日待办"), self.show_today, "Ctrl+0", "act_today"))
+        m.addAction(self._action(self.tr("案件列表"), lambda: self.tabs.setCurrentWidget(self.case_list), "Ctrl+1"))
         m.addAction(self._action(self.tr("书面说明"), lambda: self.show_page("explanations"), "Ctrl+2"))
         m.addAction(self._action(self.tr("督办与预警"), lambda: self.show_page("supervision"), "Ctrl+3"))
         m.addAction(self._action(self.tr("同步"), lambda: self.show_page("sync"), "Ctrl+4"))
@@ -255,7 +296,7 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("关于"), self._about, None, "act_about"))
 
     def focus_search(self) -> None:
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.case_list)
         self.case_list.focus_search()
 
     def case_exchange(self):
@@ -350,11 +391,11 @@ class MainWindow(QMainWindow):
         cases: kept off the GUI thread and out of the start-up path)."""
         from execdesk.ui.workers import start
 
-        store, user_id, today = self.ctx.store, self.ctx.user_id, self.ctx.today()
+        store, mine, today = self.ctx.store, self.ctx.mine, self.ctx.today()
 
         def work(_job):
             with store.query() as con:
-                return status_summary(con, user_id, today)
+                return status_summary(con, mine.handler_id, today, clerk_id=mine.clerk_id)
 
         start(self, work, on_done=self.show_status)
 
@@ -378,7 +419,13 @@ class MainWindow(QMainWindow):
         if st.problem_changes:
             pending += self.tr("，{0} 条需处理").format(st.problem_changes)
         self.pending_label.setText(pending)
-        self.warning_label.setText(self.tr("今日预警 {0} 件　超期 {1} 件").format(st.warnings, st.overdue))
+        # The same figures as the list's views 预警 / 执行期限已超期 / 节点超期 of 我的案件 (and the 统计 report's 超期案件数).
+        text = self.tr("{0}：预警 {1} 件　超期 {2} 件").format(self.tr(self.ctx.mine.label), st.warnings, st.overdue)
+        if st.node_overdue:
+            text += self.tr("　节点超期 {0} 件").format(st.node_overdue)
+        self.warning_label.setText(text)
+        self.warning_label.setToolTip(self.tr("超期：执行期限已届满的未结案件（与统计中的“超期案件数”一致）；\n"
+                                              "节点超期：执行期限未满，但查控、评估等节点期限已过"))
         self.warning_label.setStyleSheet("color:#c62828;font-weight:bold" if st.overdue else
                                          ("color:#e65100" if st.warnings else ""))
         self.status_shown.emit()
@@ -397,7 +444,7 @@ class MainWindow(QMainWindow):
             if state.get("list_header"):
                 self.case_list.table.horizontalHeader().restoreState(
                     QByteArray(base64.b64decode(state["list_header"])))
-            if state.get("scope") in ("mine", "all"):
+            if state.get("scope") in ("mine", "all") and self.case_list.scope.findData(state["scope"]) >= 0:
                 self.case_list.scope.blockSignals(True)
                 self.case_list.scope.setCurrentIndex(self.case_list.scope.findData(state["scope"]))
                 self.case_list.scope.blockSignals(False)
@@ -468,7 +515,7 @@ class MainWindow(QMainWindow):
                 elif kind == "explanation" and self.page("explanations").restore_draft(case_id, d.values):
                     self.show_page("explanations")
                     restored.append(d.key)
-            except LookupError:  # the case is gone from this database: nothing to put the text into
+            except NotFoundError:  # the case is gone from this database: nothing to put the text into
                 log.warning("draft %s: case not found", d.key)
         if len(restored) < len(drafts):  # kept in the journal: offered again at the next start
             self.statusBar().showMessage(self.tr("另有 {0} 项未恢复的内容仍保留着，下次启动时会再次询问")

@@ -5,6 +5,8 @@ Its own light module (no ORM import), so it is on screen at once while ``ui.app`
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
 from execdesk.rules.errors import ValidationError
 from execdesk.services.profiles import Profile
 from execdesk.ui.widgets import ErrorLabel
+
+log = logging.getLogger(__name__)
 
 
 class SignInDialog(QDialog):
@@ -63,7 +67,9 @@ class SignInDialog(QDialog):
 
             self.actor = accounts.authenticate(self.store, self.profile.currentData(), self.password.text())
         except ValidationError as exc:
+            log.warning("sign-in failed for %s", self.profile.currentData())  # never the password
             self.error.show_error(str(exc))
             self.password.selectAll()
             return
+        log.info("signed in: %s (%s)", self.actor.username, self.actor.role)
         self.accept()

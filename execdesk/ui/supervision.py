@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError
 from execdesk.services import supervision
 from execdesk.ui.context import UiContext
 from execdesk.ui.widgets import ErrorLabel, fill_table, make_table, selected_id
@@ -97,6 +97,20 @@ class SupervisionPage(QWidget):
                 self.table.selectRow(r)
         self._show_current()
 
+    def select_item(self, item_id: str) -> bool:
+        """Show one item (今日待办 goes here for a 督办 reply): every state listed, the item selected, the reply
+        box focused."""
+        if all(i.id != item_id for i in self.items) and self.filter.currentIndex() != 0:
+            self.filter.setCurrentIndex(0)
+            self.refresh()
+        for r, i in enumerate(self.items):
+            if i.id == item_id:
+                self.table.selectRow(r)
+                self._show_current()
+                self.reply.setFocus()
+                return True
+        return False
+
     def current(self) -> supervision.InboxItem | None:
         item_id = selected_id(self.table)
         return next((i for i in self.items if i.id == item_id), None)
@@ -129,7 +143,7 @@ class SupervisionPage(QWidget):
 
         try:
             reply_to_item(self.ctx.store, self.ctx.actor, item.id, self.reply.toPlainText())
-        except (ValidationError, LookupError, SyncError) as exc:
+        except (UserError, SyncError) as exc:
             self.error.show_error(str(exc))
             return
         self.refresh()

@@ -32,6 +32,20 @@ from execdesk.ui.workers import StallProbe, Task, start
 log = logging.getLogger(__name__)
 
 
+
+# Messages of the sync client name the command line for the scheduled task; on this screen the clerk signs in
+# with the form above instead (issue 17 item 6: no CLI instructions on user screens).
+_CLI_HINTS = (
+    ("（execdesk sync login）", "（在本页填写账号和密码后点“登录省平台”）"),
+    ("execdesk sync login --server 平台地址 --account 账号", "在本页填写平台地址、法院账号和密码后点“登录省平台”"),
+)
+
+
+def for_screen(text: str) -> str:
+    for cli, gui in _CLI_HINTS:
+        text = text.replace(cli, gui)
+    return text
+
 class SyncPanel(QWidget):
     changed = Signal()
     sync_finished = Signal(object)  # SyncReport or the exception
@@ -270,7 +284,7 @@ class SyncPanel(QWidget):
         from execdesk.sync.errors import SyncError
 
         if isinstance(exc, SyncError):
-            self.error.show_error(str(exc))
+            self.error.show_error(for_screen(str(exc)))
         else:
             show_error(self, self.tr("同步"), exc)
         self.progress_text.setText("")
@@ -295,14 +309,20 @@ class SyncPanel(QWidget):
             status = sync_service.sync_status(self.ctx.store, self.ctx.settings)
             text = status.summary()
         except Exception as exc:  # a keyring or settings problem must not break the panel
-            log.exception("sync status")
+            from execdesk.ui.workers import expected_condition
+
+            if expected_condition(exc):
+                log.info("sync status: %s", exc)  # an expected condition: one line
+            else:
+                log.exception("sync status")
             text = str(exc)
-        if self.last_stall_ms is not None:
-            text += "\n" + self.tr("上次同步期间界面最长停顿：{0:.0f} 毫秒").format(self.last_stall_ms)
-        self.status.setText(text)
+        self.status.setText(for_screen(text))  # the longest stall goes to the log, not to the clerk
         self.conflicts = sync_service.list_conflicts(self.ctx.store)
+        from execdesk.services.wording import ENTITY_LABELS
+
         fill_table(self.problems, [self.tr(h) for h in ("类型", "案号", "对象", "原因", "差异")],
-                   [(self.tr("冲突") if c.kind == "conflict" else self.tr("被拒收"), c.case_number, c.entity,
+                   [(self.tr("冲突") if c.kind == "conflict" else self.tr("被拒收"), c.case_number,
+                     ENTITY_LABELS.get(c.entity, c.entity),
                      c.reason, "；".join(f"{d.name}：本地 {d.mine} / 平台 {d.theirs}" for d in c.differences))
                     for c in self.conflicts], ids=[c.change_id for c in self.conflicts])
 

@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,43 +35,133 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from execdesk.rules.dates import chinese_date
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.dates import chinese_date, read_date
+from execdesk.rules.errors import UserError, ValidationError
 from execdesk.rules.money import format_yuan
 
 log = logging.getLogger(__name__)
 
-_EMPTY = QDate(1989, 12, 31)  # the minimum date stands for "not filled" (shown as blank)
+class DateField(QWidget):
+    """A date typed as text, with a calendar button (issue 17 item 4).
 
+    Typing works the way clerks write dates: 2026-03-05, 2026.3.5, 20260305, 2026年3月5日, 3月5日 (this year);
+    parsing is ``rules.dates.read_date``. A blank optional date stays blank (``value()`` is None). The calendar
+    opens at the field's date, or at today when it is blank. Tab moves to the next field (one line edit, not
+    year/month/day sections). Text that is not a date is kept as typed and returned by ``value()`` as text, so
+    the service's validation names the field instead of the input being dropped.
+    """
 
-class DateField(QDateEdit):
-    """A date with a calendar popup that may also be left empty."""
+    dateChanged = Signal(object)  # date | None, when the value changes
 
-    def __init__(self, value: date | None = None, *, optional: bool = True, parent: QWidget | None = None):
+    def __init__(self, value: date | None = None, *, optional: bool = True, parent: QWidget | None = None,
+                 clock: Callable[[], date] = date.today):
         super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
         self.optional = optional
-        if optional:
-            self.setMinimumDate(_EMPTY)
-            self.setSpecialValueText(self.tr("（未填）"))
+        self.clock = clock
+        self._last: date | None | str = None
+        self.edit = QLineEdit()
+        self.edit.setObjectName("dateText")
+        self.edit.setPlaceholderText(self.tr("如 2026-03-05 或 3月5日") + (self.tr("（可不填）") if optional else ""))
+        self.edit.setToolTip(self.tr("可输入 2026-03-05、2026.3.5、20260305、2026年3月5日 或 3月5日（本年）"))
+        self.button = QToolButton()
+        self.button.setObjectName("dateCalendar")
+        self.button.setText("📅")
+        self.button.setToolTip(self.tr("选择日期"))
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the button
+        self.button.clicked.connect(self.open_calendar)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+        self.edit.editingFinished.connect(self._normalize)
+        self.edit.textChanged.connect(lambda _t: self._emit_if_changed())
         self.set_value(value)
 
-    def set_value(self, value: date | None) -> None:
-        if value is None:
-            self.setDate(_EMPTY if self.optional else QDate.currentDate())
-        else:
-            self.setDate(QDate(value.year, value.month, value.day))
+    # -- value
 
-    def value(self) -> date | None:
-        d = self.date()
-        if self.optional and d == _EMPTY:
-            return None
-        return date(d.year(), d.month(), d.day())
+    def set_value(self, value: date | str | None) -> None:
+        """A date, None (blank; today for a required field) or text (restored from a journal, as typed)."""
+        if value is None and not self.optional:
+            value = self.clock()
+        self.edit.setText(value.isoformat() if isinstance(value, date) else (value or ""))
+        self._mark(False)
+        self._emit_if_changed()
+
+    def parsed(self) -> date | None:
+        """The typed date; raises ValidationError for text that is not one."""
+        return read_date(self.edit.text(), "日期", today=self.clock())
+
+    def value(self) -> date | None | str:
+        try:
+            d = self.parsed()
+        except ValidationError:
+            return self.edit.text().strip()  # the service names the field
+        if d is None and not self.optional:
+            return ""  # required and blank: the service says 不能为空
+        return d
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def _emit_if_changed(self) -> None:
+        v = self.value()
+        if v != self._last:
+            self._last = v
+            if not isinstance(v, str):
+                self.dateChanged.emit(v)
+
+    def _normalize(self) -> None:
+        """Leaving the field: a recognised date is shown as 2026-03-05; anything else is outlined in red."""
+        try:
+            d = self.parsed()
+        except ValidationError as exc:
+            self._mark(True, str(exc))
+            return
+        self._mark(False)
+        if d is not None and self.edit.text() != d.isoformat():
+            self.edit.setText(d.isoformat())
+
+    def _mark(self, invalid: bool, message: str = "") -> None:
+        self.edit.setStyleSheet("border: 2px solid #c62828;" if invalid else "")
+        self.edit.setProperty("invalid", invalid)
+        if invalid:
+            self.edit.setToolTip(message)
+
+    # -- calendar
+
+    def open_calendar(self) -> QCalendarWidget:
+        """A calendar at the field's date (today when blank); choosing a day fills the field."""
+        cal = QCalendarWidget(self)
+        cal.setWindowFlags(Qt.WindowType.Popup)
+        cal.setObjectName("datePopup")
+        cal.setGridVisible(True)
+        try:
+            current = self.parsed()
+        except ValidationError:
+            current = None
+        d = current or self.clock()
+        cal.setSelectedDate(QDate(d.year, d.month, d.day))
+
+        def chosen(qd: QDate) -> None:
+            self.set_value(date(qd.year(), qd.month(), qd.day()))
+            cal.close()
+            self.edit.setFocus()
+
+        cal.clicked.connect(chosen)
+        cal.activated.connect(chosen)
+        cal.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        cal.move(self.mapToGlobal(self.rect().bottomLeft()))
+        cal.show()
+        cal.setFocus()
+        self.calendar = cal
+        return cal
 
 
 @dataclass
@@ -216,6 +307,27 @@ class FormDialog(QDialog):
     def values(self) -> dict[str, Any]:
         return {k: read_input(w) for k, w in self.inputs.items()}
 
+    def showEvent(self, event) -> None:
+        if not hasattr(self, "_initial"):
+            self._initial = self.values()  # what the form showed: 取消 asks only if something was typed since
+        super().showEvent(event)
+
+    def is_dirty(self) -> bool:
+        return hasattr(self, "_initial") and self.values() != self._initial
+
+    def reject(self) -> None:
+        """取消 or Esc on a form with typed values asks before throwing them away (issue 17 item 8)."""
+        if self.is_dirty() and self.result() != QDialog.DialogCode.Accepted:
+            box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(), self.tr("已填写的内容尚未保存，确定放弃吗？"),
+                              QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("discardBox")
+            box.button(QMessageBox.StandardButton.Discard).setText(self.tr("放弃填写"))
+            box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("继续填写"))
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            if box.exec() != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
     def set_value(self, key: str, value: Any) -> None:
         w = self.inputs[key]
         if isinstance(w, DateField):
@@ -250,10 +362,22 @@ class FormDialog(QDialog):
         except ValidationError as exc:
             self.show_validation(exc)
             return
-        except LookupError as exc:  # NotFoundError and friends: a Chinese message, nothing saved
+        except UserError as exc:  # NotFoundError, ConflictError: a Chinese message, nothing saved
             self.error.show_error(str(exc))
             return
         self.accept()
+
+
+def confirm_irreversible(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
+    """Ask before a step that cannot be undone (issuing a ruling or a 书面说明): the text names what will happen;
+    the default button is 取消 so Enter never issues by accident."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("confirmIrreversible")
+    box.button(QMessageBox.StandardButton.Ok).setText(ok_text)
+    box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("FormDialog", "取消"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Ok
 
 
 def exec_dialog(dialog: QDialog) -> bool:
@@ -334,7 +458,7 @@ def cn_date(d: date | None) -> str:
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """A user-facing error: Chinese messages as they are; anything else names the log file."""
-    if isinstance(exc, ValidationError | LookupError):
+    if isinstance(exc, UserError):
         QMessageBox.warning(parent, title, str(exc))
         return
     from execdesk.logging_setup import log_file

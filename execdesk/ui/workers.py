@@ -8,6 +8,7 @@ widgets (Anki's ``QueryOp`` rule): they call services, which open their own data
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from execdesk.rules.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,20 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
+# Conditions a person can see and fix (the court network is down, no keyring on this machine, a Chinese
+# validation message): the log gets one line, not an ERROR with a traceback. Everything else is a bug.
+EXPECTED_SYNC_ERRORS = ("NotConfigured", "KeyringUnavailable", "AuthRequired", "NetworkError", "TlsError",
+                        "UpgradeRequired")
+
+
+def expected_condition(exc: BaseException) -> bool:
+    from execdesk.rules.errors import ValidationError
+
+    if isinstance(exc, ValidationError | LookupError):
+        return True
+    return type(exc).__module__.startswith("execdesk.sync") and type(exc).__name__ in EXPECTED_SYNC_ERRORS
+
+
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[Job], Any], job: Job, signals: _Signals):
         super().__init__()
@@ -71,8 +88,16 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._emit(self.signals.cancelled)
         except BaseException as exc:  # every error reaches the GUI thread, never dies silently in a thread
-            log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
+            if isinstance(exc, UserError) or expected_condition(exc):  # shown to the person / offline: one line
+                log.info("background job stopped: %s: %s", type(exc).__name__, exc)
+            else:
+                log.error("background job failed:\n%s", "".join(traceback.format_exception(exc)))
+            # The exception travels to the GUI thread and may outlive this runnable, which the pool deletes
+            # (autoDelete): drop this frame (it holds ``self``) from its traceback, keep the frames below.
+            if exc.__traceback__ is not None and exc.__traceback__.tb_frame is sys._getframe():
+                exc.__traceback__ = exc.__traceback__.tb_next
             self._emit(self.signals.failed, exc)
+            del exc
         else:
             if self.job.cancelled:
                 self._emit(self.signals.cancelled)

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import ValidationError
+from execdesk.rules.errors import UserError
 from execdesk.services.case_views import load_case_view
 from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView, print_pdf
-from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, exec_dialog, show_error
+from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, confirm_irreversible, exec_dialog, show_error
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class ChecklistPage(QWidget):
         try:
             self.readiness = svc.check_readiness(self.wizard.ctx.store, self.wizard.case_id,
                                                  self.ruling_date.value(), today=self.wizard.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.summary.setText(str(exc))
             return
         r = self.readiness
@@ -155,7 +155,7 @@ class ChecklistPage(QWidget):
             svc.waive_item(self.wizard.ctx.store, self.wizard.ctx.actor, self.wizard.case_id, code,
                            reason=dlg.opinion.toPlainText(), approver_username=dlg.approver.currentData(),
                            approver_password=dlg.password.text(), today=self.wizard.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             QMessageBox.warning(self, self.tr("豁免"), str(exc))
             return
         self.wizard.changed.emit(self.wizard.case_id)
@@ -332,7 +332,7 @@ class DraftPage(QWidget):
         try:
             self.draft = w.documents.draft_ruling(w.ctx.store, w.case_id, ruling_date=w.ruling_date,
                                                   public=bool(self.public.currentData()), today=w.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.info.setText(str(exc))
             self.draft = None
             return
@@ -438,7 +438,7 @@ class ApprovalPage(QWidget):
                     password=dlg.password.text(), decision=dlg.decision.currentText(),
                     opinion=dlg.opinion.toPlainText().strip() or None, ruling_date=w.ruling_date,
                     panel=dlg.panel_usernames() or None, today=w.ctx.today())
-            except (ValidationError, LookupError) as exc:
+            except UserError as exc:
                 dlg.error.show_error(str(exc))
                 dlg.password.clear()
                 continue
@@ -477,7 +477,7 @@ class IssuePage(QWidget):
         super().__init__()
         self.wizard = wizard
         self.issued = None
-        self.info = QLabel(self.tr("出具后裁定书和公开版作为不可修改的版本保存（含 SHA-256 校验值），并记入操作记录。"))
+        self.info = QLabel(self.tr("出具后裁定书和公开版作为正式文书保存，不能再修改或删除，并记入操作记录。"))
         self.info.setObjectName("issue_info")
         self.info.setWordWrap(True)
         self.issue_button = QPushButton(self.tr("出具终本裁定书"))
@@ -513,14 +513,20 @@ class IssuePage(QWidget):
 
     def issue(self) -> bool:
         w = self.wizard
+        number = w.view.case.case_number
+        if not confirm_irreversible(self, self.tr("出具终本裁定书"), self.tr(
+                "将出具 {0} 的终结本次执行程序裁定书（裁定日期 {1}）及其公开版。\n\n出具后作为正式文书保存，"
+                "不能修改或删除；如需改动只能另行出具新版本。确定出具吗？").format(number, cn_date(w.ruling_date)),
+                self.tr("确定出具")):
+            return False
         try:
             self.issued = w.documents.issue_ruling(w.ctx.store, w.ctx.actor, w.case_id, ruling_date=w.ruling_date,
                                                    today=w.ctx.today())
-        except (ValidationError, LookupError) as exc:
+        except UserError as exc:
             self.error.show_error(str(exc))
             return False
         self.error.show_error("")
-        self.info.setText(self.tr("已出具第{0}版。SHA-256：{1}").format(self.issued.version_no, self.issued.sha256))
+        self.info.setText(self.tr("已出具第{0}版，可打印或保存。").format(self.issued.version_no))
         self.view.set_pdf(self.issued.original)
         for b in (self.print_button, self.save_button, self.save_public, self.print_public):
             b.setEnabled(True)

@@ -39,7 +39,7 @@ def test_english_translation_applies_to_the_main_window(qtbot, store):
     try:
         win = MainWindow(make_ctx(store))
         qtbot.addWidget(win)
-        assert [win.tabs.tabText(i) for i in range(5)] == ["Cases", "Written explanations", "Supervision & warnings",
+        assert [win.tabs.tabText(i) for i in range(6)] == ["Today", "Cases", "Written explanations", "Supervision & warnings",
                                                           "Sync", "Statistics"]
         assert win.case_list.model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) \
             == "Case number"

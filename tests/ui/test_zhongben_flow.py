@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QListWidget, QPushButton
 from sqlalchemy import select
 from test_desktop import APPLICANT_ID, DEBTOR_CODE, fill_case_dialog
-from uihelpers import click_button, dispose_widgets, make_ctx, on_modal, submit  # noqa: F401
+from uihelpers import click_button, dispose_widgets, fill_node, make_ctx, on_modal, submit  # noqa: F401
 from zb_fixtures import ALL_SCOPES, add_judge
 
 from execdesk.models import Case, IssuedDocument
@@ -52,14 +52,12 @@ def fill_form(values: dict):
     return action
 
 
-def node_form(code: str, day: date, data: dict, description: str = ""):
+def node_form(code: str, day: date, data: dict, description: str = "", *, ended: date | None = None,
+              document_number: str = ""):
+    """An action for ``on_modal``: fill the node/record dialog (typed fields by what they show) and save."""
     def action(dlg) -> None:
-        dlg.code.setCurrentIndex(dlg.code.findData(code))
-        dlg.started.set_value(day)
-        dlg.ended.set_value(day)
-        for key, value in data.items():
-            dlg.extra[key].setText(value)
-        dlg.description.setPlainText(description)
+        fill_node(dlg, code, day, data, description=description, ended=ended)
+        dlg.document_number.setText(document_number)
         submit(dlg, "保存", failures)
     return action
 
@@ -86,22 +84,21 @@ def test_case_to_issued_ruling_through_the_desktop(qtbot, store, actor):
                                                                      "service_method": "直接送达"})),
         (lambda: ws.add_node(), node_form("N08", date(2026, 3, 20), {"report_status": "按时"},
                                           "被执行人按期申报，经核查属实")),
-        (lambda: ws.record("inquiry"), fill_form({"method": "网络查控", "party": debtor, "scopes": ALL_SCOPES,
-                                                  "queried_on": date(2026, 3, 6), "feedback_on": date(2026, 3, 8),
-                                                  "result": "未发现可供执行的财产"})),
-        (lambda: ws.record("inquiry"), fill_form({"method": "网络查控", "party": debtor, "scopes": ALL_SCOPES,
-                                                  "queried_on": date(2026, 10, 20),
-                                                  "feedback_on": date(2026, 10, 22), "result": "未发现可供执行的财产"})),
-        (lambda: ws.record("inquiry"), fill_form({"method": "传统查控", "party": debtor, "scopes": [],
-                                                  "queried_on": date(2026, 4, 10),
-                                                  "result": "至被执行人住所地实地调查，未发现可供执行的财产"})),
-        (lambda: ws.record("measure"), fill_form({"kind": "限制消费", "party": debtor,
-                                                  "started_on": date(2026, 3, 25),
-                                                  "document_number": "（2026）鲁0102执100号之一"})),
-        (lambda: ws.record("measure"), fill_form({"kind": "失信", "party": debtor, "started_on": date(2026, 3, 28),
-                                                  "document_number": "（2026）鲁0102执100号之二"})),
-        (lambda: ws.record("payment"), fill_form({"kind": "到账", "amount": "12,000.00",
-                                                  "paid_on": date(2026, 5, 6), "route": "划拨"})),
+        # 财产 tab → 记录查控: the same node dialog, preset to 网络查控 (N06); 传统查控 is N07 (issue 11).
+        (lambda: ws.record("inquiry"), node_form("N06", date(2026, 3, 6), {
+            "party": debtor, "scopes": ALL_SCOPES, "feedback_on": "2026.3.8", "result": "未发现可供执行的财产"},
+            ended=date(2026, 3, 8))),
+        (lambda: ws.record("inquiry"), node_form("N06", date(2026, 10, 20), {
+            "party": debtor, "scopes": ALL_SCOPES, "feedback_on": "2026年10月22日", "result": "未发现可供执行的财产"},
+            ended=date(2026, 10, 22))),
+        (lambda: ws.record("inquiry"), node_form("N07", date(2026, 4, 10), {
+            "party": debtor, "result": "至被执行人住所地实地调查，未发现可供执行的财产"})),
+        (lambda: ws.record("measure"), node_form("N09", date(2026, 3, 25), {"party": debtor},
+                                                 document_number="（2026）鲁0102执100号之一")),
+        (lambda: ws.record("measure"), node_form("N10", date(2026, 3, 28), {"party": debtor},
+                                                 document_number="（2026）鲁0102执100号之二")),
+        (lambda: ws.record("payment"), node_form("N15", date(2026, 5, 6), {
+            "payment_kind": "到账", "amount": "12,000.00", "route": "划拨"})),
     ]
     for n, (open_form, answer) in enumerate(steps):
         seen = on_modal(answer)
@@ -127,7 +124,7 @@ def test_case_to_issued_ruling_through_the_desktop(qtbot, store, actor):
     assert isinstance(link, QPushButton) and link.text() == "去记录"
 
     def interview(dlg):
-        assert dlg.code.currentData() == "N22"  # the link opened the right node form
+        assert dlg.current_code() == "N22"  # the link opened the right node form
         node_form("N22", date(2026, 11, 10), {"method": "电话", "agreed": "是", "attendees": "申请执行人王芳"})(dlg)
 
     on_modal(interview)
@@ -182,11 +179,15 @@ def test_case_to_issued_ruling_through_the_desktop(qtbot, store, actor):
     wiz.next.click()
     assert wiz.flow.preview.done()
     assert "审批已全部完成" in wiz.flow.preview.draft_page.info.text()
+    # issue 17 item 8: after the last approval the preview is the ruling as it will be issued, not a 草稿
+    assert "未经审批" not in pdftotext(wiz.flow.preview.draft_page.draft.pdf)
 
     # 8. Issue: the ruling and its public copy, immutable, with hashes.
     wiz.next.click()
     issue = wiz.flow.issue
+    asked = on_modal(lambda box: click_button(box, "确定出具"))  # issue 17 item 8: issuing asks first
     issue.issue_button.click()
+    assert asked and "不能修改或删除" in asked[0].text()
     assert issue.done(), issue.error.text()
     with store.read() as s:
         docs = s.scalars(select(IssuedDocument).where(IssuedDocument.case_id == case_id)

@@ -62,16 +62,38 @@ def click_button(dialog: QWidget, text: str) -> None:
                          f"{[b.text() for b in dialog.findChildren(QPushButton)]}")
 
 
+def wait_op(dialog: QWidget, limit_s: float = 60.0) -> None:
+    """Saves run off the GUI thread (ui.operations) and disable the dialog meanwhile: let the event loop run
+    until the dialog has closed or is enabled again (the operation answered). Bounded, never a timing check."""
+    import time
+
+    from PySide6.QtCore import QEventLoop
+
+    end = time.monotonic() + limit_s
+    while dialog.isVisible() and not dialog.isEnabled() and time.monotonic() < end:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    QApplication.processEvents()
+
+
+def save(dialog: QWidget, text: str = "保存") -> None:
+    """Press ``text`` and wait for the operation it started."""
+    click_button(dialog, text)
+    wait_op(dialog)
+
+
 def submit(dialog: QWidget, text: str = "保存", failures: list | None = None) -> None:
     """Press ``text``; if the dialog stays open (a validation error), record the message and cancel it, so a
     failing test reports the message instead of waiting on a dialog nobody answers."""
     click_button(dialog, text)
+    wait_op(dialog)
     if dialog.isVisible():
         label = getattr(dialog, "error", None)
         message = label.text() if label is not None else "dialog stayed open"
         if failures is not None:
             failures.append(message)
-        dialog.reject()
+        from PySide6.QtWidgets import QDialog
+
+        QDialog.reject(dialog)  # no "discard what was typed?" question: the test already failed
         raise AssertionError(message)
 
 
@@ -88,3 +110,25 @@ def dispose_widgets(qapp):
     for _ in range(3):
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
+
+
+def fill_node(dlg, code: str, day, data: dict, *, description: str = "", ended=None) -> None:
+    """Fill the node dialog as a person would: pick the node, the dates, then each typed field by what it shows
+    (a combo by its text, a checklist by ticking, a line edit by typing)."""
+    from execdesk.ui.node_form import CheckList, ChoiceBox
+
+    dlg.set_code(code)
+    dlg.started.set_value(day)
+    dlg.ended.set_value(ended or day)
+    for key, value in data.items():
+        w = dlg.field(key)
+        if isinstance(w, ChoiceBox):
+            i = w.findText(value)
+            assert i >= 0, f"{key}: {value!r} is not offered ({[w.itemText(k) for k in range(w.count())]})"
+            w.setCurrentIndex(i)
+        elif isinstance(w, CheckList):
+            w.set_value(value)
+        else:
+            w.setText(value)
+    if description:
+        dlg.description.setPlainText(description)

@@ -1374,6 +1374,10 @@
         <translation>ExecDesk — {0} ({1})</translation>
     </message>
     <message>
+        <source>今日待办</source>
+        <translation>Today</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="60" />
         <source>案件</source>
         <translation>Cases</translation>
