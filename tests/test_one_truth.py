@@ -292,6 +292,7 @@ def test_flag_equals_a_fresh_evaluation_for_every_demo_case_on_several_days(stor
             assert closed
             for case in closed:  # every demo 终本 was lawful on its date (R5_assets, R5_records)
                 r = evaluate_case(s, case, case.closed_on - timedelta(days=2))
+                assert r.item("R1").status.value == MET, case.case_number  # more than 3 months (art 1(4))
                 assert r.item("R5_assets").status.value != MISSING, case.case_number
                 assert r.item("R5_records").status.value == MET, case.case_number
 

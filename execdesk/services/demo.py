@@ -281,8 +281,15 @@ def _demo_case(rnd, ids, now, today, court_id, handlers, clerks, catalogue, seri
     house_asset: str | None = None
     evaluated_on: date | None = None
     shift = 0  # days the disposal chain pushes the later nodes back
+    # 终本 only after more than three months from filing (终本规定 art 1(4), R1): the 合议 and the ruling wait.
+    from execdesk.rules.zhongben import earliest_ruling_date
+
+    earliest = earliest_ruling_date(filed)
     for n, (code, offset) in enumerate(PATH, 3):
         day = filed + timedelta(days=int(offset * pace) + rnd.randint(0, 2) + shift)
+        if code in ("N23", "N24") and day < earliest:
+            shift += (earliest - day).days
+            day = earliest
         if day > today or n - 3 >= stall_at:
             break
         end: date | None = day
