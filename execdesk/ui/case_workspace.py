@@ -757,3 +757,12 @@ def record_links(view: CaseView) -> dict[str, str]:
     return {k: "；".join(v) for k, v in out.items() if k}
 
 
+
+
+def _node_data_text(code: str, data: dict | None) -> str:
+    """A node's form fields with their Chinese labels (resources/rules/nodes.toml; the services' own keys such
+    as the 合议庭 panel from services.wording); fingerprints are not shown."""
+    from execdesk.services.node_catalogue import node_catalogue
+
+    labels = {f["key"]: f["label"] for f in (node_catalogue().get(code) or {}).get("fields") or ()}
+    return wording.node_data_text(data, labels)

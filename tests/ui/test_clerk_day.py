@@ -163,8 +163,9 @@ def test_status_bar_list_views_and_report_agree_on_overdue(qtbot, store, busy_da
 
 
 def test_overpayment_asks_first_and_returning_saves_nothing(qtbot, store, actor):
-    """标的 85,000 元: recording 到账 850,000 元 (a zero too many) asks; 返回修改 keeps the form, 确认 saves."""
-    from uihelpers import click_button, on_modal
+    """标的 85,000 元: recording 到账 850,000 元 (a zero too many) asks; 返回修改 keeps the form, 确认 saves.
+    The payment is recorded in the unified node dialog (N15, issue 11) — the question comes before the save."""
+    from uihelpers import click_button, fill_node, on_modal, save
 
     from execdesk.models import Payment
     from execdesk.ui.case_workspace import CaseWorkspace
@@ -172,18 +173,28 @@ def test_overpayment_asks_first_and_returning_saves_nothing(qtbot, store, actor)
     case_id = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执100号"), today=TODAY)
     ws = CaseWorkspace(make_ctx(store), case_id)
     qtbot.addWidget(ws)
-    answers = []
+    answers: list[str] = []
+    failures: list[BaseException] = []
 
     def fill(dlg):
-        dlg.set_value("amount", "850000")
-        on_modal(lambda box: (answers.append(box.text()), click_button(box, "返回修改")), exclude=dlg)
-        dlg.try_accept()  # the question comes up; 返回修改
-        assert dlg.isVisible() and "核对" in dlg.error.text()
-        on_modal(lambda box: (answers.append(box.text()), click_button(box, "确认金额无误，保存")), exclude=dlg)
-        dlg.try_accept()
+        try:
+            fill_node(dlg, "N15", date(2026, 5, 6), {"payment_kind": "到账", "amount": "850000"})
+            on_modal(lambda box: (answers.append(box.text()), click_button(box, "返回修改")), exclude=dlg)
+            save(dlg)  # the question comes up; 返回修改
+            assert dlg.isVisible() and "核对" in dlg.error.text() + dlg.field("amount").toolTip() + \
+                "".join(label.text() for label in dlg.typed.errors.values())
+            on_modal(lambda box: (answers.append(box.text()), click_button(box, "确认金额无误，保存")), exclude=dlg)
+            save(dlg)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below; the dialog must not stay open
+            failures.append(exc)
+        finally:
+            if dlg.isVisible():
+                dlg.reject()
 
     on_modal(fill)
     ws.record("payment")
+    if failures:
+        raise failures[0]
     assert len(answers) == 2 and "85,000.00" in answers[0]
     from sqlalchemy import select
 
@@ -204,8 +215,8 @@ def test_payment_reversed_from_the_workspace_stays_listed(qtbot, store, actor):
     ws.payments.selectRow(0)
     on_modal(lambda dlg: (dlg.set_value("reason", "重复登记"), submit(dlg, "冲正")))
     ws.button("reverse_payment").click()
-    assert ws.payments.rowCount() == 1 and ws.payments.item(0, 4).text() == "已冲正"
-    assert ws.payments.item(0, 6).text() == "重复登记"
+    assert ws.payments.rowCount() == 1 and ws.payments.item(0, 5).text() == "已冲正"
+    assert ws.payments.item(0, 7).text() == "重复登记"
     assert "已到账 0.00 元" in ws.money.text()
     assert ws.audit.rowCount() >= 1 and any("冲正" == ws.audit.item(r, 2).text() for r in range(ws.audit.rowCount()))
 
@@ -445,20 +456,30 @@ def test_a_clerks_day_by_keyboard_only(qtbot, store, busy_day):
             if QApplication.activeWindow() is dlg:
                 break
         try:
-            # Tab from field to field: 查控方式 → 被执行人 → 查询范围 → 查询日期 → 反馈日期 → 结果 → 发现财产
-            dlg.inputs["queried_on"].setFocus()
-            QTest.keyClick(dlg.inputs["queried_on"].edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-            QTest.keyClicks(dlg.inputs["queried_on"].edit, "2026.11.20")
-            QTest.keyClick(dlg.inputs["queried_on"].edit, Qt.Key.Key_Tab)
-            assert QApplication.focusWidget() is dlg.inputs["feedback_on"].edit, QApplication.focusWidget()
-            QTest.keyClicks(dlg.inputs["feedback_on"].edit, "11.24")
-            QTest.keyClick(dlg.inputs["feedback_on"].edit, Qt.Key.Key_Tab)
-            assert QApplication.focusWidget() is dlg.inputs["result"], QApplication.focusWidget()
-            QTest.keyClicks(dlg.inputs["result"], "bank account found")
-            QTest.keyClick(dlg.inputs["result"], Qt.Key.Key_Tab)
-            assert QApplication.focusWidget() is dlg.inputs["found_property"], QApplication.focusWidget()
-            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # 发现财产 ticked
-            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # 保存 is the default button
+            # The unified node dialog (issue 11), preset to N06 网络查控: dates typed, Tab to the next field,
+            # the result typed, 发现财产 chosen with the arrow key, saved with the keyboard.
+            from uihelpers import wait_op
+
+            assert dlg.current_code() == "N06"
+            dlg.started.edit.setFocus()
+            QTest.keyClick(dlg.started.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            QTest.keyClicks(dlg.started.edit, "2026.11.20")
+            QTest.keyClick(dlg.started.edit, Qt.Key.Key_Tab)
+            assert QApplication.focusWidget() is not dlg.started.edit  # Tab leaves the date, not year → month
+            dlg.ended.edit.setFocus()
+            QTest.keyClick(dlg.ended.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            QTest.keyClicks(dlg.ended.edit, "11.24")
+            result = dlg.field("result")
+            result.setFocus()
+            QTest.keyClicks(result, "bank account found")
+            found = dlg.field("found_property")
+            found.setFocus()
+            while found.currentText() != "是":
+                QTest.keyClick(found, Qt.Key.Key_Down)
+            dlg.field("feedback_on").setFocus()
+            QTest.keyClicks(dlg.field("feedback_on"), "2026.11.24")
+            QTest.keyClick(dlg.field("feedback_on"), Qt.Key.Key_Return)  # 保存 is the default button
+            wait_op(dlg)
         except Exception as exc:  # report, and close the dialog so the test ends
             problems.append(repr(exc))
         if dlg.isVisible():
