@@ -17,7 +17,7 @@ def register(sub) -> None:
     text = ("导入一年的国务院放假调休安排（UTF-8 编码的 TOML 文件：year、status、source、holidays、workdays）；"
             "须包含当年全部法定节假日及调休上班日，否则不予导入")
     imp = hsub.add_parser("import", help=text, description=text)
-    imp.add_argument("file", type=Path, help="放假安排文件")
+    imp.add_argument("file", type=Path, help="放假调休安排文件（.toml）")
     imp.add_argument("--today", help="重新计算期限时使用的日期（默认今天）")
     imp.set_defaults(func=run_import)
     p.set_defaults(func=run_show)
