@@ -610,8 +610,9 @@ class NodeDialog(QDialog):
             return
         store, actor, today = self.ctx.store, self.ctx.actor, self.ctx.today()
         data, case_id = self.node_input(), self.case.id
-        if self._code in ("N14", "N15") and data.data.get("amount"):
-            # A payment larger than what is outstanding asks first (issue 17 item 3), on the GUI thread.
+        if self._code in ("N14", "N15") and data.data.get("amount") and _amount_ok(data.data["amount"]):
+            # A payment larger than what is outstanding asks first (issue 17 item 3), on the GUI thread; a bad
+            # amount is left to the service, which names the field.
             from execdesk.ui.corrections import confirm_payment
 
             try:
@@ -712,6 +713,16 @@ class OpFormDialog(FormDialog):
 NODE_RECORDS = {"inquiry": ("N06", {"inquiry"}), "seal": ("N11", {"seal"}), "asset": ("N11", {"seal"}),
                 "payment": ("N15", {"payment"}), "measure": ("N09", {"measure", "seal"}),
                 "interview": ("N22", {"interview"}), "disposal": ("N13", {"asset_event"})}
+
+
+def _amount_ok(value) -> bool:
+    from execdesk.rules.money import parse_amount
+
+    try:
+        parse_amount(str(value), "金额")
+    except ValidationError:
+        return False
+    return True
 
 
 def record_dialogs(ctx: UiContext, case_id: str, parties: list[Rec]) -> dict[str, tuple[str, list[FieldSpec],

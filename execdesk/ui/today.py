@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.models.database import Store
+from execdesk.services.database import Store
 from execdesk.services.profiles import MyCases
 from execdesk.services.today import TodoItem, today_items
 
