@@ -66,7 +66,7 @@ def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, p
     assert progress_seen, "no progress was shown"
     # The longest event-loop stall while the round ran: measured by the probe, shown to the user, logged.
     assert panel.last_stall_ms is not None and panel.probe.ticks > 5
-    assert "界面最长停顿" in panel.status.text()
+    assert "界面最长停顿" not in panel.status.text()  # no internal timing figures on a user screen (issue 17 item 6)
     print(f"sync of {queued} changes: longest event-loop stall {panel.last_stall_ms:.1f} ms "
           f"over {panel.probe.ticks} probe ticks")
     qtbot.waitUntil(lambda: "待上传 0 条" in win.pending_label.text(), timeout=10_000)
