@@ -108,7 +108,8 @@ def test_bundle_discovers_every_cli_command_and_runs_a_backup(bundle, tmp_path):
     assert len(commands) >= len(list(pkgutil.iter_modules(execdesk.commands.__path__)))
     done = run_bundle(bundle, tmp_path, "--help")
     assert done.returncode == 0, done.stderr
-    listed = set(re.search(r"\{([^}]*)\}", done.stdout).group(1).split(","))
+    # The sub-commands are listed one a line under 子命令 with their description (issue 17: the help in Chinese).
+    listed = {m.group(1) for m in re.finditer(r"(?m)^    (\w+)\s{2,}\S", done.stdout)}
     assert listed == commands
 
     version = run_bundle(bundle, tmp_path, "--version")
