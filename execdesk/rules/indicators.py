@@ -103,13 +103,7 @@ class IndicatorRow:
     basis: str
 
     def display(self) -> str:
-        if self.value is None:
-            return "—"
-        if self.kind == "rate":
-            return f"{self.value * 100:.1f}%"
-        if self.kind == "average":
-            return f"{self.value:.1f}"
-        return f"{int(self.value)}"
+        return format_indicator(self.kind, self.value)
 
 
 def count_case(c: CaseStat, counts: Counts, cfg: IndicatorConfig, start: date, end: date) -> None:
@@ -178,3 +172,14 @@ def compute(stats: Iterable[CaseStat], start: date, end: date, cfg: IndicatorCon
     for (kind, group) in sorted(groups, key=lambda k: (order[k[0]], k[1])):
         rows.extend(evaluate(kind, group, groups[(kind, group)], cfg))
     return rows
+
+
+def format_indicator(kind: str, value: float | None) -> str:
+    """An indicator as people read it: a rate as a percentage, an average with one decimal, a count whole."""
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return f"{value * 100:.1f}%"
+    if kind == "average":
+        return f"{value:.1f}"
+    return f"{int(value)}"

@@ -202,13 +202,9 @@ class IndicatorLine:
     indicator_id: str = ""
 
     def value_text(self) -> str:
-        if self.value is None:
-            return "—"
-        if self.kind == "rate":
-            return f"{self.value * 100:.1f}%"
-        if self.kind == "average":
-            return f"{self.value:.1f}"
-        return f"{int(self.value)}"
+        from execdesk.rules.indicators import format_indicator
+
+        return format_indicator(self.kind, self.value)
 
     def target_text(self) -> str:
         if self.target is None:
