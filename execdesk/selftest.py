@@ -11,7 +11,8 @@ font and Qt's zh_CN translation are available → the main window opens (offscre
 shows every page and closes → the ruling is previewed and printed (to a PDF file) through the app's own view
 → the OS keyring for the platform token → the user's own database and settings (read-only).
 
-The Qt steps are in execdesk/ui/selftest_steps.py: Qt is imported only under execdesk/ui/.
+The Qt steps are in execdesk/ui/selftest_steps.py: Qt is imported only under execdesk/ui/. What the steps
+share (state, outcomes) is in execdesk/selftest_state.py, so the Qt steps do not import this runner.
 """
 
 from __future__ import annotations
@@ -27,46 +28,24 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from execdesk.selftest_state import (  # noqa: F401  (re-exported for the tests and the Qt steps)
+    SelfTestState,
+    StepFailed,
+    StepNote,
+    StepResult,
+    StepSkipped,
+    log,
+    need_store,
+)
 
 OK, FAIL, NOTE = "✓", "✗", "!"
 # Spelled out as well: a console font without ✓/✗ still shows which steps failed.
 WORDS = {OK: "通过", FAIL: "失败", NOTE: "提示"}
 # A phrase every 终本 ruling contains; read back from the PDF when pdftotext is available.
 RULING_PHRASE = "终结本次执行程序"
-
-
-class StepFailed(Exception):
-    """A step's check did not hold; the message is Chinese and says what to do."""
-
-
-class StepSkipped(Exception):
-    """A step could not run because an earlier one failed (counts as failed)."""
-
-
-@dataclass
-class StepResult:
-    name: str
-    status: str  # OK / FAIL / NOTE (a remark that does not fail the self-test)
-    detail: str
-    seconds: float = 0.0
-
-
-@dataclass
-class SelfTestState:
-    """What the steps hand to each other."""
-
-    workdir: Path
-    real_data_dir: Path  # the user's data folder, captured before the steps are pointed at workdir
-    store: object | None = None  # execdesk.models.database.Store
-    case_id: str | None = None
-    ruling_pdf: bytes | None = None
-    qt_app: object | None = None
-    qt_translations: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- steps
@@ -158,12 +137,6 @@ def step_database(state: SelfTestState) -> str:
     return f"{before} → 结构版本 {head}（共 {len(revisions)} 个版本），完整性检查通过{extra}"
 
 
-def _need_store(state: SelfTestState):
-    if state.store is None:
-        raise StepSkipped("未执行：上一步数据库未就绪")
-    return state.store
-
-
 def sample_case_input(today: date):
     """A complete, fictitious 首次执行 case dated relative to today (services refuse future dates)."""
     from execdesk.rules.identity import make_credit_code, make_resident_id
@@ -194,7 +167,7 @@ def step_services(state: SelfTestState) -> str:
     from execdesk.services.cases import get_case, register_case
     from execdesk.services.context import Actor
 
-    store = _need_store(state)
+    store = need_store(state)
     actor = Actor(username="selftest", display_name="自检", role="管理员")
     ensure_court(store, actor, code="鲁0102", name="济南市历下区人民法院")
     create_user(store, actor, username="selftest_cbr", display_name="张伟", role="承办人", password="selftest-123")
@@ -344,10 +317,6 @@ def step_user_data(state: SelfTestState) -> str:
         if settings.get("ca_bundle") and not Path(settings["ca_bundle"]).is_file():
             raise StepFailed(f"设置的 CA 证书文件 {settings['ca_bundle']} 不存在，同步将无法建立安全连接。")
     return "；".join(parts)
-
-
-class StepNote(Exception):
-    """Worth telling court IT, but not a failure of this install (e.g. no keyring on a Linux build server)."""
 
 
 def step_credentials(state: SelfTestState) -> str:

@@ -27,7 +27,7 @@ CJK_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "SimSun", "WenQuanYi Zen H
              "Noto Sans CJK SC", "Source Han Sans SC", "AR PL UMing CN"]
 
 _translators: list = []  # keep QTranslator objects alive for the life of the application
-uncaught_errors: list[str] = []  # automated runs (EXECDESK_QUIT_AFTER_MS) exit non-zero if any occurred
+from execdesk.ui.uncaught import uncaught_errors  # noqa: E402
 
 
 def choose_font_family() -> str | None:

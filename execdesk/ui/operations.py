@@ -35,6 +35,7 @@ from execdesk.rules.errors import UserError
 from execdesk.ui import workers
 
 log = logging.getLogger(__name__)
+from execdesk.ui.uncaught import uncaught_errors  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -191,11 +192,9 @@ def show_user_error(parent: QWidget | None, title: str, exc: UserError) -> None:
 def show_internal_error(parent: QWidget | None, exc: BaseException) -> None:
     """The app's error dialog: a programming error, with the traceback under 显示详细信息 and in the log."""
     from execdesk.logging_setup import log_file
-    from execdesk.ui import app
-
     text = "".join(traceback.format_exception(exc))
     log.error("operation failed:\n%s", text)
-    app.uncaught_errors.append(text)
+    uncaught_errors.append(text)
     if os.environ.get("EXECDESK_QUIT_AFTER_MS"):  # an automated run: nobody to click a dialog
         print(text, file=sys.stderr, flush=True)
         return

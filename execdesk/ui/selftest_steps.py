@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from execdesk.selftest import SelfTestState, StepFailed, StepNote, StepSkipped, _need_store, log  # noqa: F401
+from execdesk.selftest_state import SelfTestState, StepFailed, StepNote, StepSkipped, log, need_store  # noqa: F401
 
 
 def _choose_platform() -> None:
@@ -52,7 +52,7 @@ def step_qt_font(state: SelfTestState) -> str:
 
 
 def step_main_window(state: SelfTestState) -> str:
-    store = _need_store(state)
+    store = need_store(state)
     app = _qt_app(state)
     from PySide6.QtCore import Qt
 
