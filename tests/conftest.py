@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,19 @@ from execdesk.services.context import Actor  # noqa: E402
 from execdesk.services.inputs import BasisInput, CaseInput, PartyInput  # noqa: E402
 
 TODAY = date(2026, 11, 25)  # fixed "today" for deterministic deadline tests
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """Where a test saves the screenshot it takes: the repository's docs/screenshots/ only when asked
+    (EXECDESK_WRITE_SCREENSHOTS=1, e.g. by scripts/screenshots.py), else a temporary folder, so that an
+    ordinary test run leaves the committed pictures alone."""
+    if os.environ.get("EXECDESK_WRITE_SCREENSHOTS") == "1":
+        target = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    else:
+        target = tmp_path / "screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 @pytest.fixture

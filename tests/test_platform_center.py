@@ -20,7 +20,7 @@ import requests
 from conftest import TODAY, sample_case_input
 from sqlalchemy import select
 from sync_harness import *  # noqa: F403
-from sync_harness import COURTS, PASSWORD, REPO, client_store, platform_db, settings_for
+from sync_harness import COURTS, PASSWORD, client_store, platform_db, settings_for
 
 from execdesk.models import SupervisionItem
 from execdesk.services.cases import register_case
@@ -34,7 +34,6 @@ HANDLER = Actor(username="zhangwei", display_name="张伟")
 STAFF_PASSWORD = "center-pass-2026"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-SHOTS = REPO / "docs" / "screenshots"
 
 pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(DRIVER).exists()),
                                 reason="needs Debian chromium and chromium-driver (run.sh installs them)")
@@ -92,7 +91,7 @@ def _login(driver, base: str, name: str, password: str) -> None:
     driver.find_element(By.ID, "submit").click()
 
 
-def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks):
+def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks, screenshot_dir):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -152,8 +151,7 @@ def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks
     browser.get(base + "center/court/鲁0102")
     feed = browser.find_element(By.ID, "feed").text
     assert "已于12月3日冻结被执行人账户" in feed and "lixia" in feed and "张伟" in feed
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / "center-court.png"))
+    browser.save_screenshot(str(screenshot_dir / "center-court.png"))
 
     # CSRF: the session cookie alone cannot issue anything.
     cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
@@ -180,7 +178,7 @@ def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks
     browser.get(base + "center/court/鲁0103")
     assert overdue_103 in browser.find_element(By.ID, "overdue").text
     browser.get(base + "center/")
-    browser.save_screenshot(str(SHOTS / "center-overview.png"))
+    browser.save_screenshot(str(screenshot_dir / "center-overview.png"))
 
 
 def test_session_cookie_flags(platform, desks):

@@ -5,8 +5,6 @@ back in (a tampered one refused). Rendering runs in workers: the tests wait for 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import TODAY, sample_case_input
 from PySide6.QtCore import QEvent
@@ -19,8 +17,6 @@ from execdesk.services import cases
 from execdesk.services import routine_documents as rd
 from execdesk.ui.case_workspace import CaseWorkspace
 from execdesk.ui.routine_documents import RoutineDocumentsDialog
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -40,7 +36,7 @@ def choose(combo, text: str) -> None:
     combo.setCurrentIndex(i)
 
 
-def test_issue_a_notice_from_the_case_workspace(qtbot, store, case):
+def test_issue_a_notice_from_the_case_workspace(qtbot, store, case, screenshot_dir):
     ctx = make_ctx(store)
     ws = CaseWorkspace(ctx, case)
     qtbot.addWidget(ws)
@@ -55,11 +51,10 @@ def test_issue_a_notice_from_the_case_workspace(qtbot, store, case):
         dlg.issue_button.click()
     assert "已出具执行通知书第1版" in dlg.status.text()
     assert dlg.issued_table.rowCount() == 1 and dlg.issued_table.item(0, 0).text() == "执行通知书"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     dlg.resize(1100, 760)
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the draft's page images, replaced
     QApplication.processEvents()  # and the layout of the issued pages
-    dlg.grab().save(str(SCREENSHOTS / "routine_documents.png"))
+    dlg.grab().save(str(screenshot_dir / "routine_documents.png"))
 
 
 def test_a_document_that_needs_approval_is_approved_in_the_dialog_then_issued(qtbot, store, case):
