@@ -58,3 +58,16 @@ def test_the_region_is_checked_against_the_birth_year_and_refused_in_chinese():
         assert exc.errors[0].message == "出生日期或地区码不正确"
     else:
         raise AssertionError("an unknown region code was accepted")
+
+
+def test_numbers_with_separators_or_lower_case_take_stdnums_compact_and_give_the_same_number():
+    # the shortcut for a plain 18-character number must not change what a written-out number becomes
+    from execdesk.rules.identity import validate_credit_code
+
+    rid = next(b + ric.calc_check_digit(b + "0") for b in (f"3701021990010100{k}" for k in range(10))
+               if ric.calc_check_digit(b + "0") == "X")
+    for written in (rid, rid.lower(), f" {rid}\t"):
+        assert validate_resident_id(written) == rid
+    code = "91110000600037341L"
+    for written in (code, code.lower(), f"{code[:9]} {code[9:]}", f"{code[:9]}-{code[9:]}"):
+        assert validate_credit_code(written) == code
