@@ -131,7 +131,58 @@ def run_phase(name: str, a) -> dict:
         dt = time.perf_counter() - t0
         store.close()
         return {"seconds": dt, "cpu_s": time.process_time() - c0, "cases": n}
+    if name == "ui":
+        return ui_phase(a)
     raise SystemExit(f"unknown phase {name}")
+
+
+def ui_phase(a) -> dict:
+    """The desktop wizard on the list (offscreen Qt): 文件 → 从Excel补录… reads the layout, then 下一步：预览, while a
+    10 ms timer on the GUI thread records its longest gap (``StallProbe``). The same probe over an idle loop
+    first gives the loop's own jitter on this machine at this moment."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from execdesk.models.migrate import open_database
+    from execdesk.services.context import Actor
+    from execdesk.ui.context import UiContext
+    from execdesk.ui.excel_import import ExcelImportDialog
+    from execdesk.config import Settings
+    from execdesk.ui.workers import StallProbe
+
+    app = QApplication.instance() or QApplication([])
+    store = open_database(a.db)
+    ctx = UiContext(store=store, actor=Actor(username="bench", display_name="基准", role="系统"), settings=Settings(),
+                    clock=lambda: TODAY)
+    idle = StallProbe()
+    loop = QEventLoop()
+    idle.start()
+    QTimer.singleShot(3000, loop.quit)
+    loop.exec()
+    idle_ms = idle.stop()
+    dialog = ExcelImportDialog(ctx)
+    dialog.show()
+    probe = StallProbe()
+    probe.start()
+    t0 = time.perf_counter()
+    if not dialog.open_file(a.file):
+        raise SystemExit("the wizard did not open the list")
+    layout_s = time.perf_counter() - t0
+    layout_stall = probe.longest_ms
+    done = QEventLoop()
+    got: dict = {}
+    dialog.previewed.connect(lambda pv: (got.update(cases=len(pv.cases), valid=len(pv.valid)), done.quit()))
+    t1 = time.perf_counter()
+    task = dialog.run_preview()
+    task.failed.connect(lambda exc: (got.update(error=repr(exc)), done.quit()))
+    done.exec()
+    preview_s = time.perf_counter() - t1
+    stall = probe.stop()
+    if "error" in got:
+        raise SystemExit(f"preview failed: {got['error']}")
+    return {"layout_s": layout_s, "preview_s": preview_s, "stall_ms": stall, "layout_stall_ms": layout_stall,
+            "ticks": probe.ticks, "idle_ms": idle_ms, **got}
 
 
 def main() -> int:
@@ -143,6 +194,8 @@ def main() -> int:
     ap.add_argument("--file", type=Path)
     ap.add_argument("--preview-only", action="store_true", help="only the preview phase (time and memory)")
     ap.add_argument("--no-node-column", action="store_true", help="a list without the 执行通知书日期 column")
+    ap.add_argument("--ui", action="store_true",
+                    help="only the desktop wizard: layout + preview in its worker, longest GUI-thread stall")
     ap.add_argument("--sheet", type=Path, help="keep the generated sheet here and reuse it when it exists")
     a = ap.parse_args()
     if a.phase:
@@ -159,6 +212,13 @@ def main() -> int:
         make_template(template)
         for name in ("preview.sqlite3", "excel.sqlite3", "json.sqlite3"):
             shutil.copy(template, work / name)
+        if a.ui:
+            ui = phase("ui", ["--db", str(work / "preview.sqlite3"), "--file", str(sheet)])
+            print(f"desktop wizard (offscreen): layout {ui['layout_s']:.1f} s, preview {ui['preview_s']:.1f} s "
+                  f"({ui['valid']:,}/{ui['cases']:,} valid); longest GUI-thread stall {ui['stall_ms']:.0f} ms "
+                  f"(while reading the layout {ui['layout_stall_ms']:.0f} ms) over {ui['ticks']:,} ticks of 10 ms; "
+                  f"idle loop {ui['idle_ms']:.0f} ms; peak RSS {ui['rss_mb']:.0f} MB")
+            return 0
         pv = phase("preview", ["--db", str(work / "preview.sqlite3"), "--file", str(sheet)])
         print(f"preview: {pv['seconds']:.1f} s (CPU {pv['cpu_s']:.1f} s), {pv['valid']:,}/{pv['cases']:,} valid, "
               f"peak RSS {pv['rss_mb']:.0f} MB")

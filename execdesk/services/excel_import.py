@@ -26,12 +26,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
+import gc
 import json
 import os
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -976,8 +978,32 @@ def _validate_draft(d: CaseDraft, today: date, ctx: _Context, party_rows: list[i
                                               f"{e.field}{e.message}", ERROR, sheet))
 
 
+@contextmanager
+def _no_collector_pauses() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a list is read, and what was built frozen after.
+
+    A preview allocates millions of objects that live to its end and form no reference cycles (freed by their
+    counts when the preview goes), yet each full collection walks all of them: measured at 10,000 rows, 97
+    collections took 1.5 s of 3.6 s CPU, the longest 1.1 s — with the GIL held, so the desktop's window froze
+    that long while the worker thread collected. Frozen (``gc.freeze``), the preview's objects are not walked
+    again by later collections in the GUI thread either."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
 def build_preview(store, layout: Layout, *, today: date | None = None, progress: Progress | None = None) -> Preview:
     """Read every row, parse, check; write nothing. ``progress`` is called every 500 rows."""
+    with _no_collector_pauses():
+        return _build_preview(store, layout, today=today, progress=progress)
+
+
+def _build_preview(store, layout: Layout, *, today: date | None, progress: Progress | None) -> Preview:
     today = today or date.today()
     labels = field_labels()
     cols = layout.by_field()
