@@ -1,9 +1,10 @@
 """补录 from Excel (issue 15): a court list of N rows (default 100,000), one case per row with a node date column.
 
-    .venv/bin/python bench/bench_excel.py [--rows 100000] [--append]
+    .venv/bin/python bench/bench_excel.py [--rows 100000] [--append] [--preview-only] [--no-node-column]
+    .venv/bin/python bench/bench_excel.py --ui [--sheet F]     the desktop wizard: longest GUI-thread stall
 
 Each phase runs in its own child process so its peak RSS is its own (``os.wait4``):
-1. preview: find the header, read every row (openpyxl read-only), parse and check everything, write nothing.
+1. preview: find the header, read every row (python-calamine), parse and check everything, write nothing.
    Target ≤ 60 s, ≤ 500 MB.
 2. Excel import: preview + ``write_import`` (one transaction, register_validated per case: audit + outbox,
    node history, deadlines) into an empty database. Target ≤ 1.5× the JSON import of the same cases, ≤ 500 MB.
@@ -155,14 +156,17 @@ def ui_phase(a) -> dict:
     store = open_database(a.db)
     ctx = UiContext(store=store, actor=Actor(username="bench", display_name="基准", role="系统"), settings=Settings(),
                     clock=lambda: TODAY)
+    dialog = ExcelImportDialog(ctx)
+    dialog.show()
+    warm = QEventLoop()  # the window painted once (fonts loaded), as in a running app; then the idle jitter
+    QTimer.singleShot(1000, warm.quit)
+    warm.exec()
     idle = StallProbe()
     loop = QEventLoop()
     idle.start()
     QTimer.singleShot(3000, loop.quit)
     loop.exec()
     idle_ms = idle.stop()
-    dialog = ExcelImportDialog(ctx)
-    dialog.show()
     probe = StallProbe()
     probe.start()
     t0 = time.perf_counter()
@@ -225,17 +229,19 @@ def main() -> int:
         if a.preview_only:
             return 0
         xl = phase("excel_import", ["--db", str(work / "excel.sqlite3"), "--file", str(sheet)])
-        print(f"Excel import: {xl['seconds']:.1f} s (preview {xl['preview_s']:.1f} s + write {xl['write_s']:.1f} s), "
-              f"{xl['cases']:,} cases, peak RSS {xl['rss_mb']:.0f} MB")
+        print(f"Excel import: {xl['seconds']:.1f} s, CPU {xl['cpu_s']:.1f} s (preview {xl['preview_s']:.1f} s + write "
+              f"{xl['write_s']:.1f} s, CPU {xl['write_cpu_s']:.1f} s), {xl['cases']:,} cases, peak RSS {xl['rss_mb']:.0f} MB")
         doc = work / "cases.json"
         phase("export", ["--db", str(work / "excel.sqlite3"), "--file", str(doc)])
         js = phase("json_import", ["--db", str(work / "json.sqlite3"), "--file", str(doc)])
-        print(f"JSON import (baseline, same cases): {js['seconds']:.1f} s, peak RSS {js['rss_mb']:.0f} MB")
+        print(f"JSON import (baseline, same cases): {js['seconds']:.1f} s, CPU {js['cpu_s']:.1f} s, "
+              f"peak RSS {js['rss_mb']:.0f} MB")
         ratio = xl["seconds"] / js["seconds"]
         write_ratio = xl["write_s"] / js["seconds"]
         cpu_ratio = xl["write_cpu_s"] / js["cpu_s"]
-        print(f"ratio Excel import / JSON import: {ratio:.2f}x (write phase alone {write_ratio:.2f}x, CPU {cpu_ratio:.2f}x);"
-              " target <= 1.5x")
+        total_cpu_ratio = xl["cpu_s"] / js["cpu_s"]
+        print(f"ratio Excel import / JSON import: {ratio:.2f}x wall, {total_cpu_ratio:.2f}x CPU (write phase alone "
+              f"{write_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU); target <= 1.5x")
         if a.append:
             cmd = f".venv/bin/python bench/bench_excel.py --rows {a.rows}" + (" --no-node-column" if a.no_node_column else "")
             lines = [
@@ -243,13 +249,14 @@ def main() -> int:
                 f"Load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine).", "",
                 f"Command: `{cmd} --append` (each phase in its own process; peak RSS from `wait4`).", "",
                 "| measurement | result | target |", "|---|---|---|",
-                f"| preview: header, every row read (openpyxl read-only), parsed and checked, nothing written | "
+                f"| preview: header, every row read (python-calamine), parsed and checked, nothing written | "
                 f"{pv['seconds']:.1f} s (CPU {pv['cpu_s']:.1f} s), peak RSS {pv['rss_mb']:.0f} MB | ≤ 60 s, ≤ 500 MB |",
                 f"| Excel import (preview + one-transaction write through `register_validated`, node column, deadlines) | "
                 f"{xl['seconds']:.1f} s (write {xl['write_s']:.1f} s, CPU {xl['write_cpu_s']:.1f} s), peak RSS {xl['rss_mb']:.0f} MB | ≤ 500 MB |",
                 f"| JSON import of the same {js['cases']:,} cases (`execdesk import`, same run) | "
                 f"{js['seconds']:.1f} s (CPU {js['cpu_s']:.1f} s), peak RSS {js['rss_mb']:.0f} MB | baseline |",
-                f"| ratio Excel import / JSON import | **{ratio:.2f}×** (write phase alone {write_ratio:.2f}×, CPU {cpu_ratio:.2f}×) | ≤ 1.5× |",
+                f"| ratio Excel import / JSON import | **{ratio:.2f}× wall, {total_cpu_ratio:.2f}× CPU** (write phase alone "
+                f"{write_ratio:.2f}× wall, {cpu_ratio:.2f}× CPU) | ≤ 1.5× |",
             ]
             with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
                 fh.write("\n".join(lines) + "\n")
