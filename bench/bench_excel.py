@@ -6,7 +6,7 @@
 Each phase runs in its own child process so its peak RSS is its own (``os.wait4``):
 1. preview: find the header, read every row (python-calamine), parse and check everything, write nothing.
    Target ≤ 60 s, ≤ 500 MB.
-2. Excel import: preview + ``write_import`` (one transaction, register_validated per case: audit + outbox,
+2. Excel import: preview + ``write_import`` (one transaction, register_in per case: audit + outbox,
    node history, deadlines) into an empty database. Target ≤ 1.5× the JSON import of the same cases, ≤ 500 MB.
 3. baseline, same run: the same cases exported by ``execdesk export`` and imported by ``execdesk import``
    (services.exchange) into another empty database.
