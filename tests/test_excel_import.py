@@ -539,3 +539,26 @@ def test_the_preview_turns_the_garbage_collector_back_on_even_when_it_fails(stor
     with pytest.raises(KeyboardInterrupt):
         preview(store, path, progress=cancel)
     assert gc.isenabled()
+
+
+def test_cli_preview_lists_the_problems_and_import_valid_only_saves_the_rest(store, db_path, tmp_path, capsys):
+    # `execdesk excel preview` exits 2 with every problem in Chinese; `excel import --valid-only` imports the rest
+    # and saves the bad row with its 未导入原因 (the CLI shows progress only on a terminal: none here)
+    from execdesk.cli import main
+
+    rows = [good_row(1), good_row(2), good_row(3)]
+    rows[1]["立案日期"] = "2026/2/30"
+    path = write_sheet(tmp_path / "list.xlsx", rows)
+    rc = main(["--db", str(db_path), "excel", "preview", str(path), "--today", TODAY.isoformat()])
+    out = capsys.readouterr()
+    assert rc == 2
+    assert "可导入2件，有问题1件" in out.out and "第3行 C列 立案日期：“2026/2/30”不是存在的日期" in out.out
+    assert "\r" not in out.err
+    rejected = tmp_path / "未导入.xlsx"
+    rc = main(["--db", str(db_path), "excel", "import", str(path), "--valid-only", "--rejected", str(rejected),
+               "--today", TODAY.isoformat()])
+    out = capsys.readouterr()
+    assert rc == 0 and "已导入2件案件" in out.out
+    assert counts(store)["cases"] == 2
+    back = list(openpyxl.load_workbook(rejected, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len(back) == 2 and back[1][-1].startswith("立案日期：")
