@@ -463,3 +463,102 @@ def test_saved_mapping_file_is_json_in_the_data_folder(tmp_path):
     path = xi.save_mapping("鲁0199", {"纠纷类别": "cause"})
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["courts"]["鲁0199"] == {"纠纷类别": "cause"}
+
+
+# ---------------------------------------------------------------- the .xlsx reader (python-calamine, openpyxl fallback)
+
+
+def _odd_sheet(path):
+    """A sheet that starts at C3 (two empty rows, two empty columns), with number, date, bool and blank cells."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "执行案件"
+    ws["C3"], ws["D3"], ws["E3"] = "案号", "立案日期", "执行标的"
+    ws["C4"], ws["D4"], ws["E4"], ws["F4"] = "（2026）鲁0102执1号", datetime(2026, 3, 5), 15000, 1234.56
+    ws["C5"], ws["D5"], ws["E5"] = "  ", None, True
+    ws["D7"] = 45000
+    ws.merge_cells("C8:C9")
+    ws["C8"] = "合并"
+    wb.create_sheet("节点")["A1"] = "案号"
+    wb.save(path)
+    return path
+
+
+def test_the_xlsx_reader_gives_rows_from_a1_as_openpyxl_does(tmp_path, monkeypatch):
+    # the row and column a problem names (第6行 C列) depend on it: rows from row 1, cells from column A,
+    # a blank cell None, a whole number an int (calamine reads every number as a float)
+    path = _odd_sheet(tmp_path / "odd.xlsx")
+    reader = xi.SheetReader(path)
+    fast = list(reader.rows("执行案件"))
+    assert fast[0] == () or not any(fast[0])
+    assert fast[2][2:5] == ("案号", "立案日期", "执行标的")
+    assert fast[3][:2] == (None, None)
+    assert fast[3][2] == "（2026）鲁0102执1号"
+    assert xi.parse_sheet_date(fast[3][3]) == date(2026, 3, 5)
+    assert fast[3][4] == 15000 and type(fast[3][4]) is int
+    assert fast[3][5] == 1234.56
+    assert fast[4][4] is True and fast[4][3] is None
+    assert fast[6][3] == 45000 and type(fast[6][3]) is int
+    assert fast[7][2] == "合并" and all(r[2] is None for r in fast[8:])  # a merged value only in its first cell
+    assert reader.sheet_names() == ["执行案件", "节点"]
+    names, name, rows = reader.open(1)
+    assert (names, name, [r[0] for r in rows]) == (["执行案件", "节点"], "节点", ["案号"])
+
+    monkeypatch.setattr(xi, "_calamine", lambda: None)  # the openpyxl read-only fallback reads the same
+    slow = list(xi.SheetReader(path).rows("执行案件"))
+    width = max(len(r) for r in fast + slow)
+
+    def padded(rows):
+        return [tuple(xi._text(v) if v is not None else None for v in r) + (None,) * (width - len(r))
+                for r in rows if any(v is not None for v in r)]
+
+    assert padded(fast) == padded(slow)
+
+
+def test_a_damaged_xlsx_is_refused_in_chinese(tmp_path):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ValidationError) as exc:
+        xi.read_layout(bad)
+    assert "不是有效的 Excel 文件" in str(exc.value)
+
+
+def test_the_preview_turns_the_garbage_collector_back_on_even_when_it_fails(store, tmp_path):
+    # the preview pauses Python's cyclic collector (its pauses froze the desktop's window, GIL held); it must
+    # come back on after a preview and after one that stops with an error (取消 raises from progress)
+    import gc
+
+    path = write_sheet(tmp_path / "list.xlsx", [good_row(n) for n in range(1, 601)])
+    assert gc.isenabled()
+    pv = preview(store, path)
+    assert gc.isenabled() and len(pv.valid) == 600
+
+    def cancel(done, total):
+        raise KeyboardInterrupt("取消")
+
+    with pytest.raises(KeyboardInterrupt):
+        preview(store, path, progress=cancel)
+    assert gc.isenabled()
+
+
+def test_cli_preview_lists_the_problems_and_import_valid_only_saves_the_rest(store, db_path, tmp_path, capsys):
+    # `execdesk excel preview` exits 2 with every problem in Chinese; `excel import --valid-only` imports the rest
+    # and saves the bad row with its 未导入原因 (the CLI shows progress only on a terminal: none here)
+    from execdesk.cli import main
+
+    rows = [good_row(1), good_row(2), good_row(3)]
+    rows[1]["立案日期"] = "2026/2/30"
+    path = write_sheet(tmp_path / "list.xlsx", rows)
+    rc = main(["--db", str(db_path), "excel", "preview", str(path), "--today", TODAY.isoformat()])
+    out = capsys.readouterr()
+    assert rc == 2
+    assert "可导入2件，有问题1件" in out.out and "第3行 C列 立案日期：“2026/2/30”不是存在的日期" in out.out
+    assert "\r" not in out.err
+    rejected = tmp_path / "未导入.xlsx"
+    rc = main(["--db", str(db_path), "excel", "import", str(path), "--valid-only", "--rejected", str(rejected),
+               "--today", TODAY.isoformat()])
+    out = capsys.readouterr()
+    assert rc == 0 and "已导入2件案件" in out.out
+    assert counts(store)["cases"] == 2
+    back = list(openpyxl.load_workbook(rejected, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len(back) == 2 and back[1][-1].startswith("立案日期：")

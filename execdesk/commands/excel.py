@@ -78,6 +78,18 @@ def _layout(args, ctx):
     return layout
 
 
+def _progress(text: str):
+    """Progress on the terminal (stderr, only when it is one) for long lists; Ctrl+C stops the work and, in the
+    import, rolls the whole transaction back."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{text.format(done=done, total=total or '?')}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def _print_layout(layout) -> None:
     from execdesk.services.excel_import import field_labels
 
@@ -96,7 +108,9 @@ def run_preview(args, ctx) -> int:
 
     layout = _layout(args, ctx)
     _print_layout(layout)
-    pv = xi.build_preview(ctx.store, layout, today=today_arg(args))
+    pv = xi.build_preview(ctx.store, layout, today=today_arg(args), progress=_progress("正在读取并检查…… {done}"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print()
     print(pv.summary())
     for p in pv.file_problems:
@@ -123,14 +137,19 @@ def run_import(args, ctx) -> int:
         raise UserError("--rejected 只与 --valid-only 同用（默认全部成功或全部不导入）")
     today = today_arg(args)
     layout = _layout(args, ctx)
-    pv = xi.build_preview(ctx.store, layout, today=today)
+    pv = xi.build_preview(ctx.store, layout, today=today, progress=_progress("正在读取并检查…… {done}"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     if pv.blocking and not args.valid_only:
         print(pv.summary(), file=sys.stderr)
         raise ValidationError(xi.refusal(pv, limit=50))
     rejected = args.rejected
     if args.valid_only and pv.rejected and rejected is None:
         rejected = args.file.with_name(args.file.stem + "_未导入.xlsx")
-    ids = xi.write_import(ctx.store, ctx.actor, pv, valid_only=args.valid_only, today=today)
+    ids = xi.write_import(ctx.store, ctx.actor, pv, valid_only=args.valid_only, today=today,
+                          progress=_progress("正在导入…… {done}/{total}"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(f"已导入{len(ids)}件案件（{pv.summary()}）")
     if pv.rejected and rejected is not None:
         n = xi.export_rejected(pv, rejected)
