@@ -7,6 +7,8 @@ Rendering runs in a worker (``ui.workers``), never on the GUI thread: the window
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -34,6 +37,8 @@ from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView
 from execdesk.ui.widgets import DateField, fill_table, make_table, selected_id
 from execdesk.ui.workers import start
+
+log = logging.getLogger(__name__)
 
 # Labels of the fields a clerk types (services.routine_documents.TYPED_FIELDS).
 FIELD_LABELS = {"release_reason": "解除/撤销理由", "credit_ground": "纳入失信的情形", "assist_body": "协助执行单位",
@@ -172,10 +177,13 @@ class RoutineDocumentsDialog(QDialog):
             self.fields_form.addRow(self.tr(FIELD_LABELS.get(name, name)), edit)
         self.approval.setVisible(bool(info.approval))
         self.step.clear()
-        if info.approval:
-            tpl = rd.template(slug)
-            for s in rd.document_route(tpl).steps:
-                self.step.addItem(s.name, s.code)
+        try:
+            route = rd.document_route(rd.template(slug)) if info.approval else None
+        except ValidationError as exc:  # the court's copy of this template is broken: say so, keep the window
+            self.status.setText(str(exc))
+            return
+        for s in route.steps if route else ():
+            self.step.addItem(s.name, s.code)
         self.status.setText(info.description)
 
     def options(self) -> dict:
@@ -438,6 +446,44 @@ class BatchPanel(QWidget):
         self.progress.setValue(0)
         self.label.setText(self.tr("已取消：未出具任何文书，未写入任何文件"))
         self.finished.emit(None)
+
+
+# ---------------------------------------------------------------- the start-up check of every template
+
+
+def startup_template_check() -> list[str]:
+    """Every template (shipped, presets, the court's copies) checked at start-up (issue 16 §6). Runs on the
+    warm-up worker, never on the GUI thread; each problem is logged. Never raises: the program always starts."""
+    try:
+        problems = rd.check_templates()
+    except Exception:  # a bug in the check itself must not stop the housekeeping (backup, deadlines)
+        log.exception("start-up template check failed")
+        return []
+    for line in problems:
+        log.warning("文书模板检查未通过：%s", line)
+    return problems
+
+
+_FIELD_LIST = re.compile(r"（[^（）]*可用的字段：[^（）]*）")
+
+
+def show_template_problems(parent: QWidget, problems: list[str]) -> QMessageBox:
+    """A non-modal warning naming each broken template and its field; the window stays usable. The list of the
+    fields a kind may use (long) is left to the log, the 日常文书 window and ``execdesk doc check-templates``."""
+    from execdesk.config import data_dir
+
+    short = "\n".join("• " + _FIELD_LIST.sub("", p) for p in problems)
+    box = QMessageBox(QMessageBox.Icon.Warning, parent.tr("文书模板有误"),
+                      parent.tr("以下文书模板有错误，改正前相应的文书不能生成；其他文书和功能照常使用。\n\n{0}\n\n"
+                                "本院的模板副本在 {1} 中：改正或删除有错的文件即可（无需重新启动）。"
+                                "可用字段的完整列表见“日常文书”窗口或命令 execdesk doc check-templates。")
+                      .format(short, data_dir() / "templates"),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("templateProblems")
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.show()
+    return box
 
 
 def open_for_case(ctx: UiContext, case_id: str, parent: QWidget | None = None) -> RoutineDocumentsDialog:

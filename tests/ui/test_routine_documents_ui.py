@@ -15,6 +15,7 @@ from routine_fixtures import make_data_dir, overwrite_page, seal
 from uihelpers import make_ctx
 from zb_fixtures import add_judge, make_ready_case
 
+from execdesk.rules.errors import ValidationError
 from execdesk.services import cases
 from execdesk.services import routine_documents as rd
 from execdesk.ui.case_workspace import CaseWorkspace
@@ -158,3 +159,66 @@ def test_batch_of_listed_case_numbers_reports_an_unknown_number(qtbot, store, ca
     assert "999" in panel.label.text() and panel.start_button.isEnabled()
     assert not (tmp_path / "x").exists()
     assert rd.issued_list(store, case) == []
+
+
+def test_a_broken_court_template_is_named_at_start_up_and_the_window_stays_usable(qtbot, store, case, data_dir,
+                                                                                 monkeypatch):
+    """Issue 16 §6: every template is checked at start-up, off the GUI thread (the housekeeping worker after the
+    first paint). A court's copy naming an unknown field is told in Chinese — the file and the field — in a
+    non-modal box; the program goes on (backup, deadlines) and the other documents still work."""
+    import gc
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from execdesk.resources import resource_path
+    from execdesk.ui import app as ui_app
+    from execdesk.ui.main_window import MainWindow
+
+    src = (resource_path("templates") / "notice.toml").read_text(encoding="utf-8")
+    (data_dir / "templates" / "notice.toml").write_text(src.replace("{debtors}：", "{debtor_spouse}：", 1),
+                                                        encoding="utf-8")
+    win = MainWindow(make_ctx(store))
+    qtbot.addWidget(win)
+    win.show()
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # (the real freeze is checked in the app process test)
+    task = ui_app.start_housekeeping(win, store)
+    steps: list[str] = []
+    task.progress.connect(lambda _d, _t, step: steps.append(step))
+    finished: list = []
+    task.finished.connect(finished.append)
+    with qtbot.waitSignal(task.done, timeout=120_000):
+        pass
+    assert ui_app.TEMPLATES_CHECKED in steps and finished  # the housekeeping went on to its end
+    box = win.findChild(QMessageBox, "templateProblems")
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert "用户模板 templates/notice.toml" in box.text() and "未知字段“debtor_spouse”" in box.text()
+    assert "其他文书和功能照常使用" in box.text() and "可用的字段" not in box.text()  # the long list: not here
+    assert win.isEnabled() and win.isVisible()
+    box.grab().save(str(SCREENSHOTS / "template_problems.png"))
+    box.close()
+    # The broken kind cannot be made; every other one still can.
+    with pytest.raises(ValidationError, match="debtor_spouse"):
+        rd.draft(store, "执行通知书", case, today=TODAY)
+    assert rd.draft(store, "报告财产令", case, today=TODAY).pdf.startswith(b"%PDF")
+    # The 日常文书 window still opens with every kind listed and the problem in red.
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    assert dlg.kind.count() == len(rd.SLUGS) and not dlg.problems.isHidden()
+    assert "未知字段“debtor_spouse”" in dlg.problems.text()
+
+
+def test_all_templates_good_no_start_up_notice(qtbot, store, data_dir, monkeypatch):
+    import gc
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from execdesk.ui import app as ui_app
+    from execdesk.ui.main_window import MainWindow
+
+    win = MainWindow(make_ctx(store))
+    qtbot.addWidget(win)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    task = ui_app.start_housekeeping(win, store)
+    with qtbot.waitSignal(task.done, timeout=120_000):
+        pass
+    assert win.findChild(QMessageBox, "templateProblems") is None
