@@ -617,6 +617,29 @@ def test_batch_cancel_after_rendering_rolls_back_the_issue(store, actor, data_di
     assert all(_live(store, cid, "N04") == [] for cid in ids)  # nor the N04 acts
 
 
+def test_the_desktops_batch_runs_in_a_child_process_with_the_same_result(store, actor, data_dir, tmp_path):
+    """The 批量生成 tab runs the batch in a process of its own (its rendering never holds the window's GIL, the UI
+    stall of issue 16's benchmark): progress comes back, one PDF per case and the print file, the N04 acts."""
+    ids = _three_cases(store, actor)
+    seen = []
+    result = rd.batch_in_process(store.path, actor, "执行通知书", ids, tmp_path / "out", today=TODAY,
+                                 progress=lambda done, total, text: seen.append((done, total)))
+    assert [i.state for i in result.items] == ["新出具"] * 3 and seen[0] == (1, 4) and seen[-1] == (4, 4)
+    assert result.print_file.is_file() and all(i.path.is_file() for i in result.items)
+    assert [d["kind"] for cid in ids for d in rd.issued_list(store, cid)] == ["执行通知书"] * 3
+    assert all(len(_live(store, cid, "N04")) == 1 for cid in ids)
+    # a person's mistake comes back in Chinese; a cancel stores and writes nothing
+    with pytest.raises(ValidationError, match="没有“通缉令”这种文书"):
+        rd.batch_in_process(store.path, actor, "通缉令", ids, tmp_path / "x", today=TODAY)
+    more = [cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号", filed_on=TODAY),
+                                today=TODAY) for n in (211, 212)]
+    with pytest.raises(rd.BatchCancelled):
+        rd.batch_in_process(store.path, actor, "执行通知书", more, tmp_path / "cancelled", today=TODAY,
+                            cancelled=lambda: True)
+    assert all(rd.issued_list(store, cid) == [] and _live(store, cid, "N04") == [] for cid in more)
+    assert not (tmp_path / "cancelled").exists()
+
+
 def test_batch_reports_a_case_that_cannot_be_issued_and_goes_on(store, actor, data_dir, tmp_path):
     ids = _three_cases(store, actor)
     result = rd.batch(store, actor, "结案通知书", ids, tmp_path / "out", today=TODAY)

@@ -173,6 +173,22 @@ def check_templates(user_dir: Path | None = None) -> list[str]:
     return problems
 
 
+def startup_check() -> list[str]:
+    """check_templates() at start-up (the desktop's housekeeping worker, never the GUI thread): each problem
+    logged; never raises — a bug in the check must not stop the backup and the deadline refresh after it."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    try:
+        problems = check_templates()
+    except Exception:
+        log.exception("start-up template check failed")
+        return []
+    for line in problems:
+        log.warning("文书模板检查未通过：%s", line)
+    return problems
+
+
 def document_route(tpl: templated.Template) -> approval_rules.Route | None:
     if not tpl.approval:
         return None
@@ -1197,6 +1213,87 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
     issued_pdfs = [pdf for (fname, pdf) in outputs if not fname.endswith("_草稿.pdf")]
     print_path = out_dir / f"{_safe_name(tpl_kind)}_{when.isoformat()}_打印.pdf" if issued_pdfs else None
     return BatchResult(kind=tpl_kind, items=final_items, print_file=print_path)
+
+
+def batch_in_process(db_path: Path, actor: Actor, kind: str, case_ids: Sequence[str], out_dir: Path, *,
+                     document_date=None, today: date | None = None,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> BatchResult:
+    """``batch`` in a child process of its own (multiprocessing, spawn: the same on Windows, in the frozen app and
+    here), for the desktop. Rendering 100 documents is pure Python: in a thread of the GUI process it holds the
+    GIL, and whenever the machine is busy the OS preempts it while it holds it, so the window could not run
+    Python (paint the case list, answer a click) for 40–100 ms at a time. In a child process the GUI keeps its
+    own interpreter; this call only relays progress (blocking reads, the GIL released) and the cancel.
+
+    Same results and guarantees as ``batch``: a cancel before the end stores and writes nothing
+    (BatchCancelled); an error in the child comes back as a Chinese ValidationError (a person's mistake) or a
+    RuntimeError (a bug; its traceback is in the log)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    stop = ctx.Event()
+    child = ctx.Process(target=_batch_child, name="execdesk-batch", daemon=True,
+                        args=(send, stop, str(db_path), actor, kind, list(case_ids), str(out_dir), document_date,
+                              today or date.today()))
+    child.start()
+    send.close()  # the child holds the only writing end: EOF when it ends
+    try:
+        while True:
+            if cancelled and cancelled():
+                stop.set()
+            if not receive.poll(0.05):
+                continue
+            try:
+                msg = receive.recv()
+            except EOFError:
+                raise RuntimeError("批量生成进程意外退出（详见日志文件）") from None
+            if msg[0] == "progress":
+                if progress:
+                    progress(*msg[1:])
+            elif msg[0] == "done":
+                return msg[1]
+            elif msg[0] == "cancelled":
+                raise BatchCancelled()
+            elif msg[0] == "user_error":
+                raise ValidationError(msg[1], msg[2])
+            else:
+                raise RuntimeError(f"批量生成出错：{msg[1]}")
+    finally:
+        receive.close()
+        child.join(timeout=30)
+
+
+def _batch_child(send, stop, db_path: str, actor: Actor, kind: str, case_ids: list[str], out_dir: str,
+                 document_date, today: date) -> None:
+    """The child of ``batch_in_process``: the real batch on its own connection to the same database."""
+    import logging
+
+    from execdesk.logging_setup import log_file
+    from execdesk.rules.errors import UserError
+
+    # Warnings and errors to the app's log, appended (no rotation: the GUI process owns rotating that file).
+    handler = logging.FileHandler(log_file(), encoding="utf-8")
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [batch]: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    store = Store(db_path)
+    try:
+        result = batch(store, actor, kind, case_ids, Path(out_dir), document_date=document_date, today=today,
+                       progress=lambda done, total, text: send.send(("progress", done, total, text)),
+                       cancelled=stop.is_set)
+    except BatchCancelled:
+        send.send(("cancelled",))
+    except UserError as exc:
+        send.send(("user_error", str(exc), getattr(exc, "field", "批量生成")))
+    except Exception as exc:  # a bug: the traceback in the log, the message to the window
+        logging.getLogger(__name__).exception("batch in a child process failed")
+        send.send(("error", f"{type(exc).__name__}：{exc}"))
+    else:
+        send.send(("done", result))
+    finally:
+        store.close()
+        send.close()
 
 
 def _write_outputs(out_dir: Path, items: list[BatchItem], outputs: list[tuple[str, bytes]], kind: str,

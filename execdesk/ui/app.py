@@ -367,14 +367,14 @@ def start_housekeeping(window, store):
 
     def housekeeping(job) -> bool:
         warm_up()
-        from execdesk.ui.routine_documents import startup_template_check  # every template, off the GUI thread
-
-        template_problems[:] = startup_template_check()  # (its imports before the freeze, like the warm-up's)
         # Everything loaded so far lives as long as the process: move it out of the collector's sight. A full
         # (generation 2) collection otherwise walks every module, mapper and Qt wrapper, ~45 ms with the GIL
         # held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's gc.freeze().
         gc.freeze()
         job.progress(1, 3, WARM_UP_DONE)
+        from execdesk.services.routine_documents import startup_check  # every template, off the GUI thread
+
+        template_problems[:] = startup_check()
         job.progress(2, 3, TEMPLATES_CHECKED)
         from execdesk.services import derived
         from execdesk.services.database import make_daily_backup

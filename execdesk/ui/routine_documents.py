@@ -2,12 +2,12 @@
 a batch of one kind for many cases in a worker (progress, 取消 writes nothing); the 送签包 for the seal system
 and the import of the sealed PDF. Thin: every decision is in ``services.routine_documents``.
 
-Rendering runs in a worker (``ui.workers``), never on the GUI thread: the window stays responsive.
+Rendering runs in a worker (``ui.workers``), never on the GUI thread, and a batch in a child process of its own
+(``rd.batch_in_process``: its rendering never holds this window's GIL): the window stays responsive.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import date
 from pathlib import Path
@@ -37,8 +37,6 @@ from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView
 from execdesk.ui.widgets import DateField, fill_table, make_table, selected_id
 from execdesk.ui.workers import start
-
-log = logging.getLogger(__name__)
 
 # Labels of the fields a clerk types (services.routine_documents.TYPED_FIELDS).
 FIELD_LABELS = {"release_reason": "解除/撤销理由", "credit_ground": "纳入失信的情形", "assist_body": "协助执行单位",
@@ -406,9 +404,9 @@ class BatchPanel(QWidget):
         self.progress.setValue(0)
         self.label.setText(self.tr("正在生成{0}件……").format(len(ids)))
 
-        def work(job):
-            return rd.batch(store, actor, slug, ids, Path(out), today=today, progress=job.progress,
-                            cancelled=lambda: job.cancelled)
+        def work(job):  # in a child process: rendering there never holds this window's GIL (bench RESULTS)
+            return rd.batch_in_process(store.path, actor, slug, ids, Path(out), today=today, progress=job.progress,
+                                       cancelled=lambda: job.cancelled)
 
         self.task = start(self, work, on_done=self._done, on_error=self._error, on_cancel=self._cancelled)
         self.task.progress.connect(self._progress)
@@ -449,19 +447,6 @@ class BatchPanel(QWidget):
 
 
 # ---------------------------------------------------------------- the start-up check of every template
-
-
-def startup_template_check() -> list[str]:
-    """Every template (shipped, presets, the court's copies) checked at start-up (issue 16 §6). Runs on the
-    warm-up worker, never on the GUI thread; each problem is logged. Never raises: the program always starts."""
-    try:
-        problems = rd.check_templates()
-    except Exception:  # a bug in the check itself must not stop the housekeeping (backup, deadlines)
-        log.exception("start-up template check failed")
-        return []
-    for line in problems:
-        log.warning("文书模板检查未通过：%s", line)
-    return problems
 
 
 _FIELD_LIST = re.compile(r"（[^（）]*可用的字段：[^（）]*）")
