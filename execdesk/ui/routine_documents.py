@@ -9,6 +9,7 @@ Rendering runs in a worker (``ui.workers``), never on the GUI thread, and a batc
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -34,9 +35,19 @@ from PySide6.QtWidgets import (
 from execdesk.rules.errors import ValidationError
 from execdesk.services import routine_documents as rd
 from execdesk.ui.context import UiContext
-from execdesk.ui.pdf_view import PdfView
+from execdesk.ui.pdf_view import PdfView, render_pages
 from execdesk.ui.widgets import DateField, fill_table, make_table, selected_id
 from execdesk.ui.workers import start
+
+
+def with_pages(doc):
+    """(doc, its page images) — rendered in the worker that made ``doc``, not on the GUI thread; None when no
+    renderer works here (the view then says why)."""
+    try:
+        return doc, render_pages(doc.pdf, dpi=PdfView.DPI)
+    except (RuntimeError, OSError, subprocess.SubprocessError):
+        return doc, None
+
 
 # Labels of the fields a clerk types (services.routine_documents.TYPED_FIELDS).
 FIELD_LABELS = {"release_reason": "解除/撤销理由", "credit_ground": "纳入失信的情形", "assist_body": "协助执行单位",
@@ -201,13 +212,14 @@ class RoutineDocumentsDialog(QDialog):
         slug, req = self.current_slug(), self._request()
         self.preview_button.setEnabled(False)
         self.status.setText(self.tr("正在生成草稿……"))
-        self.task = start(self, lambda job: rd.draft(self.ctx.store, slug, self.case_id, **req),
+        self.task = start(self, lambda job: with_pages(rd.draft(self.ctx.store, slug, self.case_id, **req)),
                           on_done=self._show_draft, on_error=self._failed)
 
-    def _show_draft(self, d: rd.Draft) -> None:
+    def _show_draft(self, result: tuple[rd.Draft, list | None]) -> None:
+        d, pages = result
         self.preview_button.setEnabled(True)
         self.last_draft = d
-        self.view.set_pdf(d.pdf)
+        self.view.set_pdf(d.pdf, pages)
         parts = [self.tr("{0}（{1}）草稿").format(d.kind, d.document_number)]
         if d.pending:
             parts.append(self.tr("尚需审批：{0}").format("、".join(d.pending)))
@@ -227,13 +239,15 @@ class RoutineDocumentsDialog(QDialog):
         slug, req = self.current_slug(), self._request()
         self.issue_button.setEnabled(False)
         self.status.setText(self.tr("正在出具……"))
-        self.task = start(self, lambda job: rd.issue(self.ctx.store, self.ctx.actor, slug, self.case_id, **req),
+        self.task = start(self, lambda job: with_pages(rd.issue(self.ctx.store, self.ctx.actor, slug, self.case_id,
+                                                                **req)),
                           on_done=self._issued, on_error=self._failed)
 
-    def _issued(self, r: rd.IssuedRoutine) -> None:
+    def _issued(self, result: tuple[rd.IssuedRoutine, list | None]) -> None:
+        r, pages = result
         self.issue_button.setEnabled(True)
         self.last_issued = r
-        self.view.set_pdf(r.pdf)
+        self.view.set_pdf(r.pdf, pages)
         verb = self.tr("已出具") if r.state == "新出具" else self.tr("沿用已出具的")
         self.status.setText(self.tr("{0}{1}第{2}版（{3}）\nSHA-256：{4}").format(
             verb, r.kind, r.version_no, r.document_number, r.sha256))

@@ -222,3 +222,30 @@ def test_all_templates_good_no_start_up_notice(qtbot, store, data_dir, monkeypat
     with qtbot.waitSignal(task.done, timeout=120_000):
         pass
     assert win.findChild(QMessageBox, "templateProblems") is None
+
+
+def test_the_preview_pages_are_rendered_in_the_worker_not_on_the_gui_thread(qtbot, store, case, monkeypatch):
+    """Rendering a document's pages takes 100–400 ms (QtPdf): the preview and the issued copy are rendered in the
+    worker that made them, so the window never waits for it (issue 16: longest GUI stall ≤ 50 ms)."""
+    import threading
+
+    from execdesk.ui import pdf_view
+    from execdesk.ui import routine_documents as ui_rd
+
+    threads: list[bool] = []
+    real = pdf_view.render_pages
+
+    def recording(data, dpi=96, **kw):  # the real renderer; records on which thread it ran
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(data, dpi, **kw)
+
+    monkeypatch.setattr(ui_rd, "render_pages", recording)
+    monkeypatch.setattr(pdf_view, "render_pages", recording)
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    choose(dlg.kind, "报告财产令")
+    dlg.preview_button.click()
+    qtbot.waitUntil(lambda: dlg.last_draft is not None, timeout=30000)
+    with qtbot.waitSignal(dlg.issued, timeout=30000):
+        dlg.issue_button.click()
+    assert threads == [False, False] and dlg.view.page_count() >= 1
