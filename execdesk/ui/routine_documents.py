@@ -68,11 +68,12 @@ class RoutineDocumentsDialog(QDialog):
         self.last_draft: rd.Draft | None = None
         self.last_issued: rd.IssuedRoutine | None = None
         self.task = None
-        self.problems = QLabel("\n".join(rd.check_templates()))  # a court's broken template copy, in Chinese
+        self.problems = QLabel()  # a court's broken template copy, in Chinese (checked in a worker)
         self.problems.setObjectName("templateProblems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b00020;")
-        self.problems.setVisible(bool(self.problems.text()))
+        self.problems.hide()
+        self.check_task = start(self, lambda job: rd.check_templates(), on_done=self._show_problems)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._issue_tab(), self.tr("生成与出具"))
         self.batch = BatchPanel(ctx, self)
@@ -83,6 +84,10 @@ class RoutineDocumentsDialog(QDialog):
         lay.addWidget(self.tabs)
         self._kind_changed()
         self.refresh_issued()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
 
     # ------------------------------------------------------------ 生成与出具
 
@@ -255,21 +260,37 @@ class RoutineDocumentsDialog(QDialog):
         self.issued.emit(r.id)
 
     def approve(self, decision: str) -> None:
-        try:
-            req = self._request()
-            rd.approve(self.ctx.store, self.ctx.actor, self.current_slug(), self.case_id,
-                       step=self.step.currentData(), approver_username=self.approver.text().strip(),
-                       password=self.password.text(), decision=decision, opinion=self.opinion.text().strip() or None,
-                       subject_id=req["subject_id"], document_date=req["document_date"], options=req["options"],
-                       today=req["today"])
-        except ValidationError as exc:
-            self.status.setText(str(exc))
-            return
-        finally:
-            self.password.clear()
-        d = rd.status(self.ctx.store, self.current_slug(), self.case_id, **self._request())
-        self.status.setText(self.tr("已记录：{0}{1}。").format(self.step.currentText(), decision) +
+        """Record one step's decision in a worker (the password check, scrypt, and composing the draft take too
+        long for the GUI thread); the password field is cleared at once."""
+        req, slug, store, actor, case_id = self._request(), self.current_slug(), self.ctx.store, self.ctx.actor, \
+            self.case_id
+        step, step_name = self.step.currentData(), self.step.currentText()
+        username, password = self.approver.text().strip(), self.password.text()
+        opinion = self.opinion.text().strip() or None
+        self.password.clear()
+        self.approve_button.setEnabled(False)
+        self.reject_button.setEnabled(False)
+        self.status.setText(self.tr("正在核对审批人密码……"))
+
+        def work(job):
+            rd.approve(store, actor, slug, case_id, step=step, approver_username=username, password=password,
+                       decision=decision, opinion=opinion, subject_id=req["subject_id"],
+                       document_date=req["document_date"], options=req["options"], today=req["today"])
+            return rd.status(store, slug, case_id, **req)
+
+        self.task = start(self, work, on_done=lambda d: self._approved(d, step_name, decision),
+                          on_error=self._approve_failed)
+
+    def _approved(self, d: rd.Draft, step_name: str, decision: str) -> None:
+        self.approve_button.setEnabled(True)
+        self.reject_button.setEnabled(True)
+        self.status.setText(self.tr("已记录：{0}{1}。").format(step_name, decision) +
                             (self.tr("尚需审批：{0}").format("、".join(d.pending)) if d.pending else self.tr("审批已完成，可以出具")))
+
+    def _approve_failed(self, exc: BaseException) -> None:
+        self.approve_button.setEnabled(True)
+        self.reject_button.setEnabled(True)
+        self.status.setText(str(exc) if isinstance(exc, ValidationError) else self.tr("出错，详见日志文件"))
 
     # ------------------------------------------------------------ 已出具与送签
 

@@ -73,13 +73,15 @@ def test_a_document_that_needs_approval_is_approved_in_the_dialog_then_issued(qt
     qtbot.waitUntil(lambda: "尚未完成审批" in dlg.status.text(), timeout=30000)
     dlg.approver.setText("zhangwei")  # the case's own 承办人 may not approve
     dlg.password.setText("password123")
-    dlg.approve_button.click()
-    assert "须由执行局长、副院长、院长签署" in dlg.status.text() and dlg.password.text() == ""
+    dlg.approve_button.click()  # checked in a worker; the password field is cleared at once
+    assert dlg.password.text() == ""
+    qtbot.waitUntil(lambda: "须由执行局长、副院长、院长签署" in dlg.status.text(), timeout=30000)
+    qtbot.waitUntil(dlg.approve_button.isEnabled, timeout=30000)
     dlg.approver.setText("zhaolei")
     dlg.password.setText("password123")
     dlg.opinion.setText("同意纳入")
     dlg.approve_button.click()
-    assert "审批已完成" in dlg.status.text()
+    qtbot.waitUntil(lambda: "审批已完成" in dlg.status.text(), timeout=30000)
     with qtbot.waitSignal(dlg.issued, timeout=30000):
         dlg.issue_button.click()
     assert "（2026）鲁0102执100号之二" in dlg.status.text()
@@ -203,7 +205,8 @@ def test_a_broken_court_template_is_named_at_start_up_and_the_window_stays_usabl
     # The 日常文书 window still opens with every kind listed and the problem in red.
     dlg = RoutineDocumentsDialog(make_ctx(store), case)
     qtbot.addWidget(dlg)
-    assert dlg.kind.count() == len(rd.SLUGS) and not dlg.problems.isHidden()
+    assert dlg.kind.count() == len(rd.SLUGS)
+    qtbot.waitUntil(lambda: not dlg.problems.isHidden(), timeout=30000)  # checked in a worker
     assert "未知字段“debtor_spouse”" in dlg.problems.text()
 
 
