@@ -266,6 +266,12 @@ def test_issuing_the_report_order_records_N04_and_its_reporting_period_becomes_a
     rd.issue(store, actor, "报告财产令", cid, document_date=date(2026, 11, 4), reissue=True, today=TODAY)
     assert rd.issue(store, actor, "报告财产令", cid, document_date=date(2026, 11, 4), today=TODAY).state == "已出具"
     assert len(_live(store, cid, "N04")) == 1 and _live(store, cid, "N04")[0][3]["report_deadline"] == "2026-11-09"
+    # a notice dated after today cannot be issued: its node could not be recorded (dates are never in the future)
+    other = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执302号", filed_on=date(2026, 11, 2)),
+                                today=TODAY)
+    with pytest.raises(ValidationError, match="出具执行通知书即记录该执行行为"):
+        rd.issue(store, actor, "执行通知书", other, document_date=date(2026, 11, 26), today=TODAY)
+    assert rd.issued_list(store, other) == [] and _live(store, other, "N04") == []
     # the debtor's report checked (N08): the deadline is met
     cases.record_node(store, actor, cid, NodeInput(code="N08", ended_on=date(2026, 11, 8),
                                                    data={"report_status": "按时"}), today=TODAY)

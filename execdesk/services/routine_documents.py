@@ -939,6 +939,13 @@ REQUERY_NODE = "N26"
 
 
 def _record_act(w, case: Case, kind: str, when: date, conf: dict, subject: str) -> None:
+    try:
+        _record_act_in(w, case, kind, when, conf, subject)
+    except ValidationError as exc:  # e.g. a document dated after today: its node cannot be recorded either
+        raise ValidationError(f"出具{kind}即记录该执行行为，但{exc}", "文书日期") from None
+
+
+def _record_act_in(w, case: Case, kind: str, when: date, conf: dict, subject: str) -> None:
     from execdesk.services.cases import add_node
     from execdesk.services.inputs import NodeInput
 
