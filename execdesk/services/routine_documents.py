@@ -1279,7 +1279,6 @@ def _batch_child(send, stop, db_path: str, actor: Actor, kind: str, case_ids: li
     from execdesk.logging_setup import log_file
     from execdesk.rules.errors import UserError
 
-    _below_normal_priority()  # a busy machine gives the CPU to the window first, to this batch after
     # Warnings and errors to the app's log, appended (no rotation: the GUI process owns rotating that file).
     handler = logging.FileHandler(log_file(), encoding="utf-8")
     handler.setLevel(logging.WARNING)
@@ -1302,24 +1301,6 @@ def _batch_child(send, stop, db_path: str, actor: Actor, kind: str, case_ids: li
     finally:
         store.close()
         send.close()
-
-
-def _below_normal_priority() -> None:
-    """This process (the batch's child) below normal priority: Windows' BELOW_NORMAL_PRIORITY_CLASS, nice 5
-    elsewhere. Only matters when the machine is busy; then the window is scheduled first."""
-    import os
-    import sys
-
-    try:
-        if sys.platform == "win32":
-            import ctypes
-
-            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), 0x00004000)  # BELOW_NORMAL_PRIORITY_CLASS
-        else:
-            os.nice(5)
-    except (OSError, AttributeError):  # not allowed here: run at normal priority
-        pass
 
 
 def _write_outputs(out_dir: Path, items: list[BatchItem], outputs: list[tuple[str, bytes]], kind: str,
