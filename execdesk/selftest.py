@@ -6,7 +6,8 @@ database is only looked at, never written. Each step prints a line "✓ 通过 /
 the exit code is 0 when no step failed, 1 when one did, 3 when a step hung (watchdog).
 
 Steps: program and install location → data files → database create + upgrade (Alembic scripts) → register a
-sample case with the real services → render a 终本 ruling PDF and check its fonts are embedded → a Chinese
+sample case with the real services → render a 终本 ruling PDF and check its fonts are embedded → every document template (shipped, presets, the
+court's copies) → a Chinese
 font and Qt's zh_CN translation are available → the main window opens (offscreen when there is no screen),
 shows every page and closes → the ruling is previewed and printed (to a PDF file) through the app's own view
 → the OS keyring for the platform token → the user's own database and settings (read-only).
@@ -275,6 +276,20 @@ def step_pdf(state: SelfTestState) -> str:
     return f"{what}：{len(data) // 1024} KB，{len(embedded)} 个字体全部嵌入（{names}）{checked}"
 
 
+def step_templates(state: SelfTestState) -> str:
+    """Every document template (issue 16 §6): the shipped ones, the provincial presets and the court's own
+    copies in the user's real data folder (read only), with their field names checked against the vocabulary."""
+    from execdesk.services import routine_documents as rd
+
+    user = state.real_data_dir / "templates"
+    problems = rd.check_templates(user)
+    if problems:
+        raise StepFailed("文书模板有误，改正前相应的文书不能生成（其他功能不受影响）：" + "；".join(problems))
+    copies = sorted(p.relative_to(user).as_posix() for p in user.rglob("*.toml")) if user.is_dir() else []
+    own = f"，本院副本 {len(copies)} 个（{'、'.join(copies)}）" if copies else "，无本院副本"
+    return f"{len(rd.SLUGS)} 种文书模板及省份模板全部检查通过{own}"
+
+
 # ---- Qt steps live in execdesk/ui/selftest_steps.py (Qt is imported only under execdesk/ui/).
 
 
@@ -346,6 +361,7 @@ STEPS: list[tuple[str, Callable[[SelfTestState], str]]] = [
     ("数据库创建与升级", step_database),
     ("业务服务", step_services),
     ("文书 PDF", step_pdf),
+    ("文书模板", step_templates),
     ("中文字体（界面）", lambda state: _qt_step("step_qt_font", state)),
     ("主窗口", lambda state: _qt_step("step_main_window", state)),
     ("文书预览与打印", lambda state: _qt_step("step_preview_and_print", state)),

@@ -220,6 +220,134 @@ def test_report_order_states_the_period_and_its_deadline(store, actor, case):
                             "报告期限于2026年3月10日届满", "十日内向本院补充报告", "罚款、拘留", "（院印）"])
 
 
+# ---------------------------------------------------------------- a document that is a procedural act records it once
+
+
+def _live(store, cid, code):
+    from execdesk.models import Node
+
+    with store.read() as s:
+        return [(n.code, n.started_on, n.ended_on, dict(n.data or {}))
+                for n in s.scalars(select(Node).where(Node.case_id == cid, Node.code == code, Node.status == "已完成"))]
+
+
+def _deadline_rows(store, cid):
+    from execdesk.models import Deadline
+
+    with store.read() as s:
+        return {d.kind: (d.due_on, d.status) for d in s.scalars(select(Deadline).where(Deadline.case_id == cid))}
+
+
+def _consistent(store, cid):
+    from execdesk.services.records import consistency_problems
+
+    with store.read() as s:
+        return consistency_problems(s, cid)
+
+
+def test_issuing_the_report_order_records_N04_and_its_reporting_period_becomes_a_deadline(store, actor, data_dir):
+    """财产调查规定 art 4 (1), art 5 (DOMAIN.md §3.4): the 报告财产令 states the period; issuing it records node N04
+    (执行通知书及报告财产令) through the write pipeline with the order's date and the period's end, so the deadline
+    engine follows the report (met by N08). One fact, one record (issue 11): the 执行通知书 of the same node and a
+    re-issue record nothing more."""
+    cid = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执300号", filed_on=date(2026, 11, 2),
+                                                              assigned_on=date(2026, 11, 3)), today=TODAY)
+    assert _live(store, cid, "N04") == []
+    assert not any(k.startswith("财产报告") for k in _deadline_rows(store, cid))
+    r = rd.issue(store, actor, "报告财产令", cid, document_date=date(2026, 11, 4), today=TODAY)
+    assert r.state == "新出具"
+    assert _live(store, cid, "N04") == [("N04", date(2026, 11, 4), date(2026, 11, 4),
+                                          {"report_order_on": "2026-11-04", "report_deadline": "2026-11-09"})]
+    rows = _deadline_rows(store, cid)
+    report = [v for k, v in rows.items() if k.startswith("财产报告")]
+    assert report == [(date(2026, 11, 9), "已超期")]  # five days (settings periods.report_days), no N08 by 11-25
+    # the 执行通知书 of the same day, a re-issue of the order, and asking again: still one live N04, unchanged
+    rd.issue(store, actor, "执行通知书", cid, document_date=date(2026, 11, 4), today=TODAY)
+    rd.issue(store, actor, "报告财产令", cid, document_date=date(2026, 11, 4), reissue=True, today=TODAY)
+    assert rd.issue(store, actor, "报告财产令", cid, document_date=date(2026, 11, 4), today=TODAY).state == "已出具"
+    assert len(_live(store, cid, "N04")) == 1 and _live(store, cid, "N04")[0][3]["report_deadline"] == "2026-11-09"
+    # a notice dated after today cannot be issued: its node could not be recorded (dates are never in the future)
+    other = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执302号", filed_on=date(2026, 11, 2)),
+                                today=TODAY)
+    with pytest.raises(ValidationError, match="出具执行通知书即记录该执行行为"):
+        rd.issue(store, actor, "执行通知书", other, document_date=date(2026, 11, 26), today=TODAY)
+    assert rd.issued_list(store, other) == [] and _live(store, other, "N04") == []
+    # the debtor's report checked (N08): the deadline is met
+    cases.record_node(store, actor, cid, NodeInput(code="N08", ended_on=date(2026, 11, 8),
+                                                   data={"report_status": "按时"}), today=TODAY)
+    assert not [v for k, v in _deadline_rows(store, cid).items() if k.startswith("财产报告") and v[1] == "已超期"]
+    assert _consistent(store, cid) == []
+
+
+def test_the_notice_records_N04_and_the_later_report_order_completes_that_node(store, actor, data_dir):
+    """The 执行通知书 is the N04 act (the 收案10日 limit, 解释 art 480, is met by it); the 报告财产令 issued later
+    adds its facts to that node by an append-only correction (the old row 已更正), never a second live N04. The
+    period runs from the service date when N04 has one."""
+    from execdesk.models import Node
+
+    cid = cases.register_case(store, actor, sample_case_input("（2026）鲁0102执301号", filed_on=date(2026, 11, 2),
+                                                              assigned_on=date(2026, 11, 3)), today=TODAY)
+    rd.issue(store, actor, "执行通知书", cid, document_date=date(2026, 11, 3), today=TODAY)
+    assert [n[:3] for n in _live(store, cid, "N04")] == [("N04", date(2026, 11, 3), date(2026, 11, 3))]
+    assert "执行通知-收案10日" not in {k for k, v in _deadline_rows(store, cid).items() if v[1] == "已超期"}
+    rd.issue(store, actor, "报告财产令", cid, document_date=date(2026, 11, 6), today=TODAY)
+    live = _live(store, cid, "N04")
+    assert len(live) == 1 and live[0][1:3] == (date(2026, 11, 3), date(2026, 11, 3))
+    assert live[0][3] == {"report_order_on": "2026-11-06", "report_deadline": "2026-11-11"}
+    with store.read() as s:
+        statuses = sorted(n.status for n in s.scalars(select(Node).where(Node.case_id == cid, Node.code == "N04")))
+    assert statuses == ["已完成", "已更正"]
+    assert _consistent(store, cid) == []
+
+
+def test_a_release_decision_releases_its_measure_once(store, actor, case):
+    """解除限制消费令 (限高规定 art 9), 撤销失信 and 解除查封 are the release itself: the measure is released on the
+    document's date (its R26 expiry deadline ends with it); asking again changes nothing."""
+    from execdesk.models import AuditEntry, Measure
+
+    seal = measure_id(store, case, "查封")
+    assert any(k.startswith("查封届满") for k in _deadline_rows(store, case))
+    approve(store, actor, "解除查封冻结扣押裁定书", case, subject_id=seal, options={"release_reason": "申请执行人申请解除查封"})
+    rd.issue(store, actor, "解除查封冻结扣押裁定书", case, subject_id=seal, options={"release_reason": "申请执行人申请解除查封"},
+             today=TODAY)
+    with store.read() as s:
+        assert s.get(Measure, seal).released_on == TODAY
+        audits = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == seal)).all()
+    assert not any(k.startswith("查封届满") for k in _deadline_rows(store, case))
+    again = rd.issue(store, actor, "解除查封冻结扣押裁定书", case, subject_id=seal,
+                     options={"release_reason": "申请执行人申请解除查封"}, today=TODAY)
+    assert again.state == "已出具"
+    with store.read() as s:
+        assert len(s.scalars(select(AuditEntry).where(AuditEntry.entity_id == seal)).all()) == len(audits)
+
+
+def test_a_renewal_ruling_moves_the_expiry_once_and_a_second_click_does_not_renew_twice(store, actor, case):
+    """R26 (解释 art 485): the 续行 ruling extends the freeze from the day after the old expiry for the same
+    maximum; the measure's expiry (and its deadline) moves with it. The same renewal asked again is that renewal;
+    the original ruling keeps printing its own period."""
+    from execdesk.models import Measure
+
+    m = measure_id(store, case, "冻结")
+    kind = "续行查封冻结扣押裁定书"
+    approve(store, actor, kind, case, subject_id=m)
+    first = rd.issue(store, actor, kind, case, subject_id=m, today=TODAY)
+    with store.read() as s:
+        assert s.get(Measure, m).expires_on == date(2028, 4, 2)
+    assert [v[0] for k, v in _deadline_rows(store, case).items() if k.startswith("冻结届满")] == [date(2028, 4, 2)]
+    again = rd.issue(store, actor, kind, case, subject_id=m, today=TODAY)
+    assert again.state == "已出具" and again.sha256 == first.sha256
+    with store.read() as s:
+        assert s.get(Measure, m).expires_on == date(2028, 4, 2)  # not 2029
+    ruling = rd.draft(store, "查封冻结扣押裁定书", case, subject_id=m, today=TODAY)
+    assert "至2027年4月2日止" in "".join(ruling.text.paragraphs())
+    assist = rd.draft(store, "协助执行通知书", case, subject_id=m, options={"assist_action": "续行"}, today=TODAY)
+    assert "2028年4月2日" in "".join(assist.text.paragraphs())
+    # a year later, during the renewed period, a new renewal renews that one
+    nxt = rd.draft(store, kind, case, subject_id=m, document_date=date(2028, 3, 1), today=date(2028, 3, 1))
+    assert "期限至2028年4月2日届满" in "".join(nxt.text.paragraphs())
+    assert "至2029年4月2日止" in "".join(nxt.text.paragraphs())
+
+
 # ---------------------------------------------------------------- the other documents, each end to end
 
 CASES = [
@@ -408,6 +536,10 @@ def test_requery_notice_after_zhongben_tells_the_result_and_the_next_date(store,
     assert_in_order(plain, ["财产查询结果告知书", "王芳：", "于2026年11月25日裁定终结本次执行程序", "第九条", "每六个月",
                             "2027年5月20日", "商业银行、车辆、不动产", "未发现可供执行的财产", "可以向本院申请恢复执行",
                             "2027年11月20日"])
+    # The query made and the applicant told is the periodic re-query (N26) of R14: recorded once with the notice.
+    assert [n[:3] for n in _live(store, case, "N26")] == [("N26", later, later)]
+    rd.issue(store, actor, "终本后财产查询告知书", case, reissue=True, today=later)
+    assert len(_live(store, case, "N26")) == 1
 
 
 def test_closure_and_restore_notices(store, actor, case):
@@ -448,6 +580,8 @@ def test_batch_one_pdf_per_case_plus_one_print_file(store, actor, data_dir, tmp_
                       progress=lambda done, total, text: seen.append((done, total)))
     assert [i.state for i in result.items] == ["新出具"] * 3
     assert seen[-1] == (4, 4)
+    for cid in ids:  # each notice is its case's N04, recorded in the batch's transaction
+        assert [n[:3] for n in _live(store, cid, "N04")] == [("N04", TODAY, TODAY)]
     for it in result.items:
         assert it.path.is_file() and it.path.read_bytes() == rd.produce(store, actor, "执行通知书", it.case_id,
                                                                            today=TODAY).pdf
@@ -486,6 +620,30 @@ def test_batch_cancel_after_rendering_rolls_back_the_issue(store, actor, data_di
     with store.read() as s:
         assert s.scalars(select(IssuedDocument)).all() == []
     assert not (tmp_path / "out").exists()
+    assert all(_live(store, cid, "N04") == [] for cid in ids)  # nor the N04 acts
+
+
+def test_the_desktops_batch_runs_in_a_child_process_with_the_same_result(store, actor, data_dir, tmp_path):
+    """The 批量生成 tab runs the batch in a process of its own (its rendering never holds the window's GIL, the UI
+    stall of issue 16's benchmark): progress comes back, one PDF per case and the print file, the N04 acts."""
+    ids = _three_cases(store, actor)
+    seen = []
+    result = rd.batch_in_process(store.path, actor, "执行通知书", ids, tmp_path / "out", today=TODAY,
+                                 progress=lambda done, total, text: seen.append((done, total)))
+    assert [i.state for i in result.items] == ["新出具"] * 3 and seen[0] == (1, 4) and seen[-1] == (4, 4)
+    assert result.print_file.is_file() and all(i.path.is_file() for i in result.items)
+    assert [d["kind"] for cid in ids for d in rd.issued_list(store, cid)] == ["执行通知书"] * 3
+    assert all(len(_live(store, cid, "N04")) == 1 for cid in ids)
+    # a person's mistake comes back in Chinese; a cancel stores and writes nothing
+    with pytest.raises(ValidationError, match="没有“通缉令”这种文书"):
+        rd.batch_in_process(store.path, actor, "通缉令", ids, tmp_path / "x", today=TODAY)
+    more = [cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号", filed_on=TODAY),
+                                today=TODAY) for n in (211, 212)]
+    with pytest.raises(rd.BatchCancelled):
+        rd.batch_in_process(store.path, actor, "执行通知书", more, tmp_path / "cancelled", today=TODAY,
+                            cancelled=lambda: True)
+    assert all(rd.issued_list(store, cid) == [] and _live(store, cid, "N04") == [] for cid in more)
+    assert not (tmp_path / "cancelled").exists()
 
 
 def test_batch_reports_a_case_that_cannot_be_issued_and_goes_on(store, actor, data_dir, tmp_path):

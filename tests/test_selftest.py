@@ -191,3 +191,20 @@ def test_pdf_font_check_agrees_with_pdffonts(tmp_path):
     embedded, missing = pdf_font_embedding(bad)
     assert embedded == [] and missing == ["Helvetica"]
     assert _pdffonts_embedded(tmp_path / "helvetica.pdf") == {"Helvetica": False}
+
+
+def test_selftest_names_a_broken_court_template_and_its_field(tmp_path):
+    """Issue 16 §6: the self-test checks every document template, the court's own copies in the real data folder
+    too; a copy naming an unknown field fails that step with the file and the field; every other step passes."""
+    src = (PACKAGE / "resources" / "templates" / "report_order.toml").read_text(encoding="utf-8")
+    (tmp_path / "data" / "templates").mkdir(parents=True)
+    (tmp_path / "data" / "templates" / "report_order.toml").write_text(
+        src.replace("{report_days}", "{report_weeks}"), encoding="utf-8")
+    done = run_selftest(tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    marks = step_lines(done.stdout)
+    assert marks["文书模板"] == "✗"
+    line = next(x for x in done.stdout.splitlines() if "文书模板：" in x)
+    assert "用户模板 templates/report_order.toml" in line and "未知字段“report_weeks”" in line
+    assert all(mark == "✓" or name in MAY_WARN for name, mark in marks.items() if name != "文书模板")
+    assert "自检未通过：1 项失败（文书模板）" in done.stdout and "Traceback" not in done.stdout + done.stderr

@@ -307,16 +307,21 @@ def load_template(slug: str, preset: str | None = None) -> Template:
     raise TemplateError("找不到该文书模板", f"{slug}.toml")
 
 
-def check_all_templates() -> list[str]:
-    """Every shipped template, every preset copy and every court copy in the data folder, checked.
-    Returns one Chinese line per problem (empty: all good). Run at start-up and in the tests."""
+def check_all_templates(user_dir: Path | None = None) -> list[str]:
+    """Every shipped template, every preset copy and every court copy in the data folder (``user_dir``: another
+    folder of court copies, e.g. the real one while the self-test runs on a temporary data folder), checked.
+    Returns one Chinese line per problem (empty: all good); never raises. Run at start-up (the desktop's
+    warm-up worker, every ``execdesk doc`` command, ``execdesk --selftest``) and in the tests."""
     problems: list[str] = []
-    vocab = vocabulary()
+    try:
+        vocab = vocabulary()
+    except Exception as exc:  # a broken or missing fields.toml: no template can be checked, none can be used
+        return [f"文书模板字段表templates/fields.toml无法读取（{type(exc).__name__}：{exc}），所有日常文书都不能生成"]
     shipped = resource_path("templates")
     files: list[tuple[Path, str, str]] = [(shipped / f"{s}.toml", s, f"{s}.toml") for s in builtin_slugs()]
     for preset in presets():
         files += [(p, p.stem, f"{preset}/{p.name}") for p in sorted((shipped / preset).glob("*.toml"))]
-    user = _user_dir()
+    user = user_dir if user_dir is not None else _user_dir()
     if user.is_dir():
         files += [(p, p.stem, f"用户模板 templates/{p.relative_to(user).as_posix()}")
                   for p in sorted(user.rglob("*.toml")) if p.name != "settings.toml"]
@@ -329,6 +334,8 @@ def check_all_templates() -> list[str]:
             parse_template_file(path, slug=slug, source=source, vocab=vocab)
         except ValidationError as exc:
             problems.append(str(exc))
+        except OSError as exc:
+            problems.append(f"文书模板{source}：无法读取（{exc}）")
     return problems
 
 

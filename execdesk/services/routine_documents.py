@@ -40,6 +40,7 @@ from execdesk.rules.dates import chinese_date, chinese_document_date, parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.rules.money import format_yuan, rmb_uppercase
 from execdesk.rules.periods import add_months
+from execdesk.services import pipeline
 from execdesk.services.accounts import authenticate
 from execdesk.services.cases import find_case_id, get_case
 from execdesk.services.changes import record_change
@@ -94,24 +95,36 @@ class NotIssuableError(ValidationError):
 # ---------------------------------------------------------------- templates and court settings
 
 
+def _info(slug: str) -> templated.Template:
+    """The template of ``slug`` for naming and listing (kind, subject, route): the one in force, or — when a
+    court's copy of it is broken — the shipped one. One broken copy must not hide the other kinds or the list
+    (making that document still reports its error, and the start-up check names it)."""
+    try:
+        return templated.load_template(slug)
+    except templated.TemplateError:
+        shipped = resource_path("templates") / f"{slug}.toml"
+        return templated.parse_template_file(shipped, slug=slug, source=f"{slug}.toml")
+
+
 def slug_for(kind_or_slug: str) -> str:
     if kind_or_slug in SLUGS:
         return kind_or_slug
     for slug in SLUGS:
-        if templated.load_template(slug).kind == kind_or_slug:
+        if _info(slug).kind == kind_or_slug:
             return slug
     raise ValidationError(f"没有“{kind_or_slug}”这种文书（可选：{'、'.join(kind_names())}）", "文书种类")
 
 
 def kind_names() -> list[str]:
-    return [templated.load_template(s).kind for s in SLUGS]
+    return [_info(s).kind for s in SLUGS]
 
 
-def settings() -> dict:
-    """resources/templates/settings.toml, overlaid key by key with the court's copy in the data folder."""
+def settings(user_dir: Path | None = None) -> dict:
+    """resources/templates/settings.toml, overlaid key by key with the court's copy in the data folder
+    (``user_dir``: another folder of court copies, as the self-test checks the real one)."""
     from execdesk.config import data_dir
 
-    user = data_dir() / "templates" / "settings.toml"
+    user = (user_dir if user_dir is not None else data_dir() / "templates") / "settings.toml"
     try:
         st = user.stat()
         key: tuple[str, int | None, int | None] = (str(user), st.st_mtime_ns, st.st_size)
@@ -146,13 +159,33 @@ def template(kind_or_slug: str, case: Case | None = None, conf: dict | None = No
     return templated.load_template(slug_for(kind_or_slug), preset_for(case, conf) if case else None)
 
 
-def check_templates() -> list[str]:
-    """Start-up check of every template (shipped, presets, court copies); one Chinese line per problem."""
-    problems = templated.check_all_templates()
+def check_templates(user_dir: Path | None = None) -> list[str]:
+    """Start-up check of every template (shipped, presets, the court's copies in ``user_dir``, by default the
+    data folder's templates/) and of the court settings; one Chinese line per problem naming the file and the
+    field, never an exception: a broken court copy stops only its own document, never the program."""
+    problems = templated.check_all_templates(user_dir)
     try:
-        settings()
+        settings(user_dir)
     except ValidationError as exc:
         problems.append(str(exc))
+    except Exception as exc:  # the shipped settings.toml itself unreadable: a broken install
+        problems.append(f"文书设置templates/settings.toml无法读取（{type(exc).__name__}：{exc}）")
+    return problems
+
+
+def startup_check() -> list[str]:
+    """check_templates() at start-up (the desktop's housekeeping worker, never the GUI thread): each problem
+    logged; never raises — a bug in the check must not stop the backup and the deadline refresh after it."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    try:
+        problems = check_templates()
+    except Exception:
+        log.exception("start-up template check failed")
+        return []
+    for line in problems:
+        log.warning("文书模板检查未通过：%s", line)
     return problems
 
 
@@ -231,6 +264,7 @@ class _Gathered:
     values: dict
     subject_key: str
     measure: Measure | None = None
+    meta: dict = field(default_factory=dict)  # what the issued row's meta records besides number and hash
 
 
 def _parties(session: Session, case_id: str) -> list[Party]:
@@ -436,6 +470,7 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
     kind = tpl.kind
     subject_key = "case"
     measure: Measure | None = None
+    extra_meta: dict = {}
     periods = conf.get("periods", {})
     if kind == "执行通知书":
         v["performance_days"] = _days_text(periods.get("performance_days", 3))
@@ -479,6 +514,10 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
         expires = measure.expires_on or (add_months(measure.started_on, months) if months else None)
         v["period_text"] = period or _PLACEHOLDER
         v["started_on"] = chinese_date(measure.started_on)
+        renewals = [d for d in _issued_rows(session, case.id) if d.kind == RENEWAL_KIND
+                    and (d.meta or {}).get("subject") == f"measure:{measure.id}" and d.meta.get("renewed_from")]
+        if renewals:  # the measure runs to its renewed expiry; the ruling's own period ended at the first one
+            expires = date.fromisoformat(renewals[0].meta["renewed_from"])
         v["expires_on"] = chinese_date(expires) if expires else _PLACEHOLDER
         v["amount"] = format_yuan(measure.amount_fen) if measure.amount_fen else ""
         v["has_amount"] = bool(measure.amount_fen)
@@ -489,15 +528,16 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
             v["original_date"] = chinese_date(measure.started_on)
             v["release_reason"] = ""
         if kind == "续行查封冻结扣押裁定书":
-            if expires is None or months is None:
-                raise ValidationError("该措施没有届满日期，也无法按财产类别推算，不能续行", "届满日期")
-            if when > expires:
-                raise ValidationError(f"{measure.kind}已于{chinese_date(expires)}届满，续行须在届满前办理；"
-                                      f"届满后应重新{measure.kind}（民诉法解释第四百八十五条，R26）", "续行日期")
             if measure.released_on:
                 raise ValidationError(f"该{measure.kind}已于{chinese_date(measure.released_on)}解除，不能续行", "措施")
-            v["original_expires_on"] = chinese_date(expires)
-            v["new_expires_on"] = chinese_date(add_months(expires, months))
+            old_expiry, new_expiry = _renewal_period(session, case, measure, when)
+            if when > old_expiry:
+                raise ValidationError(f"{measure.kind}已于{chinese_date(old_expiry)}届满，续行须在届满前办理；"
+                                      f"届满后应重新{measure.kind}（民诉法解释第四百八十五条，R26）", "续行日期")
+            v["original_expires_on"] = chinese_date(old_expiry)
+            v["new_expires_on"] = chinese_date(new_expiry)
+            v["expires_on"] = chinese_date(old_expiry)
+            extra_meta = {"renewed_from": old_expiry.isoformat(), "renewed_to": new_expiry.isoformat()}
         if kind == "协助执行通知书":
             action = options.get("assist_action") or "措施"
             if action not in ASSIST_ACTIONS:
@@ -508,8 +548,8 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
                                   "续行": f"续行{measure.kind}"}[action]
             v["assist_body"] = conf.get("assist_bodies", {}).get(measure.asset_kind or "", "") or _PLACEHOLDER
             v["ruling_number"] = ruling_number or _PLACEHOLDER
-            if action == "续行" and expires and months:
-                v["expires_on"] = chinese_date(add_months(expires, months))
+            if action == "续行":
+                v["expires_on"] = chinese_date(_renewal_period(session, case, measure, when)[1])
             subject_key = f"measure:{measure.id}:{action}:{options.get('assist_body') or v['assist_body']}"
     elif kind == "约谈笔录":
         done = [n for n in live_nodes(session, case.id, "N22")]
@@ -632,7 +672,7 @@ def gather(session: Session, case: Case, tpl: templated.Template, when: date, *,
     v["document_number"] = _number_for(session, case, tpl, subject_key, measure)
     if tpl.numbering == "ruling":
         v["document_number"] = v.get("ruling_number") or case.case_number
-    return _Gathered(values=v, subject_key=subject_key, measure=measure)
+    return _Gathered(values=v, subject_key=subject_key, measure=measure, meta=extra_meta)
 
 
 # ---------------------------------------------------------------- draft, approve, issue
@@ -791,9 +831,15 @@ def _existing(session: Session, case_id: str, kind: str, subject: str, sha: str)
     return max(rows, key=lambda d: d.version_no) if rows else None
 
 
+def _act_writer(session: Session, actor: Actor, today: date, write):
+    return write if write is not None else pipeline.in_session(session, actor, today)
+
+
 def _issue_in(session: Session, actor: Actor, case_id: str, kind: str, when: date | None, subject_id, options,
               conf, today: date, *, reissue: bool = False, pdf: bytes | None = None,
-              composed: templated.Composed | None = None) -> IssuedRoutine:
+              composed: templated.Composed | None = None, write=None) -> IssuedRoutine:
+    """Issue inside the caller's transaction. The procedural act the document is gets recorded through the write
+    pipeline: with ``write`` (a batch's one writer, finished by the batch) or a writer of its own, finished here."""
     case = get_case(session, case_id)
     tpl = template(kind, case, conf)
     if when is None:
@@ -817,8 +863,12 @@ def _issue_in(session: Session, actor: Actor, case_id: str, kind: str, when: dat
     rt = document_route(tpl)
     meta = {"document_number": g.values["document_number"], "subject": g.subject_key, "content_sha256": sha,
             "template": tpl.source, "slug": tpl.slug, "document_date": when.isoformat(),
-            "route": rt.name if rt else ""}
+            "route": rt.name if rt else "", **g.meta}
     doc = store_issued(session, actor, case_id=case.id, kind=tpl.kind, pdf=pdf, document_date=when, meta=meta)
+    w = _act_writer(session, actor, today, write)
+    _record_act(w, case, tpl.kind, when, conf, g.subject_key)
+    if write is None:
+        pipeline.finish(w)
     return IssuedRoutine(id=doc.id, kind=doc.kind, version_no=doc.version_no, sha256=doc.sha256,
                          content_sha256=sha, document_number=meta["document_number"], document_date=when, pdf=pdf,
                          state="新出具")
@@ -876,6 +926,104 @@ def produce(store: Store, actor: Actor, kind: str, case_id: str, *, subject_id: 
                   version_no=r.version_no, sha256=r.sha256, pending=[], missing=[])
 
 
+# ---------------------------------------------------------------- the procedural act a document is
+
+# Issuing these documents is itself a step of the procedure (one fact, one record: issue 11). The act is recorded
+# through the write pipeline in the issuing transaction, once: a re-issue (or a second document of the pair
+# 执行通知书/报告财产令, which share node N04) finds it recorded and records nothing. The other kinds are about a
+# fact recorded before them (the measure of a 限制消费令, 失信 decision or 查封 ruling; the 结案 node of a 结案通知书;
+# the extension of its 审批表) or are forms and notices that change no fact.
+RELEASE_KINDS = ("解除限制消费令", "撤销纳入失信名单决定书", "解除查封冻结扣押裁定书")
+RENEWAL_KIND = "续行查封冻结扣押裁定书"
+REQUERY_NODE = "N26"
+
+
+def _record_act(w, case: Case, kind: str, when: date, conf: dict, subject: str) -> None:
+    try:
+        _record_act_in(w, case, kind, when, conf, subject)
+    except ValidationError as exc:  # e.g. a document dated after today: its node cannot be recorded either
+        raise ValidationError(f"出具{kind}即记录该执行行为，但{exc}", "文书日期") from None
+
+
+def _record_act_in(w, case: Case, kind: str, when: date, conf: dict, subject: str) -> None:
+    from execdesk.services.cases import add_node
+    from execdesk.services.inputs import NodeInput
+
+    session = w.session
+    if kind in ("执行通知书", "报告财产令"):
+        _record_notice_node(w, case, kind, when, conf)
+    elif kind in RELEASE_KINDS or kind == RENEWAL_KIND:
+        m = session.get(Measure, subject.split(":")[1]) if subject.startswith("measure:") else None
+        if m is None:
+            return
+        if kind in RELEASE_KINDS and m.released_on is None:  # the decision/ruling releases the measure that day
+            # (the description is printed in the documents about the measure: left as it is)
+            w.change(m, {"released_on": when}, action="解除", labels={"released_on": "解除日期"},
+                     what=f"{m.kind}措施（{kind}）")
+        elif kind == RENEWAL_KIND:
+            old, new = _renewal_period(session, case, m, when)
+            if m.expires_on != new:  # the seal now runs to the renewed expiry (R26); its deadline moves with it
+                w.change(m, {"expires_on": new}, action="续行", labels={"expires_on": "届满日期"},
+                         what=f"{m.kind}措施（原届满日{old.isoformat()}）")
+    elif kind == "终本后财产查询告知书" and subject.startswith("inquiry:"):
+        q = session.get(PropertyInquiry, subject.split(":")[1])
+        if q is None:
+            return
+        done = {node_date(n) for n in live_nodes(session, case.id, REQUERY_NODE)}
+        if q.queried_on not in done:  # R14: this 6-monthly query made and the applicant told
+            add_node(w, case, NodeInput(code=REQUERY_NODE, started_on=q.queried_on, ended_on=q.queried_on,
+                                        description=f"终本后网络查控（{chinese_date(q.queried_on)}），"
+                                                    f"已出具{kind}（{chinese_date(when)}）告知申请执行人"))
+
+
+def _record_notice_node(w, case: Case, kind: str, when: date, conf: dict) -> None:
+    """N04 执行通知书及报告财产令: recorded by the first of the two documents; the 报告财产令 adds its date and
+    the end of the reporting period (from the service date when N04 has one, else from the order's date — the
+    day a notice and order handed over at the court are served), which the deadline engine then follows."""
+    from execdesk.services.cases import add_node
+    from execdesk.services.inputs import NodeInput
+
+    nodes = live_nodes(w.session, case.id, "N04")
+    node = nodes[-1] if nodes else None
+    data = dict(node.data or {}) if node is not None else {}
+    if kind == "报告财产令" and not data.get("report_order_on"):
+        days = int(conf.get("periods", {}).get("report_days", 5))
+        base = parse_date(data["served_on"], "送达日期") if data.get("served_on") else when
+        data.update(report_order_on=when.isoformat(), report_deadline=(base + timedelta(days=days)).isoformat())
+    elif node is not None:
+        return  # already recorded: one fact, one record
+    text = f"出具{kind}（{chinese_date(when)}）"
+    if node is None:
+        add_node(w, case, NodeInput(code="N04", started_on=when, ended_on=when, description=text, data=data))
+        return
+    # The notice's N04 exists without the order: corrected append-only (the old row marked 已更正), as a clerk's
+    # correction is, so the node keeps one live row with both documents' facts.
+    w.change(node, {"status": "已更正", "description": (node.description or "") + f"［已更正：{text}］"},
+             action="更正")
+    add_node(w, case, NodeInput(code="N04", started_on=node.started_on, ended_on=node.ended_on,
+                                description=((node.description or "") + "；" + text).lstrip("；"),
+                                handler_name=node.handler_name, document_number=node.document_number, data=data),
+             corrects=node)
+
+
+def _renewal_period(session: Session, case: Case, m: Measure, when: date) -> tuple[date, date]:
+    """(the expiry a 续行 ruling dated ``when`` renews, the new expiry). The same renewal asked again — the
+    measure already runs to what an issued 续行 ruling set, and its new period has not begun — is that renewal,
+    not another one (a second click never renews twice); a renewal during the renewed period renews that."""
+    months, _ = _seal_period(m.asset_kind)
+    expires = m.expires_on or (add_months(m.started_on, months) if months else None)
+    if expires is None or months is None:
+        raise ValidationError("该措施没有届满日期，也无法按财产类别推算，不能续行", "届满日期")
+    for d in reversed(_issued_rows(session, case.id)):
+        meta = d.meta or {}
+        if d.kind == RENEWAL_KIND and meta.get("subject") == f"measure:{m.id}" and meta.get("renewed_to"):
+            renewed_from = date.fromisoformat(meta["renewed_from"])
+            if meta["renewed_to"] == expires.isoformat() and when <= renewed_from:
+                return renewed_from, expires
+            break
+    return expires, add_months(expires, months)
+
+
 # ---------------------------------------------------------------- what the UI and the CLI list
 
 
@@ -891,7 +1039,7 @@ class KindInfo:
 def kinds() -> list[KindInfo]:
     out = []
     for s in SLUGS:
-        t = templated.load_template(s)
+        t = _info(s)
         out.append(KindInfo(slug=s, kind=t.kind, subject=t.subject, approval=t.approval, description=t.description))
     return out
 
@@ -904,7 +1052,7 @@ _SUBJECT_KINDS = {"限制消费令": ("限制消费",), "解除限制消费令":
 
 def subjects(store: Store, kind: str, case_id: str) -> list[tuple[str, str]]:
     """(id, label) of what a document of ``kind`` can be about in this case (measures, issued documents)."""
-    tpl = templated.load_template(slug_for(kind))
+    tpl = _info(slug_for(kind))
     with store.read() as session:
         if tpl.kind in _SUBJECT_KINDS:
             rows = session.scalars(select(Measure).where(Measure.case_id == case_id,
@@ -976,11 +1124,11 @@ def _safe_name(text: str) -> str:
 
 
 def _store_prepared(session: Session, actor: Actor, cid: str, d: Draft, pdf: bytes, changed: bool, rows: list,
-                    conf: dict, today: date) -> IssuedRoutine:
+                    conf: dict, today: date, w) -> IssuedRoutine:
     """Issue a document prepared outside the transaction; composed again only if the case changed meanwhile.
-    ``rows`` are the case's issued rows of this kind (id, version_no, sha256, meta)."""
+    ``rows`` are the case's issued rows of this kind (id, version_no, sha256, meta); ``w`` the batch's writer."""
     if changed:
-        return _issue_in(session, actor, cid, d.slug, d.document_date, None, {}, conf, today)
+        return _issue_in(session, actor, cid, d.slug, d.document_date, None, {}, conf, today, write=w)
     same = [r for r in rows if (r.meta or {}).get("subject") == d.subject
             and r.meta.get("content_sha256") == d.content_sha256]
     if same:
@@ -995,6 +1143,7 @@ def _store_prepared(session: Session, actor: Actor, cid: str, d: Draft, pdf: byt
             "template": d.text.meta.get("template", tpl.source), "slug": d.slug,
             "document_date": d.document_date.isoformat(), "route": rt.name if rt else ""}
     doc = store_issued(session, actor, case_id=cid, kind=d.kind, pdf=pdf, document_date=d.document_date, meta=meta)
+    _record_act(w, get_case(session, cid), d.kind, d.document_date, conf, d.subject)
     return IssuedRoutine(id=doc.id, kind=d.kind, version_no=doc.version_no, sha256=doc.sha256,
                          content_sha256=d.content_sha256, document_number=d.document_number,
                          document_date=d.document_date, pdf=pdf, state="新出具")
@@ -1016,7 +1165,7 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
     conf = settings()
     total = len(case_ids)
     slug = slug_for(kind)
-    tpl_kind = templated.load_template(slug).kind
+    tpl_kind = _info(slug).kind
     prepared: list[tuple[str, str, Draft | None, bytes | None, str]] = []
     with store.read() as session:
         fingerprints = _fingerprints(session, case_ids)
@@ -1041,6 +1190,7 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
     items: list[BatchItem] = []
     outputs: list[tuple[str, bytes]] = []
     with store.transaction() as session:
+        w = pipeline.in_session(session, actor, today)  # the acts the documents are (N04 …), refreshed once
         now = _fingerprints(session, case_ids)
         existing: dict[str, list] = {}
         for r in session.execute(select(IssuedDocument.case_id, IssuedDocument.id, IssuedDocument.version_no,
@@ -1057,11 +1207,12 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
                 items.append(BatchItem(cid, number, "草稿", None, why))
                 continue
             stored = _store_prepared(session, actor, cid, draft, draft_pdf, now[cid] != fingerprints[cid],
-                                     existing.get(cid, []), conf, today)
+                                     existing.get(cid, []), conf, today, w)
             outputs.append((f"{name}.pdf", stored.pdf))
             items.append(BatchItem(cid, number, stored.state, None, "", stored.id))
         if cancelled and cancelled():  # still nothing committed: the transaction rolls back
             raise BatchCancelled()
+        pipeline.finish(w)  # the derived values of the cases whose acts were recorded, before the commit
     out_dir = Path(out_dir)
     final_items = _write_outputs(out_dir, items, outputs, tpl_kind, when)
     if progress:
@@ -1069,6 +1220,87 @@ def batch(store: Store, actor: Actor, kind: str, case_ids: Sequence[str], out_di
     issued_pdfs = [pdf for (fname, pdf) in outputs if not fname.endswith("_草稿.pdf")]
     print_path = out_dir / f"{_safe_name(tpl_kind)}_{when.isoformat()}_打印.pdf" if issued_pdfs else None
     return BatchResult(kind=tpl_kind, items=final_items, print_file=print_path)
+
+
+def batch_in_process(db_path: Path, actor: Actor, kind: str, case_ids: Sequence[str], out_dir: Path, *,
+                     document_date=None, today: date | None = None,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> BatchResult:
+    """``batch`` in a child process of its own (multiprocessing, spawn: the same on Windows, in the frozen app and
+    here), for the desktop. Rendering 100 documents is pure Python: in a thread of the GUI process it holds the
+    GIL, and whenever the machine is busy the OS preempts it while it holds it, so the window could not run
+    Python (paint the case list, answer a click) for 40–100 ms at a time. In a child process the GUI keeps its
+    own interpreter; this call only relays progress (blocking reads, the GIL released) and the cancel.
+
+    Same results and guarantees as ``batch``: a cancel before the end stores and writes nothing
+    (BatchCancelled); an error in the child comes back as a Chinese ValidationError (a person's mistake) or a
+    RuntimeError (a bug; its traceback is in the log)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    stop = ctx.Event()
+    child = ctx.Process(target=_batch_child, name="execdesk-batch", daemon=True,
+                        args=(send, stop, str(db_path), actor, kind, list(case_ids), str(out_dir), document_date,
+                              today or date.today()))
+    child.start()
+    send.close()  # the child holds the only writing end: EOF when it ends
+    try:
+        while True:
+            if cancelled and cancelled():
+                stop.set()
+            if not receive.poll(0.05):
+                continue
+            try:
+                msg = receive.recv()
+            except EOFError:
+                raise RuntimeError("批量生成进程意外退出（详见日志文件）") from None
+            if msg[0] == "progress":
+                if progress:
+                    progress(*msg[1:])
+            elif msg[0] == "done":
+                return msg[1]
+            elif msg[0] == "cancelled":
+                raise BatchCancelled()
+            elif msg[0] == "user_error":
+                raise ValidationError(msg[1], msg[2])
+            else:
+                raise RuntimeError(f"批量生成出错：{msg[1]}")
+    finally:
+        receive.close()
+        child.join(timeout=30)
+
+
+def _batch_child(send, stop, db_path: str, actor: Actor, kind: str, case_ids: list[str], out_dir: str,
+                 document_date, today: date) -> None:
+    """The child of ``batch_in_process``: the real batch on its own connection to the same database."""
+    import logging
+
+    from execdesk.logging_setup import log_file
+    from execdesk.rules.errors import UserError
+
+    # Warnings and errors to the app's log, appended (no rotation: the GUI process owns rotating that file).
+    handler = logging.FileHandler(log_file(), encoding="utf-8")
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [batch]: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    store = Store(db_path)
+    try:
+        result = batch(store, actor, kind, case_ids, Path(out_dir), document_date=document_date, today=today,
+                       progress=lambda done, total, text: send.send(("progress", done, total, text)),
+                       cancelled=stop.is_set)
+    except BatchCancelled:
+        send.send(("cancelled",))
+    except UserError as exc:
+        send.send(("user_error", str(exc), getattr(exc, "field", "批量生成")))
+    except Exception as exc:  # a bug: the traceback in the log, the message to the window
+        logging.getLogger(__name__).exception("batch in a child process failed")
+        send.send(("error", f"{type(exc).__name__}：{exc}"))
+    else:
+        send.send(("done", result))
+    finally:
+        store.close()
+        send.close()
 
 
 def _write_outputs(out_dir: Path, items: list[BatchItem], outputs: list[tuple[str, bytes]], kind: str,
@@ -1129,7 +1361,7 @@ def _chain(session: Session, case: Case, doc: IssuedDocument):
             meta.get("route") or (case.court.approval_route if case.court else None))
         facts = approval_facts(session, case.id, RULING_SUBJECT)
     else:
-        tpl = templated.load_template(meta["slug"]) if meta.get("slug") else None
+        tpl = _info(meta["slug"]) if meta.get("slug") else None
         rt = document_route(tpl) if tpl else None
         facts = _doc_facts(session, case.id, doc.kind) if rt else []
     names = {s.code: s.name for s in rt.steps} if rt else {}
@@ -1154,7 +1386,7 @@ def export_seal_package(store: Store, actor: Actor, case_id: str, kind: str, tar
     from execdesk.services.changes import audit_only
 
     if kind not in (RULING, "终本裁定书公开版"):
-        kind = templated.load_template(slug_for(kind)).kind
+        kind = _info(slug_for(kind)).kind
     with store.transaction() as session:
         case = get_case(session, case_id)
         doc = _issued_doc(session, case.id, kind, version_no)

@@ -354,6 +354,7 @@ def after_first_paint(window, store) -> None:
 
 
 WARM_UP_DONE = "warm-up done"
+TEMPLATES_CHECKED = "templates checked"
 
 
 def start_housekeeping(window, store):
@@ -362,6 +363,8 @@ def start_housekeeping(window, store):
     recompute of every case's deadlines. Each of these would cost the start-up path time it need not wait for."""
     from execdesk.ui import workers
 
+    template_problems: list[str] = []
+
     def housekeeping(job) -> bool:
         warm_up()
         # Everything loaded so far lives as long as the process: move it out of the collector's sight. A full
@@ -369,6 +372,10 @@ def start_housekeeping(window, store):
         # held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's gc.freeze().
         gc.freeze()
         job.progress(1, 3, WARM_UP_DONE)
+        from execdesk.services.routine_documents import startup_check  # every template, off the GUI thread
+
+        template_problems[:] = startup_check()
+        job.progress(2, 3, TEMPLATES_CHECKED)
         from execdesk.services import derived
         from execdesk.services.database import make_daily_backup
 
@@ -382,5 +389,13 @@ def start_housekeeping(window, store):
             window.case_list.refresh()
             window.data_changed.emit()
 
-    return workers.start(window, housekeeping, on_done=done,
+    def checked(_done: int, _total: int, step: str) -> None:
+        if step == TEMPLATES_CHECKED and template_problems:  # a court's broken template copy: told, not fatal
+            from execdesk.ui.routine_documents import show_template_problems
+
+            show_template_problems(window, template_problems)
+
+    task = workers.start(window, housekeeping, on_done=done,
                          on_error=lambda exc: log.error("start-up housekeeping failed: %s", exc))
+    task.progress.connect(checked)
+    return task

@@ -107,14 +107,18 @@ class PdfView(QWidget):
         lay.addWidget(self.scroll, 1)
         self._tmp: Path | None = None
 
-    def set_pdf(self, data: bytes) -> None:
+    DPI = 110
+
+    def set_pdf(self, data: bytes, pages: list[QImage] | None = None) -> None:
+        """Show ``data``; ``pages`` = its page images already rendered (``render_pages(data, PdfView.DPI)`` in a
+        worker: rendering a few pages takes 100–400 ms, too long for the GUI thread), else rendered here."""
         self.data = data
         while self.inner_layout.count():
             item = self.inner_layout.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
         try:
-            self.pages = render_pages(data, dpi=110)
+            self.pages = pages if pages is not None else render_pages(data, dpi=self.DPI)
         except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
             log.warning("PDF preview unavailable: %s", exc)
             self.pages = []

@@ -2,11 +2,14 @@
 a batch of one kind for many cases in a worker (progress, 取消 writes nothing); the 送签包 for the seal system
 and the import of the sealed PDF. Thin: every decision is in ``services.routine_documents``.
 
-Rendering runs in a worker (``ui.workers``), never on the GUI thread: the window stays responsive.
+Rendering runs in a worker (``ui.workers``), never on the GUI thread, and a batch in a child process of its own
+(``rd.batch_in_process``: its rendering never holds this window's GIL): the window stays responsive.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -31,9 +35,19 @@ from PySide6.QtWidgets import (
 from execdesk.rules.errors import ValidationError
 from execdesk.services import routine_documents as rd
 from execdesk.ui.context import UiContext
-from execdesk.ui.pdf_view import PdfView
+from execdesk.ui.pdf_view import PdfView, render_pages
 from execdesk.ui.widgets import DateField, fill_table, make_table, selected_id
 from execdesk.ui.workers import start
+
+
+def with_pages(doc):
+    """(doc, its page images) — rendered in the worker that made ``doc``, not on the GUI thread; None when no
+    renderer works here (the view then says why)."""
+    try:
+        return doc, render_pages(doc.pdf, dpi=PdfView.DPI)
+    except (RuntimeError, OSError, subprocess.SubprocessError):
+        return doc, None
+
 
 # Labels of the fields a clerk types (services.routine_documents.TYPED_FIELDS).
 FIELD_LABELS = {"release_reason": "解除/撤销理由", "credit_ground": "纳入失信的情形", "assist_body": "协助执行单位",
@@ -54,11 +68,12 @@ class RoutineDocumentsDialog(QDialog):
         self.last_draft: rd.Draft | None = None
         self.last_issued: rd.IssuedRoutine | None = None
         self.task = None
-        self.problems = QLabel("\n".join(rd.check_templates()))  # a court's broken template copy, in Chinese
+        self.problems = QLabel()  # a court's broken template copy, in Chinese (checked in a worker)
         self.problems.setObjectName("templateProblems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b00020;")
-        self.problems.setVisible(bool(self.problems.text()))
+        self.problems.hide()
+        self.check_task = start(self, lambda job: rd.check_templates(), on_done=self._show_problems)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._issue_tab(), self.tr("生成与出具"))
         self.batch = BatchPanel(ctx, self)
@@ -69,6 +84,10 @@ class RoutineDocumentsDialog(QDialog):
         lay.addWidget(self.tabs)
         self._kind_changed()
         self.refresh_issued()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
 
     # ------------------------------------------------------------ 生成与出具
 
@@ -172,10 +191,13 @@ class RoutineDocumentsDialog(QDialog):
             self.fields_form.addRow(self.tr(FIELD_LABELS.get(name, name)), edit)
         self.approval.setVisible(bool(info.approval))
         self.step.clear()
-        if info.approval:
-            tpl = rd.template(slug)
-            for s in rd.document_route(tpl).steps:
-                self.step.addItem(s.name, s.code)
+        try:
+            route = rd.document_route(rd.template(slug)) if info.approval else None
+        except ValidationError as exc:  # the court's copy of this template is broken: say so, keep the window
+            self.status.setText(str(exc))
+            return
+        for s in route.steps if route else ():
+            self.step.addItem(s.name, s.code)
         self.status.setText(info.description)
 
     def options(self) -> dict:
@@ -195,13 +217,14 @@ class RoutineDocumentsDialog(QDialog):
         slug, req = self.current_slug(), self._request()
         self.preview_button.setEnabled(False)
         self.status.setText(self.tr("正在生成草稿……"))
-        self.task = start(self, lambda job: rd.draft(self.ctx.store, slug, self.case_id, **req),
+        self.task = start(self, lambda job: with_pages(rd.draft(self.ctx.store, slug, self.case_id, **req)),
                           on_done=self._show_draft, on_error=self._failed)
 
-    def _show_draft(self, d: rd.Draft) -> None:
+    def _show_draft(self, result: tuple[rd.Draft, list | None]) -> None:
+        d, pages = result
         self.preview_button.setEnabled(True)
         self.last_draft = d
-        self.view.set_pdf(d.pdf)
+        self.view.set_pdf(d.pdf, pages)
         parts = [self.tr("{0}（{1}）草稿").format(d.kind, d.document_number)]
         if d.pending:
             parts.append(self.tr("尚需审批：{0}").format("、".join(d.pending)))
@@ -221,13 +244,15 @@ class RoutineDocumentsDialog(QDialog):
         slug, req = self.current_slug(), self._request()
         self.issue_button.setEnabled(False)
         self.status.setText(self.tr("正在出具……"))
-        self.task = start(self, lambda job: rd.issue(self.ctx.store, self.ctx.actor, slug, self.case_id, **req),
+        self.task = start(self, lambda job: with_pages(rd.issue(self.ctx.store, self.ctx.actor, slug, self.case_id,
+                                                                **req)),
                           on_done=self._issued, on_error=self._failed)
 
-    def _issued(self, r: rd.IssuedRoutine) -> None:
+    def _issued(self, result: tuple[rd.IssuedRoutine, list | None]) -> None:
+        r, pages = result
         self.issue_button.setEnabled(True)
         self.last_issued = r
-        self.view.set_pdf(r.pdf)
+        self.view.set_pdf(r.pdf, pages)
         verb = self.tr("已出具") if r.state == "新出具" else self.tr("沿用已出具的")
         self.status.setText(self.tr("{0}{1}第{2}版（{3}）\nSHA-256：{4}").format(
             verb, r.kind, r.version_no, r.document_number, r.sha256))
@@ -235,21 +260,37 @@ class RoutineDocumentsDialog(QDialog):
         self.issued.emit(r.id)
 
     def approve(self, decision: str) -> None:
-        try:
-            req = self._request()
-            rd.approve(self.ctx.store, self.ctx.actor, self.current_slug(), self.case_id,
-                       step=self.step.currentData(), approver_username=self.approver.text().strip(),
-                       password=self.password.text(), decision=decision, opinion=self.opinion.text().strip() or None,
-                       subject_id=req["subject_id"], document_date=req["document_date"], options=req["options"],
-                       today=req["today"])
-        except ValidationError as exc:
-            self.status.setText(str(exc))
-            return
-        finally:
-            self.password.clear()
-        d = rd.status(self.ctx.store, self.current_slug(), self.case_id, **self._request())
-        self.status.setText(self.tr("已记录：{0}{1}。").format(self.step.currentText(), decision) +
+        """Record one step's decision in a worker (the password check, scrypt, and composing the draft take too
+        long for the GUI thread); the password field is cleared at once."""
+        req, slug, store, actor, case_id = self._request(), self.current_slug(), self.ctx.store, self.ctx.actor, \
+            self.case_id
+        step, step_name = self.step.currentData(), self.step.currentText()
+        username, password = self.approver.text().strip(), self.password.text()
+        opinion = self.opinion.text().strip() or None
+        self.password.clear()
+        self.approve_button.setEnabled(False)
+        self.reject_button.setEnabled(False)
+        self.status.setText(self.tr("正在核对审批人密码……"))
+
+        def work(job):
+            rd.approve(store, actor, slug, case_id, step=step, approver_username=username, password=password,
+                       decision=decision, opinion=opinion, subject_id=req["subject_id"],
+                       document_date=req["document_date"], options=req["options"], today=req["today"])
+            return rd.status(store, slug, case_id, **req)
+
+        self.task = start(self, work, on_done=lambda d: self._approved(d, step_name, decision),
+                          on_error=self._approve_failed)
+
+    def _approved(self, d: rd.Draft, step_name: str, decision: str) -> None:
+        self.approve_button.setEnabled(True)
+        self.reject_button.setEnabled(True)
+        self.status.setText(self.tr("已记录：{0}{1}。").format(step_name, decision) +
                             (self.tr("尚需审批：{0}").format("、".join(d.pending)) if d.pending else self.tr("审批已完成，可以出具")))
+
+    def _approve_failed(self, exc: BaseException) -> None:
+        self.approve_button.setEnabled(True)
+        self.reject_button.setEnabled(True)
+        self.status.setText(str(exc) if isinstance(exc, ValidationError) else self.tr("出错，详见日志文件"))
 
     # ------------------------------------------------------------ 已出具与送签
 
@@ -398,9 +439,9 @@ class BatchPanel(QWidget):
         self.progress.setValue(0)
         self.label.setText(self.tr("正在生成{0}件……").format(len(ids)))
 
-        def work(job):
-            return rd.batch(store, actor, slug, ids, Path(out), today=today, progress=job.progress,
-                            cancelled=lambda: job.cancelled)
+        def work(job):  # in a child process: rendering there never holds this window's GIL (bench RESULTS)
+            return rd.batch_in_process(store.path, actor, slug, ids, Path(out), today=today, progress=job.progress,
+                                       cancelled=lambda: job.cancelled)
 
         self.task = start(self, work, on_done=self._done, on_error=self._error, on_cancel=self._cancelled)
         self.task.progress.connect(self._progress)
@@ -438,6 +479,31 @@ class BatchPanel(QWidget):
         self.progress.setValue(0)
         self.label.setText(self.tr("已取消：未出具任何文书，未写入任何文件"))
         self.finished.emit(None)
+
+
+# ---------------------------------------------------------------- the start-up check of every template
+
+
+_FIELD_LIST = re.compile(r"（[^（）]*可用的字段：[^（）]*）")
+
+
+def show_template_problems(parent: QWidget, problems: list[str]) -> QMessageBox:
+    """A non-modal warning naming each broken template and its field; the window stays usable. The list of the
+    fields a kind may use (long) is left to the log, the 日常文书 window and ``execdesk doc check-templates``."""
+    from execdesk.config import data_dir
+
+    short = "\n".join("• " + _FIELD_LIST.sub("", p) for p in problems)
+    box = QMessageBox(QMessageBox.Icon.Warning, parent.tr("文书模板有误"),
+                      parent.tr("以下文书模板有错误，改正前相应的文书不能生成；其他文书和功能照常使用。\n\n{0}\n\n"
+                                "本院的模板副本在 {1} 中：改正或删除有错的文件即可（无需重新启动）。"
+                                "可用字段的完整列表见“日常文书”窗口或命令 execdesk doc check-templates。")
+                      .format(short, data_dir() / "templates"),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("templateProblems")
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.show()
+    return box
 
 
 def open_for_case(ctx: UiContext, case_id: str, parent: QWidget | None = None) -> RoutineDocumentsDialog:

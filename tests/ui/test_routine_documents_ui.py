@@ -13,6 +13,7 @@ from routine_fixtures import make_data_dir, overwrite_page, seal
 from uihelpers import make_ctx
 from zb_fixtures import add_judge, make_ready_case
 
+from execdesk.rules.errors import ValidationError
 from execdesk.services import cases
 from execdesk.services import routine_documents as rd
 from execdesk.ui.case_workspace import CaseWorkspace
@@ -67,13 +68,15 @@ def test_a_document_that_needs_approval_is_approved_in_the_dialog_then_issued(qt
     qtbot.waitUntil(lambda: "尚未完成审批" in dlg.status.text(), timeout=30000)
     dlg.approver.setText("zhangwei")  # the case's own 承办人 may not approve
     dlg.password.setText("password123")
-    dlg.approve_button.click()
-    assert "须由执行局长、副院长、院长签署" in dlg.status.text() and dlg.password.text() == ""
+    dlg.approve_button.click()  # checked in a worker; the password field is cleared at once
+    assert dlg.password.text() == ""
+    qtbot.waitUntil(lambda: "须由执行局长、副院长、院长签署" in dlg.status.text(), timeout=30000)
+    qtbot.waitUntil(dlg.approve_button.isEnabled, timeout=30000)
     dlg.approver.setText("zhaolei")
     dlg.password.setText("password123")
     dlg.opinion.setText("同意纳入")
     dlg.approve_button.click()
-    assert "审批已完成" in dlg.status.text()
+    qtbot.waitUntil(lambda: "审批已完成" in dlg.status.text(), timeout=30000)
     with qtbot.waitSignal(dlg.issued, timeout=30000):
         dlg.issue_button.click()
     assert "（2026）鲁0102执100号之二" in dlg.status.text()
@@ -153,3 +156,94 @@ def test_batch_of_listed_case_numbers_reports_an_unknown_number(qtbot, store, ca
     assert "999" in panel.label.text() and panel.start_button.isEnabled()
     assert not (tmp_path / "x").exists()
     assert rd.issued_list(store, case) == []
+
+
+def test_a_broken_court_template_is_named_at_start_up_and_the_window_stays_usable(qtbot, store, case, data_dir,
+                                                                                 monkeypatch):
+    """Issue 16 §6: every template is checked at start-up, off the GUI thread (the housekeeping worker after the
+    first paint). A court's copy naming an unknown field is told in Chinese — the file and the field — in a
+    non-modal box; the program goes on (backup, deadlines) and the other documents still work."""
+    import gc
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from execdesk.resources import resource_path
+    from execdesk.ui import app as ui_app
+    from execdesk.ui.main_window import MainWindow
+
+    src = (resource_path("templates") / "notice.toml").read_text(encoding="utf-8")
+    (data_dir / "templates" / "notice.toml").write_text(src.replace("{debtors}：", "{debtor_spouse}：", 1),
+                                                        encoding="utf-8")
+    win = MainWindow(make_ctx(store))
+    qtbot.addWidget(win)
+    win.show()
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # (the real freeze is checked in the app process test)
+    task = ui_app.start_housekeeping(win, store)
+    steps: list[str] = []
+    task.progress.connect(lambda _d, _t, step: steps.append(step))
+    finished: list = []
+    task.finished.connect(finished.append)
+    with qtbot.waitSignal(task.done, timeout=120_000):
+        pass
+    assert ui_app.TEMPLATES_CHECKED in steps and finished  # the housekeeping went on to its end
+    box = win.findChild(QMessageBox, "templateProblems")
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert "用户模板 templates/notice.toml" in box.text() and "未知字段“debtor_spouse”" in box.text()
+    assert "其他文书和功能照常使用" in box.text() and "可用的字段" not in box.text()  # the long list: not here
+    assert win.isEnabled() and win.isVisible()
+    box.grab().save(str(SCREENSHOTS / "template_problems.png"))
+    box.close()
+    # The broken kind cannot be made; every other one still can.
+    with pytest.raises(ValidationError, match="debtor_spouse"):
+        rd.draft(store, "执行通知书", case, today=TODAY)
+    assert rd.draft(store, "报告财产令", case, today=TODAY).pdf.startswith(b"%PDF")
+    # The 日常文书 window still opens with every kind listed and the problem in red.
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    assert dlg.kind.count() == len(rd.SLUGS)
+    qtbot.waitUntil(lambda: not dlg.problems.isHidden(), timeout=30000)  # checked in a worker
+    assert "未知字段“debtor_spouse”" in dlg.problems.text()
+
+
+def test_all_templates_good_no_start_up_notice(qtbot, store, data_dir, monkeypatch):
+    import gc
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from execdesk.ui import app as ui_app
+    from execdesk.ui.main_window import MainWindow
+
+    win = MainWindow(make_ctx(store))
+    qtbot.addWidget(win)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    task = ui_app.start_housekeeping(win, store)
+    with qtbot.waitSignal(task.done, timeout=120_000):
+        pass
+    assert win.findChild(QMessageBox, "templateProblems") is None
+
+
+def test_the_preview_pages_are_rendered_in_the_worker_not_on_the_gui_thread(qtbot, store, case, monkeypatch):
+    """Rendering a document's pages takes 100–400 ms (QtPdf): the preview and the issued copy are rendered in the
+    worker that made them, so the window never waits for it (issue 16: longest GUI stall ≤ 50 ms)."""
+    import threading
+
+    from execdesk.ui import pdf_view
+    from execdesk.ui import routine_documents as ui_rd
+
+    threads: list[bool] = []
+    real = pdf_view.render_pages
+
+    def recording(data, dpi=96, **kw):  # the real renderer; records on which thread it ran
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(data, dpi, **kw)
+
+    monkeypatch.setattr(ui_rd, "render_pages", recording)
+    monkeypatch.setattr(pdf_view, "render_pages", recording)
+    dlg = RoutineDocumentsDialog(make_ctx(store), case)
+    qtbot.addWidget(dlg)
+    choose(dlg.kind, "报告财产令")
+    dlg.preview_button.click()
+    qtbot.waitUntil(lambda: dlg.last_draft is not None, timeout=30000)
+    with qtbot.waitSignal(dlg.issued, timeout=30000):
+        dlg.issue_button.click()
+    assert threads == [False, False] and dlg.view.page_count() >= 1
