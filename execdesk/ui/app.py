@@ -3,7 +3,9 @@ names the log file, the database, sign-in (or first start), then the main window
 
 ``run_gui(db_path)`` is what ``execdesk`` without a sub-command calls. For automated runs (tests, the
 start-up benchmark, the screenshot script) two environment variables exist:
-``EXECDESK_QUIT_AFTER_MS`` quits the event loop that many ms after the main window is shown, and
+``EXECDESK_QUIT_AFTER_MS`` quits the event loop that many ms after the main window is shown (with
+``EXECDESK_QUIT_WHEN_WARM=1`` it quits as soon as the start-up warm-up is done instead, the ms being only the
+longest wait, so a run on a loaded machine is never cut short before its report), and
 ``EXECDESK_PROFILE`` opens that local profile without the sign-in dialog (the data file is the user's own;
 passwords guard approvals, which always ask again).
 """
@@ -346,6 +348,12 @@ def after_first_paint(window, store) -> None:
         if probe is not None and probe.running:
             print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()} "
                   f"frozen={gc.get_freeze_count()}", flush=True)
+        if os.environ.get("EXECDESK_QUIT_WHEN_WARM") and os.environ.get("EXECDESK_QUIT_AFTER_MS"):
+            from PySide6.QtWidgets import QApplication
+
+            QTimer.singleShot(0, window.close)
+            QTimer.singleShot(0, QApplication.quit)
+            return
         # Text typed before a crash, if any (ui.drafts). Only now: with the warm-up done the GUI thread has
         # nothing left to import, so it never waits on a module the worker is importing.
         QTimer.singleShot(0, window.offer_recovery)

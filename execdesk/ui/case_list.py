@@ -285,7 +285,8 @@ class CaseListPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((205, 120, 100, 150, 105, 88, 56, 140, 84, 44)):
-            self.table.setColumnWidth(col, width)
+            # Never narrower than the heading with its sort arrow (issue 17 item 9: readable at 1366 px).
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
 

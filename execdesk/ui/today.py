@@ -139,7 +139,8 @@ class TodayPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((100, 120, 205, 560, 160)):
-            self.table.setColumnWidth(col, width)
+            # Never narrower than the heading with its sort arrow (issue 17 item 9: readable at 1366 px).
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
         self.table.doubleClicked.connect(lambda idx: self.open_row(idx.row()))
         self.table.activated_row.connect(self.open_row)
         self.hint = QLabel(self.tr("↑↓ 选择，回车（或双击）转到办理的地方；Ctrl+0 回到今日待办。"))
