@@ -189,9 +189,10 @@ def main(db: str, out: str) -> int:
 
 
 def _tiny_pdf() -> bytes:
+    import io
+
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
-    import io
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
