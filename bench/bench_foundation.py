@@ -81,14 +81,19 @@ def bench_demo(n: int, workdir: Path) -> dict:
 OPEN_SNIPPET = """
 import sys, time
 t0 = time.perf_counter()
+from datetime import date
 from execdesk.services.database import open_database
+from execdesk.services.profiles import actor_for, my_cases
 from execdesk.services.search import CaseQuery, count_cases, list_cases
 from execdesk.ui.case_list import PAGE
 t1 = time.perf_counter()
 store = open_database(sys.argv[1])
+actor = actor_for(store, sys.argv[3])  # the sign-in lookup (EXECDESK_PROFILE)
+mine = my_cases(actor.role, actor.user_id)  # 我的案件 for the role: the list's default scope
+q = CaseQuery(view="open", handler_id=mine.handler_id, clerk_id=mine.clerk_id, today=date.today())
 with store.query() as con:
-    rows = list_cases(con, CaseQuery(), offset=0, limit=PAGE)
-    total = len(rows) if len(rows) < PAGE else count_cases(con, CaseQuery())
+    rows = list_cases(con, q, offset=0, limit=PAGE)
+    total = len(rows) if len(rows) < PAGE else count_cases(con, q)
 t2 = time.perf_counter()
 print(t2 - t1, t1 - t0, len(rows), int('sqlalchemy' in sys.modules))
 """
@@ -104,36 +109,40 @@ print(time.perf_counter() - t1, 0, max(counts), 0)
 """
 
 
-def app_statements(db: Path) -> list[str]:
-    """The SQL the app's open path runs (upgrade check + first page + count), as sqlite3 saw it."""
+def app_statements(db: Path, profile: str) -> list[str]:
+    """The SQL the app's open path runs (upgrade check, sign-in lookup, first page + count), as sqlite3 saw it."""
     import sqlite3
 
+    from execdesk.services.profiles import find_profile, my_cases
     from execdesk.services.search import CaseQuery, count_cases, list_cases
     from execdesk.ui.case_list import PAGE
 
     seen: list[str] = []
     con = sqlite3.connect(db)
     con.set_trace_callback(seen.append)
+    actor = find_profile(con, profile).actor()  # the sign-in lookup of services.profiles.actor_for
+    mine = my_cases(actor.role, actor.user_id)
+    q = CaseQuery(view="open", handler_id=mine.handler_id, clerk_id=mine.clerk_id, today=date.today())
     # The upgrade check's reads (models.migrate.current_revision).
     con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchall()
     con.execute("SELECT version_num FROM alembic_version").fetchall()
-    rows = list_cases(con, CaseQuery(), offset=0, limit=PAGE)
+    rows = list_cases(con, q, offset=0, limit=PAGE)
     if len(rows) >= PAGE:
-        count_cases(con, CaseQuery())
+        count_cases(con, q)
     con.close()
     return [x for x in seen if x.lstrip().upper().startswith("SELECT")]
 
 
-def bench_open(db: Path, runs: int = 7) -> dict:
+def bench_open(db: Path, runs: int = 7, profile: str = "zhangwei") -> dict:
     """Paired, interleaved fresh processes: ours, then the baseline, ``runs`` times; the ratio is the median of
     the per-pair ratios (a load spike hits both halves of a pair, not one side of the medians)."""
     import json
 
-    statements = json.dumps(app_statements(db), ensure_ascii=False)
+    statements = json.dumps(app_statements(db, profile), ensure_ascii=False)
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
 
     def one(snippet: str, arg: str) -> list[float]:
-        out = subprocess.run([sys.executable, "-c", snippet, str(db), arg], capture_output=True, text=True,
+        out = subprocess.run([sys.executable, "-c", snippet, str(db), arg, profile], capture_output=True, text=True,
                              check=True, env=env).stdout.split()
         return [float(x) for x in out]
 
@@ -189,7 +198,7 @@ def main() -> None:
 
 
 def print_open(db: Path, o: dict) -> None:
-    print(f"open {db.name} and be ready as the app does (upgrade check + case list's first page of {o['rows']} rows "
+    print(f"open {db.name} and be ready as the app does (upgrade check, sign-in lookup, 我的案件 first page of {o['rows']} rows "
           f"+ count, no ORM): {o['open_ready_s'] * 1000:.1f} ms median (target ≤ 300 ms); bare sqlite3 connect + the "
           f"same statements {o['raw_s'] * 1000:.1f} ms; paired ratio {o['ratio']:.1f}×; (imports before that: "
           f"{o['import_s'] * 1000:.0f} ms); runs {o['all']} raw {o['raw_all']} ms; load {load()}")
