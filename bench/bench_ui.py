@@ -36,14 +36,37 @@ from pathlib import Path
 
 BARE = """
 import sys, time
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget
 app = QApplication(sys.argv)
 w = QMainWindow(); w.setCentralWidget(QTableWidget(20, 10)); w.resize(1366, 768); w.show()
+probe_ms = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+last, longest = [0.0], [0.0]
+def tick():
+    now = time.perf_counter()
+    if last[0]:
+        longest[0] = max(longest[0], (now - last[0]) * 1000 - 10)
+    last[0] = now
 def ready():
     rss = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS:'))
     print(f"EXECDESK_READY {time.time():.6f} rss_kb={rss} rows=20", flush=True)
-    app.quit()
+    if not probe_ms:
+        app.quit()
+        return
+    # The same 10 ms probe as ui.workers.StallProbe, over as long as the paired ExecDesk's warm-up took: what
+    # this machine's load alone does to an idle event loop (the baseline of the warm-up stall).
+    timer = QTimer(app)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    tick()
+    def done():
+        timer.stop()
+        tick()
+        print(f"EXECDESK_WARM {time.time():.6f} stall_ms={max(0.0, longest[0]):.1f} rss_kb={rss}", flush=True)
+        app.quit()
+    QTimer.singleShot(probe_ms, done)
 QTimer.singleShot(0, ready)
 app.exec()
 """
@@ -94,18 +117,16 @@ def day_housekeeping(db: Path) -> None:
 
 
 def startup(db: Path, runs: int) -> dict:
-    """Paired, interleaved whole-process runs: a bare PySide6 window, then ExecDesk, ``runs`` times. Each ExecDesk
+    """Paired, interleaved whole-process runs: ExecDesk, then a bare PySide6 window, ``runs`` times. Each ExecDesk
     process quits once its warm-up is done (EXECDESK_QUIT_WHEN_WARM; 300 s at most), so a slow warm-up on a
-    loaded machine is measured, not cut off. The ratio is the median of the per-pair ratios."""
+    loaded machine is measured, not cut off; its bare pair then runs the same 10 ms event-loop probe for as long
+    as that warm-up took, which is what the machine's load alone does to a loop. The ratio is the median of
+    the per-pair ratios."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXECDESK_PROFILE="zhangwei", EXECDESK_QUIT_AFTER_MS="300000",
                EXECDESK_QUIT_WHEN_WARM="1", EXECDESK_REPORT_STARTUP="1")
     app_times, bare_times, app_rss, bare_rss, warm_times, warm_stalls, warm_rss, pairs = [], [], [], [], [], [], [], []
+    bare_stalls: list[float] = []
     for _ in range(runs):
-        t0 = time.time()
-        r = subprocess.run([sys.executable, "-c", BARE], capture_output=True, text=True, env=env, timeout=120)
-        ready, fields = _need(_report(r.stdout, "EXECDESK_READY"), "EXECDESK_READY", r)
-        bare_times.append(ready - t0)
-        bare_rss.append(int(fields["rss_kb"]))
         t0 = time.time()
         r = subprocess.run([sys.executable, "-m", "execdesk", "--db", str(db)], capture_output=True, text=True,
                            env=env, timeout=330)
@@ -115,17 +136,26 @@ def startup(db: Path, runs: int) -> dict:
         if fields["orm"] != "0" or int(fields["rows"]) == 0:
             raise SystemExit(f"not a window-first start: {fields}")
         app_times.append(ready - t0)
-        pairs.append(app_times[-1] / bare_times[-1])
         app_rss.append(int(fields["rss_kb"]))
         warm, wfields = _need(_report(r.stdout, "EXECDESK_WARM"), "EXECDESK_WARM", r)
         warm_times.append(warm - t0)
         warm_stalls.append(float(wfields["stall_ms"]))
         warm_rss.append(int(wfields["rss_kb"]))
+        # Its pair: a bare window, then the same probe for as long as this warm-up lasted.
+        t0 = time.time()
+        r = subprocess.run([sys.executable, "-c", BARE, str(max(1, round((warm - ready) * 1000)))],
+                           capture_output=True, text=True, env=env, timeout=330)
+        bready, bfields = _need(_report(r.stdout, "EXECDESK_READY"), "EXECDESK_READY", r)
+        bare_times.append(bready - t0)
+        bare_rss.append(int(bfields["rss_kb"]))
+        bare_stalls.append(float(_need(_report(r.stdout, "EXECDESK_WARM"), "EXECDESK_WARM", r)[1]["stall_ms"]))
+        pairs.append(app_times[-1] / bare_times[-1])
     app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
     return {"app_s": app_s, "bare_s": bare_s, "ratio": statistics.median(pairs), "pairs": pairs,
             "app_rss_mb": max(app_rss) / 1024, "bare_rss_mb": max(bare_rss) / 1024, "app_all": app_times,
             "bare_all": bare_times, "warm_s": statistics.median(warm_times), "warm_stall_ms": max(warm_stalls),
-            "warm_stalls": warm_stalls, "warm_rss_mb": max(warm_rss) / 1024}
+            "warm_stalls": warm_stalls, "warm_rss_mb": max(warm_rss) / 1024, "bare_stalls": bare_stalls,
+            "stall_over_bare_ms": [round(a - b, 1) for a, b in zip(warm_stalls, bare_stalls, strict=True)]}
 
 
 def fresh_demo(cases: int) -> Path:
@@ -146,7 +176,9 @@ def print_startup(label: str, s: dict, runs: int) -> None:
           f"(bare QMainWindow {s['bare_rss_mb']:.0f} MB; target ≤ 300 MB); after the warm-up {s['warm_rss_mb']:.0f} MB")
     print(f"[{label}] warm-up after the first paint (ORM and screens, off the GUI thread): done {s['warm_s']:.3f} s "
           f"after launch (median); longest event-loop stall meanwhile {s['warm_stall_ms']:.1f} ms (worst of {runs} "
-          f"runs: {s['warm_stalls']}; target ≤ 50 ms)")
+          f"runs: {s['warm_stalls']}; target ≤ 50 ms); paired bare window, same probe over the same time: "
+          f"{s['bare_stalls']} ms; ExecDesk's stall less its pair's: {s['stall_over_bare_ms']} ms "
+          f"(median {statistics.median(s['stall_over_bare_ms']):.1f} ms)")
 
 
 def search(db: Path) -> list[dict]:
