@@ -137,7 +137,8 @@ class TodayPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # 待办事项 takes what the screen has
         for col, width in enumerate((100, 120, 205, 560, 160)):
             # Never narrower than the heading with its sort arrow (issue 17 item 9: readable at 1366 px).
             self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
