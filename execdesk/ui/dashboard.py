@@ -119,6 +119,7 @@ class DashboardPage(QWidget):
         self.split.setChildrenCollapsible(False)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
+        self.split.setSizes([3000, 2000])  # 3 : 2 of whatever height the page gets (min sizes win on small screens)
         lay.addWidget(self.split, 1)
         self.refresh()
 
