@@ -13,7 +13,9 @@
    median save vs the median save with nothing else running (2.). The refresh computes on a snapshot without
    the write lock and writes in one short transaction, so no save waits for the whole refresh.
 
-The generated database is cached in /tmp/execdesk-bench (generation takes ~45 s) and copied for each run.
+The generated database is cached in /tmp/execdesk-bench (generation takes ~45 s) and copied for each run into a
+work directory of that run's own (``--work``, default a new temporary directory, removed at the end), so two runs
+or two benchmarks never write the same file. The machine load is printed next to every figure.
 """
 
 from __future__ import annotations
@@ -110,10 +112,8 @@ def _timed(store, **kw):
     return time.perf_counter() - t0, stats
 
 
-def bench_full(src: Path, rounds: int) -> dict:
-    work = CACHE / "work.sqlite3"
-    for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
-        p.unlink(missing_ok=True)
+def bench_full(src: Path, rounds: int, workdir: Path) -> dict:
+    work = workdir / "work.sqlite3"  # this run's own copy (issue 17: no path shared between runs or benches)
     shutil.copyfile(src, work)
     store = open_database(work)
     nodes = sqlite3.connect(work).execute("SELECT count(*) FROM nodes").fetchone()[0]
@@ -218,10 +218,24 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="cold recompute rounds")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--append", action="store_true", help="append the results to bench/RESULTS.md")
+    ap.add_argument("--work", type=Path, help="work directory of this run (default: a new temporary one, removed)")
     args = ap.parse_args()
     load_at_start = os.getloadavg()[0]
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     src = demo_file(args.cases)
-    full = bench_full(src, args.rounds)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    workdir = args.work or Path(tempfile.mkdtemp(prefix="bench-deadlines-", dir=CACHE))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"work directory of this run: {workdir}")
+    try:
+        _run(args, src, workdir, load_at_start)
+    finally:
+        if args.work is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(args, src: Path, workdir: Path, load_at_start: float) -> None:
+    full = bench_full(src, args.rounds, workdir)
     one = bench_one_node(full["work"], args.runs)
     print(f"record_node median {one['record_ms']:.2f} ms, recompute_case alone {one['alone_ms']:.2f} ms, "
           f"raw insert+commit {one['raw_ms']:.2f} ms (ratio {one['record_ms'] / one['raw_ms']:.1f}x)")
@@ -229,7 +243,8 @@ def main() -> None:
     st = during["stats"]
     print(f"saves during the daily refresh ({during['refresh_s']:.2f} s: read+compute {st.read_s + st.compute_s:.2f} s, "
           f"write {st.write_s:.2f} s; {st.changed_cases} cases written): {during['saves']} saves, longest "
-          f"{during['max_ms']:.0f} ms, median {during['median_ms']:.1f} ms (alone {one['record_ms']:.2f} ms)")
+          f"{during['max_ms']:.0f} ms, median {during['median_ms']:.1f} ms (alone {one['record_ms']:.2f} ms); "
+          f"load {os.getloadavg()[0]:.1f}")
     best = min(full["cold"], key=lambda r: r[0])
     first = full["cold"][0]
     med = statistics.median(r[0] for r in full["cold"])

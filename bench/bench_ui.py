@@ -6,7 +6,9 @@ The database must hold the 100,000-case demo (``execdesk --db … demo --cases 1
 read-mostly (the document batch writes nothing). Offscreen Qt platform.
 
 1. Start-up to an interactive main window (``execdesk`` process, first page of the case list shown) vs a bare
-   PySide6 QMainWindow process; median of ``--runs`` cold-process starts each. Also the RSS of both, and the
+   PySide6 QMainWindow process: ``--runs`` pairs of cold-process starts, interleaved (bare, then ExecDesk), the
+   ratio being the median of the per-pair ratios; each ExecDesk process runs until its warm-up is done. On the
+   ``--db`` database and on a fresh ``--demo-cases`` demo database. Also the RSS of both, and the
    warm-up after the first paint (the ORM and the other screens imported off the GUI thread): when it ends
    and the longest event-loop stall while it runs. The day's housekeeping (automatic backup, deadline
    recompute) is done before the runs, as it is after the first start of a day.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -33,24 +36,69 @@ from pathlib import Path
 
 BARE = """
 import sys, time
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget
 app = QApplication(sys.argv)
 w = QMainWindow(); w.setCentralWidget(QTableWidget(20, 10)); w.resize(1366, 768); w.show()
+probe_ms = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+last, longest = [0.0], [0.0]
+def tick():
+    now = time.perf_counter()
+    if last[0]:
+        longest[0] = max(longest[0], (now - last[0]) * 1000 - 10)
+    last[0] = now
 def ready():
     rss = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS:'))
     print(f"EXECDESK_READY {time.time():.6f} rss_kb={rss} rows=20", flush=True)
-    app.quit()
+    if not probe_ms:
+        app.quit()
+        return
+    # The same 10 ms probe as ui.workers.StallProbe, over as long as the paired ExecDesk's warm-up took: what
+    # this machine's load alone does to an idle event loop (the baseline of the warm-up stall).
+    timer = QTimer(app)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    tick()
+    def done():
+        timer.stop()
+        tick()
+        print(f"EXECDESK_WARM {time.time():.6f} stall_ms={max(0.0, longest[0]):.1f} rss_kb={rss}", flush=True)
+        app.quit()
+    QTimer.singleShot(probe_ms, done)
 QTimer.singleShot(0, ready)
 app.exec()
 """
 
 
-def _report(proc_out: str, tag: str) -> tuple[float, dict[str, str]]:
-    """(time, fields) of the EXECDESK_READY / EXECDESK_WARM line ``ui.app.after_first_paint`` prints."""
-    line = next(x for x in proc_out.splitlines() if x.startswith(tag))
+def _report(proc_out: str, tag: str) -> tuple[float, dict[str, str]] | None:
+    """(time, fields) of the EXECDESK_READY / EXECDESK_WARM line ``ui.app.after_first_paint`` prints; None when
+    the process printed no such line."""
+    line = next((x for x in proc_out.splitlines() if x.startswith(tag)), None)
+    if line is None:
+        return None
     parts = line.split()
     return float(parts[1]), dict(p.split("=") for p in parts[2:])
+
+
+def _need(report: tuple[float, dict[str, str]] | None, tag: str, r: subprocess.CompletedProcess) -> tuple:
+    if report is None:
+        raise SystemExit(f"the process printed no {tag} line (exit {r.returncode}):\n{r.stdout[-1500:]}\n"
+                         f"{r.stderr[-2500:]}")
+    return report
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def compile_package() -> None:
+    """Byte-compile ExecDesk once, as an installed copy is: with PYTHONDONTWRITEBYTECODE set (it is on some
+    shells) every measured process would otherwise compile each module from source again."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "execdesk"), quiet=1)
 
 
 def day_housekeeping(db: Path) -> None:
@@ -69,34 +117,68 @@ def day_housekeeping(db: Path) -> None:
 
 
 def startup(db: Path, runs: int) -> dict:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXECDESK_PROFILE="zhangwei", EXECDESK_QUIT_AFTER_MS="2000",
-               EXECDESK_REPORT_STARTUP="1")
-    app_times, bare_times, app_rss, bare_rss, warm_times, warm_stalls, warm_rss = [], [], [], [], [], [], []
+    """Paired, interleaved whole-process runs: ExecDesk, then a bare PySide6 window, ``runs`` times. Each ExecDesk
+    process quits once its warm-up is done (EXECDESK_QUIT_WHEN_WARM; 300 s at most), so a slow warm-up on a
+    loaded machine is measured, not cut off; its bare pair then runs the same 10 ms event-loop probe for as long
+    as that warm-up took, which is what the machine's load alone does to a loop. The ratio is the median of
+    the per-pair ratios."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXECDESK_PROFILE="zhangwei", EXECDESK_QUIT_AFTER_MS="300000",
+               EXECDESK_QUIT_WHEN_WARM="1", EXECDESK_REPORT_STARTUP="1")
+    app_times, bare_times, app_rss, bare_rss, warm_times, warm_stalls, warm_rss, pairs = [], [], [], [], [], [], [], []
+    bare_stalls: list[float] = []
     for _ in range(runs):
         t0 = time.time()
-        r = subprocess.run([sys.executable, "-c", BARE], capture_output=True, text=True, env=env, timeout=120)
-        ready, fields = _report(r.stdout, "EXECDESK_READY")
-        bare_times.append(ready - t0)
-        bare_rss.append(int(fields["rss_kb"]))
-        t0 = time.time()
         r = subprocess.run([sys.executable, "-m", "execdesk", "--db", str(db)], capture_output=True, text=True,
-                           env=env, timeout=300)
+                           env=env, timeout=330)
         if r.returncode != 0:
-            raise SystemExit(f"execdesk failed: {r.stderr[-2000:]}")
-        ready, fields = _report(r.stdout, "EXECDESK_READY")
+            raise SystemExit(f"execdesk failed (exit {r.returncode}): {r.stderr[-2000:]}")
+        ready, fields = _need(_report(r.stdout, "EXECDESK_READY"), "EXECDESK_READY", r)
         if fields["orm"] != "0" or int(fields["rows"]) == 0:
             raise SystemExit(f"not a window-first start: {fields}")
         app_times.append(ready - t0)
         app_rss.append(int(fields["rss_kb"]))
-        warm, wfields = _report(r.stdout, "EXECDESK_WARM")
+        warm, wfields = _need(_report(r.stdout, "EXECDESK_WARM"), "EXECDESK_WARM", r)
         warm_times.append(warm - t0)
         warm_stalls.append(float(wfields["stall_ms"]))
         warm_rss.append(int(wfields["rss_kb"]))
+        # Its pair: a bare window, then the same probe for as long as this warm-up lasted.
+        t0 = time.time()
+        r = subprocess.run([sys.executable, "-c", BARE, str(max(1, round((warm - ready) * 1000)))],
+                           capture_output=True, text=True, env=env, timeout=330)
+        bready, bfields = _need(_report(r.stdout, "EXECDESK_READY"), "EXECDESK_READY", r)
+        bare_times.append(bready - t0)
+        bare_rss.append(int(bfields["rss_kb"]))
+        bare_stalls.append(float(_need(_report(r.stdout, "EXECDESK_WARM"), "EXECDESK_WARM", r)[1]["stall_ms"]))
+        pairs.append(app_times[-1] / bare_times[-1])
     app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
-    return {"app_s": app_s, "bare_s": bare_s, "ratio": app_s / bare_s, "app_rss_mb": max(app_rss) / 1024,
-            "bare_rss_mb": max(bare_rss) / 1024, "app_all": app_times, "bare_all": bare_times,
-            "warm_s": statistics.median(warm_times), "warm_stall_ms": max(warm_stalls),
-            "warm_rss_mb": max(warm_rss) / 1024}
+    return {"app_s": app_s, "bare_s": bare_s, "ratio": statistics.median(pairs), "pairs": pairs,
+            "app_rss_mb": max(app_rss) / 1024, "bare_rss_mb": max(bare_rss) / 1024, "app_all": app_times,
+            "bare_all": bare_times, "warm_s": statistics.median(warm_times), "warm_stall_ms": max(warm_stalls),
+            "warm_stalls": warm_stalls, "warm_rss_mb": max(warm_rss) / 1024, "bare_stalls": bare_stalls,
+            "stall_over_bare_ms": [round(a - b, 1) for a, b in zip(warm_stalls, bare_stalls, strict=True)]}
+
+
+def fresh_demo(cases: int) -> Path:
+    """A fresh demo database as ``./run.sh app --demo`` makes it (``execdesk demo``), deadlines computed."""
+    work = Path(tempfile.mkdtemp(prefix="bench-ui-demo-"))
+    db = work / "demo.sqlite3"
+    subprocess.run([sys.executable, "-m", "execdesk", "--db", str(db), "demo", "--cases", str(cases)], check=True,
+                   capture_output=True, text=True, timeout=600)
+    return db
+
+
+def print_startup(label: str, s: dict, runs: int) -> None:
+    print(f"[{label}] start-up to interactive main window: execdesk {s['app_s']:.3f} s, bare QMainWindow "
+          f"{s['bare_s']:.3f} s (medians), paired ratio {s['ratio']:.2f}× (median of {runs} per-pair ratios "
+          f"{[round(x, 2) for x in s['pairs']]}; targets ≤ 1.5 s, ≤ 1.5×); runs app "
+          f"{[round(x, 3) for x in s['app_all']]} bare {[round(x, 3) for x in s['bare_all']]}; load {load()}")
+    print(f"[{label}] RSS with the database open and the list shown: {s['app_rss_mb']:.0f} MB "
+          f"(bare QMainWindow {s['bare_rss_mb']:.0f} MB; target ≤ 300 MB); after the warm-up {s['warm_rss_mb']:.0f} MB")
+    print(f"[{label}] warm-up after the first paint (ORM and screens, off the GUI thread): done {s['warm_s']:.3f} s "
+          f"after launch (median); longest event-loop stall meanwhile {s['warm_stall_ms']:.1f} ms (worst of {runs} "
+          f"runs: {s['warm_stalls']}; target ≤ 50 ms); paired bare window, same probe over the same time: "
+          f"{s['bare_stalls']} ms; ExecDesk's stall less its pair's: {s['stall_over_bare_ms']} ms "
+          f"(median {statistics.median(s['stall_over_bare_ms']):.1f} ms)")
 
 
 def search(db: Path) -> list[dict]:
@@ -279,21 +361,27 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--docs", type=int, default=500)
     ap.add_argument("--sync-changes", type=int, default=100_000)
+    ap.add_argument("--demo-cases", type=int, default=300,
+                    help="also start on a fresh demo database of this many cases (0: skip)")
+    ap.add_argument("--only-startup", action="store_true", help="only the start-up measures")
     args = ap.parse_args()
+    print(f"load average at start: {load()}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("EXECDESK_DATA_DIR", tempfile.mkdtemp(prefix="bench-ui-"))
     n = sqlite3.connect(args.db).execute("SELECT count(*) FROM cases").fetchone()[0]
     print(f"database: {args.db} ({n:,} cases, {args.db.stat().st_size / 1e9:.2f} GB)")
 
+    compile_package()
     day_housekeeping(args.db)
-    s = startup(args.db, args.runs)
-    print(f"start-up to interactive main window: execdesk {s['app_s']:.3f} s, bare QMainWindow {s['bare_s']:.3f} s, "
-          f"ratio {s['ratio']:.2f}× (targets ≤ 1.5 s, ≤ 2×); runs app {[round(x, 3) for x in s['app_all']]} "
-          f"bare {[round(x, 3) for x in s['bare_all']]}")
-    print(f"RSS with the database open and the list shown: {s['app_rss_mb']:.0f} MB "
-          f"(bare QMainWindow {s['bare_rss_mb']:.0f} MB; target ≤ 300 MB); after the warm-up {s['warm_rss_mb']:.0f} MB")
-    print(f"warm-up after the first paint (ORM and screens, off the GUI thread): done {s['warm_s']:.3f} s after "
-          f"launch; longest event-loop stall meanwhile {s['warm_stall_ms']:.1f} ms (worst of {args.runs} runs)")
+    print_startup(f"{n:,} cases", startup(args.db, args.runs), args.runs)
+    if args.demo_cases:
+        demo = fresh_demo(args.demo_cases)
+        day_housekeeping(demo)
+        print_startup(f"fresh {args.demo_cases}-case demo", startup(demo, args.runs), args.runs)
+        shutil.rmtree(demo.parent, ignore_errors=True)
+    if args.only_startup:
+        print(f"load average at end: {load()}")
+        return 0
     for r in search(args.db):
         print(f"search {r['label']} “{r['text']}”: {r['ui_ms']:.1f} ms median ({r['hits']} hits), raw SQLite "
               f"{r['raw_ms']:.1f} ms ({r['raw_hits']} hits), ratio {r['ui_ms'] / r['raw_ms']:.2f}× (target ≤ 100 ms)")
@@ -307,6 +395,7 @@ def main() -> int:
               f"{y['bare_s']:.1f} s, ratio {y['ui_s'] / y['bare_s']:.2f}×; longest event-loop stall "
               f"{y['stall_ms']:.1f} ms over {y['ticks']} probe ticks (idle loop {y['idle_ms']:.1f} ms; "
               f"target ≤ 100 ms)")
+    print(f"load average at end: {load()}")
     return 0
 
 

@@ -2,6 +2,15 @@
 
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
+A 1366×768 screen with a 40 px taskbar (issue 17 item 9: the windows place and size themselves from
+QScreen.availableGeometry(), exactly as on the clerk's PC; the X root window's _NET_WORKAREA is the taskbar):
+
+    xvfb-run -a -s "-screen 0 1366x768x24 -noreset" sh -c 'xprop -root -f _NET_WORKAREA 32cccc \
+        -set _NET_WORKAREA "0, 0, 1366, 728" && .venv/bin/python scripts/screenshots.py --size 1366x768'
+
+With ``--size`` only that size is shot, the main window is not given a geometry (the app fits itself to the
+screen) and main-window pictures are the whole screen, the taskbar's strip included.
+
 Uses a throw-away database and data folder (never the user's). Look at every PNG before calling a screen done.
 """
 
@@ -115,7 +124,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     ap.add_argument("--cases", type=int, default=1500)
+    ap.add_argument("--size", help="WxH: the X screen is this size; the app places its windows itself")
     args = ap.parse_args()
+    sizes = [tuple(int(x) for x in args.size.split("x"))] if args.size else SIZES
     if not os.environ.get("DISPLAY"):
         print("需要 X 显示：请用 xvfb-run 运行本脚本", file=sys.stderr)
         return 2
@@ -151,6 +162,12 @@ def main() -> int:
     def shoot(widget, name: str, w: int, h: int) -> None:
         settle()
         screen = QGuiApplication.primaryScreen()
+        if args.size and widget.isWindow():  # the whole screen: window + taskbar
+            pix = screen.grabWindow(0)
+            path = args.out / f"{name}_{w}x{h}.png"
+            pix.save(str(path))
+            print("saved", path, pix.width(), "×", pix.height(), "available", screen.availableGeometry())
+            return
         pix = screen.grabWindow(widget.winId())
         if pix.isNull() or pix.width() < 10:
             pix = widget.grab()
@@ -165,16 +182,17 @@ def main() -> int:
         profiles = users_by_role(s)
     sign = SignInDialog(store, profiles, "zhangwei")
     sign.show()
-    shoot(sign, "00_sign_in", *SIZES[0])
+    shoot(sign, "00_sign_in", *sizes[0])
     sign.close()
 
-    for w, h in SIZES:
+    for w, h in sizes:
         from execdesk.ui.main_window import MainWindow
 
         ctx = UiContext(store=store, actor=actor, clock=lambda: today)
         ctx.settings.window_state = {}
         win = MainWindow(ctx)
-        win.setGeometry(0, 0, w, h)
+        if not args.size:
+            win.setGeometry(0, 0, w, h)
         win.show()
         settle(500)
         shoot(win, "00_today", w, h)  # 今日待办: the first screen after sign-in (issue 17)
@@ -268,6 +286,18 @@ def main() -> int:
             shoot_node_entry(shoot, ctx, win, store, target.id, w, h)
         with store.read() as s:
             ready = list_cases(s, CaseQuery(view="zhongben_ready"), limit=1)
+        if (w, h) == SIZES[0]:  # the PDF viewer asks for 900×900: on a 728 px high screen it is clamped
+            from execdesk.services import explanations
+            from execdesk.ui.pdf_view import PdfPreviewDialog
+
+            with store.read() as s:
+                owed = explanations.overdue_case_ids(s)[:1]
+            if owed:
+                pv = PdfPreviewDialog(explanations.draft_pdf(store, owed[0], today=today), "书面说明（草稿）预览",
+                                      "书面说明.pdf", win)
+                pv.show()
+                shoot(pv, "22_pdf_preview", w, h)
+                pv.close()
         zw = ZhongbenWizard(ctx, ready[0].id if ready else target.id, win)
         zw.show()
         shoot(zw, "13_zhongben_checklist", w, h)

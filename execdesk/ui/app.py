@@ -3,7 +3,9 @@ names the log file, the database, sign-in (or first start), then the main window
 
 ``run_gui(db_path)`` is what ``execdesk`` without a sub-command calls. For automated runs (tests, the
 start-up benchmark, the screenshot script) two environment variables exist:
-``EXECDESK_QUIT_AFTER_MS`` quits the event loop that many ms after the main window is shown, and
+``EXECDESK_QUIT_AFTER_MS`` quits the event loop that many ms after the main window is shown (with
+``EXECDESK_QUIT_WHEN_WARM=1`` it quits as soon as the start-up warm-up is done instead, the ms being only the
+longest wait, so a run on a loaded machine is never cut short before its report), and
 ``EXECDESK_PROFILE`` opens that local profile without the sign-in dialog (the data file is the user's own;
 passwords guard approvals, which always ask again).
 """
@@ -256,6 +258,11 @@ def rss_kb() -> int:
 
 def run_gui(db_path: Path, *, quit_after_ms: int | None = None) -> int:
     t0 = time.perf_counter()
+    # No automatic garbage collection until the warm-up is done (start_housekeeping turns it back on): the
+    # start-up imports only make objects that live as long as the process, and a full collection over them,
+    # run by whichever thread allocates next, held the GIL for 30–50 ms on the GUI thread while the worker
+    # imported — the warm-up stall of issue 17 (48–333 ms on the demo database).
+    gc.disable()
     from execdesk.config import Settings
     from execdesk.logging_setup import setup_logging
 
@@ -338,6 +345,7 @@ def after_first_paint(window, store) -> None:
               f"orm={int('sqlalchemy' in sys.modules)}", flush=True)
         probe = StallProbe(window)
         probe.start()
+    collections_at_ready = sum(g["collections"] for g in gc.get_stats())
     task = start_housekeeping(window, store)
 
     def progress(_done: int, _total: int, step: str) -> None:
@@ -345,7 +353,14 @@ def after_first_paint(window, store) -> None:
             return
         if probe is not None and probe.running:
             print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()} "
-                  f"frozen={gc.get_freeze_count()}", flush=True)
+                  f"frozen={gc.get_freeze_count()} "
+                  f"gc_runs={sum(g['collections'] for g in gc.get_stats()) - collections_at_ready}", flush=True)
+        if os.environ.get("EXECDESK_QUIT_WHEN_WARM") and os.environ.get("EXECDESK_QUIT_AFTER_MS"):
+            from PySide6.QtWidgets import QApplication
+
+            QTimer.singleShot(0, window.close)
+            QTimer.singleShot(0, QApplication.quit)
+            return
         # Text typed before a crash, if any (ui.drafts). Only now: with the warm-up done the GUI thread has
         # nothing left to import, so it never waits on a module the worker is importing.
         QTimer.singleShot(0, window.offer_recovery)
@@ -366,11 +381,15 @@ def start_housekeeping(window, store):
     template_problems: list[str] = []
 
     def housekeeping(job) -> bool:
-        warm_up()
-        # Everything loaded so far lives as long as the process: move it out of the collector's sight. A full
-        # (generation 2) collection otherwise walks every module, mapper and Qt wrapper, ~45 ms with the GIL
-        # held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's gc.freeze().
-        gc.freeze()
+        try:
+            warm_up()
+        finally:
+            # Everything loaded so far lives as long as the process: move it out of the collector's sight. A
+            # full (generation 2) collection otherwise walks every module, mapper and Qt wrapper, ~45 ms with
+            # the GIL held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's
+            # gc.freeze(); then collection is back on (run_gui turned it off for the start-up).
+            gc.freeze()
+            gc.enable()
         job.progress(1, 3, WARM_UP_DONE)
         from execdesk.services.routine_documents import startup_check  # every template, off the GUI thread
 

@@ -283,9 +283,14 @@ class CaseListPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The names share what the window has beyond the fixed columns (a wide screen widens 案由 and the
+        # parties, not 状态; issue 17 item 9); the other columns stay resizable by hand.
+        header.setStretchLastSection(False)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         for col, width in enumerate((205, 120, 100, 150, 105, 88, 56, 140, 84, 44)):
-            self.table.setColumnWidth(col, width)
+            # Never narrower than the heading with its sort arrow (issue 17 item 9: readable at 1366 px).
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
 

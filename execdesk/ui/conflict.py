@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from execdesk.rules.errors import ConflictError
+from execdesk.ui.screen_fit import fit_window
 
 RELOAD = "reload"
 REAPPLY = "reapply"
@@ -99,7 +100,7 @@ class ConflictDialog(QDialog):
         lay.addWidget(changed)
         lay.addWidget(hint)
         lay.addLayout(row)
-        self.resize(680, 200 + 34 * max(1, len(exc.diffs)))
+        fit_window(self, 680, 200 + 34 * max(1, len(exc.diffs)))
 
     def _pick(self, choice: str) -> None:
         self.choice = choice

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -58,11 +59,16 @@ def bar_chart(title: str, categories: list[str], sets: list[tuple[str, list[floa
     axis_y.setLabelFormat("%d" + suffix)
     if maximum is None:
         axis_y.applyNiceNumbers()  # 0, 5, 10 … rather than 0, 6, 13, 20
+    # Three labels (0, half, top) fit a chart 190 px high: with more, Qt elides them all to "…" on a 1366×768 screen.
+    top_value = axis_y.max()
+    if top_value >= 2 and int(top_value) % 2:
+        axis_y.setMax(top_value + 1)  # an even top: the half is a whole number
+    axis_y.setTickCount(3)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_y)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(220)
+    view.setMinimumHeight(190)
     return view
 
 
@@ -93,7 +99,7 @@ class DashboardPage(QWidget):
         self.grid = QGridLayout()
         self.table = make_table()
         self.table.setObjectName("indicators")
-        self.table.setMaximumHeight(230)
+        self.table.setMinimumHeight(120)
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
         top.addWidget(refresh)
@@ -102,8 +108,19 @@ class DashboardPage(QWidget):
         lay.addLayout(top)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
-        lay.addLayout(self.grid, 1)
-        lay.addWidget(self.table)
+        charts = QWidget()
+        charts.setLayout(self.grid)
+        # Charts above, the indicator table below, the split draggable: on a 1366×768 screen with a taskbar the
+        # table keeps six rows or more instead of three (issue 17 item 9).
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("dashboard_split")
+        self.split.addWidget(charts)
+        self.split.addWidget(self.table)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([3000, 2000])  # 3 : 2 of whatever height the page gets (min sizes win on small screens)
+        lay.addWidget(self.split, 1)
         self.refresh()
 
     def refresh(self) -> None:

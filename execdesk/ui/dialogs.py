@@ -54,6 +54,7 @@ from execdesk.ui.conflict import REAPPLY, RELOAD, resolve_conflict
 from execdesk.ui.context import UiContext
 from execdesk.ui.node_form import TypedFieldsForm
 from execdesk.ui.operations import Changes, Op, hub
+from execdesk.ui.screen_fit import fit_window
 from execdesk.ui.widgets import DateField, ErrorLabel, FieldSpec, FormDialog, exec_dialog, mark_invalid
 
 COMMON_CAUSES = ["民间借贷纠纷", "买卖合同纠纷", "金融借款合同纠纷", "劳动争议", "追索劳动报酬纠纷",
@@ -261,7 +262,7 @@ class CaseDialog(QDialog):
         lay.addWidget(basis_box)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
-        self.resize(980, 720)
+        fit_window(self, 980, 720)
 
     def check_number(self) -> None:
         """案号 feedback as soon as the field is left: the canonical form, a format error, or a duplicate."""
@@ -533,7 +534,7 @@ class NodeDialog(QDialog):
         if correcting:
             assert self.typed is not None
             self.typed.set_values(correcting.data or {})
-        self.resize(900, 620)
+        fit_window(self, 900, 620)
         self.picker.search.setFocus()
 
     def _with_error(self, inner, key: str) -> QWidget:

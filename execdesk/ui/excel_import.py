@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from execdesk.rules.errors import ValidationError
 from execdesk.services import excel_import as xi
 from execdesk.ui.context import UiContext
+from execdesk.ui.screen_fit import fit_window
 from execdesk.ui.widgets import show_error
 from execdesk.ui.workers import Task, run_with_progress
 
@@ -143,7 +144,7 @@ class ExcelImportDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("ExcelImportDialog")
         self.setWindowTitle(self.tr("从Excel补录案件"))
-        self.resize(1180, 680)
+        fit_window(self, 1180, 680)
         self.layout_: xi.Layout | None = None
         self.preview: xi.Preview | None = None
         self.court = xi.court_code_of(ctx.store)

@@ -23,6 +23,7 @@ from execdesk.rules.errors import NotFoundError
 from execdesk.services.search import status_summary
 from execdesk.ui.case_list import CaseListPage
 from execdesk.ui.context import UiContext
+from execdesk.ui.screen_fit import clamp_restored, fit_main_window
 from execdesk.ui.today import TodayPage
 from execdesk.ui.widgets import ask_save_or_discard, exec_dialog
 
@@ -97,7 +98,9 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(60_000)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
-        self.resize(1366, 768)
+        # 1366×768 where that fits with the frame, else maximised in the available area (taskbar excluded):
+        # issue 17 item 9.
+        fit_main_window(self)
         self.restore_layout()
         # The one first load, with the restored sort order and scope; the figures that scan the whole table
         # (filter counts, status bar) are read once the window has painted.
@@ -437,6 +440,7 @@ class MainWindow(QMainWindow):
         try:
             if state.get("geometry"):
                 self.restoreGeometry(QByteArray(base64.b64decode(state["geometry"])))
+                clamp_restored(self)  # saved on a larger screen: made to fit this one
             if state.get("state"):
                 self.restoreState(QByteArray(base64.b64decode(state["state"])))
             if state.get("list_splitter"):

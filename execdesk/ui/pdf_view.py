@@ -18,6 +18,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from execdesk.ui.screen_fit import fit_window
+
 log = logging.getLogger(__name__)
 
 
@@ -206,7 +208,7 @@ class PdfPreviewDialog(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.view, 1)
-        self.resize(900, 900)
+        fit_window(self, 900, 900)
 
     def save_as(self) -> str | None:
         from PySide6.QtWidgets import QFileDialog

@@ -36,6 +36,7 @@ from execdesk.rules.errors import ValidationError
 from execdesk.services import routine_documents as rd
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView, render_pages
+from execdesk.ui.screen_fit import fit_window
 from execdesk.ui.widgets import DateField, fill_table, make_table, selected_id
 from execdesk.ui.workers import start
 
@@ -64,7 +65,7 @@ class RoutineDocumentsDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.case_id = ctx, case_id
         self.setWindowTitle(self.tr("日常执行文书"))
-        self.resize(1100, 760)
+        fit_window(self, 1100, 760)
         self.last_draft: rd.Draft | None = None
         self.last_issued: rd.IssuedRoutine | None = None
         self.task = None

@@ -137,9 +137,11 @@ class TodayPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # 待办事项 takes what the screen has
         for col, width in enumerate((100, 120, 205, 560, 160)):
-            self.table.setColumnWidth(col, width)
+            # Never narrower than the heading with its sort arrow (issue 17 item 9: readable at 1366 px).
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))
         self.table.doubleClicked.connect(lambda idx: self.open_row(idx.row()))
         self.table.activated_row.connect(self.open_row)
         self.hint = QLabel(self.tr("↑↓ 选择，回车（或双击）转到办理的地方；Ctrl+0 回到今日待办。"))

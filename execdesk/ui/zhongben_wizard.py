@@ -36,6 +36,7 @@ from execdesk.services.case_views import load_case_view
 from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView, print_pdf
+from execdesk.ui.screen_fit import fit_window
 from execdesk.ui.widgets import DateField, ErrorLabel, cn_date, confirm_irreversible, exec_dialog, show_error
 
 log = logging.getLogger(__name__)
@@ -261,7 +262,7 @@ class ZhongbenWizard(QDialog):
         lay.addWidget(self.step_label)
         lay.addWidget(self.stack, 1)
         lay.addLayout(row)
-        self.resize(1100, 720)
+        fit_window(self, 1100, 720)
         self.checklist.evaluate()
         self.go(0)
 

@@ -460,9 +460,12 @@ def test_app_process_starts_offscreen_paints_before_the_orm_loads_and_exits_zero
     demo = subprocess.run([sys.executable, "-m", "execdesk", "--db", str(db), "demo", "--cases", "40"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert demo.returncode == 0, demo.stderr
-    env.update(EXECDESK_PROFILE="zhangwei", EXECDESK_QUIT_AFTER_MS="1500", EXECDESK_REPORT_STARTUP="1")
+    # The process quits once its warm-up is done and reported (EXECDESK_QUIT_WHEN_WARM), however long that takes
+    # on a loaded machine; 150 s is only the longest wait (no timed assertion: issue 17, the flake under load).
+    env.update(EXECDESK_PROFILE="zhangwei", EXECDESK_QUIT_AFTER_MS="150000", EXECDESK_QUIT_WHEN_WARM="1",
+               EXECDESK_REPORT_STARTUP="1")
     r = subprocess.run([sys.executable, "-m", "execdesk", "--db", str(db)], capture_output=True, text=True,
-                       env=env, timeout=120)
+                       env=env, timeout=170)
     assert r.returncode == 0, r.stderr[-3000:]
     ready = dict(field.split("=") for field in
                  next(line for line in r.stdout.splitlines() if line.startswith("EXECDESK_READY")).split()[2:])
@@ -471,9 +474,13 @@ def test_app_process_starts_offscreen_paints_before_the_orm_loads_and_exits_zero
     assert int(ready["rows"]) > 0 and ready["orm"] == "0", ready
     log_text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "data" / "logs").glob("*.log*"))
     assert "warm-up imports done" in log_text
-    warm = dict(field.split("=") for field in
-                next(line for line in r.stdout.splitlines() if line.startswith("EXECDESK_WARM")).split()[2:])
+    warm_line = next((line for line in r.stdout.splitlines() if line.startswith("EXECDESK_WARM")), None)
+    assert warm_line is not None, (r.stdout[-2000:], r.stderr[-2000:])
+    warm = dict(field.split("=") for field in warm_line.split()[2:])
     assert int(warm["frozen"]) > 1000  # the start-up objects were moved out of the collector's sight
+    # No garbage collection ran between the first paint and the end of the warm-up: a full collection over the
+    # start-up objects held the GIL 30–50 ms on the GUI thread (issue 17: the warm-up stall on the demo database).
+    assert warm["gc_runs"] == "0", warm
     assert "Traceback" not in r.stderr and "Fatal Python error" not in r.stderr
     assert QMessageBox  # imported for click helpers; keeps linters quiet about the test's own imports
 
