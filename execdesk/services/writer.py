@@ -16,7 +16,8 @@ from execdesk.services.changes import record_change, snapshot
 from execdesk.services.context import Actor
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as the conflict dialog shows it (dates in Chinese, lists joined, empty as （空）)."""
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
@@ -64,13 +65,13 @@ class Write:
         diffs = []
         for key, value in (mine or {}).items():
             stored = getattr(obj, key, None)
-            if _show(stored) != _show(value):
-                diffs.append(FieldDiff((labels or {}).get(key, key), _show(value), _show(stored)))
-        changed_by = self._last_actor(obj)
+            if show_value(stored) != show_value(value):
+                diffs.append(FieldDiff((labels or {}).get(key, key), show_value(value), show_value(stored)))
+        changed_by = self.last_actor(obj)
         raise ConflictError(what, read_version=int(expected_version), current_version=int(current),
                             changed_by=changed_by, diffs=diffs)
 
-    def _last_actor(self, obj: Base) -> str | None:
+    def last_actor(self, obj: Base) -> str | None:
         from sqlalchemy import select
 
         from execdesk.models import AuditEntry, User
