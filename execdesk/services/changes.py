@@ -59,13 +59,15 @@ def payload_fields(obj: Base) -> dict[str, Any]:
 
 def record_change(session: Session, actor: Actor, obj: Base, action: str, *,
                   before: dict[str, Any] | None = None, base_version: int | None = None,
-                  op: str = "upsert", sync: bool = True) -> str | None:
+                  op: str = "upsert", sync: bool = True, flush: bool = True) -> str | None:
     """Flush ``obj`` and write its audit entry (and, for synced entities, its outbox entry).
 
     ``before`` is the snapshot taken before the change (None for a new row). Returns the outbox change id
-    (None for rows that do not sync, e.g. local profiles).
+    (None for rows that do not sync, e.g. local profiles). ``flush=False``: the caller has already given ``obj``
+    every value the flush would (services/writer.py does, so one transaction flushes once).
     """
-    session.flush()
+    if flush:
+        session.flush()
     entity = ENTITY_NAMES.get(type(obj), type(obj).__tablename__)
     after = snapshot(obj)
     case_id = after.get("case_id") if "case_id" in after else (after.get("id") if entity == "case" else None)

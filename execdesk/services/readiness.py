@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,14 +50,8 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
     session.flush()
     conn = session.connection()
     out: dict[str, rules.CaseFacts] = {}
-    vocab = records.asset_classes()
     for chunk in _chunks([c[0] for c in cases]):
-        marks = ", ".join("?" * len(chunk))
-        args = tuple(chunk)
-
-        def rows(sql: str, _args=args, _marks=marks):
-            return conn.exec_driver_sql(sql.replace("(?)", f"({_marks})"), _args).all()
-
+        rows = _rows_for(conn, chunk)
         nodes: dict[str, dict[str, list]] = {cid: {code: [] for code in _FACT_NODES} for cid in chunk}
         for cid, code, started, ended, data in rows(
                 "SELECT case_id, code, started_on, ended_on, data FROM nodes WHERE case_id IN (?) AND status = '已完成' "
@@ -84,35 +78,11 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
             measures[cid].append(rules.MeasureFact(kind=k, started_on=_day(st), party_id=pid, released_on=_d(rel),
                                                    not_applicable_reason=na))
             seals[mid] = (k, _d(rel))
-        events: dict[str, list] = {}
-        for asset_id, code, started, ended, data in rows(
-                "SELECT json_extract(data, '$.asset_id'), code, started_on, ended_on, data FROM nodes "
-                "WHERE case_id IN (?) AND code IN ('N12', 'N13') AND status != '已更正' ORDER BY case_id, seq"):
-            if asset_id:
-                d = _json(data)
-                events.setdefault(asset_id, []).append(rules.AssetEvent(
-                    code=code, started_on=_d(started), ended_on=_d(ended), method=d.get("method"),
-                    result=d.get("result"), notice_on=_d(d.get("notice_on"))))
-        paid: dict[str, tuple[int, date | None]] = {}
         realised: dict[str, int] = {cid: 0 for cid in chunk}
-        for cid, kind, amount, paid_on, asset_id in rows(
-                "SELECT case_id, kind, amount_fen, paid_on, asset_id FROM payments WHERE case_id IN (?) AND status = '有效'"):
-            if kind == "到账":
-                realised[cid] += int(amount)
-                if asset_id:
-                    total, first = paid.get(asset_id, (0, None))
-                    d = _d(paid_on)
-                    paid[asset_id] = (total + int(amount), d if first is None or (d and d > first) else first)
-        assets: dict[str, list] = {cid: [] for cid in chunk}
-        for cid, aid, k, d, v, reason, text, mid in rows(
-                "SELECT case_id, id, kind, description, value_fen, cannot_dispose_reason, not_executable_reason, "
-                "measure_id FROM found_assets WHERE case_id IN (?)"):
-            seal_kind, released = seals.get(mid, (None, None)) if mid else (None, None)
-            total, paid_on = paid.get(aid, (0, None))
-            assets[cid].append(rules.AssetFacts(
-                asset_id=aid, kind=k, asset_class=vocab.get(k, k), description=d, value_fen=int(v or 0),
-                cannot_dispose_reason=reason, reason_text=text, seal_kind=seal_kind, seal_released_on=released,
-                events=tuple(events.get(aid, ())), paid_fen=total, paid_on=paid_on))
+        for cid, amount in rows("SELECT case_id, sum(amount_fen) FROM payments WHERE case_id IN (?) "
+                                "AND status = '有效' AND kind = '到账' GROUP BY case_id"):
+            realised[cid] = int(amount or 0)
+        assets = _asset_facts(rows, seals)
         interviews: dict[str, list] = {cid: [] for cid in chunk}
         for cid, on, method, agreed in rows("SELECT case_id, held_on, method, agreed FROM interviews WHERE case_id IN (?)"):
             interviews[cid].append(rules.InterviewFact(on=_day(on), method=method, agreed=agreed))
@@ -141,12 +111,78 @@ def gather_facts_many(session: Session, cases: list[tuple[str, str, date, int, b
                 notice_on=notice[0] if notice else None, report_order_on=report_order_on,
                 money_claim=int(claimed) > 0, report_checked=bool(checks), report_status=report_status,
                 debtors=tuple(debtors[cid]), inquiries=tuple(inquiries[cid]), leads=tuple(leads[cid]),
-                assets=tuple(assets[cid]), measures=tuple(measures[cid]), interviews=tuple(interviews[cid]),
+                assets=tuple(assets.get(cid, ())), measures=tuple(measures[cid]), interviews=tuple(interviews[cid]),
                 debtor_missing=bool(missing), obstruction=bool(obstruction),
                 sanction_nodes=bool(n["N17"] or n["N18"]), applicant_requested_zhongben=bool(requested),
                 waived=frozenset(code for code, dec in waivers[cid].items() if dec == APPROVE),
                 orphan_nodes=tuple(orphans.get(cid, ())))
     return out
+
+
+def _asset_facts(rows, seals: dict[str, tuple[str, date | None]] | None = None) -> dict[str, list[rules.AssetFacts]]:
+    """The found assets of the cases ``rows`` runs its queries for, with their evaluation/disposal events, the
+    seal that holds each one and what was paid from it. ``seals`` (measure id → (kind, released)) when the caller
+    has read the cases' measures already; else the seals are read here."""
+    vocab = records.asset_classes()
+    found = rows("SELECT case_id, id, kind, description, value_fen, cannot_dispose_reason, not_executable_reason, "
+                 "measure_id FROM found_assets WHERE case_id IN (?)")
+    if not found:
+        return {}  # no asset: no event, seal or payment of one to read
+    if seals is None:
+        seals = {mid: (k, _d(rel)) for mid, k, rel in rows(
+            "SELECT id, kind, released_on FROM measures WHERE case_id IN (?) AND id IN "
+            "(SELECT measure_id FROM found_assets WHERE case_id IN (?))")}
+    events: dict[str, list] = {}
+    for asset_id, code, started, ended, data in rows(
+            "SELECT json_extract(data, '$.asset_id'), code, started_on, ended_on, data FROM nodes "
+            "WHERE case_id IN (?) AND code IN ('N12', 'N13') AND status != '已更正' ORDER BY case_id, seq"):
+        if asset_id:
+            d = _json(data)
+            events.setdefault(asset_id, []).append(rules.AssetEvent(
+                code=code, started_on=_d(started), ended_on=_d(ended), method=d.get("method"),
+                result=d.get("result"), notice_on=_d(d.get("notice_on"))))
+    paid: dict[str, tuple[int, date | None]] = {}
+    for kind, amount, paid_on, asset_id in rows(
+            "SELECT kind, amount_fen, paid_on, asset_id FROM payments WHERE case_id IN (?) AND status = '有效' "
+            "AND asset_id IS NOT NULL"):
+        if kind == "到账":
+            total, first = paid.get(asset_id, (0, None))
+            d = _d(paid_on)
+            paid[asset_id] = (total + int(amount), d if first is None or (d and d > first) else first)
+    assets: dict[str, list] = {}
+    for cid, aid, k, d, v, reason, text, mid in found:
+        seal_kind, released = seals.get(mid, (None, None)) if mid else (None, None)
+        total, paid_on = paid.get(aid, (0, None))
+        assets.setdefault(cid, []).append(rules.AssetFacts(
+            asset_id=aid, kind=k, asset_class=vocab.get(k, k), description=d, value_fen=int(v or 0),
+            cannot_dispose_reason=reason, reason_text=text, seal_kind=seal_kind, seal_released_on=released,
+            events=tuple(events.get(aid, ())), paid_fen=total, paid_on=paid_on))
+    return assets
+
+
+def _rows_for(conn, chunk: list[str]):
+    marks = ", ".join("?" * len(chunk))
+
+    def rows(sql: str):
+        n = sql.count("(?)")
+        return conn.exec_driver_sql(sql.replace("(?)", f"({marks})"), tuple(chunk) * n).all()
+    return rows
+
+
+def asset_facts_many(session: Session, case_ids: list[str]) -> dict[str, tuple[rules.AssetFacts, ...]]:
+    """The found assets of these cases as ``gather_facts_many`` reads them (the same function), for the disposal
+    states of cases that cannot be ready (``can_be_ready``) or of every case in the daily recompute, without
+    gathering their other facts."""
+    session.flush()
+    conn = session.connection()
+    out: dict[str, tuple[rules.AssetFacts, ...]] = {}
+    for chunk in _chunks(case_ids):
+        out.update((cid, tuple(a)) for cid, a in _asset_facts(_rows_for(conn, chunk)).items())
+    return out
+
+
+def asset_facts(session: Session, case_id: str) -> tuple[rules.AssetFacts, ...]:
+    return asset_facts_many(session, [case_id]).get(case_id, ())
 
 
 def _json(value):
@@ -175,20 +211,59 @@ def evaluate_case(session: Session, case: Case, ruling_date: date | None = None)
     return rules.evaluate(gather_facts(session, case, ruling_date or date.today()))
 
 
-def ready_all(session: Session, today: date) -> dict[str, bool]:
-    """The readiness of every case for a ruling today, evaluated with the same facts as ``store_ready``.
+# Conditions no waiver can lift (R1 floor, R2 执行通知, R4 限制消费: neither overridable nor advisory in
+# zhongben.toml): a case without them is not ready whatever its other facts are, so it is not evaluated.
+_NECESSARY = ("R1", "R2_notice", "R4_limit")
+# ``+m.kind``: the probe must go by ix_measures_case_id. Without the unary plus SQLite chose ix_measures_expiry
+# (kind, …) and scanned every 限制消费 row of the database for each case (at 100,000 cases the daily recompute's
+# candidate query ran for more than 20 minutes; with the plus it takes well under a second of CPU).
+_CAN_BE_READY_SQL = ("EXISTS (SELECT 1 FROM nodes n WHERE n.case_id = c.id AND n.code = 'N04' AND n.status = '已完成') "
+                     "AND EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND +m.kind = '限制消费')")
 
-    Only open cases past the R1 floor that have a completed 执行通知 (N04) and a 限制消费 record can be ready:
-    both are non-overridable conditions (R2, R4), so every other case is not ready without evaluation."""
-    floor = rules.add_months(today, -rules.config()["thresholds"]["floor_months"])
+
+def _necessary_items_hold() -> bool:
+    """Whether the items the cheap test relies on are still non-waivable and blocking in the rule data (a data
+    change that made one waivable would turn the test off, never make it wrong)."""
+    items = rules.config()["items"]
+    return all(code in items and not items[code].get("overridable", False) and not items[code].get("advisory", False)
+               for code in _NECESSARY)
+
+
+def past_floor(filed_on: date, today: date) -> bool:
+    """R1 as the evaluation reads it (``earliest_ruling_date``)."""
+    return today >= rules.earliest_ruling_date(filed_on)
+
+
+def can_be_ready(session: Session, case: Case, today: date) -> bool:
+    """False only when ``rules.evaluate`` would certainly say not ready for a ruling ``today``: a closed case, a
+    case before the R1 floor, or one without a completed 执行通知 (N04, R2) or any 限制消费 record (R4). True means
+    "evaluate it". The same test as ``ready_all``, so a saved case and the daily recompute agree."""
+    if case.status != "未结" or not past_floor(case.filed_on, today):
+        return False
+    if not _necessary_items_hold():
+        return True
+    session.flush()
+    return bool(session.connection().exec_driver_sql(
+        f"SELECT {_CAN_BE_READY_SQL} FROM cases c WHERE c.id = ?", (case.id,)).scalar())
+
+
+def ready_all(session: Session, today: date) -> dict[str, bool]:
+    """The readiness of every case for a ruling today, evaluated with the same facts as ``refresh_case``.
+
+    Only open cases past the R1 floor that have a completed 执行通知 (N04) and a 限制消费 record can be ready
+    (``can_be_ready``); every other case is not ready without evaluation."""
+    months = rules.config()["thresholds"]["floor_months"]
+    # A superset in SQL (every month has at least 28 days, so filing + ``months`` months is at least 28·months days
+    # later), then R1 exactly: filing + 3 months read as earliest_ruling_date does at month ends too.
+    bound = today - timedelta(days=28 * months)
     ready = {cid: False for (cid,) in session.execute(select(Case.id))}
+    necessary = f"AND {_CAN_BE_READY_SQL}" if _necessary_items_hold() else ""
     candidates = session.connection().exec_driver_sql(
         "SELECT id, case_number, filed_on, amount_claimed_fen, debtor_missing, obstruction, "
-        "applicant_requested_zhongben FROM cases c WHERE status = '未结' AND filed_on < ? "
-        "AND EXISTS (SELECT 1 FROM nodes n WHERE n.case_id = c.id AND n.code = 'N04' AND n.status = '已完成') "
-        "AND EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND m.kind = '限制消费')",
-        (floor.isoformat(),)).all()
-    rows = [(cid, num, _day(filed), claimed, dm, ob, rq) for cid, num, filed, claimed, dm, ob, rq in candidates]
+        f"applicant_requested_zhongben FROM cases c WHERE status = '未结' AND filed_on < ? {necessary}",
+        (bound.isoformat(),)).all()
+    rows = [(cid, num, _day(filed), claimed, dm, ob, rq) for cid, num, filed, claimed, dm, ob, rq in candidates
+            if past_floor(_day(filed), today)]
     for cid, facts in gather_facts_many(session, rows, today).items():
         ready[cid] = rules.evaluate(facts).ready
     return ready

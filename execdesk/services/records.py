@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from execdesk.models import FoundAsset, Interview, Measure, Node, Party, Payment, PropertyInquiry
+from execdesk.models import ENTITY_NAMES, FoundAsset, Interview, Measure, Node, Party, Payment, PropertyInquiry, new_id
 from execdesk.rules.deadlines import add_months
 from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.rules.fields import field_specs, parse_fields, vocabulary
@@ -188,9 +188,11 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
         node.actual_days = (node.ended_on - node.started_on).days
     values = _record_values(code, entry, node, fields, session)
     validate_record_values(code, values)
-    w.add(node, "更正" if corrects else "新建")
     existing = _linked(session, corrects) if corrects is not None else []
-    made = []
+    # The records are built before anything is added, so that the node's own audit entry and outbox payload
+    # carry its link (对应业务序号) and the node is inserted once, at version 1, with it (no second UPDATE).
+    rows: list[tuple[NodeRecord, dict | None]] = []  # (record, values to change) — None: a new record
+    node.id = new_id()
     measure_id = None
     for model, v in values:
         old = next((r for r in existing if isinstance(r, model)), None)
@@ -198,20 +200,21 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
         if model is FoundAsset and measure_id:
             v["measure_id"] = measure_id
         if old is not None:
-            w.change(old, v, action="更正")
-            row = old
+            row, change = old, v
         else:
-            row = model(**v)
-            w.add(row)
+            row, change = model(id=new_id(), **v), None
         if model is Measure:
             measure_id = row.id
-        made.append(row)
-    if made:
-        from execdesk.models import ENTITY_NAMES
-
-        node.linked_entity = ENTITY_NAMES[type(made[0])]
-        node.linked_id = made[0].id
-        session.flush()
+        rows.append((row, change))
+    if rows:
+        node.linked_entity = ENTITY_NAMES[type(rows[0][0])]
+        node.linked_id = rows[0][0].id
+    w.add(node, "更正" if corrects else "新建")
+    for row, change in rows:
+        if change is not None:
+            w.change(row, change, action="更正")
+        else:
+            w.add(row)
     return node
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from execdesk.models import Base, Case
@@ -27,6 +28,66 @@ def show_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value) or "（空）"
     return str(value)
+
+
+def _python_value(default: Any) -> tuple[bool, Any]:
+    """The value a Python-side column default (scalar or callable) gives, as the flush would compute it."""
+    if default is None or getattr(default, "is_sequence", False) or getattr(default, "is_clause_element", False):
+        return False, None
+    if default.is_scalar:
+        return True, default.arg
+    if default.is_callable:
+        try:
+            return True, default.arg(None)  # SQLAlchemy wraps a no-argument callable as fn(context)
+        except TypeError:
+            return False, None
+    return False, None
+
+
+def _fill_insert_defaults(obj: Base) -> bool:
+    """Give a new row now every value its INSERT would (its UUID, version 1, timestamps, column defaults), so its
+    audit snapshot is complete without a flush. False when some value comes only from the database (an
+    autoincrement key, a server default): then the caller flushes first, as before."""
+    state = inspect(obj)
+    if not state.transient and not state.pending:
+        return False
+    for attr in state.mapper.column_attrs:
+        if attr.key in state.dict:
+            continue  # set by the caller (even to None): the INSERT uses it
+        col = attr.columns[0]
+        if col.server_default is not None:
+            if col.default is None:
+                return False
+        ok, value = _python_value(col.default)
+        if ok:
+            setattr(obj, attr.key, value)
+        elif col.primary_key:
+            return False  # a key the database assigns
+    return True
+
+
+def _fill_update_values(obj: Base) -> bool:
+    """Give a loaded row now the values its UPDATE would add (version + 1, ``onupdate`` columns such as
+    ``updated_at``), so its audit snapshot is complete without a flush."""
+    state = inspect(obj)
+    if not state.persistent:
+        return False  # added in this transaction and not yet inserted: its INSERT must come first
+    mapper = state.mapper
+    for attr in mapper.column_attrs:
+        col = attr.columns[0]
+        if col.onupdate is None:
+            continue
+        ok, value = _python_value(col.onupdate)
+        if not ok:
+            return False
+        setattr(obj, attr.key, value)
+    version_col = mapper.version_id_col
+    if version_col is not None:
+        key = mapper.get_property_by_column(version_col).key
+        # The UPDATE then sets this value where the stored version is the one loaded (SQLAlchemy's version
+        # check still applies: it compares with the committed value, not with this one).
+        setattr(obj, key, int(getattr(obj, key)) + 1)
+    return True
 
 
 class Write:
@@ -50,8 +111,11 @@ class Write:
 
     def add(self, obj: Base, action: str = "新建", *, sync: bool = True) -> str | None:
         """Insert a new row with its audit entry (and outbox entry for synced entities)."""
+        filled = _fill_insert_defaults(obj)
         self.session.add(obj)
-        change_id = record_change(self.session, self.actor, obj, action, sync=sync)
+        # No flush per row: the row, its audit entry and its outbox entry are inserted by the transaction's one
+        # flush (pipeline.finish), in the order they were added (the outbox's local_seq is the causal order).
+        change_id = record_change(self.session, self.actor, obj, action, sync=sync, flush=not filled)
         self.touch(self._case_of(obj))
         self.changed_entities.add(type(obj).__tablename__)
         return change_id
@@ -95,10 +159,13 @@ class Write:
         self.check_version(obj, expected_version, values, labels, what)
         if all(getattr(obj, k) == v for k, v in values.items()):
             return False
+        if inspect(obj).pending:
+            self.session.flush()  # a row added in this transaction: inserted first, then updated
         before, base = snapshot(obj), getattr(obj, "version", None)
         for key, value in values.items():
             setattr(obj, key, value)
-        record_change(self.session, self.actor, obj, action, before=before, base_version=base)
+        filled = _fill_update_values(obj)
+        record_change(self.session, self.actor, obj, action, before=before, base_version=base, flush=not filled)
         self.touch(self._case_of(obj))
         self.changed_entities.add(type(obj).__tablename__)
         return True
