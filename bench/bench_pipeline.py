@@ -60,6 +60,19 @@ def median_p90(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
 
 
+def settled_copy(source: Path, target: Path) -> float:
+    """Copy the database and wait until the copy is on the disk (fsync): otherwise the measured saves' own fsyncs
+    queue behind gigabytes of the copy's write-back and measure the copy, not the save. Returns the seconds."""
+    t0 = time.perf_counter()
+    shutil.copy(source, target)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return time.perf_counter() - t0
+
+
 def derived_file(source: Path) -> Path:
     """The demo database with every derived value computed (as the app keeps it), built once."""
     from execdesk.models.migrate import open_database
@@ -279,7 +292,7 @@ def recompute(demo: Path, after_source: Path, work: Path, rounds: int, commit: s
         order = ("before", "after") if r % 2 == 0 else ("after", "before")
         for label in order:
             copy = work / f"{label}-{r}.sqlite3"
-            shutil.copy(sources[label], copy)
+            settled_copy(sources[label], copy)
             root = base if label == "before" else ROOT
             out = subprocess.run([sys.executable, "-c", DRIVER, str(root), str(copy), day.isoformat(), label],
                                  check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
@@ -315,7 +328,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="execdesk-bench-pipeline-", dir=source.parent))
     try:
         path = work / "db.sqlite3"
-        shutil.copy(source, path)
+        print(f"copied the database and waited for its write-back: {settled_copy(source, path):.1f} s", flush=True)
         con = sqlite3.connect(path)
         case_ids = [r[0] for r in con.execute("SELECT id FROM cases WHERE status = '未结' ORDER BY rowid LIMIT 400")]
         con.close()

@@ -33,10 +33,10 @@ from execdesk.services.deadlines import RecomputeStats
 
 
 def _store_asset_states(session: Session, assets: Iterable[zb_rules.AssetFacts], today: date) -> None:
-    conn = session.connection()
+    conn = dbapi_connection(session)
     for a in assets:
         state, disposed = disposal.disposal_state(a, today)
-        conn.exec_driver_sql("UPDATE found_assets SET disposal_state = ?, disposed = ? WHERE id = ? "
+        conn.execute("UPDATE found_assets SET disposal_state = ?, disposed = ? WHERE id = ? "
                              "AND (disposal_state IS NOT ? OR disposed IS NOT ?)",
                              (state, int(disposed), a.asset_id, state, int(disposed)))
 

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from execdesk.models import Base, Case
+from execdesk.models import AuditEntry, Base, Case, OutboxEntry
 from execdesk.rules.errors import ConflictError, FieldDiff
-from execdesk.services.changes import record_change, snapshot
+from execdesk.services.changes import change_entries, snapshot
 from execdesk.services.context import Actor
 
 
@@ -90,6 +90,26 @@ def _fill_update_values(obj: Base) -> bool:
     return True
 
 
+_AUDIT_INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
+_OUTBOX_INSERT = insert(OutboxEntry.__table__)  # type: ignore[arg-type]
+_WRITES = "execdesk_writes"  # Session.info key: the pipeline writes of the session's transaction
+
+
+@event.listens_for(Session, "before_commit")
+def _write_logs_before_commit(session: Session) -> None:
+    """Whatever a write still holds is inserted before its transaction commits (pipeline.finish has normally
+    done it): a change is never committed without its audit and outbox entries."""
+    for w in session.info.pop(_WRITES, ()):
+        w.write_log()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_logs_after_rollback(session: Session) -> None:
+    for w in session.info.pop(_WRITES, ()):
+        w._audit.clear()
+        w._outbox.clear()
+
+
 class Write:
     """One unit of work of one person. Collects the cases it touched; refreshes their derived values at the end."""
 
@@ -99,6 +119,15 @@ class Write:
         self.today = today
         self.touched: set[str] = set()
         self.changed_entities: set[str] = set()
+        self._held: list[Base] = []
+        self._audit: list[dict[str, Any]] = []  # audit entries of this write, inserted together (write_log)
+        self._outbox: list[dict[str, Any]] = []
+        session.info.setdefault(_WRITES, []).append(self)
+
+    def hold(self, obj: Base) -> None:
+        """Keep ``obj`` referenced until the write ends. The session's identity map holds loaded rows weakly: a
+        case the caller no longer references was collected and re-read from the file for the derived refresh."""
+        self._held.append(obj)
 
     def touch(self, case_id: str | None) -> None:
         if case_id:
@@ -106,6 +135,7 @@ class Write:
 
     def _case_of(self, obj: Base) -> str | None:
         if isinstance(obj, Case):
+            self.hold(obj)
             return obj.id
         return getattr(obj, "case_id", None)
 
@@ -113,9 +143,12 @@ class Write:
         """Insert a new row with its audit entry (and outbox entry for synced entities)."""
         filled = _fill_insert_defaults(obj)
         self.session.add(obj)
-        # No flush per row: the row, its audit entry and its outbox entry are inserted by the transaction's one
-        # flush (pipeline.finish), in the order they were added (the outbox's local_seq is the causal order).
-        change_id = record_change(self.session, self.actor, obj, action, sync=sync, flush=not filled)
+        if not filled:
+            self.session.flush()  # a value only the database gives: read it before the audit snapshot
+        # No flush per row: the rows are inserted by the transaction's one flush and the audit and outbox entries
+        # by two multi-row INSERTs after it (write_log), in the order of the changes (the outbox's local_seq is
+        # the causal order).
+        change_id = self._log(obj, action, sync=sync)
         self.touch(self._case_of(obj))
         self.changed_entities.add(type(obj).__tablename__)
         return change_id
@@ -164,8 +197,30 @@ class Write:
         before, base = snapshot(obj), getattr(obj, "version", None)
         for key, value in values.items():
             setattr(obj, key, value)
-        filled = _fill_update_values(obj)
-        record_change(self.session, self.actor, obj, action, before=before, base_version=base, flush=not filled)
+        if not _fill_update_values(obj):
+            self.session.flush()
+        self._log(obj, action, before=before, base_version=base)
         self.touch(self._case_of(obj))
         self.changed_entities.add(type(obj).__tablename__)
         return True
+
+    def _log(self, obj: Base, action: str, *, before: dict[str, Any] | None = None, base_version: int | None = None,
+             sync: bool = True) -> str | None:
+        audit, outbox = change_entries(self.actor, obj, action, before=before, base_version=base_version, sync=sync)
+        self._audit.append(audit)
+        if outbox is not None:
+            self._outbox.append(outbox)
+        return audit["change_id"]
+
+    def write_log(self) -> None:
+        """Insert the audit and outbox entries of the changes so far (the rows they describe are flushed first)."""
+        if not (self._audit or self._outbox):
+            return
+        self.session.flush()
+        conn = self.session.connection()  # Core executemany: column types and defaults apply, no ORM objects
+        if self._audit:
+            conn.execute(_AUDIT_INSERT, self._audit)
+            self._audit = []
+        if self._outbox:
+            conn.execute(_OUTBOX_INSERT, self._outbox)
+            self._outbox = []
