@@ -25,9 +25,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from execdesk.models import ENTITY_NAMES, FoundAsset, Interview, Measure, Node, Party, Payment, PropertyInquiry, new_id
+from execdesk.models import (
+    ENTITY_NAMES,
+    FoundAsset,
+    Interview,
+    Measure,
+    Node,
+    Payment,
+    PropertyInquiry,
+    new_id,
+)
 from execdesk.rules.deadlines import add_months
 from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.rules.fields import field_specs, parse_fields, vocabulary

@@ -90,8 +90,8 @@ def _fill_update_values(obj: Base) -> bool:
     return True
 
 
-_AUDIT_INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
-_OUTBOX_INSERT = insert(OutboxEntry.__table__)  # type: ignore[arg-type]
+_AUDIT_INSERT = insert(Base.metadata.tables[AuditEntry.__tablename__])
+_OUTBOX_INSERT = insert(Base.metadata.tables[OutboxEntry.__tablename__])
 _WRITES = "execdesk_writes"  # Session.info key: the pipeline writes of the session's transaction
 
 

@@ -316,7 +316,7 @@ class ExplanationsPage(QWidget):
     def _save_conflict(self, exc: ConflictError) -> None:
         """Someone saved, started or issued this draft after the editor read it: nothing was written. The
         person sees both values and chooses (the same dialog as the case form)."""
-        from execdesk.ui.conflict import RELOAD, REAPPLY, resolve_conflict
+        from execdesk.ui.conflict import REAPPLY, RELOAD, resolve_conflict
 
         mine = self.values()
         choice = resolve_conflict(self, exc)
