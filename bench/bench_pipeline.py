@@ -211,6 +211,79 @@ def saves(path: Path, case_ids: list[str], runs: int, profile: Path | None) -> N
         print(f"  profile of the synchronous=FULL saves → {profile} (python -m pstats)")
 
 
+SAVER = r"""
+import json, sys, time
+from datetime import date
+root, path, today = sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3])
+sys.path.insert(0, root)
+from execdesk.models.database import Store
+from execdesk.services import cases as svc
+from execdesk.services.context import Actor
+from execdesk.services.inputs import NodeInput
+store, actor, day = Store(path), Actor("bench", "基准"), date(2026, 11, 20)
+make = {
+    "N06": lambda d: NodeInput(code="N06", ended_on=day, data={"scopes": ["商业银行", "不动产"], "party": d}),
+    "N14": lambda d: NodeInput(code="N14", ended_on=day, data={"amount": "1,000.00", "route": "划拨"}),
+    "N11": lambda d: NodeInput(code="N11", ended_on=day, data={"seal_kind": "查封", "asset_kind": "车辆",
+                                                            "asset_description": "鲁A00000小型轿车", "value": "50,000"}),
+}
+print("ready", flush=True)
+for line in sys.stdin:
+    kind, cid, debtor = line.split()
+    data = make[kind](debtor)
+    c0, t0 = time.process_time(), time.perf_counter()
+    svc.record_node(store, actor, cid, data, today=today)
+    print(json.dumps([(time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000]), flush=True)
+"""
+
+
+def compare_saves(path: Path, case_ids: list[str], runs: int, commit: str, work: Path) -> None:
+    """The same node saves by the code of ``commit`` and by this tree, each in its own process on the same
+    database, alternating save by save (so both see the same machine load)."""
+    tree = baseline_tree(commit, work)
+    con = sqlite3.connect(path)
+    debtors = {cid: con.execute("SELECT id FROM parties WHERE case_id = ? AND role = '被执行人' ORDER BY seq",
+                                (cid,)).fetchone()[0] for cid in case_ids}
+    con.close()
+    procs = {}
+    for label, root in ((commit, tree), ("this tree", ROOT)):
+        p = subprocess.Popen([sys.executable, "-c", SAVER, str(root), str(path), TODAY.isoformat()],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": ""})
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+        procs[label] = p
+
+    def save(label: str, kind: str, cid: str) -> list[float]:
+        p = procs[label]
+        assert p.stdin is not None and p.stdout is not None
+        p.stdin.write(f"{kind} {cid} {debtors[cid]}\n")
+        p.stdin.flush()
+        return json.loads(p.stdout.readline())
+
+    half = len(case_ids) // 2
+    print(f"the same saves by {commit} and by this tree, alternating save by save ({runs} of each kind):")
+    try:
+        for kind in ("N06", "N14", "N11"):
+            for label in procs:  # warm-up
+                save(label, kind, case_ids[-1])
+            got: dict[str, list[list[float]]] = {label: [] for label in procs}
+            for i in range(runs):
+                order = list(procs) if i % 2 == 0 else list(reversed(procs))
+                for j, label in enumerate(order):
+                    got[label].append(save(label, kind, case_ids[(i % half) + (half if j else 0)]))
+            (a, b) = (got[commit], got["this tree"])
+            wa, ca = median_p90([x[0] for x in a]), statistics.median(x[1] for x in a)
+            wb, cb = median_p90([x[0] for x in b]), statistics.median(x[1] for x in b)
+            print(f"  {kind}: {commit} median {wa[0]:.2f} ms (p90 {wa[1]:.2f}, CPU {ca:.2f}); this tree median "
+                  f"{wb[0]:.2f} ms (p90 {wb[1]:.2f}, CPU {cb:.2f}); this tree / {commit}: wall {wb[0] / wa[0]:.2f}×, "
+                  f"CPU {cb / ca:.2f}×", flush=True)
+    finally:
+        for p in procs.values():
+            assert p.stdin is not None
+            p.stdin.close()
+            p.wait(timeout=60)
+
+
 # ---------------------------------------------------------------- 2. full recompute, before vs after issue 11
 
 DRIVER = r"""
@@ -245,6 +318,8 @@ print(json.dumps({"wall": wall, "cpu": cpu, "changed": stats.changed_cases, **ph
 
 def baseline_tree(commit: str, into: Path) -> Path:
     tree = into / f"execdesk-{commit}"
+    if tree.exists():
+        return tree
     tree.mkdir()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "execdesk"], check=True,
                              capture_output=True).stdout
@@ -321,6 +396,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="before/after pairs of the full recompute (0: skip)")
     ap.add_argument("--baseline-commit", default=BASELINE_COMMIT)
     ap.add_argument("--profile", type=Path, help="write a cProfile of the synchronous=FULL saves to this file")
+    ap.add_argument("--compare-commit", help="also run the same saves with this commit's code, alternating")
+    ap.add_argument("--skip-saves", action="store_true", help="only the full recompute")
     args = ap.parse_args()
     print(f"start: {load()} on {os.cpu_count()} cores", flush=True)
     demo = demo_file(args.cases)
@@ -333,18 +410,22 @@ def main() -> None:
         case_ids = [r[0] for r in con.execute("SELECT id FROM cases WHERE status = '未结' ORDER BY rowid LIMIT 400")]
         con.close()
         runs = args.runs
-        fsync = fsync_floor_ms(work, runs)
-        empty = sqlite_floor_ms(path, case_ids[0], runs, "FULL", empty=True)
-        bare = sqlite_floor_ms(path, case_ids[0], runs, "FULL")
-        bare_normal = sqlite_floor_ms(path, case_ids[0], runs, "NORMAL")
-        print(f"{args.cases} cases; baselines (medians of {runs}): fsync of 4 KB {fsync:.2f} ms; empty write "
-              f"transaction {empty:.3f} ms; one-row INSERT + COMMIT, synchronous=FULL {bare:.2f} ms, "
-              f"synchronous=NORMAL {bare_normal:.3f} ms", flush=True)
-        print(f"node save through the pipeline ({runs} saves of each kind on {len(case_ids) // 2} cases):")
-        for _name, med, _p90, cpu, nmed in list(saves(path, case_ids, runs, args.profile)):
-            print(f"    → {med / bare:.1f}× the durable one-row INSERT, {med / fsync:.1f}× the fsync; without the "
-                  f"commit fsync {nmed:.2f} ms = {nmed / max(bare_normal, 1e-6):.0f}× the NORMAL INSERT; CPU "
-                  f"{cpu:.2f} ms; target ≤ 5 ms median: {'met' if med <= 5 else f'missed by {med - 5:.2f} ms'}")
+        if not args.skip_saves:
+            fsync = fsync_floor_ms(work, runs)
+            empty = sqlite_floor_ms(path, case_ids[0], runs, "FULL", empty=True)
+            bare = sqlite_floor_ms(path, case_ids[0], runs, "FULL")
+            bare_normal = sqlite_floor_ms(path, case_ids[0], runs, "NORMAL")
+            print(f"{args.cases} cases; baselines (medians of {runs}): fsync of 4 KB {fsync:.2f} ms; empty write "
+                  f"transaction {empty:.3f} ms; one-row INSERT + COMMIT, synchronous=FULL {bare:.2f} ms, "
+                  f"synchronous=NORMAL {bare_normal:.3f} ms", flush=True)
+            print(f"node save through the pipeline ({runs} saves of each kind on {len(case_ids) // 2} cases):")
+            for name, med, _p90, cpu, nmed in list(saves(path, case_ids, runs, args.profile)):
+                print(f"    {name} → {med / bare:.1f}× the durable one-row INSERT, {med / fsync:.1f}× the fsync; "
+                      f"without the "
+                      f"commit fsync {nmed:.2f} ms = {nmed / max(bare_normal, 1e-6):.0f}× the NORMAL INSERT; CPU "
+                      f"{cpu:.2f} ms; target ≤ 5 ms median: {'met' if med <= 5 else f'missed by {med - 5:.2f} ms'}")
+            if args.compare_commit:
+                compare_saves(path, case_ids, runs, args.compare_commit, work)
         print(f"after the saves: {load()}", flush=True)
         path.unlink()
         if args.rounds:

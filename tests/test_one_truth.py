@@ -458,3 +458,28 @@ def test_a_new_node_is_inserted_once_with_its_link_in_its_audit_and_outbox_entry
     assert [(e.payload["version"], e.payload["fields"]["linked_id"]) for e in outbox] == [(1, payment.id)]
     assert [(a.action, a.after["linked_id"], a.after["version"]) for a in audit] == [("新建", payment.id, 1)]
     assert first_seq["node"] < first_seq["payment"]  # causal order: the node, then the record it states
+
+
+def test_daily_recompute_keeps_a_waived_or_exempt_network_inquiry_ready_r5(store, actor):
+    """R5 (终本规定 art 3(2)): the daily recompute skips cases without a 网络查控 inside the window — except where the
+    item is waived by the 执行局长 or not applicable (a debtor outside the 总对总 system, e.g. a 分公司). On
+    2027-02-15 the cases' last network inquiries (2026-10-20) are older than 3 months: the plain case is not ready,
+    the waived one and the branch office's are, and each stored flag equals a fresh evaluation."""
+    from execdesk.rules.identity import make_credit_code
+    from execdesk.services.inputs import PartyInput
+    from execdesk.services.zhongben import waive_item
+
+    day = date(2027, 2, 15)
+    plain = make_ready_case(store, actor, "（2026）鲁0102执100号")
+    waived = make_ready_case(store, actor, "（2026）鲁0102执101号")
+    branch_parties = list(sample_case_input().parties)
+    branch_parties[1] = PartyInput(role="被执行人", kind="非法人组织", name="济南鲁信商贸有限公司历下分公司",
+                                   id_number=make_credit_code("91370102MA3C9999X"), address="济南市历下区解放路9号")
+    branch = make_ready_case(store, actor, "（2026）鲁0102执102号", parties=branch_parties)
+    waive_item(store, actor, waived, "R5_network", reason="总对总系统故障，已书面报告", approver_username="zhaolei",
+               approver_password="password123", today=day)
+    derived.recompute_all(store, today=day)
+    with store.read() as s:
+        fresh = {cid: evaluate_case(s, s.get(Case, cid), day).ready for cid in (plain, waived, branch)}
+        stored = {cid: bool(s.get(Case, cid).zhongben_ready) for cid in (plain, waived, branch)}
+    assert fresh == stored == {plain: False, waived: True, branch: True}

@@ -215,57 +215,89 @@ def evaluate_case(session: Session, case: Case, ruling_date: date | None = None)
     return rules.evaluate(gather_facts(session, case, ruling_date or date.today()))
 
 
-# Conditions no waiver can lift (R1 floor, R2 执行通知, R4 限制消费: neither overridable nor advisory in
-# zhongben.toml): a case without them is not ready whatever its other facts are, so it is not evaluated.
-_NECESSARY = ("R1", "R2_notice", "R4_limit")
-# ``+m.kind``: the probe must go by ix_measures_case_id. Without the unary plus SQLite chose ix_measures_expiry
-# (kind, …) and scanned every 限制消费 row of the database for each case (at 100,000 cases the daily recompute's
-# candidate query ran for more than 20 minutes; with the plus it takes well under a second of CPU).
-_CAN_BE_READY_SQL = ("EXISTS (SELECT 1 FROM nodes n WHERE n.case_id = c.id AND n.code = 'N04' AND n.status = '已完成') "
-                     "AND EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND +m.kind = '限制消费')")
+# Necessary conditions of readiness that a few indexed probes can test: a case failing one is not ready whatever
+# its other facts are, so it is not evaluated. Each is used only while the rule data make it necessary (the item
+# neither advisory nor — unless the probe admits a waiver — overridable), so a change of zhongben.toml can turn a
+# probe off, never make it wrong. ``+m.kind``: the probe must go by ix_measures_case_id; without the unary plus
+# SQLite chose ix_measures_expiry (kind, …) and scanned every 限制消费 row of the database for each case (at 100,000
+# cases the daily recompute's candidate query ran for more than 20 minutes).
+_N04_DONE = "EXISTS (SELECT 1 FROM nodes n WHERE n.case_id = c.id AND n.code = 'N04' AND n.status = '已完成')"
+_MEASURE = "EXISTS (SELECT 1 FROM measures m WHERE m.case_id = c.id AND +m.kind = '{kind}')"
 
 
-def _necessary_items_hold() -> bool:
-    """Whether the items the cheap test relies on are still non-waivable and blocking in the rule data (a data
-    change that made one waivable would turn the test off, never make it wrong)."""
-    items = rules.config()["items"]
-    return all(code in items and not items[code].get("overridable", False) and not items[code].get("advisory", False)
-               for code in _NECESSARY)
+def _necessary_sql(today: date) -> tuple[str, list]:
+    """SQL conditions on ``cases c`` every case ready for a ruling ``today`` meets, with their parameters."""
+    cfg = rules.config()
+    items = cfg["items"]
+
+    def blocking(code: str, *, waivable_ok: bool = False) -> bool:
+        spec = items.get(code)
+        return (spec is not None and not spec.get("advisory", False)
+                and (waivable_ok or not spec.get("overridable", False)))
+
+    conds: list[str] = []
+    params: list = []
+    if blocking("R2_notice"):  # 执行通知书 (the first completed N04) — R2
+        conds.append(_N04_DONE)
+    if blocking("R4_limit"):  # every debtor under 限制消费 — R4 (no debtor: missing too)
+        conds.append(_MEASURE.format(kind="限制消费"))
+    if blocking("R4_credit"):  # every debtor decided for 失信 — R4
+        conds.append(_MEASURE.format(kind="失信"))
+    th, sc = cfg["thresholds"], cfg["scopes"]
+    if blocking("R5_network", waivable_ok=True) and sc["network_required"]:
+        # R5: a 网络查控 inside the window — unless every debtor is outside its reach (村委会, 分公司 …: any debtor
+        # with such a name keeps the case) or the item was waived (any waiver approval keeps the case).
+        start = rules.add_months(today, -th["network_window_months"]) - timedelta(days=th["network_window_grace_days"])
+        alt = ["EXISTS (SELECT 1 FROM property_inquiries q WHERE q.case_id = c.id AND q.method = '网络查控' "
+               "AND q.queried_on >= ? AND q.queried_on <= ?)"]
+        params += [start.isoformat(), today.isoformat()]
+        words = list(cfg["exemptions"]["network_name_keywords"])
+        if words:
+            alt.append("EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role = '被执行人' AND ("
+                       + " OR ".join("instr(p.name, ?) > 0" for _ in words) + "))")
+            params += words
+        if items["R5_network"].get("overridable", False):
+            alt.append("EXISTS (SELECT 1 FROM approvals a WHERE a.case_id = c.id AND a.subject = ?)")
+            params.append(WAIVER_SUBJECT)
+        conds.append("(" + " OR ".join(alt) + ")")
+    return " AND ".join(conds), params
 
 
 def past_floor(filed_on: date, today: date) -> bool:
-    """R1 as the evaluation reads it (``earliest_ruling_date``)."""
+    """R1 as the evaluation reads it (``earliest_ruling_date``; R1 is never waivable)."""
     return today >= rules.earliest_ruling_date(filed_on)
 
 
 def can_be_ready(session: Session, case: Case, today: date) -> bool:
     """False only when ``rules.evaluate`` would certainly say not ready for a ruling ``today``: a closed case, a
-    case before the R1 floor, or one without a completed 执行通知 (N04, R2) or any 限制消费 record (R4). True means
-    "evaluate it". The same test as ``ready_all``, so a saved case and the daily recompute agree."""
+    case before the R1 floor, or one failing a necessary condition (``_necessary_sql``: no completed 执行通知, no
+    限制消费 or 失信 record, no 网络查控 in the window). True means "evaluate it". The same test as ``ready_all``, so a
+    saved case and the daily recompute agree."""
     if case.status != "未结" or not past_floor(case.filed_on, today):
         return False
-    if not _necessary_items_hold():
+    conds, params = _necessary_sql(today)
+    if not conds:
         return True
     session.flush()
     return bool(dbapi_connection(session).execute(
-        f"SELECT {_CAN_BE_READY_SQL} FROM cases c WHERE c.id = ?", (case.id,)).fetchone()[0])
+        f"SELECT {conds} FROM cases c WHERE c.id = ?", (*params, case.id)).fetchone()[0])
 
 
 def ready_all(session: Session, today: date) -> dict[str, bool]:
     """The readiness of every case for a ruling today, evaluated with the same facts as ``refresh_case``.
 
-    Only open cases past the R1 floor that have a completed 执行通知 (N04) and a 限制消费 record can be ready
-    (``can_be_ready``); every other case is not ready without evaluation."""
+    Only open cases past the R1 floor that meet the necessary conditions of ``can_be_ready`` are evaluated; every
+    other case is not ready."""
     months = rules.config()["thresholds"]["floor_months"]
     # A superset in SQL (every month has at least 28 days, so filing + ``months`` months is at least 28·months days
     # later), then R1 exactly: filing + 3 months read as earliest_ruling_date does at month ends too.
     bound = today - timedelta(days=28 * months)
     ready = {cid: False for (cid,) in session.execute(select(Case.id))}
-    necessary = f"AND {_CAN_BE_READY_SQL}" if _necessary_items_hold() else ""
-    candidates = session.connection().exec_driver_sql(
+    conds, params = _necessary_sql(today)
+    candidates = dbapi_connection(session).execute(
         "SELECT id, case_number, filed_on, amount_claimed_fen, debtor_missing, obstruction, "
-        f"applicant_requested_zhongben FROM cases c WHERE status = '未结' AND filed_on < ? {necessary}",
-        (bound.isoformat(),)).all()
+        f"applicant_requested_zhongben FROM cases c WHERE status = '未结' AND filed_on < ? "
+        f"{'AND ' + conds if conds else ''}", (bound.isoformat(), *params)).fetchall()
     rows = [(cid, num, _day(filed), claimed, dm, ob, rq) for cid, num, filed, claimed, dm, ob, rq in candidates
             if past_floor(_day(filed), today)]
     for cid, facts in gather_facts_many(session, rows, today).items():

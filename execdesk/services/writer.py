@@ -93,6 +93,8 @@ def _fill_update_values(obj: Base) -> bool:
 _AUDIT_INSERT = insert(Base.metadata.tables[AuditEntry.__tablename__])
 _OUTBOX_INSERT = insert(Base.metadata.tables[OutboxEntry.__tablename__])
 _WRITES = "execdesk_writes"  # Session.info key: the pipeline writes of the session's transaction
+_LOG_BATCH = 500  # audit entries kept before they are inserted: a bulk import stays bounded in memory
+_HOLD = 64  # loaded cases kept referenced for the refresh (a bulk import re-reads the others)
 
 
 @event.listens_for(Session, "before_commit")
@@ -127,7 +129,8 @@ class Write:
     def hold(self, obj: Base) -> None:
         """Keep ``obj`` referenced until the write ends. The session's identity map holds loaded rows weakly: a
         case the caller no longer references was collected and re-read from the file for the derived refresh."""
-        self._held.append(obj)
+        if len(self._held) < _HOLD:
+            self._held.append(obj)
 
     def touch(self, case_id: str | None) -> None:
         if case_id:
@@ -210,6 +213,8 @@ class Write:
         self._audit.append(audit)
         if outbox is not None:
             self._outbox.append(outbox)
+        if len(self._audit) >= _LOG_BATCH:
+            self.write_log()
         return audit["change_id"]
 
     def write_log(self) -> None:
