@@ -8,13 +8,14 @@ from datetime import date
 
 import pytest
 from conftest import TODAY, sample_case_input
-from sqlalchemy import select
+from sqlalchemy import func, select
 from zb_fixtures import make_ready_case, pdf_text, pdf_tool, squeeze
 
 from execdesk.documents import explanation as doc
-from execdesk.models import Case, Explanation, IssuedDocument
-from execdesk.rules.errors import ValidationError
+from execdesk.models import AuditEntry, Case, Explanation, IssuedDocument
+from execdesk.rules.errors import ConflictError, ValidationError
 from execdesk.services import cases, explanations
+from execdesk.services.context import Actor
 from execdesk.services.deadlines import explain_limit
 from execdesk.services.inputs import NodeInput
 
@@ -159,3 +160,47 @@ def test_r36_explanation_lists_every_measure_the_interview_included(store, actor
     section = flat.split("三、已采取的执行措施")[1].split("四、超期未结的原因")[0]
     assert "执行通知书、报告财产令" in section and "网络执行查控系统" in section
     assert re.search(r"\d+．2026年11月10日，本院以电话方式约谈申请执行人王芳", section)
+
+
+def test_a_stale_draft_form_gets_a_conflict_with_both_values_never_an_overwrite(store, actor, overdue):
+    """Issue 11 (no lost update; R36's 书面说明 is case data): two people open the same case's draft; the second save
+    from a form read before the first one is refused with both versions and both values, nothing written."""
+    other = Actor(username="clerk2", display_name="李书记员", role="书记员")
+    with store.read() as s:
+        read = explanations.draft_version(explanations._latest(s, overdue))
+    assert read == 0  # no draft yet
+    explanations.save_draft(store, other, overdue, reasons=["disposal"], next_steps="先拍卖车辆。", today=TODAY,
+                            expected_version=read)
+    with store.read() as s:
+        row = explanations._latest(s, overdue)
+        audits = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id == row.id))
+    with pytest.raises(ConflictError) as err:  # my form still shows "no draft": starting a second one is refused
+        explanations.save_draft(store, actor, overdue, reasons=["awaiting_zhongben"], next_steps="报请终本。",
+                                today=TODAY, expected_version=read)
+    assert (err.value.read_version, err.value.current_version, err.value.changed_by) == (0, 1, "clerk2")
+    assert [(d.field, d.mine, d.theirs) for d in err.value.diffs] == [
+        ("超期原因", "已具备终本条件，正在履行约谈、审批程序", "财产处置（评估、拍卖、变卖）耗时较长"),
+        ("下一步工作安排", "报请终本。", "先拍卖车辆。")]
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Explanation).where(Explanation.case_id == overdue)) == 1
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id == row.id)) == audits
+        assert (explanations._latest(s, overdue).next_steps, row.version) == ("先拍卖车辆。", 1)
+    # Read again (version 1): the save goes through and makes version 2; a form still at 1 is then stale too.
+    explanations.save_draft(store, actor, overdue, reasons=["awaiting_zhongben"], next_steps="报请终本。",
+                            today=TODAY, expected_version=1)
+    with pytest.raises(ConflictError) as err:
+        explanations.save_draft(store, other, overdue, reasons=["disposal"], today=TODAY, expected_version=1)
+    assert (err.value.read_version, err.value.current_version, err.value.changed_by) == (1, 2, "tester")
+    # A draft issued meanwhile is no longer editable: a form that read it as a draft is stale (the next one is new).
+    explanations.save_draft(store, actor, overdue, reasons=["awaiting_zhongben"], next_steps="报请终本。",
+                            planned_close_on="2026-12-31", today=TODAY, expected_version=2)
+    explanations.issue_explanation(store, actor, overdue, today=TODAY)
+    with pytest.raises(ConflictError) as err:
+        explanations.save_draft(store, other, overdue, reasons=["disposal"], today=TODAY, expected_version=3)
+    assert (err.value.read_version, err.value.current_version) == (3, 0)
+    with store.read() as s:
+        issued = explanations._latest(s, overdue)
+        assert issued.status == "已出具" and explanations.draft_version(issued) == 0
+    explanations.save_draft(store, other, overdue, reasons=["disposal"], today=TODAY, expected_version=0)
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Explanation).where(Explanation.case_id == overdue)) == 2

@@ -408,3 +408,78 @@ def _serials():
 
 
 _SERIAL = _serials()
+
+
+def test_daily_recompute_reads_r1_at_month_ends_as_the_evaluation_does(store, actor):
+    """R1 (终本规定 art 1(4), 民法典 1259: 立案已超过三个月) at a month end: filed 2026-02-28, ruling 2026-05-31 —
+    the floor is 2026-05-28, so the case is ready. The daily recompute used to pre-select "filed before today minus
+    3 months" (2026-02-28, by month-end clamping) and wrote 不可终本 over the flag the save had set."""
+    from zb_fixtures import ALL_SCOPES
+
+    day = date(2026, 5, 31)
+    cid = cases.register_case(store, actor, sample_case_input(filed_on=date(2026, 2, 28)), today=day)
+    d = debtor_id(store, cid)
+    cases.record_node(store, actor, cid, NodeInput(code="N04", ended_on=date(2026, 3, 2), data={
+        "report_order_on": "2026-03-02", "service_method": "直接送达"}), today=day)
+    cases.record_node(store, actor, cid, NodeInput(code="N08", ended_on=date(2026, 3, 20), description="经核查属实",
+                                                   data={"report_status": "按时"}), today=day)
+    cases.record_inquiry(store, actor, cid, method="网络查控", queried_on=date(2026, 5, 20), scopes=ALL_SCOPES,
+                         party_id=d, feedback_on=date(2026, 5, 22), result="未发现可供执行的财产", today=day)
+    cases.record_inquiry(store, actor, cid, method="传统查控", queried_on=date(2026, 4, 10), party_id=d,
+                         result="实地调查未发现可供执行的财产", today=day)
+    cases.record_measure(store, actor, cid, kind="限制消费", started_on=date(2026, 3, 25), party_id=d, today=day)
+    cases.record_measure(store, actor, cid, kind="失信", started_on=date(2026, 3, 28), party_id=d, today=day)
+    cases.record_node(store, actor, cid, NodeInput(code="N22", ended_on=date(2026, 5, 25), data={
+        "method": "电话", "agreed": "是", "attendees": "申请执行人王芳"}), today=day)
+    with store.read() as s:
+        assert evaluate_case(s, s.get(Case, cid), day).ready
+        assert s.get(Case, cid).zhongben_ready  # the save's refresh
+    derived.recompute_all(store, today=day)
+    with store.read() as s:
+        assert s.get(Case, cid).zhongben_ready  # the daily recompute agrees
+
+
+def test_a_new_node_is_inserted_once_with_its_link_in_its_audit_and_outbox_entry(store, actor, db_path):
+    """One fact, one record (issue 11 item 1; the data standard's 对应业务序号, R35): the node's outbox payload —
+    what the platform receives — names its record, and the node is stored at the version the payload says. The
+    link used to be set by a second UPDATE after the audit snapshot: stored version 2, payload version 1 without
+    the link."""
+    cid = cases.register_case(store, actor, sample_case_input(), today=TODAY)
+    nid = cases.record_node(store, actor, cid, NodeInput(code="N14", ended_on=date(2026, 5, 6), data={
+        "amount": "1,000.00", "route": "划拨"}), today=TODAY)
+    with store.read() as s:
+        node = s.get(Node, nid)
+        payment = s.scalar(select(Payment).where(Payment.node_id == nid))
+        outbox = s.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == nid)).all()
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == nid)).all()
+        first_seq = {e.entity: e.local_seq for e in s.scalars(select(OutboxEntry).where(OutboxEntry.case_id == cid))
+                     if e.entity_id in (nid, payment.id)}
+    assert (node.version, node.linked_entity, node.linked_id) == (1, "payment", payment.id)
+    assert [(e.payload["version"], e.payload["fields"]["linked_id"]) for e in outbox] == [(1, payment.id)]
+    assert [(a.action, a.after["linked_id"], a.after["version"]) for a in audit] == [("新建", payment.id, 1)]
+    assert first_seq["node"] < first_seq["payment"]  # causal order: the node, then the record it states
+
+
+def test_daily_recompute_keeps_a_waived_or_exempt_network_inquiry_ready_r5(store, actor):
+    """R5 (终本规定 art 3(2)): the daily recompute skips cases without a 网络查控 inside the window — except where the
+    item is waived by the 执行局长 or not applicable (a debtor outside the 总对总 system, e.g. a 分公司). On
+    2027-02-15 the cases' last network inquiries (2026-10-20) are older than 3 months: the plain case is not ready,
+    the waived one and the branch office's are, and each stored flag equals a fresh evaluation."""
+    from execdesk.rules.identity import make_credit_code
+    from execdesk.services.inputs import PartyInput
+    from execdesk.services.zhongben import waive_item
+
+    day = date(2027, 2, 15)
+    plain = make_ready_case(store, actor, "（2026）鲁0102执100号")
+    waived = make_ready_case(store, actor, "（2026）鲁0102执101号")
+    branch_parties = list(sample_case_input().parties)
+    branch_parties[1] = PartyInput(role="被执行人", kind="非法人组织", name="济南鲁信商贸有限公司历下分公司",
+                                   id_number=make_credit_code("91370102MA3C9999X"), address="济南市历下区解放路9号")
+    branch = make_ready_case(store, actor, "（2026）鲁0102执102号", parties=branch_parties)
+    waive_item(store, actor, waived, "R5_network", reason="总对总系统故障，已书面报告", approver_username="zhaolei",
+               approver_password="password123", today=day)
+    derived.recompute_all(store, today=day)
+    with store.read() as s:
+        fresh = {cid: evaluate_case(s, s.get(Case, cid), day).ready for cid in (plain, waived, branch)}
+        stored = {cid: bool(s.get(Case, cid).zhongben_ready) for cid in (plain, waived, branch)}
+    assert fresh == stored == {plain: False, waived: True, branch: True}

@@ -57,32 +57,45 @@ def payload_fields(obj: Base) -> dict[str, Any]:
     return {k: v for k, v in snapshot(obj).items() if k not in LOCAL_ONLY}
 
 
+def change_entries(actor: Actor, obj: Base, action: str, *, before: dict[str, Any] | None = None,
+                   base_version: int | None = None, op: str = "upsert",
+                   sync: bool = True) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The audit entry (and, for synced entities, the outbox entry) of a change to ``obj`` as column values, from
+    the row as it is now: ``obj`` must hold every value it will be stored with (flushed, or filled in)."""
+    entity = ENTITY_NAMES.get(type(obj), type(obj).__tablename__)
+    after = snapshot(obj)
+    case_id = after.get("case_id") if "case_id" in after else (after.get("id") if entity == "case" else None)
+    synced = sync and type(obj) in ENTITY_NAMES
+    change_id = new_id() if synced else None
+    audit = dict(actor=actor.username, action=action, entity=entity, entity_id=after["id"], case_id=case_id,
+                 before=before, after=after, change_id=change_id)
+    if not synced:
+        return audit, None
+    fields = {k: v for k, v in after.items() if k not in LOCAL_ONLY}  # payload_fields(obj), from the snapshot
+    outbox = dict(change_id=change_id, entity=entity, entity_id=after["id"], case_id=case_id, op=op,
+                  base_version=base_version if before is not None else None,
+                  payload={"schema": PAYLOAD_SCHEMA_VERSION, "entity": entity, "id": after["id"],
+                           "case_id": case_id, "version": after.get("version"), "fields": fields,
+                           "actor": actor.username},
+                  schema_version=PAYLOAD_SCHEMA_VERSION)
+    return audit, outbox
+
+
 def record_change(session: Session, actor: Actor, obj: Base, action: str, *,
                   before: dict[str, Any] | None = None, base_version: int | None = None,
                   op: str = "upsert", sync: bool = True) -> str | None:
     """Flush ``obj`` and write its audit entry (and, for synced entities, its outbox entry).
 
     ``before`` is the snapshot taken before the change (None for a new row). Returns the outbox change id
-    (None for rows that do not sync, e.g. local profiles).
+    (None for rows that do not sync, e.g. local profiles). The write pipeline (services/writer.py) builds the
+    same entries with ``change_entries`` and inserts them together at the end of its transaction.
     """
     session.flush()
-    entity = ENTITY_NAMES.get(type(obj), type(obj).__tablename__)
-    after = snapshot(obj)
-    case_id = after.get("case_id") if "case_id" in after else (after.get("id") if entity == "case" else None)
-    synced = sync and type(obj) in ENTITY_NAMES
-    change_id = new_id() if synced else None
-    session.add(AuditEntry(actor=actor.username, action=action, entity=entity, entity_id=after["id"],
-                           case_id=case_id, before=before, after=after, change_id=change_id))
-    if synced:
-        fields = payload_fields(obj)
-        session.add(OutboxEntry(
-            change_id=change_id, entity=entity, entity_id=after["id"], case_id=case_id, op=op,
-            base_version=base_version if before is not None else None,
-            payload={"schema": PAYLOAD_SCHEMA_VERSION, "entity": entity, "id": after["id"],
-                     "case_id": case_id, "version": after.get("version"), "fields": fields,
-                     "actor": actor.username},
-            schema_version=PAYLOAD_SCHEMA_VERSION))
-    return change_id
+    audit, outbox = change_entries(actor, obj, action, before=before, base_version=base_version, op=op, sync=sync)
+    session.add(AuditEntry(**audit))
+    if outbox is not None:
+        session.add(OutboxEntry(**outbox))
+    return audit["change_id"]
 
 
 def audit_only(session: Session, actor: Actor, action: str, entity: str, entity_id: str,

@@ -32,32 +32,39 @@ from execdesk.services import readiness as zhongben
 from execdesk.services.deadlines import RecomputeStats
 
 
-def _store_asset_states(session: Session, facts: zb_rules.CaseFacts, today: date) -> None:
-    conn = session.connection()
-    for a in facts.assets:
+def _store_asset_states(session: Session, assets: Iterable[zb_rules.AssetFacts], today: date) -> None:
+    conn = dbapi_connection(session)
+    for a in assets:
         state, disposed = disposal.disposal_state(a, today)
-        conn.exec_driver_sql("UPDATE found_assets SET disposal_state = ?, disposed = ? WHERE id = ? "
+        conn.execute("UPDATE found_assets SET disposal_state = ?, disposed = ? WHERE id = ? "
                              "AND (disposal_state IS NOT ? OR disposed IS NOT ?)",
                              (state, int(disposed), a.asset_id, state, int(disposed)))
 
 
 def refresh_case(session: Session, case: Case, *, today: date | None = None) -> None:
-    """Refresh every derived value of one case in the caller's transaction."""
+    """Refresh every derived value of one case in the caller's transaction.
+
+    A case that cannot be ready (closed, before the R1 floor, no 执行通知 or no 限制消费: ``readiness.can_be_ready``,
+    the test the daily recompute uses) is not evaluated and only its found assets are read for their disposal
+    states; every other case gets the full fact-gathering and evaluation."""
     today = today or date.today()
     session.flush()
-    facts = zhongben.gather_facts(session, case, today)
-    _store_asset_states(session, facts, today)
-    deadlines.store_case_deadlines(session, case, today=today)
-    ready = False
-    if case.status == "未结" and today >= zb_rules.earliest_ruling_date(case.filed_on):
+    if zhongben.can_be_ready(session, case, today):
+        facts = zhongben.gather_facts(session, case, today)
+        assets: tuple[zb_rules.AssetFacts, ...] = facts.assets
         ready = zb_rules.evaluate(facts).ready
+    else:
+        assets, ready = zhongben.asset_facts(session, case.id), False
+    _store_asset_states(session, assets, today)
+    deadlines.store_case_deadlines(session, case, today=today)
     _store_flag(session, case, ready)
-    # Loaded FoundAsset objects must not carry stale derived values into a later flush.
-    from execdesk.models import FoundAsset
+    if assets:
+        # Loaded FoundAsset objects must not carry stale derived values into a later flush.
+        from execdesk.models import FoundAsset
 
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, FoundAsset) and obj.case_id == case.id:
-            session.expire(obj, ["disposal_state", "disposed"])
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, FoundAsset) and obj.case_id == case.id:
+                session.expire(obj, ["disposal_state", "disposed"])
 
 
 def _store_flag(session: Session, case: Case, ready: bool) -> None:
@@ -91,16 +98,11 @@ def recompute_all(store: Store, *, today: date | None = None, workers: int | Non
         conn = session.connection()
         stored: dict[str, int | None] = dict(conn.exec_driver_sql("SELECT id, zhongben_ready FROM cases").all())
         ready = zhongben.ready_all(session, today)
-        # Asset states: only cases that have found assets.
+        # Asset states: only cases that have found assets, with the assets' facts alone (as refresh_case reads
+        # them for a case that cannot be ready).
         with_assets = [r[0] for r in conn.exec_driver_sql("SELECT DISTINCT case_id FROM found_assets").all()]
-        rows = conn.exec_driver_sql(
-            "SELECT id, case_number, filed_on, amount_claimed_fen, debtor_missing, obstruction, "
-            "applicant_requested_zhongben FROM cases WHERE id IN (SELECT DISTINCT case_id FROM found_assets)").all()
-        if with_assets:
-            facts = zhongben.gather_facts_many(
-                session, [(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6]) for r in rows], today)
-            for f in facts.values():
-                _store_asset_states(session, f, today)
+        for assets in zhongben.asset_facts_many(session, with_assets).values():
+            _store_asset_states(session, assets, today)
         changes = [(int(v), cid) for cid, v in ready.items() if bool(stored.get(cid)) != v]
         if changes:
             dbapi_connection(session).executemany(

@@ -18,13 +18,14 @@ from execdesk.models import Approval, Case, Court, Explanation, Extension, User
 from execdesk.models.database import Store
 from execdesk.resources import load_toml
 from execdesk.rules.dates import parse_date
-from execdesk.rules.errors import ErrorCollector, ValidationError
-from execdesk.services import deadlines, derived, documents
+from execdesk.rules.errors import ConflictError, ErrorCollector, FieldDiff, ValidationError
+from execdesk.services import deadlines, derived, documents, pipeline
 from execdesk.services.accounts import authenticate
 from execdesk.services.cases import get_case
 from execdesk.services.changes import record_change, refuse_approver_only, snapshot
 from execdesk.services.context import Actor
 from execdesk.services.documents import store_issued
+from execdesk.services.writer import show_value
 
 EXPLANATION = "书面说明"
 EXPLANATION_BATCH = "书面说明汇总"
@@ -75,10 +76,34 @@ def _validate(reasons, reason_text, next_steps, planned_close_on, planned_method
     return codes, planned
 
 
+FIELD_LABELS = {"reasons": "超期原因", "reason_text": "具体情况", "next_steps": "下一步工作安排",
+                "planned_close_on": "计划结案日期", "planned_method": "计划结案方式"}
+
+
+def draft_version(row) -> int:
+    """The version of the editable draft in ``row`` (the case's latest explanation, as read by a form): its
+    version while it is a draft, 0 when there is none or the latest one is issued (saving starts a new draft).
+    The form passes this to ``save_draft`` as ``expected_version``."""
+    return int(row.version) if row is not None and row.status == DRAFT else 0
+
+
+def _shown(key: str, value) -> object:
+    if key == "reasons":
+        return [REASONS.get(c, c) for c in (value or [])]
+    return value
+
+
 def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_text: str | None = None,
                next_steps: str | None = None, planned_close_on=None, planned_method: str | None = None,
-               director_opinion: str | None = None, today: date | None = None) -> str:
+               director_opinion: str | None = None, today: date | None = None,
+               expected_version: int | None = None) -> str:
     """Create or update the case's draft (an issued explanation is never edited: a new draft is started).
+
+    ``expected_version`` is the draft version the form read (``draft_version``: 0 when it showed no draft); when
+    the stored draft is another version — someone saved, started or issued the draft meanwhile — nothing is
+    written and ``ConflictError`` names both versions and each field whose stored value differs from the typed
+    one (issue 11: a stale form is a conflict, never an overwrite). None means unchecked (the CLI writes what
+    its command line says, reading and writing in one call).
 
     The 执行局长's opinion is not a draft field: only ``record_director_opinion`` (the director's password)
     writes it; passing one here is refused, and saving a draft keeps the signed opinion as it is."""
@@ -86,22 +111,28 @@ def save_draft(store: Store, actor: Actor, case_id: str, *, reasons=(), reason_t
     refuse_approver_only("explanation", {"director_opinion": director_opinion}, "书面说明编辑")
     codes, planned = _validate(reasons, reason_text, next_steps, planned_close_on, planned_method, today,
                                complete=False)
-    with store.transaction() as session:
-        case = get_case(session, case_id)
-        row = _latest(session, case.id)
+    with pipeline.write(store, actor, today=today) as w:
+        case = get_case(w.session, case_id)
+        row = _latest(w.session, case.id)
+        draft = row if row is not None and row.status == DRAFT else None
         fields = dict(reasons=codes, reason_text=(reason_text or "").strip() or None,
                       next_steps=(next_steps or "").strip() or None, planned_close_on=planned,
                       planned_method=planned_method or None)
-        if row is None or row.status == ISSUED:
-            row = Explanation(case_id=case.id, status=DRAFT, **fields)
-            session.add(row)
-            record_change(session, actor, row, "新建")
-        else:
-            before, base = snapshot(row), row.version
-            for k, v in fields.items():
-                setattr(row, k, v)
-            record_change(session, actor, row, "修改", before=before, base_version=base)
-        return row.id
+        what = f"案件{case.case_number}的书面说明草稿"
+        current = draft_version(row)
+        if expected_version is not None and int(expected_version) != current:
+            diffs = [FieldDiff(FIELD_LABELS[k], show_value(_shown(k, v)),
+                               show_value(_shown(k, getattr(draft, k) if draft is not None else None)))
+                     for k, v in fields.items()
+                     if show_value(_shown(k, v)) != show_value(_shown(k, getattr(draft, k) if draft else None))]
+            raise ConflictError(what, read_version=int(expected_version), current_version=current,
+                                changed_by=w.last_actor(row) if row is not None else None, diffs=diffs)
+        if draft is None:
+            new = Explanation(case_id=case.id, status=DRAFT, **fields)
+            w.add(new)
+            return new.id
+        w.change(draft, fields, labels=FIELD_LABELS, what=what)
+        return draft.id
 
 
 def record_director_opinion(store: Store, actor: Actor, case_id: str, *, approver_username: str, password: str,

@@ -30,6 +30,7 @@ __all__ = ["Write", "write", "in_session", "finish"]
 
 def finish(w: Write) -> None:
     """Refresh every derived value of the cases ``w`` touched, in its transaction, before commit."""
+    w.write_log()  # one flush of the rows, then their audit and outbox entries in two multi-row INSERTs
     if w.touched:
         w.session.flush()
         derived.refresh_cases(w.session, sorted(w.touched), today=w.today)

@@ -19,14 +19,24 @@ place (a new version, audited and synced), never a second, diverging copy.
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from execdesk.models import FoundAsset, Interview, Measure, Node, Party, Payment, PropertyInquiry
+from execdesk.models import (
+    ENTITY_NAMES,
+    FoundAsset,
+    Interview,
+    Measure,
+    Node,
+    Payment,
+    PropertyInquiry,
+    new_id,
+)
 from execdesk.rules.deadlines import add_months
 from execdesk.rules.errors import ErrorCollector, ValidationError
 from execdesk.rules.fields import field_specs, parse_fields, vocabulary
@@ -76,11 +86,14 @@ class FormContext:
 
 
 def form_context(session, case_id: str) -> FormContext:
-    debtors = tuple((pid, name) for pid, name in session.execute(
-        select(Party.id, Party.name).where(Party.case_id == case_id, Party.role == "被执行人").order_by(Party.seq)))
-    assets = tuple((aid, f"{desc}（{kind}）") for aid, desc, kind in session.execute(
-        select(FoundAsset.id, FoundAsset.description, FoundAsset.kind).where(FoundAsset.case_id == case_id)
-        .order_by(FoundAsset.created_at)))
+    """The case's debtors and found assets as a node form offers them (two indexed reads on the session's
+    connection: this runs on every node save, where the ORM's per-query overhead was most of its cost)."""
+    session.flush()  # assets added earlier in this transaction are choices too
+    conn = session.connection()
+    debtors = tuple((pid, name) for pid, name in conn.exec_driver_sql(
+        "SELECT id, name FROM parties WHERE case_id = ? AND role = '被执行人' ORDER BY seq", (case_id,)))
+    assets = tuple((aid, f"{desc}（{kind}）") for aid, desc, kind in conn.exec_driver_sql(
+        "SELECT id, description, kind FROM found_assets WHERE case_id = ? ORDER BY created_at", (case_id,)))
     return FormContext(debtors=debtors, assets=assets)
 
 
@@ -93,7 +106,11 @@ def parse_node_data(session, case_id: str, code: str, data: Mapping[str, Any] | 
 
 
 def _next_seq(session, case_id: str) -> int:
-    return (session.scalar(select(func.max(Node.seq)).where(Node.case_id == case_id)) or 0) + 1
+    """The next node number of the case: after the stored nodes and after nodes added in this transaction and not
+    yet flushed (a 限消 for each of several debtors is several nodes in one save)."""
+    stored = session.connection().exec_driver_sql("SELECT max(seq) FROM nodes WHERE case_id = ?", (case_id,)).scalar()
+    pending = max((n.seq or 0 for n in session.new if isinstance(n, Node) and n.case_id == case_id), default=0)
+    return max(stored or 0, pending) + 1
 
 
 # The business records a node creates or links (one fact, one record).
@@ -175,6 +192,7 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
     """Insert the node and create (or, for a correction, update in place) its business record(s)."""
     entry = node_catalogue()[code]
     session = w.session
+    w.hold(case)
     if entry.get("record") == "asset_event" and fields.get("asset_id"):
         # R27's deadline rules read the asset class (动产/不动产) from the node (notice lead times).
         asset = session.get(FoundAsset, fields["asset_id"])
@@ -188,9 +206,11 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
         node.actual_days = (node.ended_on - node.started_on).days
     values = _record_values(code, entry, node, fields, session)
     validate_record_values(code, values)
-    w.add(node, "更正" if corrects else "新建")
     existing = _linked(session, corrects) if corrects is not None else []
-    made = []
+    # The records are built before anything is added, so that the node's own audit entry and outbox payload
+    # carry its link (对应业务序号) and the node is inserted once, at version 1, with it (no second UPDATE).
+    rows: list[tuple[NodeRecord, dict | None]] = []  # (record, values to change) — None: a new record
+    node.id = new_id()
     measure_id = None
     for model, v in values:
         old = next((r for r in existing if isinstance(r, model)), None)
@@ -198,20 +218,21 @@ def write_node(w: Write, case, code: str, *, started_on: date | None, ended_on: 
         if model is FoundAsset and measure_id:
             v["measure_id"] = measure_id
         if old is not None:
-            w.change(old, v, action="更正")
-            row = old
+            row, change = old, v
         else:
-            row = model(**v)
-            w.add(row)
+            row, change = model(id=new_id(), **v), None
         if model is Measure:
             measure_id = row.id
-        made.append(row)
-    if made:
-        from execdesk.models import ENTITY_NAMES
-
-        node.linked_entity = ENTITY_NAMES[type(made[0])]
-        node.linked_id = made[0].id
-        session.flush()
+        rows.append((row, change))
+    if rows:
+        node.linked_entity = ENTITY_NAMES[type(rows[0][0])]
+        node.linked_id = rows[0][0].id
+    w.add(node, "更正" if corrects else "新建")
+    for row, change in rows:
+        if change is not None:
+            w.change(row, change, action="更正")
+        else:
+            w.add(row)
     return node
 
 
@@ -246,7 +267,8 @@ def orphan_nodes_many(conn, case_ids: list[str]) -> dict[str, list[str]]:
            "AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.node_id = n.id) "
            "AND NOT EXISTS (SELECT 1 FROM interviews r WHERE r.node_id = n.id)")
     out: dict[str, list[str]] = {}
-    for cid, code, name, on in conn.exec_driver_sql(sql, tuple(case_ids)).all():
+    run = conn.execute if isinstance(conn, sqlite3.Connection) else conn.exec_driver_sql  # DB-API or SQLAlchemy
+    for cid, code, name, on in run(sql, tuple(case_ids)).fetchall():
         out.setdefault(cid, []).append(f"{code}{name}（{on or '无日期'}）")
     return out
 

@@ -8,15 +8,17 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from execdesk.models import Base, Case
+from execdesk.models import AuditEntry, Base, Case, OutboxEntry
 from execdesk.rules.errors import ConflictError, FieldDiff
-from execdesk.services.changes import record_change, snapshot
+from execdesk.services.changes import change_entries, snapshot
 from execdesk.services.context import Actor
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as the conflict dialog shows it (dates in Chinese, lists joined, empty as （空）)."""
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
@@ -28,6 +30,88 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _python_value(default: Any) -> tuple[bool, Any]:
+    """The value a Python-side column default (scalar or callable) gives, as the flush would compute it."""
+    if default is None or getattr(default, "is_sequence", False) or getattr(default, "is_clause_element", False):
+        return False, None
+    if default.is_scalar:
+        return True, default.arg
+    if default.is_callable:
+        try:
+            return True, default.arg(None)  # SQLAlchemy wraps a no-argument callable as fn(context)
+        except TypeError:
+            return False, None
+    return False, None
+
+
+def _fill_insert_defaults(obj: Base) -> bool:
+    """Give a new row now every value its INSERT would (its UUID, version 1, timestamps, column defaults), so its
+    audit snapshot is complete without a flush. False when some value comes only from the database (an
+    autoincrement key, a server default): then the caller flushes first, as before."""
+    state = inspect(obj)
+    if not state.transient and not state.pending:
+        return False
+    for attr in state.mapper.column_attrs:
+        if attr.key in state.dict:
+            continue  # set by the caller (even to None): the INSERT uses it
+        col = attr.columns[0]
+        if col.server_default is not None:
+            if col.default is None:
+                return False
+        ok, value = _python_value(col.default)
+        if ok:
+            setattr(obj, attr.key, value)
+        elif col.primary_key:
+            return False  # a key the database assigns
+    return True
+
+
+def _fill_update_values(obj: Base) -> bool:
+    """Give a loaded row now the values its UPDATE would add (version + 1, ``onupdate`` columns such as
+    ``updated_at``), so its audit snapshot is complete without a flush."""
+    state = inspect(obj)
+    if not state.persistent:
+        return False  # added in this transaction and not yet inserted: its INSERT must come first
+    mapper = state.mapper
+    for attr in mapper.column_attrs:
+        col = attr.columns[0]
+        if col.onupdate is None:
+            continue
+        ok, value = _python_value(col.onupdate)
+        if not ok:
+            return False
+        setattr(obj, attr.key, value)
+    version_col = mapper.version_id_col
+    if version_col is not None:
+        key = mapper.get_property_by_column(version_col).key
+        # The UPDATE then sets this value where the stored version is the one loaded (SQLAlchemy's version
+        # check still applies: it compares with the committed value, not with this one).
+        setattr(obj, key, int(getattr(obj, key)) + 1)
+    return True
+
+
+_AUDIT_INSERT = insert(Base.metadata.tables[AuditEntry.__tablename__])
+_OUTBOX_INSERT = insert(Base.metadata.tables[OutboxEntry.__tablename__])
+_WRITES = "execdesk_writes"  # Session.info key: the pipeline writes of the session's transaction
+_LOG_BATCH = 500  # audit entries kept before they are inserted: a bulk import stays bounded in memory
+_HOLD = 64  # loaded cases kept referenced for the refresh (a bulk import re-reads the others)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_logs_before_commit(session: Session) -> None:
+    """Whatever a write still holds is inserted before its transaction commits (pipeline.finish has normally
+    done it): a change is never committed without its audit and outbox entries."""
+    for w in session.info.pop(_WRITES, ()):
+        w.write_log()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_logs_after_rollback(session: Session) -> None:
+    for w in session.info.pop(_WRITES, ()):
+        w._audit.clear()
+        w._outbox.clear()
+
+
 class Write:
     """One unit of work of one person. Collects the cases it touched; refreshes their derived values at the end."""
 
@@ -37,6 +121,16 @@ class Write:
         self.today = today
         self.touched: set[str] = set()
         self.changed_entities: set[str] = set()
+        self._held: list[Base] = []
+        self._audit: list[dict[str, Any]] = []  # audit entries of this write, inserted together (write_log)
+        self._outbox: list[dict[str, Any]] = []
+        session.info.setdefault(_WRITES, []).append(self)
+
+    def hold(self, obj: Base) -> None:
+        """Keep ``obj`` referenced until the write ends. The session's identity map holds loaded rows weakly: a
+        case the caller no longer references was collected and re-read from the file for the derived refresh."""
+        if len(self._held) < _HOLD:
+            self._held.append(obj)
 
     def touch(self, case_id: str | None) -> None:
         if case_id:
@@ -44,13 +138,20 @@ class Write:
 
     def _case_of(self, obj: Base) -> str | None:
         if isinstance(obj, Case):
+            self.hold(obj)
             return obj.id
         return getattr(obj, "case_id", None)
 
     def add(self, obj: Base, action: str = "新建", *, sync: bool = True) -> str | None:
         """Insert a new row with its audit entry (and outbox entry for synced entities)."""
+        filled = _fill_insert_defaults(obj)
         self.session.add(obj)
-        change_id = record_change(self.session, self.actor, obj, action, sync=sync)
+        if not filled:
+            self.session.flush()  # a value only the database gives: read it before the audit snapshot
+        # No flush per row: the rows are inserted by the transaction's one flush and the audit and outbox entries
+        # by two multi-row INSERTs after it (write_log), in the order of the changes (the outbox's local_seq is
+        # the causal order).
+        change_id = self._log(obj, action, sync=sync)
         self.touch(self._case_of(obj))
         self.changed_entities.add(type(obj).__tablename__)
         return change_id
@@ -64,13 +165,13 @@ class Write:
         diffs = []
         for key, value in (mine or {}).items():
             stored = getattr(obj, key, None)
-            if _show(stored) != _show(value):
-                diffs.append(FieldDiff((labels or {}).get(key, key), _show(value), _show(stored)))
-        changed_by = self._last_actor(obj)
+            if show_value(stored) != show_value(value):
+                diffs.append(FieldDiff((labels or {}).get(key, key), show_value(value), show_value(stored)))
+        changed_by = self.last_actor(obj)
         raise ConflictError(what, read_version=int(expected_version), current_version=int(current),
                             changed_by=changed_by, diffs=diffs)
 
-    def _last_actor(self, obj: Base) -> str | None:
+    def last_actor(self, obj: Base) -> str | None:
         from sqlalchemy import select
 
         from execdesk.models import AuditEntry, User
@@ -94,10 +195,37 @@ class Write:
         self.check_version(obj, expected_version, values, labels, what)
         if all(getattr(obj, k) == v for k, v in values.items()):
             return False
+        if inspect(obj).pending:
+            self.session.flush()  # a row added in this transaction: inserted first, then updated
         before, base = snapshot(obj), getattr(obj, "version", None)
         for key, value in values.items():
             setattr(obj, key, value)
-        record_change(self.session, self.actor, obj, action, before=before, base_version=base)
+        if not _fill_update_values(obj):
+            self.session.flush()
+        self._log(obj, action, before=before, base_version=base)
         self.touch(self._case_of(obj))
         self.changed_entities.add(type(obj).__tablename__)
         return True
+
+    def _log(self, obj: Base, action: str, *, before: dict[str, Any] | None = None, base_version: int | None = None,
+             sync: bool = True) -> str | None:
+        audit, outbox = change_entries(self.actor, obj, action, before=before, base_version=base_version, sync=sync)
+        self._audit.append(audit)
+        if outbox is not None:
+            self._outbox.append(outbox)
+        if len(self._audit) >= _LOG_BATCH:
+            self.write_log()
+        return audit["change_id"]
+
+    def write_log(self) -> None:
+        """Insert the audit and outbox entries of the changes so far (the rows they describe are flushed first)."""
+        if not (self._audit or self._outbox):
+            return
+        self.session.flush()
+        conn = self.session.connection()  # Core executemany: column types and defaults apply, no ORM objects
+        if self._audit:
+            conn.execute(_AUDIT_INSERT, self._audit)
+            self._audit = []
+        if self._outbox:
+            conn.execute(_OUTBOX_INSERT, self._outbox)
+            self._outbox = []

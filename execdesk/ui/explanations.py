@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from execdesk.rules.errors import UserError
+from execdesk.rules.errors import ConflictError, UserError
 from execdesk.services.case_views import issued_content, latest_explanation
 from execdesk.services.search import explanation_cases
 from execdesk.ui.context import UiContext
@@ -143,6 +143,7 @@ class ExplanationsPage(QWidget):
         lay.addWidget(split)
         self.editing_case: str | None = None  # whose 书面说明 the editor holds (may differ from the selection)
         self._loaded: dict = {}
+        self._draft_version = 0  # the draft version the editor read (0: none yet); a stale save is a conflict
         self.draft = DraftKeeper(self, ctx, key=lambda: self.editing_case and f"explanation:{self.editing_case}",
                                  title=self.unsaved_title, values=self.values, dirty=self.has_unsaved_changes)
         for text_edit in (self.reason_text, self.next_steps, self.director_opinion):
@@ -272,6 +273,8 @@ class ExplanationsPage(QWidget):
         self.case_label.setText(self.tr("{0}　{1}　超期 {2} 天").format(row.case_number, row.cause, row.overdue_days))
         with self.ctx.store.read() as s:
             draft = latest_explanation(s, case_id)
+        svc = _service()
+        self._draft_version = svc.draft_version(draft) if svc is not None else 0
         self.apply_values({key: getattr(draft, key) for key in (*self.values(), "director_opinion")} if draft else {})
         self.state_label.setText(self.tr("状态：{0}").format(draft.status) if draft else self.tr("状态：尚未填写"))
         self._loaded = self.values()
@@ -293,16 +296,39 @@ class ExplanationsPage(QWidget):
         if case_id is None or svc is None:
             return False
         try:
-            svc.save_draft(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today(), **self.values())
+            svc.save_draft(self.ctx.store, self.ctx.actor, case_id, today=self.ctx.today(),
+                           expected_version=self._draft_version, **self.values())
+        except ConflictError as exc:
+            self._save_conflict(exc)
+            return False
         except UserError as exc:
             self.error.show_error(str(exc))
             return False
         self.error.show_error("")
         self._loaded = self.values()
+        with self.ctx.store.read() as s:
+            self._draft_version = svc.draft_version(latest_explanation(s, case_id))
         self.draft.drop()
         self.state_label.setText(self.tr("状态：已保存草稿"))
         self.changed.emit()
         return True
+
+    def _save_conflict(self, exc: ConflictError) -> None:
+        """Someone saved, started or issued this draft after the editor read it: nothing was written. The
+        person sees both values and chooses (the same dialog as the case form)."""
+        from execdesk.ui.conflict import REAPPLY, RELOAD, resolve_conflict
+
+        mine = self.values()
+        choice = resolve_conflict(self, exc)
+        if choice == RELOAD:  # the stored draft stands; what was typed is dropped (journal too)
+            self.draft.drop()
+            self._load_current()
+        elif choice == REAPPLY:  # the stored draft, with what was typed put back on top, unsaved
+            self._load_current()
+            self.apply_values({**mine, "director_opinion": self.director_opinion.toPlainText()})
+            self.error.show_error(self.tr("已载入最新版本并填回了您的修改，请核对后再次保存。"))
+        else:
+            self.error.show_error(str(exc))
 
     def issue(self) -> str | None:
         """Save, issue as an immutable PDF version, and show it for printing."""
