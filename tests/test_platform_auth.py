@@ -432,3 +432,57 @@ def test_no_token_or_password_in_the_platform_log_or_database(tmp_path, plat, cl
         assert "Traceback" not in log
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- migration 0005 of a 0003 database
+
+
+def test_a_0003_platform_database_migrates_and_its_court_accounts_keep_working(tmp_path):
+    """Migration 0005: a platform database at 0003 (one account per court, a live token) is upgraded on
+    start; the court account signs in as role 法院 (person ref 法院代字/账号), its token from before the
+    migration still works until it expires, and deactivating it ends that token too."""
+    import hashlib
+    from datetime import timedelta
+
+    from provincial import migrate
+    from provincial.models import make_engine, utcnow
+    from provincial.service import hash_password
+
+    url = f"sqlite:///{tmp_path / 'p0003.sqlite3'}"
+    engine = make_engine(url, migrate=False)
+    migrate.upgrade(engine, "0003")
+    old_token = "pre-migration-token-" + "x" * 24
+    t0 = utcnow()
+    now = t0.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy writes a DateTime on SQLite
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO p_courts (code, name, last_seq, created_at) VALUES "
+                          "('鲁0102', '济南市历下区人民法院', 0, :t)"), {"t": now})
+        conn.execute(text("INSERT INTO p_feed_counters (court_code, last_seq) VALUES ('鲁0102', 0)"))
+        conn.execute(text("INSERT INTO p_accounts (name, court_code, password_hash, active, created_at) VALUES "
+                          "('lixia', '鲁0102', :h, 1, :t)"), {"h": hash_password(PASSWORD), "t": now})
+        conn.execute(text("INSERT INTO p_tokens (token_hash, account, court_code, device_id, expires_at, created_at) "
+                          "VALUES (:h, 'lixia', '鲁0102', 'old-pc', :e, :t)"),
+                     {"h": hashlib.sha256(old_token.encode()).hexdigest(),
+                      "e": (t0 + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.%f"), "t": now})
+    engine.dispose()
+    proc = PlatformProcess(url, tmp_path).start()  # migrates on start
+    try:
+        engine = make_engine(url, migrate=False)
+        assert migrate.current(engine) == migrate.head()
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT username, role FROM p_accounts")).all() == [("lixia", "法院")]
+        engine.dispose()
+        assert _feed(proc, old_token).status_code == 200
+        r = _sign_in_raw(proc, account="lixia")
+        assert r.status_code == 200 and r.json()["role"] == "法院" and r.json()["person"] == "鲁0102/lixia"
+        assert _admin(proc, "deactivate-account", "lixia").returncode == 0
+        assert _feed(proc, old_token).status_code == 401
+        assert _feed(proc, r.json()["access_token"]).status_code == 401
+    finally:
+        proc.stop()
+    engine = make_engine(url, migrate=False)
+    try:
+        migrate.downgrade(engine, "0003")
+        assert "p_refresh_tokens" not in __import__("sqlalchemy").inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
