@@ -125,7 +125,7 @@ def _staff_action(s, name: str, action: str, password: str | None = None) -> int
             staff.password_hash = service.hash_password(password or "")
         s.execute(delete(PWebSession).where(PWebSession.staff_name == name))
     auth.record_event(s, {"deactivate": "deactivate", "reactivate": "reactivate"}.get(action, "reset_password"),
-                      f"staff:{name}", address="operator")
+                      f"staff:{name}", address=auth.OPERATOR, detail="指挥中心账号")
     return 0
 
 

@@ -48,6 +48,7 @@ from provincial.models import PAccount, PAuthEvent, PCourt, PRefreshToken, PToke
 
 ROLES = ("承办人", "书记员", "执行局长", "副院长", "院长", "审判员")
 LEGACY_ROLE = "法院"  # the one-per-court accounts from before 0005 (deprecated)
+OPERATOR = "平台管理命令"  # the "address" of an operator action (execdesk-platform)
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
@@ -120,7 +121,8 @@ def create_person_account(session: Session, court_code: str, username: str, pass
         session.add(account)
     elif account.password_hash:
         account.tokens_valid_after = now()  # re-running = a password reset: earlier tokens end
-        _kill_tokens(session, name, "reset")
+        n = _kill_tokens(session, name, "reset")
+        record_event(session, "reset_password", name, address=OPERATOR, detail=f"{n}个令牌失效")
     account.username, account.role, account.active = username, role, True
     account.display_name = (display_name or "").strip()[:64] or username
     account.password_hash = hash_password(password)
@@ -156,6 +158,8 @@ EVENT_NAMES = {"signin": "登录", "signin_failed": "登录失败", "signin_lock
                "refresh_reuse": "刷新令牌重复使用（已注销该设备）", "sign_out": "退出登录",
                "revoke_device": "注销设备", "deactivate": "停用账号", "reactivate": "恢复账号",
                "reset_password": "重置密码", "revoke_all": "注销令牌"}
+REVOKE_REASONS = {"sign_out": "退出登录", "revoke_device": "注销设备", "deactivate": "停用账号", "reset": "重置密码",
+                  "reuse": "重复使用", "device_mismatch": "设备不符", "retried": "重试后作废", "revoke_all": "全部注销"}
 
 
 # ---------------------------------------------------------------- issuing and checking tokens
@@ -257,7 +261,7 @@ def refresh(session: Session, token: str, device_id: str | None, policy: TokenPo
     wait = signin_gate(session, "refresh", account_name, address, signin_policy)
     if wait is not None:
         record_signin(session, "refresh", account_name, address, "locked")
-        record_event(session, "refresh_failed", account_name, device_id=device_id, address=address, detail="locked")
+        record_event(session, "refresh_failed", account_name, device_id=device_id, address=address, detail="失败次数过多，已锁定")
         return Outcome(status=429, code="locked", retry_after=wait,
                        message=f"失败次数过多，已暂时锁定，请约{max(1, round(wait / 60))}分钟后再试")
 
@@ -268,14 +272,14 @@ def refresh(session: Session, token: str, device_id: str | None, policy: TokenPo
 
     again = "请重新登录省平台"
     if row is None:
-        return fail("refresh_invalid", f"续期令牌无效，{again}", "unknown token")
+        return fail("refresh_invalid", f"续期令牌无效，{again}", "未知的续期令牌")
     t = now()
     if row.revoked_at is not None:
-        return fail("refresh_revoked", f"此设备的登录已被注销，{again}", f"revoked ({row.revoked_reason})")
+        return fail("refresh_revoked", f"此设备的登录已被注销，{again}", f"已注销（{REVOKE_REASONS.get(row.revoked_reason or '', row.revoked_reason)}）")
     if not device_id or device_id != row.device_id:
         _revoke_family(session, row.family_id, "device_mismatch")
         return fail("refresh_invalid", f"续期令牌与本设备不符，已注销该登录，{again}",
-                    f"device mismatch (bound to {row.device_id})", "refresh_reuse")
+                    f"设备不符（令牌属于设备 {row.device_id}），已注销该登录", "refresh_reuse")
     account = session.get_one(PAccount, row.account)
     successor = None
     if row.rotated_at is not None:
@@ -286,14 +290,14 @@ def refresh(session: Session, token: str, device_id: str | None, policy: TokenPo
         if not (within_grace and successor is not None and successor.created_at == row.rotated_at):
             _revoke_family(session, row.family_id, "reuse")
             return fail("refresh_reused", f"续期令牌已被使用过，为安全起见已注销此设备的登录，{again}",
-                        "rotated token presented again: family revoked", "refresh_reuse")
+                        "已续期的令牌被再次使用，已注销该设备的登录", "refresh_reuse")
     if not account.active:
-        return fail("account_disabled", "此平台账号已停用，请联系平台管理员", "account disabled")
+        return fail("account_disabled", "此平台账号已停用，请联系平台管理员", "账号已停用")
     if not _token_alive(account, row.pw_tag, row.family_started_at):
-        return fail("token_revoked", f"密码已重置或登录已被注销，{again}", "password reset / revoked")
+        return fail("token_revoked", f"密码已重置或登录已被注销，{again}", "密码已重置或登录已注销")
     if row.expires_at <= t or (policy.refresh_max_s and
                                row.family_started_at + timedelta(seconds=policy.refresh_max_s) <= t):
-        return fail("refresh_expired", f"长时间未与省平台同步，登录已过期，{again}", "expired")
+        return fail("refresh_expired", f"长时间未与省平台同步，登录已过期，{again}", "续期令牌已过期")
     if successor is not None:  # a retry within the grace window: the unused successor goes
         successor.revoked_at, successor.revoked_reason = t, "retried"
     row.rotated_at = t
@@ -305,7 +309,7 @@ def refresh(session: Session, token: str, device_id: str | None, policy: TokenPo
     new.created_at = t
     record_signin(session, "refresh", account.name, address, "ok")
     record_event(session, "refresh", account.name, device_id=device_id, address=address,
-                 detail="grace retry" if successor is not None else None)
+                 detail="宽限期内重试" if successor is not None else None)
     return Outcome(data=data)
 
 
@@ -361,7 +365,7 @@ def revoke_device(session: Session, account: str, device_id: str) -> int:
         PRefreshToken.account == account, PRefreshToken.device_id == device_id)))
     n = sum(_revoke_family(session, f, "revoke_device") for f in families)
     n += session.execute(delete(PToken).where(PToken.account == account, PToken.device_id == device_id)).rowcount or 0
-    record_event(session, "revoke_device", account, device_id=device_id, address="operator", detail=f"{n} tokens")
+    record_event(session, "revoke_device", account, device_id=device_id, address=OPERATOR, detail=f"{n}个令牌失效")
     return n
 
 
@@ -370,14 +374,14 @@ def deactivate_account(session: Session, account: str) -> int:
     acct.active = False
     acct.tokens_valid_after = now()
     n = _kill_tokens(session, account, "deactivate")
-    record_event(session, "deactivate", account, address="operator", detail=f"{n} tokens ended")
+    record_event(session, "deactivate", account, address=OPERATOR, detail=f"{n}个令牌失效")
     return n
 
 
 def reactivate_account(session: Session, account: str) -> None:
     acct = account_info(session, account)
     acct.active = True  # earlier tokens stay dead (tokens_valid_after): the person signs in again
-    record_event(session, "reactivate", account, address="operator")
+    record_event(session, "reactivate", account, address=OPERATOR)
 
 
 def reset_password(session: Session, account: str, password: str) -> int:
@@ -389,5 +393,5 @@ def reset_password(session: Session, account: str, password: str) -> int:
     acct.password_hash = hash_password(password)
     acct.tokens_valid_after = now()
     n = _kill_tokens(session, account, "reset")
-    record_event(session, "reset_password", account, address="operator", detail=f"{n} tokens ended")
+    record_event(session, "reset_password", account, address=OPERATOR, detail=f"{n}个令牌失效")
     return n

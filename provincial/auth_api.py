@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from provincial import auth, service
@@ -54,15 +54,16 @@ def install(app: FastAPI, config: Any, transactional: Callable[[Callable[[Sessio
                 raise PlatformError(401, "bad_credentials", "账号或密码不正确")
             data = auth.issue_session(session, account, body.device_id, tokens)
             auth.record_event(session, "signin", account.name, device_id=body.device_id, address=address,
-                              detail="legacy court account" if account.role == auth.LEGACY_ROLE else None)
+                              detail="法院共用账号（已不推荐）" if account.role == auth.LEGACY_ROLE else None)
             return SignInResponse(**data)
 
         try:
             return await guard.sign_in("api", body.account, body.password, address, service.account_hash, issue)
         except PlatformError as exc:
             event = {"locked": "signin_locked", "busy": "signin_busy"}.get(exc.code, "signin_failed")
+            said = exc.message
             await run_in_threadpool(transactional, lambda s: auth.record_event(
-                s, event, body.account, device_id=body.device_id, address=address, detail=exc.code))
+                s, event, body.account, device_id=body.device_id, address=address, detail=said))
             raise
 
     @app.post("/api/v1/auth/refresh", response_model=SignInResponse, responses={**ERRORS, **_LOCKED}, tags=["登录"])

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from provincial.models import (
@@ -234,7 +233,7 @@ def revoke_tokens(session: Session, account: str | None = None) -> int:
     if account:
         rq = rq.where(PRefreshToken.account == account)
     n = session.execute(rq.values(revoked_at=auth.now(), revoked_reason="revoke_all")).rowcount or 0
-    auth.record_event(session, "revoke_all", account or "*", address="operator", detail=f"{len(rows) + n} tokens")
+    auth.record_event(session, "revoke_all", account or "*", address=auth.OPERATOR, detail=f"{len(rows) + n}个令牌失效")
     return len(rows) + n
 
 
