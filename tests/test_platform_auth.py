@@ -549,3 +549,24 @@ def test_auth_log_page_for_province_staff_in_a_real_browser(plat, clock):
                 assert "仅供省院" in driver.page_source and not driver.find_elements(By.ID, "auth_log")
     finally:
         driver.quit()
+
+
+def test_moving_from_the_court_account_to_ones_own_leaves_no_token_behind(tmp_path, plat, clock, memory_keyring):
+    """Item 2 migration on a PC: signed in with the court's shared account, then with the user's own — the
+    shared account's tokens are not left in the keyring; the PC now syncs as the person."""
+    store, settings = _desk(tmp_path, plat)
+    try:
+        sign_in(store, settings, "lixia", PASSWORD)
+        assert [u for _s, u in memory_keyring.store] == [f"lixia@127.0.0.1:{plat.port}"]
+        result = sign_in(store, settings, default_account(store, settings, "zhangwei"), PASSWORD)
+        assert result.person == PERSON and result.role == "承办人"
+        assert [u for _s, u in memory_keyring.store] == [f"{PERSON}@127.0.0.1:{plat.port}"]
+        case_id = register_case(store, HANDLER, sample_case_input(number="（2026）鲁0102执7401号"), today=TODAY)
+        assert run_sync(store, settings).status == "ok"
+        from provincial.models import PChange
+
+        with platform_db(plat.db_url) as s:
+            pushed_by = set(s.scalars(select(PChange.account).where(PChange.case_id == case_id)))
+        assert pushed_by == {PERSON}  # the platform records the person from the token
+    finally:
+        store.close()

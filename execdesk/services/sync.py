@@ -6,7 +6,7 @@ silent last-writer-wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -96,6 +96,7 @@ def sign_in(store: Store, settings: Settings, account: str, password: str, *, se
         settings.server_url = server_url.strip()
     if not (account or "").strip():
         raise SyncError("省平台账号不能为空")
+    previous = replace(settings)  # the account and host whose keyring entry this sign-in supersedes
     settings.court_account = account.strip()
     credentials.ensure_keyring()  # fail before sending the password if the token could not be kept safely
     t = Transport(settings.server_url, settings.ca_bundle, retry=retry or RetryPolicy(attempts=3))
@@ -112,6 +113,12 @@ def sign_in(store: Store, settings: Settings, account: str, password: str, *, se
     refresh = data.get("refresh_token")
     credentials.save_credentials(settings, credentials.Credentials(data["access_token"],
                                                                    refresh if isinstance(refresh, str) else None))
+    if previous.court_account and (previous.court_account, previous.server_url) != (settings.court_account,
+                                                                                 settings.server_url):
+        try:  # e.g. the court's shared account before this PC signed in as its user: no secret left behind
+            credentials.delete_token(previous)
+        except SyncError:
+            pass
     settings.save()
     return SignInResult(court_code=str(data.get("court_code")), court_name=str(data.get("court_name")),
                         expires_in=int(data.get("expires_in") or 0), person=str(data.get("person") or ""),
