@@ -438,6 +438,12 @@ def test_no_token_or_password_in_the_platform_log_or_database(tmp_path, plat, cl
         for secret in secrets:
             assert secret not in log
         assert "Traceback" not in log
+        # nor on the desktop: its database, its settings file (tokens live in the keyring only)
+        store.close()
+        desk = b"".join(p.read_bytes() for p in tmp_path.glob("desk1.sqlite3*"))
+        desk += Settings.path().read_bytes()
+        for secret in secrets:
+            assert secret.encode() not in desk
     finally:
         store.close()
 
@@ -570,3 +576,33 @@ def test_moving_from_the_court_account_to_ones_own_leaves_no_token_behind(tmp_pa
         assert pushed_by == {PERSON}  # the platform records the person from the token
     finally:
         store.close()
+
+
+def test_deactivating_a_center_staff_account_ends_its_browser_session(plat, clock):
+    """Item 2: 中院/省院 staff stay web accounts (p_staff); ``deactivate-account --staff`` ends their
+    session at once and refuses the sign-in; ``reset-password --staff`` ends sessions too."""
+    from provincial.center import create_staff
+
+    with platform_db(plat.db_url) as s:
+        create_staff(s, "zy-off", "钱中院", "中院", "center-pass-2026", ["鲁0102"])
+
+    def web_login(password: str = "center-pass-2026") -> requests.Session:
+        web = requests.Session()
+        pre = web.get(plat.url + "center/login", timeout=30).text.split("name='csrf' value='")[1].split("'")[0]
+        r = web.post(plat.url + "center/login", data={"csrf": pre, "name": "zy-off", "password": password},
+                     allow_redirects=False, timeout=30)
+        assert r.status_code in (303, 401, 429), r.status_code
+        return web
+
+    web = web_login()
+    assert web.get(plat.url + "center/", allow_redirects=False, timeout=30).status_code == 200
+    assert _admin(plat, "deactivate-account", "zy-off", "--staff").returncode == 0
+    assert web.get(plat.url + "center/", allow_redirects=False, timeout=30).status_code == 303
+    assert web_login().get(plat.url + "center/", allow_redirects=False, timeout=30).status_code == 303
+    assert _admin(plat, "reactivate-account", "zy-off", "--staff").returncode == 0
+    web = web_login()
+    assert web.get(plat.url + "center/", allow_redirects=False, timeout=30).status_code == 200
+    assert _admin(plat, "reset-password", "zy-off", "--staff", password="another-center-pass").returncode == 0
+    assert web.get(plat.url + "center/", allow_redirects=False, timeout=30).status_code == 303
+    assert web_login("another-center-pass").get(plat.url + "center/", allow_redirects=False,
+                                                timeout=30).status_code == 200
