@@ -10,6 +10,15 @@
     execdesk-platform [--db URL] demo-setup                              (鲁0102 lixia, 鲁0103 shizhong)
     execdesk-platform [--db URL] create-staff zhang --role 中院 --courts 鲁0102,鲁0103   (指挥中心 web view)
     execdesk-platform [--db URL] migrate                                 (also run on every start)
+    execdesk-platform [--db URL] create-account zhangwei 鲁0102 --role 承办人 --display-name 张伟
+                                                  (person account 鲁0102/zhangwei; without --role: a
+                                                   one-per-court account, role 法院, deprecated)
+    execdesk-platform [--db URL] list-devices 鲁0102/zhangwei
+    execdesk-platform [--db URL] revoke-device 鲁0102/zhangwei DEVICE_ID
+    execdesk-platform [--db URL] deactivate-account 鲁0102/zhangwei      (--staff: a 指挥中心 account)
+    execdesk-platform [--db URL] reactivate-account 鲁0102/zhangwei
+    execdesk-platform [--db URL] reset-password 鲁0102/zhangwei          (password as for create-account)
+    execdesk-platform [--db URL] auth-log [ACCOUNT] [--limit 100]
 
 The database URL is --db, else EXECDESK_PLATFORM_DB, else sqlite:///provincial.sqlite3.
 """
@@ -53,7 +62,11 @@ def cmd_serve(args) -> int:
                       ("signin_address_failures", "EXECDESK_PLATFORM_SIGNIN_ADDRESS_FAILURES"),
                       ("signin_window", "EXECDESK_PLATFORM_SIGNIN_WINDOW"),
                       ("hash_workers", "EXECDESK_PLATFORM_HASH_WORKERS"),
-                      ("hash_queue", "EXECDESK_PLATFORM_HASH_QUEUE")):
+                      ("hash_queue", "EXECDESK_PLATFORM_HASH_QUEUE"),
+                      ("refresh_ttl", "EXECDESK_PLATFORM_REFRESH_TTL"),
+                      ("refresh_max", "EXECDESK_PLATFORM_REFRESH_MAX"),
+                      ("refresh_grace", "EXECDESK_PLATFORM_REFRESH_GRACE"),
+                      ("clock_file", "EXECDESK_PLATFORM_CLOCK_FILE")):
         if getattr(args, flag) is not None:
             os.environ[env] = str(getattr(args, flag))
     if args.workers > 1:
@@ -78,10 +91,112 @@ def cmd_create_court(args) -> int:
 
 
 def cmd_create_account(args) -> int:
+    from provincial import auth
+
     password = os.environ.get("EXECDESK_PLATFORM_PASSWORD") or getpass.getpass("设置密码：")
     with _session(args) as s, s.begin():
+        if args.role:
+            acct = auth.create_person_account(s, args.court, args.account, password, args.role, args.display_name)
+            print(f"已创建账号 {acct.name}（{acct.display_name}，{acct.role}）")
+            return 0
         service.create_account(s, args.account, args.court, password)
-    print(f"已创建账号 {args.account}（{args.court}）")
+    print(f"已创建账号 {args.account}（{args.court}，法院共用账号，已不推荐：请为每人创建账号 --role 角色）")
+    return 0
+
+
+def _staff_action(s, name: str, action: str, password: str | None = None) -> int:
+    """deactivate / reactivate / reset of a 指挥中心 staff account; ends its browser sessions."""
+    from sqlalchemy import delete
+
+    from provincial import auth
+    from provincial.models import PStaff, PWebSession
+
+    staff = s.get(PStaff, name)
+    if staff is None:
+        raise PlatformError(404, "no_account", f"平台上没有指挥中心账号“{name}”")
+    if action == "reactivate":
+        staff.active = True
+    else:
+        if action == "deactivate":
+            staff.active = False
+        else:
+            if len(password or "") < 10:
+                raise PlatformError(400, "invalid", "指挥中心账号密码至少10位")
+            staff.password_hash = service.hash_password(password or "")
+        s.execute(delete(PWebSession).where(PWebSession.staff_name == name))
+    auth.record_event(s, {"deactivate": "deactivate", "reactivate": "reactivate"}.get(action, "reset_password"),
+                      f"staff:{name}", address=auth.OPERATOR, detail="指挥中心账号")
+    return 0
+
+
+def cmd_list_devices(args) -> int:
+    from provincial import auth
+
+    with _session(args) as s:
+        devices = auth.list_devices(s, args.account)
+    if not devices:
+        print(f"账号 {args.account} 没有已登录的设备")
+    for d in devices:
+        state = f"有效至 {d['expires_at']:%Y-%m-%d %H:%M}" if d["live"] else "已失效"
+        last = f"{d['last_refresh_at']:%Y-%m-%d %H:%M}" if d["last_refresh_at"] else "无"
+        print(f"{d['device_id']}  登录于 {d['signed_in_at']:%Y-%m-%d %H:%M}  最近续期 {last}  {state}")
+    return 0
+
+
+def cmd_revoke_device(args) -> int:
+    from provincial import auth
+
+    with _session(args) as s, s.begin():
+        n = auth.revoke_device(s, args.account, args.device)
+    print(f"已注销账号 {args.account} 在设备 {args.device} 上的登录（{n} 个令牌）")
+    return 0
+
+
+def cmd_deactivate(args) -> int:
+    from provincial import auth
+
+    with _session(args) as s, s.begin():
+        if args.staff:
+            _staff_action(s, args.account, "deactivate")
+            n = None
+        else:
+            n = auth.deactivate_account(s, args.account)
+    print(f"已停用账号 {args.account}" + (f"，{n} 个登录令牌已立即失效" if n is not None else "，其网页登录已结束"))
+    return 0
+
+
+def cmd_reactivate(args) -> int:
+    from provincial import auth
+
+    with _session(args) as s, s.begin():
+        if args.staff:
+            _staff_action(s, args.account, "reactivate")
+        else:
+            auth.reactivate_account(s, args.account)
+    print(f"已恢复账号 {args.account}（需重新登录）")
+    return 0
+
+
+def cmd_reset_password(args) -> int:
+    from provincial import auth
+
+    password = os.environ.get("EXECDESK_PLATFORM_PASSWORD") or getpass.getpass("新密码：")
+    with _session(args) as s, s.begin():
+        if args.staff:
+            _staff_action(s, args.account, "reset", password)
+        else:
+            auth.reset_password(s, args.account, password)
+    print(f"已重置账号 {args.account} 的密码，原有登录已全部失效")
+    return 0
+
+
+def cmd_auth_log(args) -> int:
+    from provincial import auth
+
+    with _session(args) as s:
+        for e in auth.auth_log(s, args.account, args.limit):
+            print(f"{e.at:%Y-%m-%d %H:%M:%S}  {auth.EVENT_NAMES.get(e.event, e.event)}  {e.account}  "
+                  f"设备 {e.device_id or '-'}  地址 {e.address or '-'}  {e.detail or ''}".rstrip())
     return 0
 
 
@@ -165,7 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--cert", default=None, help="TLS证书（PEM）")
     s.add_argument("--key", default=None, help="TLS私钥（PEM）")
-    s.add_argument("--token-ttl", type=int, default=3600, help="令牌有效期（秒）")
+    s.add_argument("--token-ttl", type=int, default=3600, help="访问令牌有效期（秒）")
+    s.add_argument("--refresh-ttl", type=int, default=None, help="续期令牌闲置多久失效（秒，默认60天）")
+    s.add_argument("--refresh-max", type=int, default=None, help="续期令牌自密码登录起最长有效期（秒，默认不限）")
+    s.add_argument("--refresh-grace", type=int, default=None, help="已续期的令牌在几秒内重试不算重复使用（默认30）")
+    s.add_argument("--clock-file", default=None, help=argparse.SUPPRESS)  # tests: platform clock offset (s)
     s.add_argument("--min-app-version", default="0.1.0")
     s.add_argument("--log-level", default="warning")
     s.add_argument("--workers", type=int, default=1, help="进程数（PostgreSQL时可大于1）")
@@ -189,7 +308,29 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("create-account", help="创建法院账号（密码从提示或 EXECDESK_PLATFORM_PASSWORD 读取）")
     a.add_argument("account")
     a.add_argument("court", help="所属法院代字")
+    a.add_argument("--role", default=None, choices=("承办人", "书记员", "执行局长", "副院长", "院长", "审判员"),
+                   help="个人账号的角色（账号名为 法院代字/用户名）；不填则为法院共用账号（已不推荐）")
+    a.add_argument("--display-name", default=None, help="姓名")
     a.set_defaults(func=cmd_create_account)
+    ld = sub.add_parser("list-devices", help="列出账号已登录的设备")
+    ld.add_argument("account")
+    ld.set_defaults(func=cmd_list_devices)
+    rd = sub.add_parser("revoke-device", help="注销账号在某设备上的登录")
+    rd.add_argument("account")
+    rd.add_argument("device")
+    rd.set_defaults(func=cmd_revoke_device)
+    for name, fn, text in (("deactivate-account", cmd_deactivate, "停用账号（所有登录立即失效）"),
+                           ("reactivate-account", cmd_reactivate, "恢复已停用的账号（须重新登录）"),
+                           ("reset-password", cmd_reset_password,
+                            "重置密码（所有登录立即失效；密码从提示或 EXECDESK_PLATFORM_PASSWORD 读取）")):
+        x = sub.add_parser(name, help=text)
+        x.add_argument("account")
+        x.add_argument("--staff", action="store_true", help="指挥中心账号（create-staff 创建的）")
+        x.set_defaults(func=fn)
+    al = sub.add_parser("auth-log", help="查看登录审计（登录、失败、续期、注销、停用、重置）")
+    al.add_argument("account", nargs="?", default=None)
+    al.add_argument("--limit", type=int, default=100)
+    al.set_defaults(func=cmd_auth_log)
     i = sub.add_parser("issue", help="向案件（或法院）下发督办、预警等")
     i.add_argument("kind", choices=service.FEED_KINDS)
     i.add_argument("--title", required=True)

@@ -45,7 +45,10 @@ MAX_FEED_PAGE = 500
 @dataclass
 class PlatformConfig:
     db_url: str = ""
-    token_ttl_seconds: int = 3600
+    token_ttl_seconds: int = 3600  # access tokens
+    refresh_ttl_seconds: int = 60 * 86400  # refresh tokens: idle expiry, sliding (provincial/auth.py)
+    refresh_max_seconds: int = 0  # refresh tokens: absolute limit since the password sign-in; 0 = none
+    refresh_grace_seconds: int = 30  # a rotated refresh token retried within this is not reuse
     min_app_version: str = "0.1.0"
     operator_message: str | None = None  # e.g. 维护通知, returned by /hello
     signin: SignInPolicy = field(default_factory=SignInPolicy)
@@ -129,6 +132,12 @@ class SignInResponse(BaseModel):
     expires_in: int
     court_code: str
     court_name: str
+    refresh_token: str | None = Field(default=None, description="与 device_id 绑定的续期令牌（无 device_id 时为空）")
+    refresh_expires_in: int | None = Field(default=None, description="续期令牌闲置多少秒后失效（每次续期重新计算）")
+    account: str | None = None
+    person: str | None = Field(default=None, description="人员标识 法院代字/用户名")
+    role: str | None = None
+    display_name: str | None = None
 
 
 class ChangeIn(BaseModel):
@@ -369,19 +378,9 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
     guard = SignInGuard(config, transactional)
     app.state.signin_guard = guard
 
-    @app.post("/api/v1/auth/token", response_model=SignInResponse,
-              responses={**ERRORS, 429: {"model": ErrorResponse, "description": "登录失败次数过多，暂时锁定"},
-                         503: {"model": ErrorResponse, "description": "登录请求过多，请稍后再试"}}, tags=["登录"])
-    async def sign_in(body: SignInRequest, request: Request) -> SignInResponse:
-        """Throttled and audited; the password is checked in a bounded hashing pool, not on request threads."""
-        def issue(session: Session) -> SignInResponse:
-            token, _account, court = service.issue_token(session, body.account, body.device_id,
-                                                         config.token_ttl_seconds)
-            return SignInResponse(access_token=token, expires_in=config.token_ttl_seconds,
-                                  court_code=court.code, court_name=court.name)
+    from provincial.auth_api import install as install_auth
 
-        return await guard.sign_in("api", body.account, body.password, _address(request),
-                                   service.account_hash, issue)
+    install_auth(app, config, transactional, guard)
 
     @app.post("/api/v1/changes", response_model=PushResponse, response_model_exclude_none=True, responses=ERRORS,
               tags=["上报"], openapi_extra={"responses": {"200": {"links": {
@@ -526,6 +525,9 @@ def app_from_env() -> FastAPI:
     return create_app(PlatformConfig(
         db_url=db_url_from_env(),
         token_ttl_seconds=int(env("EXECDESK_PLATFORM_TOKEN_TTL", "3600")),
+        refresh_ttl_seconds=int(env("EXECDESK_PLATFORM_REFRESH_TTL", str(60 * 86400))),
+        refresh_max_seconds=int(env("EXECDESK_PLATFORM_REFRESH_MAX", "0")),
+        refresh_grace_seconds=int(env("EXECDESK_PLATFORM_REFRESH_GRACE", "30")),
         min_app_version=env("EXECDESK_PLATFORM_MIN_APP", "0.1.0"),
         signin=SignInPolicy(
             account_failures=int(env("EXECDESK_PLATFORM_SIGNIN_ACCOUNT_FAILURES", defaults.account_failures)),

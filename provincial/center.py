@@ -244,6 +244,8 @@ def render_overview(staff: PStaff, csrf: str, courts: list[PCourt], figures: dic
             "<table id='courts'><tr><th>法院代字</th><th>法院</th><th>已接收变更</th><th>最近上报</th><th>案件数</th>"
             "<th>未结</th><th>超期未结</th><th>应交书面说明</th><th>终本</th><th>督办</th><th>已回复</th></tr>"
             + "".join(rows) + "</table>")
+    if staff.role == "省院":
+        body += "<p><a href='/center/auth-log' id='auth_log_link'>登录审计</a></p>"
     return _page("执行指挥中心", body, staff, csrf)
 
 
@@ -337,6 +339,10 @@ def install(app: FastAPI, config: Any, unit: Callable, transactional: Callable, 
 
     def to_login() -> RedirectResponse:
         return RedirectResponse("/center/login", status_code=303)
+
+    from provincial.center_auth import install_auth_log  # /center/auth-log (issue 13: the auth audit)
+
+    install_auth_log(app, unit, current, to_login)
 
     @app.get("/center", include_in_schema=False)
     def center_root() -> RedirectResponse:

@@ -67,7 +67,12 @@ class PCourt(Base):
 
 
 class PAccount(Base):
-    """A court account (one per court office or device). Password as scrypt hash, never plain."""
+    """A platform account. Password as scrypt hash, never plain.
+
+    Person accounts (migration 0005, provincial/auth.py): ``name`` is the person ref
+    ``"<court_code>/<username>"`` and ``role`` one of 承办人/书记员/执行局长/副院长/院长/审判员. Accounts made
+    before 0005 (one per court) keep their name and get role 法院 (deprecated). Tokens issued before
+    ``tokens_valid_after`` (a reset or deactivation) are dead."""
 
     __tablename__ = "p_accounts"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -75,6 +80,10 @@ class PAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    username: Mapped[str | None] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="法院", server_default="法院")
+    tokens_valid_after: Mapped[datetime | None]
 
 
 class PToken(Base):
@@ -88,6 +97,44 @@ class PToken(Base):
     device_id: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    family_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the device sign-in (0005)
+    pw_tag: Mapped[str | None] = mapped_column(String(16))  # of the password it was issued under (0005)
+
+
+class PRefreshToken(Base):
+    """A device's refresh token (provincial/auth.py). One ``family_id`` per sign-in of one device; each
+    refresh rotates the token inside the family. Only the SHA-256 is stored."""
+
+    __tablename__ = "p_refresh_tokens"
+    __table_args__ = (Index("ix_p_refresh_account_device", "account", "device_id"),
+                      Index("ix_p_refresh_family", "family_id"))
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_id: Mapped[str] = mapped_column(String(36))
+    account: Mapped[str] = mapped_column(ForeignKey("p_accounts.name"))
+    court_code: Mapped[str] = mapped_column(String(16))
+    device_id: Mapped[str] = mapped_column(String(64))
+    pw_tag: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # idle expiry: every rotation gives the successor a fresh window
+    family_started_at: Mapped[datetime]  # when the device signed in with its password
+    rotated_at: Mapped[datetime | None]  # set once a successor was issued; presenting it again = reuse
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class PAuthEvent(Base):
+    """Platform authentication audit: sign-ins and failures, refreshes, revocations, deactivations, resets."""
+
+    __tablename__ = "p_auth_events"
+    __table_args__ = (Index("ix_p_auth_events_account_at", "account", "at"), Index("ix_p_auth_events_at", "at"))
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    event: Mapped[str] = mapped_column(String(24))
+    account: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(256))
 
 
 class PChange(Base):

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from provincial.models import (
@@ -86,6 +85,13 @@ class Caller:
     account: str
     court_code: str
     device_id: str | None
+    person: str = ""  # "<court_code>/<username>" (issue 13; provincial/auth.py)
+    role: str = ""  # 承办人 / 书记员 / 执行局长 / 副院长 / 院长 / 审判员, or 法院 for a legacy court account
+
+
+def caller_person(caller: Caller) -> str:
+    """The caller's person ref ``"<court_code>/<username>"``."""
+    return caller.person or f"{caller.court_code}/{caller.account}"
 
 
 def create_court(session: Session, code: str, name: str) -> PCourt:
@@ -107,12 +113,17 @@ def create_account(session: Session, name: str, court_code: str, password: str) 
     if len(password) < 8:
         raise PlatformError(400, "invalid", "密码至少8位")
     account = session.get(PAccount, name)
-    if account is None:
-        session.add(PAccount(name=name, court_code=court_code, password_hash=hash_password(password)))
-    else:  # re-running create-account resets the password (operator action)
+    if account is None:  # a one-per-court account (role 法院, deprecated: see provincial/auth.py)
+        session.add(PAccount(name=name, court_code=court_code, password_hash=hash_password(password),
+                             username=name, role="法院"))
+    else:  # re-running create-account resets the password (operator action): earlier tokens end
+        from provincial import auth
+
         account.court_code = court_code
         account.password_hash = hash_password(password)
         account.active = True
+        account.tokens_valid_after = auth.now()
+        auth._kill_tokens(session, name, "reset")
     session.flush()
 
 
@@ -179,13 +190,15 @@ def issue_token(session: Session, account_name: str, device_id: str | None,
     account = session.get(PAccount, account_name)
     if account is None or not account.active:
         raise PlatformError(401, "bad_credentials", "账号或密码不正确")
-    token = secrets.token_urlsafe(32)
-    # Housekeeping: this account's expired tokens go (the table would otherwise only grow).
-    session.execute(delete(PToken).where(PToken.account == account.name, PToken.expires_at <= utcnow()))
-    session.add(PToken(token_hash=_token_hash(token), account=account.name, court_code=account.court_code,
-                       device_id=(device_id or None), expires_at=utcnow() + timedelta(seconds=ttl_seconds)))
+    from provincial import auth
+
+    data = auth.issue_session(session, account, None, auth.TokenPolicy(access_ttl_s=ttl_seconds))
+    data_token = data["access_token"]
+    if device_id:  # an access-only token (operator tools, tests): no refresh token
+        session.flush()
+        session.get_one(PToken, _token_hash(data_token)).device_id = device_id
     court = session.get(PCourt, account.court_code)
-    return token, account, court
+    return data_token, account, court
 
 
 def sign_in(session: Session, account_name: str, password: str, device_id: str | None,
@@ -199,20 +212,29 @@ def sign_in(session: Session, account_name: str, password: str, device_id: str |
 
 
 def caller_for_token(session: Session, token: str) -> Caller:
-    row = session.get(PToken, _token_hash(token))
-    if row is None or row.expires_at <= utcnow():
-        raise PlatformError(401, "token_invalid", "登录已失效，请重新登录")
-    return Caller(account=row.account, court_code=row.court_code, device_id=row.device_id)
+    """Checks expiry, account active and reset/revocation on every call (provincial/auth.py)."""
+    from provincial import auth
+
+    return auth.caller_for_token(session, token)
 
 
 def revoke_tokens(session: Session, account: str | None = None) -> int:
+    """Every access and refresh token (of one account, or of all)."""
+    from provincial import auth
+    from provincial.models import PRefreshToken
+
     q = select(PToken)
     if account:
         q = q.where(PToken.account == account)
     rows = session.scalars(q).all()
     for r in rows:
         session.delete(r)
-    return len(rows)
+    rq = update(PRefreshToken).where(PRefreshToken.revoked_at.is_(None))
+    if account:
+        rq = rq.where(PRefreshToken.account == account)
+    n = session.execute(rq.values(revoked_at=auth.now(), revoked_reason="revoke_all")).rowcount or 0
+    auth.record_event(session, "revoke_all", account or "*", address=auth.OPERATOR, detail=f"{len(rows) + n}个令牌失效")
+    return len(rows) + n
 
 
 # ---------------------------------------------------------------- push

@@ -242,10 +242,10 @@ def point_at(settings: Settings, url: str) -> Settings:
     (tokens are keyed by account and host)."""
     from execdesk.sync import credentials
 
-    token = credentials.load_token(settings)
+    creds = credentials.load_credentials(settings)  # access and refresh token (issue 13)
     settings.server_url = url
-    if token:
-        credentials.save_token(settings, token)
+    if creds:
+        credentials.save_credentials(settings, creds)
     return settings
 
 

@@ -494,11 +494,15 @@ def test_status_summary_for_the_sync_panel(lixia, platform):
     assert "最近一次同步" in status.summary() and "成功" in status.summary()
 
 
-def test_token_expiry_means_sign_in_again(tmp_path, platform, memory_keyring):
-    """Tokens are short-lived: once expired the platform answers 401 and the run asks for a new sign-in."""
+def test_token_expiry_means_refresh_else_sign_in_again(tmp_path, platform, memory_keyring):
+    """Access tokens are short-lived: once expired the platform answers 401 and the client refreshes with the
+    device's refresh token and retries (issue 13; tests/test_platform_auth.py has the weeks-long runs). With
+    no refresh token (an entry from before issue 13) the run asks for a new sign-in, the queue untouched."""
     import time
 
     from sync_harness import PlatformProcess
+
+    from execdesk.sync import credentials
 
     short = PlatformProcess(platform.db_url, tmp_path, token_ttl=1).start()
     store = client_store(tmp_path / "d.sqlite3")
@@ -506,10 +510,16 @@ def test_token_expiry_means_sign_in_again(tmp_path, platform, memory_keyring):
         settings = settings_for(short.url)
         assert sign_in(store, settings, "lixia", PASSWORD).expires_in == 1
         _register(store, 1, start=1800)
+        access = credentials.load_credentials(settings).access
+        credentials.save_token(settings, access)  # as an earlier version stored it: no refresh token
         time.sleep(1.5)
         with pytest.raises(AuthRequired):
             run_sync(store, settings)
         assert {r.state for r in _outbox(store)} == {"pending"}
+        assert sign_in(store, settings, "lixia", PASSWORD).refresh_expires_in
+        time.sleep(1.5)
+        assert run_sync(store, settings).status == "ok"
+        assert {r.state for r in _outbox(store)} == {"done"}
     finally:
         short.stop()
         store.close()

@@ -63,7 +63,10 @@ def run_login(args, ctx) -> int:
 
     try:
         server = args.server or settings.server_url or input("省平台地址：").strip()
-        account = args.account or settings.court_account or input("省平台账号：").strip()
+        from execdesk.services.sync import default_account
+
+        account = (args.account or settings.court_account or default_account(ctx.store, settings)
+                   or input("省平台账号（法院代字/用户名）：").strip())
         Transport(server, settings.ca_bundle).close()  # a bad address or CA path is reported before the password
         credentials.ensure_keyring()  # and so is a machine where the token could not be kept safely
         password = getpass.getpass("省平台密码（不会保存）：")
@@ -78,8 +81,8 @@ def run_logout(args, ctx) -> int:
     from execdesk.config import Settings
     from execdesk.services.sync import sign_out
 
-    sign_out(Settings.load())
-    print("已退出省平台登录。")
+    warning = sign_out(Settings.load())
+    print("已退出省平台登录（本机登录已在省平台注销，令牌已从系统凭据管理器清除）。" if not warning else warning)
     return 0
 
 

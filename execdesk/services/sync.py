@@ -6,7 +6,7 @@ silent last-writer-wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -33,6 +33,26 @@ class SignInResult:
     court_code: str
     court_name: str
     expires_in: int
+    person: str = ""  # "<court_code>/<username>"
+    role: str = ""
+    display_name: str = ""
+    refresh_expires_in: int | None = None
+
+
+def default_account(store: Store, settings: Settings, username: str | None = None) -> str:
+    """The platform account this PC signs in with by default: the local user's own person account
+    ``"<court_code>/<username>"`` (the signed-in local profile, else ``settings.current_user``; the court of
+    that profile). Falls back to the account saved in the settings."""
+    from execdesk.models import Court, User
+
+    name = (username or settings.current_user or "").strip()
+    if name:
+        with store.read() as session:
+            code = session.scalar(select(Court.code).join(User, User.court_id == Court.id)
+                                  .where(User.username == name))
+        if code:
+            return f"{code}/{name}"
+    return settings.court_account
 
 
 @dataclass
@@ -67,13 +87,16 @@ class SyncStatus:
 
 def sign_in(store: Store, settings: Settings, account: str, password: str, *, server_url: str | None = None,
             retry: RetryPolicy | None = None) -> SignInResult:
-    """Exchange the password for a short-lived token, keep only the token (in the OS keyring).
+    """Exchange the password for this device's tokens (a short access token and a refresh token bound to
+    this database's device id); keep only the tokens, in the OS keyring. ``account`` is the person ref
+    ``法院代字/用户名`` (``default_account``) or a legacy court account.
 
     The settings file gets the server address and account name (not secret)."""
     if server_url:
         settings.server_url = server_url.strip()
     if not (account or "").strip():
         raise SyncError("省平台账号不能为空")
+    previous = replace(settings)  # the account and host whose keyring entry this sign-in supersedes
     settings.court_account = account.strip()
     credentials.ensure_keyring()  # fail before sending the password if the token could not be kept safely
     t = Transport(settings.server_url, settings.ca_bundle, retry=retry or RetryPolicy(attempts=3))
@@ -87,14 +110,40 @@ def sign_in(store: Store, settings: Settings, account: str, password: str, *, se
     data = reply.data
     if reply.status != 200 or not isinstance(data.get("access_token"), str):
         raise SyncError(f"登录省平台失败：{data.get('message') or f'HTTP {reply.status}'}")
-    credentials.save_token(settings, data["access_token"])
+    refresh = data.get("refresh_token")
+    credentials.save_credentials(settings, credentials.Credentials(data["access_token"],
+                                                                   refresh if isinstance(refresh, str) else None))
+    if previous.court_account and (previous.court_account, previous.server_url) != (settings.court_account,
+                                                                                 settings.server_url):
+        try:  # e.g. the court's shared account before this PC signed in as its user: no secret left behind
+            credentials.delete_token(previous)
+        except SyncError:
+            pass
     settings.save()
     return SignInResult(court_code=str(data.get("court_code")), court_name=str(data.get("court_name")),
-                        expires_in=int(data.get("expires_in") or 0))
+                        expires_in=int(data.get("expires_in") or 0), person=str(data.get("person") or ""),
+                        role=str(data.get("role") or ""), display_name=str(data.get("display_name") or ""),
+                        refresh_expires_in=data.get("refresh_expires_in"))
 
 
-def sign_out(settings: Settings) -> None:
+def sign_out(settings: Settings, *, retry: RetryPolicy | None = None) -> str | None:
+    """退出登录: this device's sign-in is revoked on the platform (``POST /api/v1/auth/revoke``), then the
+    keyring entry is cleared — also when the platform cannot be reached (then the returned warning says
+    so: the tokens stay valid on the platform until they expire or an operator revokes the device)."""
+    warning = None
+    creds = credentials.load_credentials(settings) if settings.server_url and settings.court_account else None
+    if creds is not None:
+        try:
+            t = Transport(settings.server_url, settings.ca_bundle, retry=retry or RetryPolicy(attempts=2))
+            try:
+                t.request("POST", "api/v1/auth/revoke", body={"refresh_token": creds.refresh}, token=creds.access)
+            finally:
+                t.close()
+        except SyncError as exc:
+            warning = (f"未能通知省平台注销本机登录（{exc.message}）；本机已清除登录令牌，"
+                       "如需立即作废请联系平台管理员注销此设备。")
     credentials.delete_token(settings)
+    return warning
 
 
 def check_online(settings: Settings, timeout: float = 3.0) -> bool:

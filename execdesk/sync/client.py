@@ -543,12 +543,14 @@ def _run_sync(store: Store, settings: Settings, *, progress, cancel, token, retr
     transport: Transport | None = None
     error: SyncError | None = None
     try:
+        auth = None
         if token is None:
-            token = credentials.load_token(settings)
-            if not token:
+            creds = credentials.load_credentials(settings)
+            if not creds:
                 raise AuthRequired("尚未登录省平台，请先登录（execdesk sync login）；待上报的数据已保留。")
+            token, auth = creds.access, credentials.TokenAuth(settings, creds, device_id(store))
         transport = Transport(settings.server_url, settings.ca_bundle, timeout=timeout, retry=retry or RetryPolicy(),
-                              sleep=_cancellable_sleep(sleep or time.sleep, cancel))
+                              sleep=_cancellable_sleep(sleep or time.sleep, cancel), auth=auth)
         rnd = _Round(store, transport, token, device_id(store), limits or Limits(), progress, cancel, report)
         finished = rnd.push() and rnd.pull()
         if finished:

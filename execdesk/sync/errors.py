@@ -28,7 +28,13 @@ class KeyringUnavailable(SyncError):
 
 
 class AuthRequired(SyncError):
-    """401 or no token: sign in again. The outbox is untouched."""
+    """401 or no token: sign in again. The outbox is untouched. ``code`` is the platform's error code
+    (token_expired, token_invalid, token_revoked, account_disabled, refresh_*), when it gave one."""
+
+    def __init__(self, message: str, code: str | None = None, server_message: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.server_message = server_message
 
 
 class UpgradeRequired(SyncError):

@@ -47,6 +47,8 @@ PROTOCOL_VERSION = 1
 PAYLOAD_SCHEMA = 1
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 GZIP_MIN_BYTES = 1024
+# 401 codes after which a refresh is tried (an expired access token; an unknown one, e.g. cleaned up).
+REFRESHABLE = ("token_expired", "token_invalid")
 
 
 @dataclass
@@ -79,6 +81,9 @@ class Transport:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     clock_skew_s: float | None = None
+    # Device tokens (execdesk.sync.credentials.TokenAuth): a request answered 401 for an expired or unknown
+    # access token is retried once after a refresh; every request uses the newest access token.
+    auth: Any = None
     bytes_sent: int = 0
     bytes_received: int = 0
 
@@ -113,6 +118,23 @@ class Transport:
     def request(self, method: str, path: str, *, body: Any = None, raw_json: bytes | None = None,
                 token: str | None = None, params: dict | None = None, idempotency_key: str | None = None,
                 ok_statuses: tuple[int, ...] = (200,)) -> Reply:
+        kw = {"body": body, "raw_json": raw_json, "params": params, "idempotency_key": idempotency_key,
+              "ok_statuses": ok_statuses}
+        if not token or self.auth is None:
+            return self._request(method, path, token=token, **kw)
+        token = self.auth.access
+        try:
+            return self._request(method, path, token=token, **kw)
+        except AuthRequired as exc:
+            if exc.code not in REFRESHABLE:
+                raise
+            log.info("sync: access token refused (%s); refreshing", exc.code)
+            token = self.auth.refresh(self, token)  # AuthRequired (sign in again) when that fails
+            return self._request(method, path, token=token, **kw)
+
+    def _request(self, method: str, path: str, *, body: Any = None, raw_json: bytes | None = None,
+                 token: str | None = None, params: dict | None = None, idempotency_key: str | None = None,
+                 ok_statuses: tuple[int, ...] = (200,)) -> Reply:
         headers: dict[str, str] = {}
         data: bytes | None = None
         if body is not None or raw_json is not None:
@@ -159,7 +181,9 @@ class Transport:
                 self.sleep(self.retry.backoff(attempt))
                 continue
             if status == 401:
-                raise AuthRequired("省平台登录已失效，请重新登录；待上报的数据已保留，不会丢失。")
+                code, said = _server_code(resp), _server_message(resp)
+                lead = said.rstrip("。") if code in ("account_disabled", "token_revoked") and said else "省平台登录已失效，请重新登录"
+                raise AuthRequired(f"{lead}；待上报的数据已保留，不会丢失。", code=code, server_message=said)
             if status == 426:
                 raise UpgradeRequired(_server_message(resp) or "省平台要求升级ExecDesk后才能同步。")
             if status >= 500:
@@ -224,6 +248,14 @@ class Transport:
 
 def _is_json(resp: requests.Response) -> bool:
     return "json" in resp.headers.get("Content-Type", "").lower()
+
+
+def _server_code(resp: requests.Response) -> str | None:
+    try:
+        data = resp.json()
+    except ValueError:
+        return None
+    return data.get("error") if isinstance(data, dict) and isinstance(data.get("error"), str) else None
 
 
 def _server_message(resp: requests.Response) -> str | None:

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # with the form above instead (issue 17 item 6: no CLI instructions on user screens).
 _CLI_HINTS = (
     ("（execdesk sync login）", "（在本页填写账号和密码后点“登录省平台”）"),
-    ("execdesk sync login --server 平台地址 --account 账号", "在本页填写平台地址、法院账号和密码后点“登录省平台”"),
+    ("execdesk sync login --server 平台地址 --account 账号", "在本页填写平台地址、省平台账号和密码后点“登录省平台”"),
 )
 
 
@@ -68,8 +68,12 @@ class SyncPanel(QWidget):
         self.ca.setPlaceholderText(self.tr("留空则使用系统证书"))
         ca_pick = QPushButton(self.tr("选择…"))
         ca_pick.clicked.connect(self._pick_ca)
-        self.account = QLineEdit(s.court_account)
+        # Each PC signs in with its user's own platform account (法院代字/用户名), prefilled from the profile.
+        from execdesk.services.sync import default_account
+
+        self.account = QLineEdit(default_account(ctx.store, s, ctx.actor.username))
         self.account.setObjectName("account")
+        self.account.setPlaceholderText(self.tr("法院代字/用户名，如 鲁0102/zhangwei"))
         self.password = QLineEdit()
         self.password.setObjectName("platform_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -92,7 +96,7 @@ class SyncPanel(QWidget):
         ca_row.addWidget(self.ca, 1)
         ca_row.addWidget(ca_pick)
         form.addRow(self.tr("CA 证书："), ca_row)
-        form.addRow(self.tr("法院账号："), self.account)
+        form.addRow(self.tr("省平台账号："), self.account)
         form.addRow(self.tr("密码："), self.password)
         form.addRow(self.tr("自动同步间隔："), self.interval)
         row = QHBoxLayout()
@@ -207,7 +211,9 @@ class SyncPanel(QWidget):
         def done(result) -> None:
             self.error.show_error("")
             QMessageBox.information(self, self.tr("登录省平台"),
-                                    self.tr("已登录：{0}（{1}）").format(result.court_name, result.court_code))
+                                    self.tr("已登录：{0}（{1}）{2}").format(
+                                        result.court_name, result.court_code,
+                                        f"，{result.display_name}（{result.role}）" if result.person else ""))
             self.refresh()
 
         start(self, work, on_done=done, on_error=self._sync_error)
@@ -215,11 +221,17 @@ class SyncPanel(QWidget):
     def sign_out(self) -> None:
         from execdesk.services import sync as sync_service
 
-        try:
-            sync_service.sign_out(self.ctx.settings)
-        except Exception as exc:  # keyring problems are reported, not fatal
+        settings = self.ctx.settings
+
+        def done(warning) -> None:  # the platform is told first (a network call: off the UI thread)
+            self.error.show_error(warning or "")
+            self.refresh()
+
+        def failed(exc) -> None:  # keyring problems are reported, not fatal
             self._sync_error(exc)
-        self.refresh()
+            self.refresh()
+
+        start(self, lambda _job: sync_service.sign_out(settings), on_done=done, on_error=failed)
 
     # -- running
 
