@@ -11,6 +11,8 @@
    second connection with synchronous=NORMAL (no fsync at commit), interleaved save by save with the app's own,
    to show the save time without the commit's fsync. The app itself always runs synchronous=FULL
    (DESIGN.md §2: nothing typed is lost on a power cut); NORMAL here is a measurement, never a setting.
+   ``--compare-commit C``: the same saves also by commit C's code (git archive), C and this tree each in its own
+   process on the same file, alternating save by save — the before/after of a change under the same load.
 2. The full recompute against its time before issue 11: the recompute of the commit before issue 11's pipeline
    (``--baseline-commit``, extracted with ``git archive`` into a temporary folder: ``deadlines.recompute_all``,
    which then did deadlines only) against today's ``derived.recompute_all`` (deadlines + asset disposal states +

@@ -483,3 +483,24 @@ def test_daily_recompute_keeps_a_waived_or_exempt_network_inquiry_ready_r5(store
         fresh = {cid: evaluate_case(s, s.get(Case, cid), day).ready for cid in (plain, waived, branch)}
         stored = {cid: bool(s.get(Case, cid).zhongben_ready) for cid in (plain, waived, branch)}
     assert fresh == stored == {plain: False, waived: True, branch: True}
+
+
+def test_a_write_committed_without_its_finish_still_has_its_audit_and_outbox_entries(store, actor):
+    """DESIGN.md §5 (every change audited, in the same transaction) and the brief (every change to case data
+    audited): the pipeline inserts a write's audit and outbox entries after its one flush; a caller holding its own
+    transaction that forgets ``pipeline.finish`` still commits them (the session's before-commit hook)."""
+    from execdesk.models import PropertyLead
+    from execdesk.services import pipeline
+
+    cid = cases.register_case(store, actor, sample_case_input(), today=TODAY)
+    with store.transaction() as session:
+        w = pipeline.in_session(session, actor, TODAY)
+        lead = PropertyLead(case_id=cid, source="申请执行人", content="被执行人名下疑有车辆", given_on=date(2026, 4, 1))
+        w.add(lead)
+    with store.read() as s:
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == lead.id)).all()
+        outbox = s.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == lead.id)).all()
+        stored = s.get(PropertyLead, lead.id)
+    assert [(a.action, a.after["version"]) for a in audit] == [("新建", 1)]
+    assert [(o.payload["version"], o.payload["fields"]["content"]) for o in outbox] == [(1, "被执行人名下疑有车辆")]
+    assert stored is not None and stored.version == 1
