@@ -145,14 +145,14 @@ def ui_phase(a) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from execdesk.config import Settings
     from execdesk.models.migrate import open_database
     from execdesk.services.context import Actor
     from execdesk.ui.context import UiContext
     from execdesk.ui.excel_import import ExcelImportDialog
-    from execdesk.config import Settings
     from execdesk.ui.workers import StallProbe
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept: the application must outlive the wizard
     store = open_database(a.db)
     ctx = UiContext(store=store, actor=Actor(username="bench", display_name="基准", role="系统"), settings=Settings(),
                     clock=lambda: TODAY)

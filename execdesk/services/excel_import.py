@@ -260,9 +260,7 @@ class SheetReader:
             return
         if _calamine() is not None:
             book = self._calamine_book()
-            if isinstance(sheet, int):
-                sheet = book.sheet_names[sheet]
-            yield from _calamine_rows(book, sheet)
+            yield from _calamine_rows(book, sheet if isinstance(sheet, str) else book.sheet_names[sheet])
             return
         wb = self._xlsx()
         yield from _openpyxl_rows(wb, sheet if isinstance(sheet, str) else wb.sheetnames[sheet])
