@@ -46,6 +46,19 @@ from execdesk.rules.money import format_yuan
 
 log = logging.getLogger(__name__)
 
+def _emoji_drawn() -> bool:
+    """Whether some installed font has the calendar emoji (checked once)."""
+    global _EMOJI
+    if _EMOJI is None:
+        from PySide6.QtGui import QFontDatabase
+
+        _EMOJI = any(f for f in QFontDatabase.families() if "emoji" in f.lower())
+    return _EMOJI
+
+
+_EMOJI: bool | None = None
+
+
 class DateField(QWidget):
     """A date typed as text, with a calendar button (issue 17 item 4).
 
@@ -70,7 +83,9 @@ class DateField(QWidget):
         self.edit.setToolTip(self.tr("可输入 2026-03-05、2026.3.5、20260305、2026年3月5日 或 3月5日（本年）"))
         self.button = QToolButton()
         self.button.setObjectName("dateCalendar")
-        self.button.setText("📅")
+        # "📅" where a font of the system draws it (Windows: Segoe UI Emoji), else "▾": the CJK UI fonts of Linux
+        # have no emoji and showed an empty box (seen in the 1366×768 screenshots, issue 17).
+        self.button.setText("📅" if _emoji_drawn() else "▾")
         self.button.setToolTip(self.tr("选择日期"))
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field, not to the button
         self.button.clicked.connect(self.open_calendar)

@@ -39,12 +39,12 @@ def walked(tmp_path_factory) -> list[dict]:
     db = tmp / "demo.sqlite3"
     env = dict(os.environ, EXECDESK_DATA_DIR=str(tmp / "data"), QT_QPA_PLATFORM="offscreen")
     demo = subprocess.run([sys.executable, "-m", "execdesk", "--db", str(db), "demo", "--cases", "30"],
-                          capture_output=True, text=True, env=env, timeout=280)
+                          capture_output=True, text=True, env=env, timeout=100)
     assert demo.returncode == 0, demo.stderr[-2000:]
     env["QT_QPA_PLATFORM"] = _screen_config(tmp, LAPTOP["width"], LAPTOP["height"])
     out = tmp / "fit.json"
     r = subprocess.run([sys.executable, str(ROOT / "tests" / "helpers" / "screen_fit_probe.py"), str(db), str(out)],
-                       capture_output=True, text=True, env=env, timeout=280)
+                       capture_output=True, text=True, env=env, timeout=180)  # both within the 300 s limit
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
 
