@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("requester_ref", sa.String(length=80), nullable=False),
         sa.Column("state", sa.String(length=8), nullable=False),
         sa.Column("change_id", sa.String(length=36), nullable=True),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.String(length=32), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
     )
     op.create_index("ix_approval_requests_case", "approval_requests", ["case_id", "subject", "state"])
@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=16), nullable=False),
         sa.Column("draft_sha256", sa.String(length=64), nullable=False),
         sa.Column("request", sa.JSON(), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=8), nullable=False),
         sa.Column("decision", sa.String(length=8), nullable=True),
         sa.Column("opinion", sa.Text(), nullable=True),
