@@ -19,12 +19,13 @@ superseded) and to an approver whose open request was withdrawn by a resubmissio
 from __future__ import annotations
 
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from provincial.models import PApprovalDecision, PApprovalRequest, utcnow
+from provincial.models import PApprovalDecision, PApprovalRequest, PFeedItem, utcnow
 
 if TYPE_CHECKING:
     from provincial.service import Caller
@@ -150,10 +151,14 @@ def _waiting_steps(session: Session, req: PApprovalRequest, ordered: bool | None
 
 def _issue(session: Session, req: PApprovalRequest, kind: str, recipient: str, title: str, body: str,
            payload: dict[str, Any]) -> None:
-    from provincial.service import issue_item
+    from provincial.service import _next_feed_seq
 
-    issue_item(session, kind=kind, title=title[:128], body=body, case_id=req.case_id, case_number=req.case_number,
-               court_code=req.court_code, issued_by="省平台审批流转", payload=payload, recipient=recipient)
+    # Written directly (not through issue_item): the case may have been created earlier in this very batch,
+    # so its p_cases row is not there yet; the request already proved the case is the caller's court's.
+    session.add(PFeedItem(id=str(uuid.uuid4()), court_code=req.court_code, seq=_next_feed_seq(session, req.court_code),
+                          kind=kind, case_id=req.case_id, case_number=req.case_number, title=title[:128], body=body,
+                          issued_by="省平台审批流转", due_on=None, payload=payload, recipient=recipient))
+    session.flush()
 
 
 def _issue_request(session: Session, req: PApprovalRequest, step: dict[str, Any], extra: dict[str, Any]) -> None:

@@ -58,7 +58,7 @@ def main(argv: list[str]) -> None:
     elif cmd == "make-case":
         from zb_fixtures import make_ready_case
 
-        out({"case_id": make_ready_case(store, handler)})
+        out({"case_id": make_ready_case(store, handler, *args[:1])})
     elif cmd == "submit":
         from execdesk.services import platform_approvals
 
