@@ -28,6 +28,8 @@ from provincial import service as platform_service
 from provincial.models import PApprovalDecision, PApprovalRequest, PChange, PFeedItem
 
 HELPER = Path(__file__).resolve().parent / "helpers" / "approval_desk.py"
+# Each desktop step is its own process (start-up, migrations check, sign-in): minutes on a loaded 2-core box.
+pytestmark = pytest.mark.timeout(1500)
 PEOPLE = ("zhangwei", "zhaolei", "sunli", "zhoumin")
 _numbers = iter(range(900, 100000))
 
@@ -70,13 +72,10 @@ def waiting(db: Path) -> list[dict]:
 
 
 def decide_next(db: Path, platform, account: str, step: str, decision: str = "同意", opinion: str | None = None) -> dict:
-    """The approver syncs, finds the step waiting in their 待审批 list, decides on this PC, syncs again."""
-    sync(db, platform, account)
-    items = [p for p in waiting(db) if p["step"] == step]
-    assert len(items) == 1, desk(db, "pending")
-    desk(db, "decide", items[0]["id"], account, decision, *([opinion] if opinion else []))
-    sync(db, platform, account)
-    return items[0]
+    """One process on the approver's PC: sync, find the step waiting in the 待审批 list, decide there, sync."""
+    out = desk(db, "turn", platform.url, account, step, decision, *([opinion] if opinion else []))
+    assert out["sync"]["status"] == "ok", out
+    return out["item"]
 
 
 def device_of(db: Path) -> str:

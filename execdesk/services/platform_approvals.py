@@ -24,6 +24,7 @@ Person refs: built by ``person_ref`` here until h13id's ``services/identity_refs
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -55,6 +56,8 @@ from execdesk.services.context import Actor
 from execdesk.services.documents import RULING_SUBJECT, current_route, ruling_text
 from execdesk.services.lookup import get_case
 from execdesk.services.readiness import evaluate_case
+
+log = logging.getLogger(__name__)
 
 REQUEST_ENTITY = "approval_request"
 DECISION_ENTITY = "approval_decision"
@@ -258,13 +261,16 @@ class PendingApproval:
     earlier: list[dict[str, Any]]
 
 
-def _view(row: ApprovalInboxItem) -> PendingApproval:
+def _view(row: ApprovalInboxItem, sent_state: str | None = None) -> PendingApproval:
     req = row.request or {}
+    state, note = row.state, row.note
+    if state == SENT and sent_state == "done":  # the platform accepted it (its answer is on the outbox row)
+        state, note = CONFIRMED, "省平台已接收此审批决定"
     return PendingApproval(
         id=row.id, request_id=row.request_id, step=row.step, label=str(req.get("label") or row.step),
         case_number=row.case_number, subject=row.subject,
         requester=str(req.get("requester_name") or req.get("requester") or ""), received_at=row.received_at,
-        state=row.state, decision=row.decision, opinion=row.opinion, decided_on=row.decided_on, note=row.note,
+        state=state, decision=row.decision, opinion=row.opinion, decided_on=row.decided_on, note=note,
         draft_sha256=row.draft_sha256, checklist=list(req.get("checklist") or []),
         earlier=list(req.get("earlier") or []))
 
@@ -272,11 +278,12 @@ def _view(row: ApprovalInboxItem) -> PendingApproval:
 def pending_approvals(store: Store, *, include_done: bool = True) -> list[PendingApproval]:
     """The 待审批 list of this PC: waiting first, then decided / void ones (newest first)."""
     with store.read() as session:
-        q = select(ApprovalInboxItem)
+        q = select(ApprovalInboxItem, OutboxEntry.state).outerjoin(
+            OutboxEntry, OutboxEntry.change_id == ApprovalInboxItem.decision_change_id)
         if not include_done:
             q = q.where(ApprovalInboxItem.state == OPEN)
-        rows = sorted(session.scalars(q), key=lambda r: (r.state != OPEN, -r.received_at.timestamp()))
-        return [_view(r) for r in rows]
+        rows = sorted(session.execute(q).all(), key=lambda r: (r[0].state != OPEN, -r[0].received_at.timestamp()))
+        return [_view(r, sent) for r, sent in rows]
 
 
 def preview_pdf(store: Store, item_id: str) -> bytes:
@@ -345,11 +352,39 @@ def decide(store: Store, actor: Actor, item_id: str, *, username: str, password:
 SYSTEM = Actor("sync", "省平台同步", role="系统")
 
 
+def apply_pulled(session: Session, items: list[dict[str, Any]]) -> None:
+    """The sync client's item hook: take in this page's 审批请求 / 审批结果 in the transaction that stores the
+    page (one commit; a crash leaves both or neither). Each item in a savepoint: one that cannot be applied
+    (logged) stays for ``apply_items`` after the round and never blocks the pull."""
+    ids = [str(i.get("id")) for i in items if i.get("kind") in KINDS]
+    if not ids:
+        return
+    session.flush()
+    for item_id in ids:
+        item = session.get(SupervisionItem, item_id)
+        if item is None or item.state == DONE_ITEM:
+            continue
+        try:
+            with session.begin_nested():
+                _take(session, item, date.today())
+                item.state = DONE_ITEM
+        except Exception:  # noqa: BLE001 - kept for apply_items, which reports it; the page still commits
+            log.exception("approval item %s not applied with its page", item_id)
+
+
+def _take(session: Session, item: SupervisionItem, today: date) -> None:
+    payload = (item.payload or {}).get("payload") or {}
+    if item.kind == REQUEST_KIND:
+        _take_request(session, item, payload)
+    else:
+        _take_result(session, item, payload, today)
+
+
 def apply_items(store: Store, *, today: date | None = None) -> int:
     """Take in the 审批请求 / 审批结果 items the last pull brought, and the platform's answers to this PC's
     decisions. Each item is handled in its own transaction and marked, so a crash part-way is harmless."""
     today = today or date.today()
-    with store.read() as session:
+    with store.read() as session:  # normally empty: the pull's item hook took them in with their page
         ids = list(session.scalars(select(SupervisionItem.id).where(
             SupervisionItem.kind.in_(KINDS), SupervisionItem.state != DONE_ITEM).order_by(SupervisionItem.server_seq)))
     for item_id in ids:
@@ -357,11 +392,7 @@ def apply_items(store: Store, *, today: date | None = None) -> int:
             item = session.get_one(SupervisionItem, item_id)
             if item.state == DONE_ITEM:
                 continue
-            payload = (item.payload or {}).get("payload") or {}
-            if item.kind == REQUEST_KIND:
-                _take_request(session, item, payload)
-            else:
-                _take_result(session, item, payload, today)
+            _take(session, item, today)
             item.state = DONE_ITEM
     reconcile_decisions(store)
     return len(ids)
@@ -464,21 +495,22 @@ def _day(value: Any) -> str:
 
 
 def reconcile_decisions(store: Store) -> None:
-    """This PC's decisions after the platform answered them: accepted → 已确认; refused → shown in the
+    """This PC's decisions after the platform answered them: accepted → shown 已确认 (from the outbox row, no
+    write); refused → shown in the
     待审批 list with the platform's reason (已作废 for a superseded draft) and put aside in the outbox
     (resolved, audited), so a refused decision never holds the queue and is never lost."""
+    refused = (select(ApprovalInboxItem, OutboxEntry).join(
+        OutboxEntry, OutboxEntry.change_id == ApprovalInboxItem.decision_change_id)
+        .where(ApprovalInboxItem.state == SENT, OutboxEntry.state == "quarantined", OutboxEntry.resolved_at.is_(None)))
+    with store.read() as session:  # the common case: nothing refused, no write transaction (an accepted
+        if session.execute(refused.limit(1)).first() is None:  # decision is shown from its outbox row)
+            return
     with store.transaction() as session:
-        rows = session.execute(select(ApprovalInboxItem, OutboxEntry).join(
-            OutboxEntry, OutboxEntry.change_id == ApprovalInboxItem.decision_change_id)
-            .where(ApprovalInboxItem.state == SENT)).all()
-        for item, out in rows:
-            if out.state == "done":
-                item.state, item.note = CONFIRMED, "省平台已接收此审批决定"
-            elif out.state == "quarantined" and out.resolved_at is None:
-                result = out.result or {}
-                code = result.get("code")
-                item.state = VOID if code == "superseded" else REFUSED
-                item.note = f"省平台拒收：{result.get('reason') or out.last_error or ''}"
-                out.resolved_at = utcnow()
-                audit_only(session, SYSTEM, "审批决定被拒收", "approval_inbox", item.id, None,
-                           {"change_id": out.change_id, "code": code, "reason": result.get("reason")})
+        for item, out in session.execute(refused).all():
+            result = out.result or {}
+            code = result.get("code")
+            item.state = VOID if code == "superseded" else REFUSED
+            item.note = f"省平台拒收：{result.get('reason') or out.last_error or ''}"
+            out.resolved_at = utcnow()
+            audit_only(session, SYSTEM, "审批决定被拒收", "approval_inbox", item.id, None,
+                       {"change_id": out.change_id, "code": code, "reason": result.get("reason")})

@@ -6,6 +6,8 @@ services; the answer is one JSON line on stdout.
     approval_desk.py DB make-case                   a 终本-ready case (the 承办人's PC only)
     approval_desk.py DB submit CASE                 submit the draft (合议庭 赵磊+张伟+周敏, 执行局长 赵磊, 院长 孙立)
     approval_desk.py DB sync URL ACCOUNT            sign in as ACCOUNT (the PC's person) and run one sync round
+    approval_desk.py DB turn URL ACCOUNT STEP DECISION [OPINION]
+                                                    sync, decide the waiting STEP as ACCOUNT, sync again
     approval_desk.py DB pending                     the 待审批 list
     approval_desk.py DB decide ITEM USER DECISION [OPINION]
     approval_desk.py DB preview ITEM OUT.pdf
@@ -34,6 +36,22 @@ APPROVERS = {"合议庭": "zhaolei", "执行局长": "zhaolei", "院长": "sunli
 def out(value) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
+
+
+def _sync(store, url: str, account: str) -> dict:
+    """Sign in as ACCOUNT (this PC's person) and run one sync round through the real services."""
+    import requests
+
+    from execdesk.config import Settings
+    from execdesk.services import sync
+    from execdesk.sync.client import device_id
+
+    token = requests.post(url + "api/v1/auth/token", json={"account": account, "password": PLATFORM_PASSWORD,
+                                                           "device_id": device_id(store)},
+                          headers={"X-ExecDesk-Protocol": "1"}, timeout=30).json()["access_token"]
+    report = sync.run_sync(store, Settings(server_url=url, court_account=account), token=token)
+    return {"status": report.status, "pushed": report.pushed, "pulled": report.pulled, "rejected": report.rejected,
+            "duplicates": report.duplicates, "pending_left": report.pending_left}
 
 
 def main(argv: list[str]) -> None:
@@ -65,19 +83,20 @@ def main(argv: list[str]) -> None:
         out({"request_id": platform_approvals.submit_ruling(store, handler, args[0], approvers=APPROVERS,
                                                             panel=["zhangwei", "zhoumin"], today=TODAY)})
     elif cmd == "sync":
-        import requests
+        out(_sync(store, args[0], args[1]))
+    elif cmd == "turn":
+        from execdesk.services import platform_approvals
 
-        from execdesk.config import Settings
-        from execdesk.services import sync
-        from execdesk.sync.client import device_id
-
-        url, account = args[0], args[1]
-        token = requests.post(url + "api/v1/auth/token", json={"account": account, "password": PLATFORM_PASSWORD,
-                                                               "device_id": device_id(store)},
-                              headers={"X-ExecDesk-Protocol": "1"}, timeout=30).json()["access_token"]
-        report = sync.run_sync(store, Settings(server_url=url, court_account=account), token=token)
-        out({"status": report.status, "pushed": report.pushed, "pulled": report.pulled, "rejected": report.rejected,
-             "duplicates": report.duplicates, "pending_left": report.pending_left})
+        url, account, step, decision = args[:4]
+        first = _sync(store, url, account)
+        items = [p for p in platform_approvals.pending_approvals(store) if p.state == "待审批" and p.step == step]
+        if len(items) != 1:
+            out({"error": f"{len(items)} items waiting for {step}", "sync": first})
+            raise SystemExit(1)
+        platform_approvals.decide(store, Actor(account, account, role="审批人"), items[0].id, username=account,
+                                  password=PASSWORD, decision=decision, opinion=args[4] if len(args) > 4 else None,
+                                  today=TODAY)
+        out({"item": items[0].__dict__, "sync": _sync(store, url, account)})
     elif cmd == "pending":
         from execdesk.services import platform_approvals
 
