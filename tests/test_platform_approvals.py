@@ -21,7 +21,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 from sync_harness import *  # noqa: F403
-from sync_harness import PASSWORD, PlatformProcess, integrity_ok, platform_counts, platform_db
+from sync_harness import PASSWORD, PlatformProcess, fresh_platform_db, integrity_ok, platform_counts, platform_db
 from zb_fixtures import pdf_text, squeeze
 
 from provincial import service as platform_service
@@ -52,13 +52,16 @@ def person_accounts(db_url: str) -> None:
 
 @pytest.fixture
 def court(tmp_path, platform):
-    """Three PCs of 鲁0102 and the platform; the 承办人's PC holds a 终本-ready case."""
-    person_accounts(platform.db_url)
+    """Three PCs of 鲁0102 and a platform of their own (a fresh database on the session's backend: the
+    approvers' feeds hold only this test's requests); the 承办人's PC holds a 终本-ready case."""
+    own = PlatformProcess(fresh_platform_db(platform.backend, tmp_path), tmp_path).start()
+    person_accounts(own.db_url)
     pcs = {role: tmp_path / f"{role}.sqlite3" for role in ("handler", "director", "president")}
     for db in pcs.values():
         desk(db, "setup", "platform")
     case_id = desk(pcs["handler"], "make-case", f"（2026）鲁0102执{next(_numbers)}号")["case_id"]
-    return pcs, case_id, platform
+    yield pcs, case_id, own
+    own.stop()
 
 
 def sync(db: Path, platform, account: str) -> dict:
@@ -295,6 +298,23 @@ def test_decisions_arriving_out_of_order_after_weeks_offline(court):
     assert desk(pcs["handler"], "status", case_id)["approvals"] == status["approvals"]
 
 
+def test_the_directors_opinion_on_a_written_explanation_comes_from_his_own_pc(court, tmp_path):
+    """R36 / DOMAIN §2.6 item 7: the 执行局长's opinion on a 书面说明 (an approver-only field) travels the same
+    way: the draft reaches his PC, he writes his opinion there, it comes back into the draft and is printed."""
+    pcs, case_id, platform = court
+    desk(pcs["handler"], "explain", case_id)
+    sync(pcs["handler"], platform, "zhangwei")
+    item = decide_next(pcs["director"], platform, "zhaolei", "执行局长", "同意", "同意，督促承办人12月10日前结案")
+    assert item["subject"] == "书面说明"
+    preview = tmp_path / "explanation.pdf"
+    desk(pcs["director"], "preview", item["id"], str(preview))
+    assert "被执行人名下车辆登记查封后未能实际扣押" in squeeze(pdf_text(preview.read_bytes()))
+    sync(pcs["handler"], platform, "zhangwei")
+    got = desk(pcs["handler"], "explanation", case_id)
+    assert got["director_opinion"] == "同意，督促承办人12月10日前结案"
+    assert got["approvals"] == [["书面说明", "执行局长", "鲁0102/zhaolei", "同意，督促承办人12月10日前结案"]]
+
+
 # ---------------------------------------------------------------- kill -9 of a desktop and of the platform
 
 
@@ -313,8 +333,8 @@ def test_kill_9_of_desktops_and_the_platform_every_decision_exactly_once(tmp_pat
     """kill -9 of the 院长's desktop mid-sync, of the 承办人's mid-pull, and SIGKILL of the platform between:
     afterwards every decision is on the platform exactly once, each Approval row exists once, every local
     database passes PRAGMA integrity_check and every approval is traceable."""
-    person_accounts(platform.db_url)
-    own = PlatformProcess(platform.db_url, tmp_path).start()
+    own = PlatformProcess(fresh_platform_db(platform.backend, tmp_path), tmp_path).start()
+    person_accounts(own.db_url)
     # Answers reach the desktops 150 ms late: kills land between "applied on the platform" and "stored here".
     proxy = proxy_factory(lambda n, m, p: ("delay_after", 0.15) if p.startswith("/api/v1/") else None,
                           upstream_port=own.port)
@@ -345,10 +365,10 @@ def test_kill_9_of_desktops_and_the_platform_every_decision_exactly_once(tmp_pat
         sync(pcs["handler"], proxy, "zhangwei")
         sync(pcs["handler"], proxy, "zhangwei")
 
-        decisions = platform_decisions(platform.db_url, request_id)
+        decisions = platform_decisions(own.db_url, request_id)
         assert [(d.step, d.outcome) for d in decisions] == [("合议庭", "accepted"), ("执行局长", "accepted"),
                                                            ("院长", "accepted")]
-        with platform_db(platform.db_url) as s:
+        with platform_db(own.db_url) as s:
             results = s.scalar(select(func.count()).select_from(PFeedItem).where(
                 PFeedItem.kind == "审批结果", PFeedItem.payload["request_id"].as_string() == request_id))
             changes = s.scalar(select(func.count()).select_from(PChange).where(

@@ -119,6 +119,46 @@ def carry_text(text: ruling_doc.RulingText) -> dict[str, Any]:
             "seal_text": text.seal_text, "clerk": text.clerk}
 
 
+EXPLANATION_SUBJECT = "书面说明"
+
+
+def carry_explanation(text) -> dict[str, Any]:
+    """A 书面说明's text as data (the 执行局长's opinion block is what he adds, so it is not part of it)."""
+    return {"kind": "explanation", "case_number": text.case_number, "title": text.title,
+            "sections": [[h, list(p)] for h, p in text.sections], "signature": list(text.signature),
+            "director": list(text.director), "handler": text.handler}
+
+
+def explanation_sha256(data: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
+    payload = [data["case_number"], data["title"], data["sections"], data["signature"]]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _carried_sha256(data: dict[str, Any]) -> str:
+    if data.get("kind") == "explanation":
+        try:
+            return explanation_sha256(data)
+        except KeyError as exc:
+            raise ValidationError("审批请求中的书面说明内容不完整，无法显示", "草稿") from exc
+    return text_from_carry(data).content_sha256()
+
+
+def _carried_pdf(data: dict[str, Any]) -> bytes:
+    if data.get("kind") == "explanation":
+        from execdesk.documents import explanation as explanation_doc
+
+        text = explanation_doc.ExplanationText(
+            case_number=str(data["case_number"]), title=str(data["title"]) + "（草稿）",
+            sections=tuple((str(h), tuple(map(str, p))) for h, p in data["sections"]),
+            signature=tuple(map(str, data["signature"])), director=tuple(map(str, data["director"])),
+            handler=str(data.get("handler") or ""))
+        return explanation_doc.render(text)
+    return ruling_doc.render(text_from_carry(data), draft=True)
+
+
 def text_from_carry(data: dict[str, Any]) -> ruling_doc.RulingText:
     try:
         return ruling_doc.RulingText(
@@ -186,12 +226,14 @@ def submit_ruling(store: Store, actor: Actor, case_id: str, *, approvers: dict[s
                 from execdesk.services.approvals import _panel_users
 
                 names = _panel_users(session, u, list(panel or []))
+        # The request this one replaces: an open one (superseded now) or one returned with a 不同意.
         previous = session.scalar(select(ApprovalRequest).where(
             ApprovalRequest.case_id == case.id, ApprovalRequest.subject == RULING_SUBJECT,
-            ApprovalRequest.state == OPEN).order_by(ApprovalRequest.submitted_at.desc()).limit(1))
-        if previous is not None and previous.draft_sha256 == sha and previous.steps == steps:
+            ApprovalRequest.state.in_((OPEN, RETURNED))).order_by(ApprovalRequest.submitted_at.desc()).limit(1))
+        if previous is not None and previous.state == OPEN and previous.draft_sha256 == sha \
+                and previous.steps == steps:
             raise ValidationError("此草稿已提交审批，正在等待审批结果", "审批请求")
-        if previous is not None:
+        if previous is not None and previous.state == OPEN:
             previous.state = SUPERSEDED
             previous.note = "草稿已修改并重新提交，原请求作废"
         handler = session.get(User, case.handler_id) if case.handler_id else None
@@ -208,6 +250,66 @@ def submit_ruling(store: Store, actor: Actor, case_id: str, *, approvers: dict[s
         audit_only(session, actor, "提交审批", "approval_request", req.id, case.id,
                    {"draft_sha256": sha, "steps": steps, "supersedes": req.supersedes, "change_id": req.change_id})
         return req.id
+
+
+def submit_explanation(store: Store, actor: Actor, case_id: str, *, director_username: str,
+                       today: date | None = None) -> str:
+    """Send the case's 书面说明 draft to the 执行局长's PC for his opinion (DOMAIN §2.6 item 7): the same
+    mechanism as a ruling, one step. His opinion comes back as the explanation's ``director_opinion`` (the
+    approver-only field, written only from his platform-relayed decision) and an Approval row."""
+    from execdesk.documents import explanation as explanation_doc
+    from execdesk.services import explanations
+
+    today = today or date.today()
+    with store.transaction() as session:
+        court = _court(session)
+        if (court.approval_mode or "both") == "same_pc":
+            raise ValidationError("本院设置为在承办人电脑上审批，未启用经省平台的审批流转", "审批方式")
+        case = get_case(session, case_id)
+        row = explanations._latest(session, case.id)
+        if row is None or row.status == explanations.ISSUED:
+            raise ValidationError("请先由承办人填写书面说明草稿", "书面说明")
+        u = session.scalar(select(User).where(User.username == director_username.strip()))
+        if u is None:
+            raise ValidationError(f"本地没有账号“{director_username}”", "执行局长")
+        roles = explanations._reasons_table()["opinion"]["roles"]
+        if u.role not in roles:
+            raise ValidationError(f"须由{'、'.join(roles)}签署意见，{u.display_name}的角色是{u.role}", "执行局长")
+        if u.id == case.handler_id:
+            raise ValidationError("承办人不能为自己的书面说明签署审核意见", "执行局长")
+        text = explanation_doc.compose(explanations.explanation_data(session, case, row, today))
+        draft = carry_explanation(text)
+        sha = explanation_sha256(draft)
+        previous = session.scalar(select(ApprovalRequest).where(
+            ApprovalRequest.case_id == case.id, ApprovalRequest.subject == EXPLANATION_SUBJECT,
+            ApprovalRequest.state.in_((OPEN, RETURNED))).order_by(ApprovalRequest.submitted_at.desc()).limit(1))
+        if previous is not None and previous.state == OPEN and previous.draft_sha256 == sha:
+            raise ValidationError("此书面说明已提交执行局长审核，正在等待意见", "审批请求")
+        if previous is not None and previous.state == OPEN:
+            previous.state, previous.note = SUPERSEDED, "书面说明已修改并重新提交，原请求作废"
+        steps = [{"step": "执行局长", "label": "执行局长意见", "approver": person_ref(court.code, u.username),
+                  "name": u.display_name}]
+        handler = session.get(User, case.handler_id) if case.handler_id else None
+        req = ApprovalRequest(id=new_id(), case_id=case.id, subject=EXPLANATION_SUBJECT, draft_sha256=sha,
+                              ruling_date=today, draft=draft, checklist=[], steps=steps, panel=[],
+                              supersedes=previous.id if previous else None,
+                              requester_ref=person_ref(court.code, handler.username if handler else actor.username),
+                              state=OPEN)
+        session.add(req)
+        session.flush()
+        req.change_id = _queue(session, actor, REQUEST_ENTITY, req.id, case.id, {
+            "case_number": case.case_number, "subject": EXPLANATION_SUBJECT, "draft_sha256": sha, "draft": draft,
+            "checklist": [], "steps": steps, "supersedes": req.supersedes, "ruling_date": today.isoformat(),
+            "panel": [], "ordered": True, "requester_name": actor.display_name[:32]})
+        audit_only(session, actor, "提交审批", "approval_request", req.id, case.id,
+                   {"subject": EXPLANATION_SUBJECT, "draft_sha256": sha, "steps": steps, "change_id": req.change_id})
+        return req.id
+
+
+def route_steps(store: Store, case_id: str) -> list[rules.Step]:
+    """The steps of the court's route for this case (what a submission names an approver for)."""
+    with store.read() as session:
+        return list(current_route(get_case(session, case_id)).steps)
 
 
 @dataclass(frozen=True)
@@ -290,8 +392,8 @@ def preview_pdf(store: Store, item_id: str) -> bytes:
     """The draft's PDF, rendered on this PC from the carried text (same engine), marked 草稿."""
     with store.read() as session:
         row = _inbox(session, item_id)
-        text = _verified_text(row)
-    return ruling_doc.render(text, draft=True)
+        data = _verified_text(row)
+    return _carried_pdf(data)
 
 
 def _inbox(session: Session, item_id: str) -> ApprovalInboxItem:
@@ -301,11 +403,11 @@ def _inbox(session: Session, item_id: str) -> ApprovalInboxItem:
     return row
 
 
-def _verified_text(row: ApprovalInboxItem) -> ruling_doc.RulingText:
-    text = text_from_carry((row.request or {}).get("draft") or {})
-    if text.content_sha256() != row.draft_sha256:
+def _verified_text(row: ApprovalInboxItem) -> dict[str, Any]:
+    data = (row.request or {}).get("draft") or {}
+    if _carried_sha256(data) != row.draft_sha256:
         raise ValidationError("草稿内容与其SHA-256不符（传输中被改动），不能据此审批", "草稿")
-    return text
+    return data
 
 
 def decide(store: Store, actor: Actor, item_id: str, *, username: str, password: str, decision: str,
@@ -330,6 +432,8 @@ def decide(store: Store, actor: Actor, item_id: str, *, username: str, password:
         if row.state != OPEN:
             raise ValidationError(f"此事项{row.state}，不能再审批", "待审批")
         _verified_text(row)
+        if row.subject == EXPLANATION_SUBJECT and not (opinion or "").strip():
+            raise ValidationError("请写明执行局长意见", "审批意见")
         decision_id = new_id()
         panel = list((row.request or {}).get("panel") or [])
         fields = {"request_id": row.request_id, "step": row.step, "decision": decision,
@@ -455,13 +559,16 @@ def _take_result(session: Session, item: SupervisionItem, p: dict[str, Any], tod
     opinion = (p.get("opinion") or None)
     actor = Actor(username or "platform", name, role="审批人", user_id=local.id if local else None)
     w = pipeline.in_session(session, actor, today)
-    row = Approval(case_id=case.id, subject=req.subject, route=current_route(case).name, step=str(p.get("step"))[:16],
+    route = current_route(case).name if req.subject == RULING_SUBJECT else req.subject
+    row = Approval(case_id=case.id, subject=req.subject, route=route, step=str(p.get("step"))[:16],
                    approver_id=local.id if local else None, approver_name=name, decision=decision, opinion=opinion,
                    decided_at=decided_at, draft_sha256=req.draft_sha256, request_id=req.id,
                    approver_ref=approver_ref[:80], device_id=(str(p.get("device_id") or "") or None),
                    decision_id=decision_id)
     w.add(row, "审批（审批人本人电脑）")
-    step = next((s for s in rt_steps(case) if s.code == row.step), None)
+    if req.subject == EXPLANATION_SUBJECT:
+        _write_director_opinion(session, actor, case, req, decision, opinion)
+    step = None if req.subject != RULING_SUBJECT else next((s for s in rt_steps(case) if s.code == row.step), None)
     panel = [str(n) for n in (p.get("panel") or req.panel or [])]
     if step is not None and step.records_panel and decision == rules.APPROVE and panel:
         node = records.write_node(
@@ -481,6 +588,32 @@ def _take_result(session: Session, item: SupervisionItem, p: dict[str, Any], tod
             req.state, req.note = APPROVED, "全部审批完成，可以出具"
         else:
             req.note = f"{p.get('label') or row.step}已同意（{name}）"
+
+
+def _write_director_opinion(session: Session, actor: Actor, case: Case, req: ApprovalRequest, decision: str,
+                            opinion: str | None) -> None:
+    """The 执行局长's opinion, relayed from his own PC (the platform checked the token's person is the step's
+    approver): written into the draft it was given on, only while that draft is unchanged and not issued."""
+    from execdesk.services import explanations
+    from execdesk.services.changes import record_change, snapshot
+
+    row = explanations._latest(session, case.id)
+    if row is None or row.status == explanations.ISSUED or decision != rules.APPROVE or not opinion:
+        return
+    current = carry_explanation(_explanation_text(session, case, row, req.ruling_date or date.today()))
+    if explanation_sha256(current) != req.draft_sha256:
+        req.note = "书面说明在审核期间已修改，执行局长意见未写入，请重新提交审核"
+        return
+    before, base = snapshot(row), row.version
+    row.director_opinion = opinion.strip()
+    record_change(session, actor, row, "修改", before=before, base_version=base)
+
+
+def _explanation_text(session: Session, case: Case, row, today: date):
+    from execdesk.documents import explanation as explanation_doc
+    from execdesk.services import explanations
+
+    return explanation_doc.compose(explanations.explanation_data(session, case, row, today))
 
 
 def rt_steps(case: Case):

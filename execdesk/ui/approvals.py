@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from execdesk.rules.errors import UserError
 from execdesk.services import platform_approvals as svc
+from execdesk.services.profiles import users_by_role
 from execdesk.ui.context import UiContext
 from execdesk.ui.pdf_view import PdfView
 from execdesk.ui.widgets import DateField, ErrorLabel, fill_table, make_table, selected_id
@@ -193,3 +196,68 @@ class ApprovalsPage(QWidget):
         self.opinion.setPlainText("")
         self.refresh()
         self.changed.emit()
+
+
+class SubmitApprovalDialog(QDialog):
+    """The 承办人 submits the current 终本 draft: one approver per step of the court's route (each will decide on
+    their own PC) and the two other members of the 合议庭."""
+
+    def __init__(self, ctx: UiContext, case_id: str, ruling_date=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.case_id, self.ruling_date = ctx, case_id, ruling_date
+        self.setWindowTitle(self.tr("提交审批（各审批人在本人电脑上审批）"))
+        self.steps = svc.route_steps(ctx.store, case_id)
+        with ctx.store.read() as s:
+            people = users_by_role(s)
+        form = QFormLayout()
+        self.pickers: dict[str, QComboBox] = {}
+        self.members: list[QComboBox] = []
+        for st in self.steps:
+            box = QComboBox()
+            box.setObjectName(f"approver_{st.code}")
+            for p in people:
+                if p.role in st.roles and p.username != ctx.actor.username:
+                    box.addItem(f"{p.display_name}（{p.role}）", p.username)
+            self.pickers[st.code] = box
+            form.addRow(self.tr("{0}：").format(st.name), box)
+            if st.records_panel:
+                for n in (1, 2):
+                    member = QComboBox()
+                    member.setObjectName(f"panel_member_{n}")
+                    for p in people:
+                        member.addItem(p.display_name, p.username)
+                    self.members.append(member)
+                    form.addRow(self.tr("合议庭审判员{0}：").format(n), member)
+        self.error = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("提交"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("草稿的全文、SHA-256和终本条件核查结果随请求发送；同步后各审批人在本人电脑上审批。")))
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.request_id: str | None = None
+
+    def submit(self) -> None:
+        try:
+            self.request_id = svc.submit_ruling(
+                self.ctx.store, self.ctx.actor, self.case_id,
+                approvers={code: box.currentData() or "" for code, box in self.pickers.items()},
+                panel=[m.currentData() for m in self.members], ruling_date=self.ruling_date, today=self.ctx.today())
+        except UserError as exc:
+            self.error.show_error(str(exc))
+            return
+        self.accept()
+
+
+def request_summary(ctx: UiContext, case_id: str) -> str:
+    """The latest request of this case as one line for the 承办人 (state, and what the platform said)."""
+    reqs = svc.my_requests(ctx.store, case_id)
+    if not reqs:
+        return ""
+    r = reqs[0]
+    sent = "已上报省平台" if r.sent else "待同步上报"
+    return f"经省平台审批：{r.state}（{sent}）" + (f"　{r.note}" if r.note else "")

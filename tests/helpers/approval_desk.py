@@ -12,6 +12,8 @@ services; the answer is one JSON line on stdout.
     approval_desk.py DB decide ITEM USER DECISION [OPINION]
     approval_desk.py DB preview ITEM OUT.pdf
     approval_desk.py DB status CASE                 approval steps, requests, Approval rows
+    approval_desk.py DB explain CASE                write the 书面说明 draft and send it to the 执行局长
+    approval_desk.py DB explanation CASE            the draft's 执行局长意见 and its Approval rows
     approval_desk.py DB pay CASE                    record a payment (the draft changes)
     approval_desk.py DB issue CASE OUT.pdf          issue the ruling
 """
@@ -130,6 +132,29 @@ def main(argv: list[str]) -> None:
                     for a in s.scalars(select(Approval).where(Approval.case_id == args[0]).order_by(Approval.decided_at))]
         out({"steps": [{"code": x.code, "done": x.done, "decision": x.decision, "stale": x.stale} for x in steps],
              "requests": [r.__dict__ for r in platform_approvals.my_requests(store, args[0])], "approvals": rows})
+    elif cmd == "explain":
+        from execdesk.services import cases, explanations, platform_approvals
+
+        cases.record_deduction(store, handler, args[0], kind="评估", started_on=date(2026, 5, 1),
+                               ended_on=date(2026, 5, 30), document_number="（2026）鲁0102执100号之三",
+                               reason="委托评估", today=TODAY)
+        explanations.save_draft(store, handler, args[0], reasons=["disposal", "awaiting_zhongben"],
+                                reason_text="被执行人名下车辆登记查封后未能实际扣押。",
+                                next_steps="12月10日前完成院长审签并送达终本裁定。", planned_close_on="2026-12-31",
+                                planned_method="终结本次执行程序", today=TODAY)
+        out({"request_id": platform_approvals.submit_explanation(store, handler, args[0], director_username="zhaolei",
+                                                                 today=TODAY)})
+    elif cmd == "explanation":
+        from sqlalchemy import select
+
+        from execdesk.models import Approval
+        from execdesk.services import explanations
+
+        row = explanations.get_draft(store, args[0])
+        with store.read() as s:
+            rows = [(a.subject, a.step, a.approver_ref, a.opinion) for a in s.scalars(
+                select(Approval).where(Approval.case_id == args[0], Approval.subject == "书面说明"))]
+        out({"director_opinion": row.director_opinion if row else None, "approvals": rows})
     elif cmd == "pay":
         from execdesk.services import cases
 
