@@ -21,7 +21,14 @@ import pytest
 import requests
 from sqlalchemy import func, select
 from sync_harness import *  # noqa: F403
-from sync_harness import PASSWORD, PlatformProcess, fresh_platform_db, integrity_ok, platform_counts, platform_db
+from sync_harness import (
+    PASSWORD,
+    PlatformProcess,
+    fresh_platform_db,
+    integrity_ok,
+    platform_counts,
+    platform_db,
+)
 from zb_fixtures import pdf_text, squeeze
 
 from provincial import service as platform_service
@@ -313,6 +320,21 @@ def test_the_directors_opinion_on_a_written_explanation_comes_from_his_own_pc(co
     got = desk(pcs["handler"], "explanation", case_id)
     assert got["director_opinion"] == "同意，督促承办人12月10日前结案"
     assert got["approvals"] == [["书面说明", "执行局长", "鲁0102/zhaolei", "同意，督促承办人12月10日前结案"]]
+
+
+def test_an_extension_is_approved_by_the_president_on_his_own_pc(court, tmp_path):
+    """R18 (院长 may extend the limit by up to 3 months): the application reaches the 院长's PC, his 同意 comes back
+    as the Extension row with him as 批准人 and his date."""
+    pcs, case_id, platform = court
+    desk(pcs["handler"], "extend", case_id)
+    sync(pcs["handler"], platform, "zhangwei")
+    item = decide_next(pcs["president"], platform, "sunli", "院长", "同意", "同意延长三个月")
+    assert item["subject"] == "延长执行期限"
+    preview = tmp_path / "extension.pdf"
+    desk(pcs["president"], "preview", item["id"], str(preview))
+    assert "申请延长执行期限：3个月" in squeeze(pdf_text(preview.read_bytes()))
+    sync(pcs["handler"], platform, "zhangwei")
+    assert desk(pcs["handler"], "extensions", case_id) == [[3, "孙立", "2026-11-25", "被执行人财产正在评估拍卖"]]
 
 
 # ---------------------------------------------------------------- kill -9 of a desktop and of the platform

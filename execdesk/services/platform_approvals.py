@@ -137,7 +137,33 @@ def explanation_sha256(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+EXTENSION_SUBJECT = "延长执行期限"
+
+
+def carry_extension(case_number: str, court_name: str, handler: str, reason: str, months: int,
+                    applied_on: date) -> dict[str, Any]:
+    """A 延长执行期限 application as the approver reads it (R18: 院长 may extend by up to 3 months)."""
+    return {"kind": "extension", "court_name": court_name, "title": "延长执行期限审批表", "case_number": case_number,
+            "paragraphs": [f"案号：{case_number}", f"承办人：{handler}", f"申请延长执行期限：{months}个月",
+                           f"延长原因：{reason}", f"申请日期：{chinese_date(applied_on)}"],
+            "months": months, "reason": reason, "applied_on": applied_on.isoformat()}
+
+
+def extension_sha256(data: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
+    payload = [data["court_name"], data["title"], data["case_number"], data["paragraphs"], data["months"],
+               data["reason"], data["applied_on"]]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def _carried_sha256(data: dict[str, Any]) -> str:
+    if data.get("kind") == "extension":
+        try:
+            return extension_sha256(data)
+        except KeyError as exc:
+            raise ValidationError("审批请求中的延期申请内容不完整，无法显示", "草稿") from exc
     if data.get("kind") == "explanation":
         try:
             return explanation_sha256(data)
@@ -147,6 +173,15 @@ def _carried_sha256(data: dict[str, Any]) -> str:
 
 
 def _carried_pdf(data: dict[str, Any]) -> bytes:
+    if data.get("kind") == "extension":
+        from execdesk.documents.fonts import cjk_fonts
+        from execdesk.documents.page import Styles, build_pdf, para
+
+        fonts = cjk_fonts()
+        st = Styles(fonts)
+        story = [para(str(data["court_name"]), st.court), para(str(data["title"]), st.title)]
+        story += [para(str(p), st.body) for p in data["paragraphs"]]
+        return build_pdf(story, title=str(data["title"]), fonts=fonts, banner="草稿（待院长审批）", watermark="草稿")
     if data.get("kind") == "explanation":
         from execdesk.documents import explanation as explanation_doc
 
@@ -310,6 +345,56 @@ def route_steps(store: Store, case_id: str) -> list[rules.Step]:
     """The steps of the court's route for this case (what a submission names an approver for)."""
     with store.read() as session:
         return list(current_route(get_case(session, case_id)).steps)
+
+
+def submit_extension(store: Store, actor: Actor, case_id: str, *, reason: str, months: int, applied_on=None,
+                     approver_username: str, today: date | None = None) -> str:
+    """Apply for 延长执行期限 (R18) to the 院长 on his own PC; his 同意 comes back as the Extension row (批准人,
+    批准日期 = his decision), which extends the limit on this PC."""
+    from execdesk.models import Extension
+
+    today = today or date.today()
+    applied = parse_date(applied_on, "申请日期") if applied_on else today
+    if not (reason or "").strip():
+        raise ValidationError("不能为空", "延长原因")
+    if not isinstance(months, int) or isinstance(months, bool) or months <= 0:
+        raise ValidationError("应为正整数（月）", "延长期间")
+    if applied > today:
+        raise ValidationError("不能晚于今天", "申请日期")
+    with store.transaction() as session:
+        court = _court(session)
+        if (court.approval_mode or "both") == "same_pc":
+            raise ValidationError("本院设置为在承办人电脑上审批，未启用经省平台的审批流转", "审批方式")
+        case = get_case(session, case_id)
+        if applied < case.filed_on:
+            raise ValidationError("不能早于立案日期", "申请日期")
+        already = sum(e.months for e in session.scalars(select(Extension).where(Extension.case_id == case.id)))
+        if already + months > 3:
+            raise ValidationError(f"院长批准延长累计不得超过3个月（已延长{already}个月）；超过须层报高院备案", "延长期间")
+        u = session.scalar(select(User).where(User.username == approver_username.strip()))
+        if u is None:
+            raise ValidationError(f"本地没有账号“{approver_username}”", "批准人")
+        if u.role not in ("院长", "副院长"):
+            raise ValidationError(f"延长执行期限须由院长批准，{u.display_name}的角色是{u.role}", "批准人")
+        handler = session.get(User, case.handler_id) if case.handler_id else None
+        draft = carry_extension(case.case_number, court.name, handler.display_name if handler else actor.display_name,
+                                reason.strip(), months, applied)
+        sha = extension_sha256(draft)
+        steps = [{"step": "院长", "label": "院长批准延长", "approver": person_ref(court.code, u.username),
+                  "name": u.display_name}]
+        req = ApprovalRequest(id=new_id(), case_id=case.id, subject=EXTENSION_SUBJECT, draft_sha256=sha,
+                              ruling_date=applied, draft=draft, checklist=[], steps=steps, panel=[],
+                              requester_ref=person_ref(court.code, handler.username if handler else actor.username),
+                              state=OPEN)
+        session.add(req)
+        session.flush()
+        req.change_id = _queue(session, actor, REQUEST_ENTITY, req.id, case.id, {
+            "case_number": case.case_number, "subject": EXTENSION_SUBJECT, "draft_sha256": sha, "draft": draft,
+            "checklist": [], "steps": steps, "supersedes": None, "ruling_date": applied.isoformat(), "panel": [],
+            "ordered": True, "requester_name": actor.display_name[:32]})
+        audit_only(session, actor, "提交审批", "approval_request", req.id, case.id,
+                   {"subject": EXTENSION_SUBJECT, "draft_sha256": sha, "steps": steps, "change_id": req.change_id})
+        return req.id
 
 
 @dataclass(frozen=True)
@@ -568,6 +653,8 @@ def _take_result(session: Session, item: SupervisionItem, p: dict[str, Any], tod
     w.add(row, "审批（审批人本人电脑）")
     if req.subject == EXPLANATION_SUBJECT:
         _write_director_opinion(session, actor, case, req, decision, opinion)
+    if req.subject == EXTENSION_SUBJECT and decision == rules.APPROVE:
+        _write_extension(w, case, req, name, p.get("decided_on"))
     step = None if req.subject != RULING_SUBJECT else next((s for s in rt_steps(case) if s.code == row.step), None)
     panel = [str(n) for n in (p.get("panel") or req.panel or [])]
     if step is not None and step.records_panel and decision == rules.APPROVE and panel:
@@ -607,6 +694,24 @@ def _write_director_opinion(session: Session, actor: Actor, case: Case, req: App
     before, base = snapshot(row), row.version
     row.director_opinion = opinion.strip()
     record_change(session, actor, row, "修改", before=before, base_version=base)
+
+
+def _write_extension(w, case: Case, req: ApprovalRequest, approver_name: str, decided_on: Any) -> None:
+    """The approved extension as the Extension row (R18): 批准人 = the 院长, 批准日期 = his decision's date."""
+    from execdesk.models import Extension
+
+    d = req.draft or {}
+    try:
+        approved = date.fromisoformat(str(decided_on))
+    except ValueError:
+        approved = w.today
+    already = sum(e.months for e in w.session.scalars(select(Extension).where(Extension.case_id == case.id)))
+    if already + int(d["months"]) > 3:
+        req.note = f"院长已同意，但本案已延长{already}个月，累计将超过3个月，须层报高院备案；延期未记录"
+        return
+    w.add(Extension(case_id=case.id, reason=str(d["reason"]), applied_on=date.fromisoformat(d["applied_on"]),
+                    approver=approver_name, approving_body=_court(w.session).name, approved_on=approved,
+                    months=int(d["months"]), high_court_filed=False), "延长执行期限（院长本人电脑批准）")
 
 
 def _explanation_text(session: Session, case: Case, row, today: date):

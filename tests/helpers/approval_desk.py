@@ -144,6 +144,19 @@ def main(argv: list[str]) -> None:
                                 planned_method="终结本次执行程序", today=TODAY)
         out({"request_id": platform_approvals.submit_explanation(store, handler, args[0], director_username="zhaolei",
                                                                  today=TODAY)})
+    elif cmd == "extend":
+        from execdesk.services import platform_approvals
+
+        out({"request_id": platform_approvals.submit_extension(store, handler, args[0], reason="被执行人财产正在评估拍卖",
+                                                               months=3, approver_username="sunli", today=TODAY)})
+    elif cmd == "extensions":
+        from sqlalchemy import select
+
+        from execdesk.models import Extension
+
+        with store.read() as s:
+            out([(e.months, e.approver, e.approved_on.isoformat(), e.reason)
+                 for e in s.scalars(select(Extension).where(Extension.case_id == args[0]))])
     elif cmd == "explanation":
         from sqlalchemy import select
 
