@@ -126,9 +126,9 @@ class ApprovalsPage(QWidget):
     def refresh(self) -> None:
         current = selected_id(self.table)
         self.items = svc.pending_approvals(self.ctx.store, include_done=bool(self.only_open.currentData()))
-        fill_table(self.table, [self.tr(h) for h in ("事项", "案号", "审批步骤", "提交人", "接收时间", "状态")],
-                   [(i.subject, i.case_number, i.label, i.requester,
-                     i.received_at.astimezone().strftime("%Y-%m-%d %H:%M") if i.received_at else "", i.state)
+        fill_table(self.table, [self.tr(h) for h in ("状态", "案号", "审批步骤", "事项", "提交人", "接收时间")],
+                   [(i.state, i.case_number, i.label, i.subject, i.requester,
+                     i.received_at.astimezone().strftime("%m-%d %H:%M") if i.received_at else "")
                     for i in self.items], ids=[i.id for i in self.items],
                    colors=[QColor(STATE_COLORS[i.state]) if i.state in STATE_COLORS else None for i in self.items])
         self.empty.setVisible(not self.items)

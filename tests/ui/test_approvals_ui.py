@@ -80,7 +80,7 @@ def test_submit_from_the_wizard_then_sign_on_the_presidents_pc(qtbot, store, act
         ui = ApprovalsPage(make_ctx(president, "sunli"))
         qtbot.addWidget(ui)
         ui.show()
-        assert ui.table.rowCount() == 1 and ui.table.item(0, 5).text() == "待审批"
+        assert ui.table.rowCount() == 1 and ui.table.item(0, 0).text() == "待审批"
         ui.table.selectRow(0)
         assert ui.preview.page_count() >= 1  # rendered here, from the carried text
         assert ui.checklist.rowCount() > 5 and "合议庭：同意" in ui.summary.text()
@@ -90,11 +90,11 @@ def test_submit_from_the_wizard_then_sign_on_the_presidents_pc(qtbot, store, act
         ui.opinion.setPlainText("同意终结本次执行程序")
         ui.password.setText("password123")
         ui.sign_decision()
-        assert ui.error.text() == "" and ui.table.item(0, 5).text() == "已提交"
+        assert ui.error.text() == "" and ui.table.item(0, 0).text() == "已提交"
         assert not ui.sign.isEnabled()  # decided: cannot be signed twice
         _round(president, own.url, "sunli")
         ui.refresh()
-        assert ui.table.item(0, 5).text() == "已确认"
+        assert ui.table.item(0, 0).text() == "已确认"
 
         _round(store, own.url, "zhangwei")
         page.enter()
