@@ -521,11 +521,12 @@ def decide(store: Store, actor: Actor, item_id: str, *, username: str, password:
             raise ValidationError("请写明执行局长意见", "审批意见")
         decision_id = new_id()
         panel = list((row.request or {}).get("panel") or [])
-        fields = {"request_id": row.request_id, "step": row.step, "decision": decision,
-                  "opinion": (opinion or "").strip() or None, "decided_on": when.isoformat(),
-                  "draft_sha256": row.draft_sha256, "approver_name": approver.display_name[:32], "panel": panel}
+        said: str | None = (opinion or "").strip() or None
+        fields: dict[str, Any] = {"request_id": row.request_id, "step": row.step, "decision": decision,
+                                  "opinion": said, "decided_on": when.isoformat(), "draft_sha256": row.draft_sha256,
+                                  "approver_name": approver.display_name[:32], "panel": panel}
         row.decision_change_id = _queue(session, actor, DECISION_ENTITY, decision_id, row.case_id, fields)
-        row.state, row.decision, row.opinion = SENT, decision, fields["opinion"]
+        row.state, row.decision, row.opinion = SENT, decision, said
         row.decided_on, row.decided_by = when, approver.display_name
         row.note = "已签署，等待同步上报省平台"
         audit_only(session, Actor(approver.username, approver.display_name, approver.role, approver.user_id),
@@ -606,10 +607,10 @@ def _take_result(session: Session, item: SupervisionItem, p: dict[str, Any], tod
     outcome = p.get("outcome")
     request_id = str(p.get("request_id") or "")
     if outcome == "withdrawn":  # on an approver's PC: the request they held was replaced by a new draft
-        for row in session.scalars(select(ApprovalInboxItem).where(ApprovalInboxItem.request_id == request_id,
-                                                                   ApprovalInboxItem.step == p.get("step"))):
-            if row.state == OPEN:  # a decision already signed is answered by the platform (reconcile_decisions)
-                row.state, row.note = VOID, "承办人已修改草稿并重新提交，此请求作废（请审阅新稿）"
+        for held in session.scalars(select(ApprovalInboxItem).where(ApprovalInboxItem.request_id == request_id,
+                                                                    ApprovalInboxItem.step == p.get("step"))):
+            if held.state == OPEN:  # a decision already signed is answered by the platform (reconcile_decisions)
+                held.state, held.note = VOID, "承办人已修改草稿并重新提交，此请求作废（请审阅新稿）"
         return
     req = session.get(ApprovalRequest, request_id)
     if req is None:
