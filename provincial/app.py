@@ -186,6 +186,8 @@ class FeedItemOut(BaseModel):
     due_on: str | None
     payload: dict[str, Any]
     created_at: str
+    recipient: str | None = Field(default=None, description="person ref \"<court_code>/<username>\" the item is "
+                                                           "addressed to; null: the whole court")
 
 
 class FeedResponse(BaseModel):
@@ -418,7 +420,8 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
             items, more = service.feed_page(session, who, cursor, limit)
             out = [{"id": i.id, "seq": i.seq, "kind": i.kind, "case_id": i.case_id, "case_number": i.case_number,
                     "title": i.title, "body": i.body, "issued_by": i.issued_by, "due_on": i.due_on,
-                    "payload": i.payload or {}, "created_at": i.created_at.isoformat()} for i in items]
+                    "payload": i.payload or {}, "created_at": i.created_at.isoformat(), "recipient": i.recipient}
+                   for i in items]
         return _json({"items": out, "next_cursor": out[-1]["seq"] if out else cursor, "has_more": more})
 
     @app.post("/api/v1/digests", response_model=DigestResponse, responses=ERRORS, tags=["核对"])

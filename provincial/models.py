@@ -205,7 +205,8 @@ class PFeedItem(Base):
     """What the platform sends down to one court: 督办, 预警, 更正, 节假日, 规则."""
 
     __tablename__ = "p_feed_items"
-    __table_args__ = (UniqueConstraint("court_code", "seq", name="uq_feed_court_seq"),)
+    __table_args__ = (UniqueConstraint("court_code", "seq", name="uq_feed_court_seq"),
+                      Index("ix_p_feed_items_court_recipient_seq", "court_code", "recipient", "seq"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"))
     seq: Mapped[int] = mapped_column(BigInteger)
@@ -224,6 +225,54 @@ class PFeedItem(Base):
     replied_at: Mapped[datetime | None]
     reply_change_id: Mapped[str | None] = mapped_column(String(36))
     reply_signed_name: Mapped[str | None] = mapped_column(String(64))  # the name typed on the desktop
+    # Addressed to one person (a person ref "<court_code>/<username>"), or None: the whole court (issue 13).
+    recipient: Mapped[str | None] = mapped_column(String(80))
+
+
+class PApprovalRequest(Base):
+    """A draft submitted for approval by a court's 承办人 (issue 13 item 4): its exact text and SHA-256, the
+    readiness checklist, the route's steps with their approvers (person refs). ``state``: 待审批 / 已同意 /
+    已退回 / 已替换 (superseded by a resubmitted draft, ``superseded_by``)."""
+
+    __tablename__ = "p_approval_requests"
+    __table_args__ = (Index("ix_p_approval_requests_case", "court_code", "case_id", "subject"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"))
+    case_id: Mapped[str] = mapped_column(String(36))
+    case_number: Mapped[str | None] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(16))
+    draft_sha256: Mapped[str] = mapped_column(String(64))
+    draft: Mapped[dict] = mapped_column(JSON)
+    checklist: Mapped[list] = mapped_column(JSON)
+    steps: Mapped[list] = mapped_column(JSON)
+    supersedes: Mapped[str | None] = mapped_column(String(36))
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
+    requester: Mapped[str] = mapped_column(String(80))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(8))
+    change_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PApprovalDecision(Base):
+    """Every decision change the platform answered, accepted or refused (``outcome``: accepted / superseded /
+    …): who (``approver`` from the token), which device, which sha, when. Keyed by the change id."""
+
+    __tablename__ = "p_approval_decisions"
+    __table_args__ = (Index("ix_p_approval_decisions_request", "request_id", "step"),)
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(36))
+    request_id: Mapped[str] = mapped_column(String(36))
+    court_code: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(16))
+    approver: Mapped[str] = mapped_column(String(80))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(8))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[str | None] = mapped_column(String(10))
+    draft_sha256: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PSignInAttempt(Base):

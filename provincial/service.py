@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from provincial import approvals
 from provincial.models import (
     PAccount,
     PCase,
@@ -36,7 +37,7 @@ from provincial.models import (
 from provincial.schemas import KNOWN_ENTITIES, check_change  # noqa: F401  (KNOWN_ENTITIES: public name)
 
 log = logging.getLogger("provincial")
-FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则")
+FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则", "审批请求", "审批结果")
 # A court's reply to an item it received (督办 report): travels as a change, so it is exactly-once too.
 REPLY_ENTITY = "supervision_reply"
 
@@ -351,7 +352,14 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
         if c.get("case_id") in held:
             results.append({"change_id": cid, "status": "held", "reason": "同一案件的前序变更未被接受，本条暂缓上报"})
             continue
-        if c["entity"] == REPLY_ENTITY:
+        if c["entity"] in approvals.ENTITIES:
+            answer = approvals.handle(session, c, caller, owners)
+            if answer["status"] == "accepted":
+                seq += 1
+                answer["server_seq"] = seq
+            elif c["entity"] == approvals.REQUEST_ENTITY and c.get("case_id"):
+                held.add(c["case_id"])
+        elif c["entity"] == REPLY_ENTITY:
             answer = _reply(session, c, caller)
             if answer["status"] == "accepted":
                 seq += 1
@@ -482,7 +490,7 @@ def _next_feed_seq(session: Session, court_code: str) -> int:
 
 def issue_item(session: Session, *, kind: str, title: str, body: str | None = None, case_id: str | None = None,
                case_number: str | None = None, court_code: str | None = None, issued_by: str | None = None,
-               due_on: date | None = None, payload: dict | None = None) -> PFeedItem:
+               due_on: date | None = None, payload: dict | None = None, recipient: str | None = None) -> PFeedItem:
     """Send a 督办 / 预警 / … down to the court that owns the case (or to ``court_code`` for court-wide items)."""
     if kind not in FEED_KINDS:
         raise PlatformError(400, "invalid", f"类型应为{'、'.join(FEED_KINDS)}之一")
@@ -503,15 +511,19 @@ def issue_item(session: Session, *, kind: str, title: str, body: str | None = No
         raise PlatformError(404, "no_court", "请指定案件或法院")
     item = PFeedItem(id=str(uuid.uuid4()), court_code=court_code, seq=_next_feed_seq(session, court_code),
                      kind=kind, case_id=case_id, case_number=case_number, title=title.strip(), body=body,
-                     issued_by=issued_by, due_on=due_on.isoformat() if due_on else None, payload=payload or {})
+                     issued_by=issued_by, due_on=due_on.isoformat() if due_on else None, payload=payload or {},
+                     recipient=recipient)
     session.add(item)
     session.flush()
     return item
 
 
 def feed_page(session: Session, caller: Caller, cursor: int, limit: int) -> tuple[list[PFeedItem], bool]:
-    rows = session.scalars(select(PFeedItem).where(PFeedItem.court_code == caller.court_code, PFeedItem.seq > cursor)
-                           .order_by(PFeedItem.seq).limit(limit + 1)).all()
+    # Items for the whole court, and those addressed to the caller (a person ref): never another person's.
+    rows = session.scalars(select(PFeedItem).where(
+        PFeedItem.court_code == caller.court_code, PFeedItem.seq > cursor,
+        or_(PFeedItem.recipient.is_(None), PFeedItem.recipient == caller_person(caller)))
+        .order_by(PFeedItem.seq).limit(limit + 1)).all()
     return list(rows[:limit]), len(rows) > limit
 
 

@@ -33,6 +33,9 @@ class Court(SyncedMixin, Base):
     name: Mapped[str] = mapped_column(String(64))  # 济南市历下区人民法院
     province: Mapped[str] = mapped_column(String(8), default="鲁")
     approval_route: Mapped[str] = mapped_column(String(32), default="院长审签")  # see rules/approval data
+    # Where approvers decide (issue 13 item 4): platform (each on their own PC, through the platform),
+    # same_pc (the approver types their password on the 承办人's PC), both.
+    approval_mode: Mapped[str] = mapped_column(String(8), default="both")
 
 
 class User(SyncedMixin, Base):
@@ -335,6 +338,63 @@ class Approval(SyncedMixin, Base):
     opinion: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     draft_sha256: Mapped[str | None] = mapped_column(String(64))  # what exactly was approved
+    # A decision made on the approver's own PC and relayed by the platform (issue 13 item 4): the request it
+    # answers, the approver as a person ref ("<court_code>/<username>"), the approver's device, and the
+    # platform's decision id (unique: a 审批结果 pulled twice is written once).
+    request_id: Mapped[str | None] = mapped_column(String(36))
+    approver_ref: Mapped[str | None] = mapped_column(String(80))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    decision_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+
+
+class ApprovalRequest(Base):
+    """A draft submitted for approval on the approvers' own PCs (issue 13 item 4), kept on the 承办人's PC:
+    the exact text sent (``draft``), its SHA-256, the readiness checklist and the route's steps with their
+    approvers (person refs). ``state``: 待审批 / 已同意 / 已退回 / 已替换 (a changed draft was resubmitted)."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (Index("ix_approval_requests_case", "case_id", "subject", "state"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(16))  # 终本裁定 / 书面说明 / 延长执行期限
+    draft_sha256: Mapped[str] = mapped_column(String(64))
+    ruling_date: Mapped[date | None]
+    draft: Mapped[dict] = mapped_column(JSON)
+    checklist: Mapped[list] = mapped_column(JSON, default=list)
+    steps: Mapped[list] = mapped_column(JSON)
+    panel: Mapped[list] = mapped_column(JSON, default=list)
+    supersedes: Mapped[str | None] = mapped_column(String(36))
+    requester_ref: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(8), default="待审批")
+    change_id: Mapped[str | None] = mapped_column(String(36))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)  # last thing the platform said (a refusal, a return reason)
+
+
+class ApprovalInboxItem(Base):
+    """A request waiting on this PC's approver (from a 审批请求 feed item). The case need not be on this PC:
+    everything the approver reads (text, checklist) travels in the request. ``state``: 待审批 / 已提交 (the
+    decision is queued or sent) / 已确认 (the platform accepted it) / 已作废 (refused: the draft was changed)."""
+
+    __tablename__ = "approval_inbox"
+    __table_args__ = (UniqueConstraint("request_id", "step", name="uq_approval_inbox_step"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the feed item's id
+    request_id: Mapped[str] = mapped_column(String(36))
+    step: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(80))
+    case_id: Mapped[str] = mapped_column(String(36))
+    case_number: Mapped[str | None] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(16))
+    draft_sha256: Mapped[str] = mapped_column(String(64))
+    request: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(8), default="待审批")
+    decision: Mapped[str | None] = mapped_column(String(8))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decision_change_id: Mapped[str | None] = mapped_column(String(36))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Explanation(SyncedMixin, Base):

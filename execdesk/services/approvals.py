@@ -70,6 +70,9 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
     approver = authenticate(store, approver_username, password)  # the approver's own password
     assert approver.user_id is not None  # authenticate returns a stored profile
     with store.transaction() as session:
+        from execdesk.services.platform_approvals import check_same_pc_allowed
+
+        check_same_pc_allowed(session)  # court setting approval_mode (issue 13 item 4)
         case = get_case(session, case_id)
         rt = current_route(case)
         st = rules.check_signer(rt, step, approver_id=approver.user_id, approver_role=approver.role,

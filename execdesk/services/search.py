@@ -278,7 +278,7 @@ def _timestamp(value: str | None) -> datetime | None:
 def status_summary(db: Any, handler_id: str | None = None, today: date | None = None, *,
                    clerk_id: str | None = None) -> StatusSummary:
     con = dbapi_connection(db)
-    states = dict(con.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+    states = dict(con.execute("SELECT state, count(*) FROM outbox WHERE resolved_at IS NULL GROUP BY state").fetchall())
     last = con.execute("SELECT finished_at, status, message, started_at FROM sync_runs "
                        "ORDER BY id DESC LIMIT 1").fetchone()
     params: dict[str, Any] = {}

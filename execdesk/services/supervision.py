@@ -39,6 +39,8 @@ def list_items(session: Session, *, state: str | None = None, kind: str | None =
         q = q.where(SupervisionItem.state == state)
     if kind:
         q = q.where(SupervisionItem.kind == kind)
+    else:  # approvals have their own list (待审批, services.platform_approvals)
+        q = q.where(SupervisionItem.kind.not_in(("审批请求", "审批结果")))
     q = q.order_by(case((SupervisionItem.state == "未读", 0), else_=1), SupervisionItem.due_on.is_(None),
                    SupervisionItem.due_on, SupervisionItem.received_at.desc())
     out = []

@@ -399,12 +399,16 @@ def mark_item_read(store: Store, actor: Actor, item_id: str) -> None:
 HOLIDAY_KIND = "节假日"
 
 
-def run_sync(store: Store, settings: Settings, *, progress=None, cancel=None) -> SyncReport:
+def run_sync(store: Store, settings: Settings, *, progress=None, cancel=None, **transport) -> SyncReport:
     """One sync round (push, pull, verify), then apply what the platform delivered for the rules: a 节假日 item
     carries a year's holiday schedule (resources/holidays/README.md), which replaces a provisional year and
     recomputes every case. The UI calls this from a worker thread; the CLI's `execdesk sync` calls it too."""
-    report = run_sync_transport(store, settings, progress=progress, cancel=cancel)
+    from execdesk.services import platform_approvals
+
+    transport.setdefault("item_hook", platform_approvals.apply_pulled)  # 审批请求/审批结果 with their feed page
+    report = run_sync_transport(store, settings, progress=progress, cancel=cancel, **transport)  # token=, limits=…
     apply_holiday_items(store)
+    platform_approvals.apply_items(store)  # anything the hook left, and the answers to this PC's decisions
     return report
 
 

@@ -34,7 +34,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from execdesk.config import Settings
-from execdesk.models import SYNCED_ENTITIES, OutboxEntry, SupervisionItem, SyncRun, SyncState, new_id, utcnow
+from execdesk.models import (
+    SYNCED_ENTITIES,
+    Case,
+    OutboxEntry,
+    SupervisionItem,
+    SyncRun,
+    SyncState,
+    new_id,
+    utcnow,
+)
 from execdesk.models.base import SyncedMixin
 from execdesk.models.database import Store
 from execdesk.rules.dates import parse_date
@@ -49,6 +58,9 @@ CancelFn = Callable[[], bool]
 
 SKEW_WARN_SECONDS = 300  # Anki's 5 minutes; we warn, never refuse (ANCHORS A9-8)
 UNRESOLVED = ("quarantined", "conflict")
+# Called inside the transaction that stores a feed page, with that page's items: what the services take in
+# with the page itself (one commit, nothing to redo after a crash). It must not raise for one bad item.
+ItemHook = Callable[[Session, list[dict[str, Any]]], None]
 
 
 @dataclass
@@ -159,8 +171,10 @@ def local_case_digests(session: Session, case_ids: list[str]) -> dict[str, str]:
 
 class _Round:
     def __init__(self, store: Store, transport: Transport, token: str, device: str, limits: Limits,
-                 progress: ProgressFn | None, cancel: CancelFn | None, report: SyncReport):
+                 progress: ProgressFn | None, cancel: CancelFn | None, report: SyncReport,
+                 item_hook: ItemHook | None = None):
         self.store, self.t, self.token, self.device = store, transport, token, device
+        self.item_hook = item_hook
         self.limits, self.progress, self.cancel, self.report = limits, progress, cancel, report
         self.touched_cases: set[str] = set()
         # Pipelining: a batch's answers are decided at once (what is held back for the next batch is known
@@ -401,6 +415,8 @@ class _Round:
             with self._local_write("保存下发数据"), self.store.transaction() as session:
                 for item in items:
                     self._apply_item(session, item)
+                if self.item_hook is not None and items:
+                    self.item_hook(session, items)  # e.g. a 审批结果 written with the page (services decide)
                 set_state(session, "pull_cursor", str(next_cursor))
             self.report.pulled += len(items)
             cursor = next_cursor
@@ -439,7 +455,10 @@ class _Round:
         with self.store.read() as session:
             unsettled = set(session.scalars(select(OutboxEntry.case_id).where(
                 OutboxEntry.case_id.in_(cases), OutboxEntry.state != "done", OutboxEntry.resolved_at.is_(None))))
-        cases = [c for c in cases if c not in unsettled]
+            # Only cases this PC holds: an approver's decision names a case that is not on the approver's PC
+            # (issue 13 item 4); there is nothing here to compare it with.
+            held_here = set(session.scalars(select(Case.id).where(Case.id.in_(cases))))
+        cases = [c for c in cases if c not in unsettled and c in held_here]
         differing: list[str] = []
         for i in range(0, len(cases), self.limits.digest_chunk):
             chunk = cases[i:i + self.limits.digest_chunk]
@@ -503,7 +522,7 @@ def _plain(value: Any) -> Any:
 def run_sync(store: Store, settings: Settings, *, progress: ProgressFn | None = None,
              cancel: CancelFn | None = None, token: str | None = None, retry: RetryPolicy | None = None,
              limits: Limits | None = None, sleep: Callable[[float], None] | None = None,
-             timeout: tuple[float, float] = (5.0, 60.0)) -> SyncReport:
+             timeout: tuple[float, float] = (5.0, 60.0), item_hook: ItemHook | None = None) -> SyncReport:
     """Run one sync round and return its report (also stored as a ``SyncRun`` row).
 
     Raises ``SyncError`` (``.report`` set) when a systemic error stopped the run. ``token`` overrides the
@@ -516,7 +535,7 @@ def run_sync(store: Store, settings: Settings, *, progress: ProgressFn | None = 
         raise SyncError("同步正在进行中，请稍后再试。")
     try:
         return _run_sync(store, settings, progress=progress, cancel=cancel, token=token, retry=retry, limits=limits,
-                         sleep=sleep, timeout=timeout)
+                         sleep=sleep, timeout=timeout, item_hook=item_hook)
     finally:
         lock.release()
 
@@ -532,7 +551,7 @@ def _run_lock(store: Store) -> threading.Lock:
 
 
 def _run_sync(store: Store, settings: Settings, *, progress, cancel, token, retry, limits, sleep,
-              timeout) -> SyncReport:
+              timeout, item_hook=None) -> SyncReport:
     t0 = time.perf_counter()
     report = SyncReport()
     with store.transaction() as session:
@@ -551,7 +570,8 @@ def _run_sync(store: Store, settings: Settings, *, progress, cancel, token, retr
             token, auth = creds.access, credentials.TokenAuth(settings, creds, device_id(store))
         transport = Transport(settings.server_url, settings.ca_bundle, timeout=timeout, retry=retry or RetryPolicy(),
                               sleep=_cancellable_sleep(sleep or time.sleep, cancel), auth=auth)
-        rnd = _Round(store, transport, token, device_id(store), limits or Limits(), progress, cancel, report)
+        rnd = _Round(store, transport, token, device_id(store), limits or Limits(), progress, cancel, report,
+                     item_hook)
         finished = rnd.push() and rnd.pull()
         if finished:
             rnd.verify()

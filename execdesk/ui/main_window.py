@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
             ("sync", self.tr("同步"), build("sync_panel", "SyncPanel")),
             ("dashboard", self.tr("统计"), build("dashboard", "DashboardPage")),
             ("quality", self.tr("数据质量"), build("quality", "QualityPage")),
+            ("approvals", self.tr("待审批"), build("approvals", "ApprovalsPage")),  # issue 13: on the approver's PC
         ]
 
     def page(self, key: str) -> QWidget:
@@ -289,6 +290,7 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("案件列表"), lambda: self.tabs.setCurrentWidget(self.case_list), "Ctrl+1"))
         m.addAction(self._action(self.tr("书面说明"), lambda: self.show_page("explanations"), "Ctrl+2"))
         m.addAction(self._action(self.tr("督办与预警"), lambda: self.show_page("supervision"), "Ctrl+3"))
+        m.addAction(self._action(self.tr("待审批"), lambda: self.show_page("approvals"), "Ctrl+8"))
         m.addAction(self._action(self.tr("同步"), lambda: self.show_page("sync"), "Ctrl+4"))
         m.addAction(self._action(self.tr("统计"), lambda: self.show_page("dashboard"), "Ctrl+5"))
         m.addAction(self._action(self.tr("数据质量报告"), lambda: self.show_page("quality"), "Ctrl+6", "act_quality"))

@@ -373,12 +373,21 @@ class ApprovalPage(QWidget):
         self.sign = QPushButton(self.tr("审批所选步骤…"))
         self.sign.setObjectName("sign_step")
         self.sign.clicked.connect(self.sign_selected)
+        # Issue 13: each approver decides on their own PC (through the platform) — the court's approval_mode.
+        self.submit = QPushButton(self.tr("提交审批（审批人在本人电脑审批）…"))
+        self.submit.setObjectName("submit_for_approval")
+        self.submit.clicked.connect(self.submit_for_approval)
+        self.request_label = QLabel()
+        self.request_label.setObjectName("approval_request_state")
+        self.request_label.setWordWrap(True)
         self.error = ErrorLabel()
         lay = QVBoxLayout(self)
         lay.addWidget(self.route_label)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.request_label)
         row = QHBoxLayout()
         row.addWidget(self.sign)
+        row.addWidget(self.submit)
         row.addStretch()
         lay.addLayout(row)
         lay.addWidget(self.error)
@@ -412,7 +421,27 @@ class ApprovalPage(QWidget):
         first_pending = next((r for r, st in enumerate(self.steps) if not st.done), None)
         if first_pending is not None:
             self.table.selectRow(first_pending)
+        from execdesk.services import platform_approvals
+        from execdesk.ui.approvals import request_summary
+
+        mode = platform_approvals.approval_mode(w.ctx.store)
+        self.sign.setVisible(mode != "platform")
+        self.submit.setVisible(mode != "same_pc")
+        self.request_label.setText(request_summary(w.ctx, w.case_id))
         w.update_buttons()
+
+    def submit_for_approval(self) -> bool:
+        from execdesk.ui.approvals import SubmitApprovalDialog
+
+        w = self.wizard
+        dlg = SubmitApprovalDialog(w.ctx, w.case_id, w.ruling_date, self)
+        self.dialog = dlg
+        ok = dlg.exec() == QDialog.DialogCode.Accepted
+        dlg.deleteLater()
+        if ok:
+            w.changed.emit(w.case_id)
+            self.enter()
+        return ok
 
     def done(self) -> bool:
         return bool(self.steps) and all(st.done for st in self.steps)
