@@ -159,7 +159,7 @@ def test_batch_of_listed_case_numbers_reports_an_unknown_number(qtbot, store, ca
 
 
 def test_a_broken_court_template_is_named_at_start_up_and_the_window_stays_usable(qtbot, store, case, data_dir,
-                                                                                 monkeypatch):
+                                                                                 monkeypatch, screenshot_dir):
     """Issue 16 §6: every template is checked at start-up, off the GUI thread (the housekeeping worker after the
     first paint). A court's copy naming an unknown field is told in Chinese — the file and the field — in a
     non-modal box; the program goes on (backup, deadlines) and the other documents still work."""
@@ -191,7 +191,7 @@ def test_a_broken_court_template_is_named_at_start_up_and_the_window_stays_usabl
     assert "用户模板 templates/notice.toml" in box.text() and "未知字段“debtor_spouse”" in box.text()
     assert "其他文书和功能照常使用" in box.text() and "可用的字段" not in box.text()  # the long list: not here
     assert win.isEnabled() and win.isVisible()
-    box.grab().save(str(SCREENSHOTS / "template_problems.png"))
+    box.grab().save(str(screenshot_dir / "template_problems.png"))
     box.close()
     # The broken kind cannot be made; every other one still can.
     with pytest.raises(ValidationError, match="debtor_spouse"):
