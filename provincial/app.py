@@ -177,6 +177,7 @@ class FeedItemOut(BaseModel):
     due_on: str | None
     payload: dict[str, Any]
     created_at: str
+    recipient: str | None = Field(default=None, description="person ref: an item for that person only (移交)")
 
 
 class FeedResponse(BaseModel):
@@ -202,6 +203,24 @@ class EntityVersion(BaseModel):
 class CaseEntitiesResponse(BaseModel):
     case_id: str
     entities: list[EntityVersion]
+
+
+class SnapshotRow(BaseModel):
+    entity: str
+    entity_id: str
+    version: int
+    fields: dict[str, Any]
+
+
+class CaseSnapshotResponse(BaseModel):
+    """Every row of a case with its fields and versions (the new handler's PC after a 移交)."""
+
+    case_id: str
+    case_number: str | None
+    handler: str | None = Field(description="person ref of the 承办人 in the case register")
+    clerk: str | None
+    status: str | None
+    rows: list[SnapshotRow]
 
 
 class HelloResponse(BaseModel):
@@ -281,7 +300,7 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
 
     app = FastAPI(title="ExecDesk 省级执行指挥平台同步接口", version=f"{PROTOCOL_VERSION}.0",
-                  description="ExecDesk sync protocol v1 (docs/sync-protocol.md).")
+                  description=f"ExecDesk sync protocol v{PROTOCOL_VERSION} (docs/sync-protocol.md).")
     app.router.route_class = GzipRoute
     app.state.engine = engine
     app.state.sessions = sessions
@@ -419,7 +438,8 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
             items, more = service.feed_page(session, who, cursor, limit)
             out = [{"id": i.id, "seq": i.seq, "kind": i.kind, "case_id": i.case_id, "case_number": i.case_number,
                     "title": i.title, "body": i.body, "issued_by": i.issued_by, "due_on": i.due_on,
-                    "payload": i.payload or {}, "created_at": i.created_at.isoformat()} for i in items]
+                    "payload": i.payload or {}, "created_at": i.created_at.isoformat(),
+                    "recipient": i.recipient} for i in items]
         return _json({"items": out, "next_cursor": out[-1]["seq"] if out else cursor, "has_more": more})
 
     @app.post("/api/v1/digests", response_model=DigestResponse, responses=ERRORS, tags=["核对"])
@@ -434,6 +454,17 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
         with unit() as session:
             rows = service.case_entities(session, who, case_id)
         return CaseEntitiesResponse(case_id=case_id, entities=[EntityVersion(**r) for r in rows])
+
+    @app.get("/api/v1/cases/{case_id}/snapshot", response_model=CaseSnapshotResponse,
+             responses={**ERRORS, 404: {"model": ErrorResponse}}, tags=["移交"])
+    def case_snapshot(case_id: Annotated[str, Path(max_length=36, pattern=_ID)], credentials: Bearer = None) -> Response:
+        """The whole case for the new handler's PC (issue 13): same court only; another court's case is 404
+        exactly like an unknown one."""
+        from provincial.register import case_snapshot as snapshot
+
+        with unit() as session:
+            who = _caller(session, credentials)
+            return _json(snapshot(session, who, case_id))
 
     @app.post("/api/v1/noop", include_in_schema=False)
     async def noop(request: Request, who: Auth) -> dict:

@@ -25,7 +25,7 @@ _BUILD_MIGRATIONS_DIR = MIGRATIONS_DIR
 # The head revision of this build's migration scripts (tests/test_migrations.py checks it against Alembic).
 # It lets an ordinary start with an up-to-date file skip importing Alembic and parsing the scripts
 # (~0.16 s of the desktop start-up); anything else takes the full path below.
-SCHEMA_HEAD = "0005_corrections"
+SCHEMA_HEAD = "0006_person_refs"
 
 
 class DatabaseError(RuntimeError):

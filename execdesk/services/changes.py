@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from execdesk.models import ENTITY_NAMES, AuditEntry, Base, OutboxEntry, new_id
 from execdesk.services.context import Actor
 
-PAYLOAD_SCHEMA_VERSION = 1
+# Payload schema 2 (protocol v2, issue 13): courts and people travel as stable identities
+# (services/identity_refs.py), never as local row ids.
+PAYLOAD_SCHEMA_VERSION = 2
 
 # Columns that are derived locally and never travel (the platform recomputes its own).
 LOCAL_ONLY = frozenset({
@@ -74,7 +76,9 @@ def record_change(session: Session, actor: Actor, obj: Base, action: str, *,
     session.add(AuditEntry(actor=actor.username, action=action, entity=entity, entity_id=after["id"],
                            case_id=case_id, before=before, after=after, change_id=change_id))
     if synced:
-        fields = payload_fields(obj)
+        from execdesk.services.identity_refs import to_wire
+
+        fields = to_wire(entity, payload_fields(obj), session)
         session.add(OutboxEntry(
             change_id=change_id, entity=entity, entity_id=after["id"], case_id=case_id, op=op,
             base_version=base_version if before is not None else None,
