@@ -88,7 +88,7 @@ def hand_over(store: Store, actor: Actor, case_id: str, new_handler_ref: str, re
         if from_ref == to_ref:
             raise ValidationError("新承办人与现承办人相同", "新承办人")
         new_user = user_for_ref(s, to_ref)
-        w.change(case, {"handler_id": new_user}, action="移交", expected_version=expected_version,
+        w.change(case, {"handler_id": new_user}, action="变更承办人（移交）", expected_version=expected_version,
                  labels={"handler_id": "承办人"}, what=f"案件{case.case_number}")
         handover_id, change_id = new_id(), new_id()
         fields = {"from": from_ref, "to": to_ref, "reason": reason, "handed_over_on": today.isoformat(),
@@ -174,8 +174,12 @@ def install_snapshot(session: Session, actor: Actor, snapshot: dict[str, Any], *
         from execdesk.services.cases import build_search_text
 
         parties = list(session.scalars(select(Party).where(Party.case_id == case_id).order_by(Party.seq)))
-        case.search_text = build_search_text(case.case_number, parties)
-        session.flush()
+        # A local-only column, written without bumping the row's version (it must stay the platform's).
+        session.execute(update(Case.__table__).where(Case.__table__.c.id == case_id)
+                        .values(search_text=build_search_text(case.case_number, parties))
+                        .execution_options(synchronize_session=False))
+        session.expire_all()
+        case = session.get_one(Case, case_id)
         derived.refresh_case(session, case, today=today)
     return counts
 
@@ -215,3 +219,29 @@ def receive_handovers(store: Store, settings: Settings, *, token: str | None = N
     finally:
         t.close()
     return installed
+
+
+@dataclass
+class HandoverOutlook:
+    """What the handover dialog tells the person before they confirm."""
+
+    case_number: str
+    handler_name: str | None
+    candidates: list[dict[str, str]]
+    unsent: int  # changes of the case not yet accepted by the platform: they go before the handover
+    unresolved: int  # conflicts / refusals among them: the handover waits until a person has dealt with them
+
+
+def handover_outlook(store: Store, case_id: str) -> HandoverOutlook:
+    candidates = handover_candidates(store, case_id)
+    with store.read() as s:
+        case = s.get(Case, case_id)
+        assert case is not None  # handover_candidates raised otherwise
+        handler = s.get(User, case.handler_id) if case.handler_id else None
+        unsent = s.scalar(select(func.count()).select_from(OutboxEntry).where(
+            OutboxEntry.case_id == case_id, OutboxEntry.state != "done", OutboxEntry.resolved_at.is_(None))) or 0
+        unresolved = s.scalar(select(func.count()).select_from(OutboxEntry).where(
+            OutboxEntry.case_id == case_id, OutboxEntry.state.in_(("conflict", "quarantined")),
+            OutboxEntry.resolved_at.is_(None))) or 0
+        return HandoverOutlook(case.case_number, handler.display_name if handler else None, candidates,
+                               unsent, unresolved)
