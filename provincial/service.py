@@ -22,6 +22,7 @@ import orjson
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from provincial import converge, register
 from provincial.models import (
     PAccount,
     PCase,
@@ -34,7 +35,6 @@ from provincial.models import (
     PToken,
     utcnow,
 )
-from provincial import converge, register
 from provincial.register import HANDOVER_ENTITY, caller_person  # noqa: F401  (caller_person: public name)
 from provincial.schemas import KNOWN_ENTITIES, check_change  # noqa: F401  (KNOWN_ENTITIES: public name)
 

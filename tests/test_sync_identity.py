@@ -155,7 +155,7 @@ def test_v1_client_is_told_to_upgrade(platform):
 def test_a_schema_1_payload_with_local_ids_is_refused_naming_the_field(platform):
     """A change that still carries a local row id is refused (rejected/invalid), the field named."""
     token = _token(platform, "lixia")
-    cid = "00000000-0000-4000-8000-%012d" % next(_serial)
+    cid = f"00000000-0000-4000-8000-{next(_serial):012d}"
     change = {"change_id": cid, "entity": "case", "entity_id": cid, "case_id": cid,
               "payload": {"schema": 2, "id": cid, "entity": "case", "case_id": cid, "version": 1,
                           "fields": {"court_code": "鲁0102", "case_number": _number(), "handler_id": "x"}}}

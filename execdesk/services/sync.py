@@ -19,9 +19,15 @@ from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
 from execdesk.rules.errors import ValidationError
 from execdesk.services import derived
-from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, LOCAL_ONLY, audit_only, refuse_approver_only, snapshot
-from execdesk.services.identity_refs import from_wire
+from execdesk.services.changes import (
+    LOCAL_ONLY,
+    PAYLOAD_SCHEMA_VERSION,
+    audit_only,
+    refuse_approver_only,
+    snapshot,
+)
 from execdesk.services.context import Actor
+from execdesk.services.identity_refs import from_wire
 from execdesk.sync import credentials
 from execdesk.sync.client import SyncReport, device_id
 from execdesk.sync.client import run_sync as run_sync_transport

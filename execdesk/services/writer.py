@@ -16,7 +16,6 @@ from execdesk.rules.errors import ConflictError, FieldDiff, ValidationError
 from execdesk.services.changes import record_change, snapshot
 from execdesk.services.context import Actor
 
-
 _CASE_PEOPLE = text("SELECT handler_id, clerk_id, case_number FROM cases WHERE id = :id")
 
 
