@@ -119,9 +119,10 @@ class RegisterBatch:
             return "case_number_taken", f"本院已有案号为{number}的另一件案件，同一法院的案号不能重复"
         return None
 
-    def note_case(self, c: dict[str, Any], new: bool) -> None:
-        """An accepted case row: the register follows its 案号, handler, clerk and status."""
-        fields = c["payload"]["fields"]
+    def note_case(self, c: dict[str, Any], new: bool, fields: dict[str, Any] | None = None) -> None:
+        """An accepted case row (``fields``: as stored, e.g. merged): the register follows its 案号, handler,
+        clerk and status."""
+        fields = c["payload"]["fields"] if fields is None else fields
         case_id = c["case_id"]
         number = normalize_number(fields["case_number"]) if isinstance(fields.get("case_number"), str) else None
         reg = self.rows.setdefault(case_id, {"court_code": self.caller.court_code, "case_number": None,

@@ -363,7 +363,7 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
                     state = current[c["entity_id"]]
                     history[(c["entity_id"], state["version"])] = state["fields"]
                     if c["entity"] == "case":
-                        reg.note_case(c, new)
+                        reg.note_case(c, new, state["fields"])
                 if answer.get("merged"):
                     held.add(c["case_id"])  # later changes of the case: rebased by the client, sent next round
             else:
