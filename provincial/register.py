@@ -74,10 +74,13 @@ class RegisterBatch:
     def load(cls, session: Session, caller: Any, changes: list[dict[str, Any]]) -> RegisterBatch:
         batch = cls(session, caller)
         case_ids = {c["case_id"] for c in changes if c.get("case_id")}
-        wanted = {(c.get("payload") or {}).get("fields", {}).get("case_number") for c in changes
-                  if c.get("entity") == "case" and isinstance(c.get("payload"), dict)
-                  and isinstance(c["payload"].get("fields"), dict)}
-        wanted = {normalize_number(n) for n in wanted if isinstance(n, str)}
+        wanted: set[str] = set()
+        for c in changes:
+            payload = c.get("payload")
+            fields = payload.get("fields") if isinstance(payload, dict) else None
+            number = fields.get("case_number") if c.get("entity") == "case" and isinstance(fields, dict) else None
+            if isinstance(number, str) and len(number) <= 64:  # anything else is refused by the entity schema
+                wanted.add(normalize_number(number))
         if case_ids:
             for r in session.scalars(select(PCase).where(PCase.case_id.in_(case_ids))):
                 batch.rows[r.case_id] = {"court_code": r.court_code, "case_number": r.case_number,

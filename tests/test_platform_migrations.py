@@ -35,12 +35,12 @@ def empty_db(request, tmp_path):
 def test_start_up_migrates_to_head_and_matches_the_models(empty_db):
     engine = make_engine(empty_db)
     try:
-        assert migrate.current(engine) == migrate.head() == "0003"
+        assert migrate.current(engine) == migrate.head() == "0004"
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
         assert diff == [], diff
         make_engine(empty_db).dispose()  # a second start finds the schema current and changes nothing
-        assert migrate.current(engine) == "0003"
+        assert migrate.current(engine) == "0004"
     finally:
         engine.dispose()
 
@@ -55,7 +55,7 @@ def test_database_from_before_migrations_is_stamped_and_upgraded_keeping_data(em
                               "VALUES ('鲁0102', '济南市历下区人民法院', 7, CURRENT_TIMESTAMP)"))
         assert "alembic_version" not in inspect(engine).get_table_names()
         make_engine(empty_db).dispose()
-        assert migrate.current(engine) == "0003"
+        assert migrate.current(engine) == "0004"
         with engine.connect() as conn:
             assert conn.execute(text("SELECT name, last_seq FROM p_courts")).all() == [("济南市历下区人民法院", 7)]
             cols = {c["name"] for c in inspect(conn).get_columns("p_changes")}

@@ -52,6 +52,12 @@ HELPER = REPO / "tests" / "helpers" / "desk_sync.py"
 _serial = iter(range(60_000, 10**8))
 
 
+def _case(number: str):
+    """A recent case (filed 2026-10-08: not overdue on TODAY, R16), so that the shared platform's overdue
+    lists of other tests (指挥中心) are not crowded by these."""
+    return sample_case_input(number=number, filed_on=date(2026, 10, 8))
+
+
 def _number(court: str = "鲁0102") -> str:
     return f"（2026）{court}执{next(_serial)}号"
 
@@ -122,7 +128,7 @@ def test_wire_fields_carry_court_code_and_person_refs_never_local_ids(tmp_path):
     """Issue 13 item 1: payload schema 2 — court_id → court_code, handler_id/clerk_id → "<代字>/<username>";
     and back, on a PC whose row ids differ, a ref resolves to that PC's own user (unknown → inactive profile)."""
     a = _desk(tmp_path / "a.sqlite3")
-    case_id = register_case(a, HANDLER, sample_case_input(number=_number()), today=TODAY)
+    case_id = register_case(a, HANDLER, _case(_number()), today=TODAY)
     with a.read() as s:
         row = s.scalar(select(OutboxEntry).where(OutboxEntry.entity == "case"))
         fields = row.payload["fields"]
@@ -173,7 +179,7 @@ def test_two_pcs_of_one_court_holding_the_same_cases_converge_with_zero_conflict
     import: same case/party/node UUIDs) but different local court/user row ids; both sync with the same
     court account, each in its own process → zero conflicts, zero held; every row settled on both."""
     pc1, pc2 = _desk(tmp_path / "pc1.sqlite3"), _desk(tmp_path / "pc2.sqlite3")
-    cases = [register_case(pc1, HANDLER, sample_case_input(number=_number()), today=TODAY) for _ in range(4)]
+    cases = [register_case(pc1, HANDLER, _case(_number()), today=TODAY) for _ in range(4)]
     record_node(pc1, HANDLER, cases[0], NodeInput(code="N03", started_on=date(2026, 3, 3),
                                                   ended_on=date(2026, 3, 4)), today=TODAY)
     export_cases(pc1, tmp_path / "export.json")
@@ -205,7 +211,7 @@ def test_different_fields_merge_same_field_conflicts(tmp_path, platform):
     are merged on the platform and on both PCs; the same field edited differently is a conflict shown
     field by field, the platform keeps the first writer's value (never last-writer-wins, R39)."""
     pc1 = _desk(tmp_path / "pc1.sqlite3")
-    case_id = register_case(pc1, HANDLER, sample_case_input(number=_number()), today=TODAY)
+    case_id = register_case(pc1, HANDLER, _case(_number()), today=TODAY)
     pc1.close()
     desk_sync(tmp_path / "pc1.sqlite3", platform, "lixia")
     (tmp_path / "pc2.sqlite3").write_bytes((tmp_path / "pc1.sqlite3").read_bytes())  # a cloned PC
@@ -255,8 +261,8 @@ def test_case_number_capture_by_another_court_is_refused_and_supervision_reaches
     reason naming both 代字); B registers its case; `execdesk-platform issue 督办 --case-number` reaches B."""
     number = _number("鲁0103")
     lx, sz = _desk(tmp_path / "lx.sqlite3"), _desk(tmp_path / "sz.sqlite3", "鲁0103")
-    register_case(lx, HANDLER, sample_case_input(number=number), today=TODAY)
-    sz_case = register_case(sz, HANDLER, sample_case_input(number=number), today=TODAY)
+    register_case(lx, HANDLER, _case(number), today=TODAY)
+    sz_case = register_case(sz, HANDLER, _case(number), today=TODAY)
     lx.close()
     sz.close()
     a = desk_sync(tmp_path / "lx.sqlite3", platform, "lixia")
@@ -292,8 +298,8 @@ def test_case_number_unique_per_court_and_correction_updates_the_register(tmp_pa
 
     number, fixed = _number(), _number()
     one, two = _desk(tmp_path / "one.sqlite3"), _desk(tmp_path / "two.sqlite3")
-    first = register_case(one, HANDLER, sample_case_input(number=number), today=TODAY)
-    register_case(two, HANDLER, sample_case_input(number=number), today=TODAY)  # another case, same number
+    first = register_case(one, HANDLER, _case(number), today=TODAY)
+    register_case(two, HANDLER, _case(number), today=TODAY)  # another case, same number
     one.close()
     two.close()
     assert desk_sync(tmp_path / "one.sqlite3", platform, "lixia")["rejected"] == 0
@@ -322,7 +328,7 @@ def test_transfer_case_moves_ownership_explicitly(tmp_path, platform):
     number goes to the new court and the former court can no longer write it (no existence oracle)."""
     number = _number()
     lx = _desk(tmp_path / "lx.sqlite3")
-    case_id = register_case(lx, HANDLER, sample_case_input(number=number), today=TODAY)
+    case_id = register_case(lx, HANDLER, _case(number), today=TODAY)
     lx.close()
     desk_sync(tmp_path / "lx.sqlite3", platform, "lixia")
     out = subprocess.run([sys.executable, "-m", "provincial.admin", "--db", platform.db_url, "transfer-case", number,
@@ -366,7 +372,7 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
     from execdesk.models.migrate import open_database
 
     old = _desk(tmp_path / "old.sqlite3")
-    case_id = register_case(old, HANDLER, sample_case_input(number=_number()), today=TODAY)
+    case_id = register_case(old, HANDLER, _case(_number()), today=TODAY)
     old.close()
     desk_sync(tmp_path / "old.sqlite3", platform, "lixia")
     (tmp_path / "clerk.sqlite3").write_bytes((tmp_path / "old.sqlite3").read_bytes())
@@ -446,7 +452,7 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
 def test_handover_is_refused_to_strangers_and_to_other_courts(tmp_path):
     """Only the handler (or a leader) hands a case over, only inside the court, with a reason (Chinese)."""
     store = _desk(tmp_path / "d.sqlite3")
-    case_id = register_case(store, HANDLER, sample_case_input(number=_number()), today=TODAY)
+    case_id = register_case(store, HANDLER, _case(_number()), today=TODAY)
     with pytest.raises(ValidationError, match="移交原因"):
         hand_over(store, _actor(store, "zhangwei"), case_id, "鲁0102/wangfang", " ")
     with pytest.raises(ValidationError, match="只有本案承办人"):
@@ -477,7 +483,7 @@ def test_old_desktop_and_platform_killed_mid_handover_sync_everything_exactly_on
     try:
         old = _desk(tmp_path / "old.sqlite3")
         zhang = _actor(old, "zhangwei")
-        case_ids = [register_case(old, zhang, sample_case_input(number=_number()), today=TODAY) for _ in range(30)]
+        case_ids = [register_case(old, zhang, _case(_number()), today=TODAY) for _ in range(30)]
         handed = case_ids[-1]
         hand_over(old, zhang, handed, "鲁0102/wangfang", "调岗", today=TODAY)
         with old.read() as s:
