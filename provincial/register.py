@@ -195,6 +195,7 @@ class RegisterBatch:
                    caller_person(self.caller), c["change_id"])
             item = issue_item(self.session, kind=HANDOVER_KIND, title=f"案件移交：{reg.get('case_number') or ''}",
                               body=f"移交原因：{f.get('reason') or '（未填写）'}", case_id=c["case_id"],
+                              case_number=reg.get("case_number"),
                               issued_by=caller_person(self.caller), payload=detail)
             item.recipient = f["to"]
         self.session.flush()
