@@ -75,8 +75,9 @@ def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, p
 
 
 def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform, memory_keyring):  # noqa: F811
+    # Numbers of its own: the platform keeps 案号 unique per court (issue 13 case register).
     for n in range(1, 41):
-        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号"), today=TODAY)
+        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{9100 + n}号"), today=TODAY)
     queued = pending(store)
     ctx = make_ctx(store)
     ctx.settings.server_url = platform.url
