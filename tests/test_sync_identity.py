@@ -49,7 +49,7 @@ from provincial.models import PCase, PCaseEvent, PChange, PEntity, PFeedItem
 
 HANDLER = Actor(username="zhangwei", display_name="张伟")
 HELPER = REPO / "tests" / "helpers" / "desk_sync.py"
-_serial = iter(range(60_000, 10**8))
+_serial = iter(range(300_000, 10**8))  # clear of the other sync modules (案号 unique per court)
 
 
 def _case(number: str):
