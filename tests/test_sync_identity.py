@@ -180,8 +180,8 @@ def test_two_pcs_of_one_court_holding_the_same_cases_converge_with_zero_conflict
     court account, each in its own process → zero conflicts, zero held; every row settled on both."""
     pc1, pc2 = _desk(tmp_path / "pc1.sqlite3"), _desk(tmp_path / "pc2.sqlite3")
     cases = [register_case(pc1, HANDLER, _case(_number()), today=TODAY) for _ in range(4)]
-    record_node(pc1, HANDLER, cases[0], NodeInput(code="N03", started_on=date(2026, 3, 3),
-                                                  ended_on=date(2026, 3, 4)), today=TODAY)
+    record_node(pc1, HANDLER, cases[0], NodeInput(code="N03", started_on=date(2026, 11, 3),
+                                                  ended_on=date(2026, 11, 4)), today=TODAY)
     export_cases(pc1, tmp_path / "export.json")
     import_cases(pc2, Actor("setup", "设置"), tmp_path / "export.json", today=TODAY)
     with pc1.read() as s1, pc2.read() as s2:  # the premise: local row ids differ on the two PCs
@@ -384,8 +384,8 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
     zhang = _actor(old, "zhangwei")
     update_case(old, zhang, case_id, cause="借款合同纠纷", today=TODAY)  # will conflict
     for code, day in (("N03", 4), ("N04", 5), ("N06", 6)):
-        record_node(old, zhang, case_id, NodeInput(code=code, started_on=date(2026, 3, day),
-                                                   ended_on=date(2026, 3, day)), today=TODAY)
+        record_node(old, zhang, case_id, NodeInput(code=code, started_on=date(2026, 11, day),
+                                                   ended_on=date(2026, 11, day)), today=TODAY)
     unsent_before = sum(r.state == "pending" for r in _pending_changes(old, case_id))
     assert unsent_before >= 4
     result = hand_over(old, zhang, case_id, "鲁0102/wangfang", "承办人调岗", today=TODAY)
@@ -393,7 +393,7 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
     rows = _pending_changes(old, case_id)
     assert [r.entity for r in rows if r.state == "pending"][-2:] == ["case", "handover"]  # after all earlier work
     with pytest.raises(ValidationError, match="只读"):
-        record_node(old, zhang, case_id, NodeInput(code="N07", started_on=date(2026, 3, 9)), today=TODAY)
+        record_node(old, zhang, case_id, NodeInput(code="N07", started_on=date(2026, 11, 9)), today=TODAY)
     old.close()
     report = desk_sync(tmp_path / "old.sqlite3", platform, "lixia")
     assert report["conflicts"] == 1 and report["held"] >= 1
@@ -440,7 +440,7 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
         assert case.limit_due_on is not None  # derived values computed on arrival
     assert _versions(new, case_id) == old_versions == platform_versions(platform.db_url, list(old_versions))
     # The new handler works on it; the change goes up on the platform's versions, no conflict.
-    record_node(new, _actor(new, "wangfang"), case_id, NodeInput(code="N07", started_on=date(2026, 3, 20)),
+    record_node(new, _actor(new, "wangfang"), case_id, NodeInput(code="N07", started_on=date(2026, 11, 20)),
                 today=TODAY)
     new.close()
     after = desk_sync(tmp_path / "new.sqlite3", platform, "wangfang")
@@ -465,7 +465,7 @@ def test_handover_is_refused_to_strangers_and_to_other_courts(tmp_path):
         audit = s.scalar(select(AuditEntry).where(AuditEntry.action == "移交"))
         assert audit.after["to"] == "鲁0102/wangfang" and audit.after["reason"] == "局长分案"
     # The clerk of the case still records for it; the former handler cannot.
-    record_node(store, _actor(store, "liuyang"), case_id, NodeInput(code="N03", started_on=date(2026, 3, 3)),
+    record_node(store, _actor(store, "liuyang"), case_id, NodeInput(code="N03", started_on=date(2026, 11, 3)),
                 today=TODAY)
     with pytest.raises(ValidationError, match="只读副本"):
         update_case(store, _actor(store, "zhangwei"), case_id, notes="x", today=TODAY)
