@@ -426,7 +426,7 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
     new = _desk(tmp_path / "new.sqlite3")
     new.close()
     got = desk_sync(tmp_path / "new.sqlite3", platform, "wangfang")
-    assert got["status"] == "ok" and got["pulled"] == 1
+    assert got["status"] == "ok" and got["pulled"] >= 1  # the 移交, and whatever the court's feed holds
     new = open_database(tmp_path / "new.sqlite3")
     with new.read() as s:
         case = s.get(Case, case_id)
