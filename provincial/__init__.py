@@ -4,5 +4,6 @@ A separate package: it is NOT shipped in the desktop installer. Tests, demos and
 against it. Protocol: docs/sync-protocol.md and docs/sync-openapi.json.
 """
 
-PROTOCOL_VERSION = 1
-MIN_PROTOCOL_VERSION = 1
+# v2 (issue 13): stable identities (court codes, person refs) instead of local row ids; v1 clients get 426.
+PROTOCOL_VERSION = 2
+MIN_PROTOCOL_VERSION = 2

@@ -210,6 +210,20 @@ def cmd_issue(args) -> int:
     return 0
 
 
+def cmd_transfer_case(args) -> int:
+    """移送: the case register moves the case to another court (audited as a 移送 event)."""
+    import getpass
+
+    from provincial.register import transfer_case
+
+    operator = args.operator or getpass.getuser()
+    with _session(args) as s, s.begin():
+        case = transfer_case(s, args.case_number, args.to, operator=operator, from_court=args.from_court,
+                             reason=args.reason)
+        print(f"已移送：{case.case_number} → {case.court_code}")
+    return 0
+
+
 def cmd_show(args) -> int:
     with _session(args) as s:
         for c in service.court_summaries(s):
@@ -341,6 +355,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--issued-by", default="省法院执行指挥中心")
     i.add_argument("--due", default=None, help="要求回复日期 YYYY-MM-DD")
     i.set_defaults(func=cmd_issue)
+    tr = sub.add_parser("transfer-case", help="把案件移送到另一法院（案件登记随之变更，留痕）")
+    tr.add_argument("case_number", help="案号")
+    tr.add_argument("--to", required=True, help="接收法院代字")
+    tr.add_argument("--from", dest="from_court", default=None, help="原法院代字（默认取案号中的代字）")
+    tr.add_argument("--reason", default=None)
+    tr.add_argument("--operator", default=None, help="操作人（默认为系统登录名）")
+    tr.set_defaults(func=cmd_transfer_case)
     sh = sub.add_parser("show", help="查看各法院上报情况")
     sh.add_argument("court", nargs="?", default=None)
     sh.add_argument("--limit", type=int, default=50)

@@ -215,6 +215,24 @@ class CaseEntitiesResponse(BaseModel):
     entities: list[EntityVersion]
 
 
+class SnapshotRow(BaseModel):
+    entity: str
+    entity_id: str
+    version: int
+    fields: dict[str, Any]
+
+
+class CaseSnapshotResponse(BaseModel):
+    """Every row of a case with its fields and versions (the new handler's PC after a 移交)."""
+
+    case_id: str
+    case_number: str | None
+    handler: str | None = Field(description="person ref of the 承办人 in the case register")
+    clerk: str | None
+    status: str | None
+    rows: list[SnapshotRow]
+
+
 class HelloResponse(BaseModel):
     protocol: int
     min_protocol: int
@@ -292,7 +310,7 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
 
     app = FastAPI(title="ExecDesk 省级执行指挥平台同步接口", version=f"{PROTOCOL_VERSION}.0",
-                  description="ExecDesk sync protocol v1 (docs/sync-protocol.md).")
+                  description=f"ExecDesk sync protocol v{PROTOCOL_VERSION} (docs/sync-protocol.md).")
     app.router.route_class = GzipRoute
     app.state.engine = engine
     app.state.sessions = sessions
@@ -436,6 +454,17 @@ def create_app(config: PlatformConfig | None = None) -> FastAPI:
         with unit() as session:
             rows = service.case_entities(session, who, case_id)
         return CaseEntitiesResponse(case_id=case_id, entities=[EntityVersion(**r) for r in rows])
+
+    @app.get("/api/v1/cases/{case_id}/snapshot", response_model=CaseSnapshotResponse,
+             responses={**ERRORS, 404: {"model": ErrorResponse}}, tags=["移交"])
+    def case_snapshot(case_id: Annotated[str, Path(max_length=36, pattern=_ID)], credentials: Bearer = None) -> Response:
+        """The whole case for the new handler's PC (issue 13): same court only; another court's case is 404
+        exactly like an unknown one."""
+        from provincial.register import case_snapshot as snapshot
+
+        with unit() as session:
+            who = _caller(session, credentials)
+            return _json(snapshot(session, who, case_id))
 
     @app.post("/api/v1/noop", include_in_schema=False)
     async def noop(request: Request, who: Auth) -> dict:

@@ -167,13 +167,34 @@ class PChange(Base):
 
 
 class PCase(Base):
-    """Case ownership: a case belongs to the court that first pushed it (and whose 代字 it carries)."""
+    """The case register (issue 13): a case belongs to the court whose 代字 is in its 案号 and whose token pushed
+    it; 案号 unique per court; it moves to another court only by an explicit transfer (provincial/register.py)."""
 
     __tablename__ = "p_cases"
+    __table_args__ = (UniqueConstraint("court_code", "case_number", name="uq_p_cases_court_number"),)
     case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     court_code: Mapped[str] = mapped_column(ForeignKey("p_courts.code"), index=True)
     case_number: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handler: Mapped[str | None] = mapped_column(String(96))  # person ref "<法院代字>/<username>"
+    clerk: Mapped[str | None] = mapped_column(String(96))
+    status: Mapped[str | None] = mapped_column(String(8))  # 未结 / 已结, as the court last sent it
+    registered_at: Mapped[datetime | None]
+
+
+class PCaseEvent(Base):
+    """What happened to a case's registration: 移交 (handover), 移送 (transfer to another court), 更正案号."""
+
+    __tablename__ = "p_case_events"
+    __table_args__ = (Index("ix_p_case_events_case", "case_id", "at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36))
+    court_code: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8))
+    detail: Mapped[dict] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(96))
+    change_id: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PEntity(Base):
@@ -225,8 +246,9 @@ class PFeedItem(Base):
     replied_at: Mapped[datetime | None]
     reply_change_id: Mapped[str | None] = mapped_column(String(36))
     reply_signed_name: Mapped[str | None] = mapped_column(String(64))  # the name typed on the desktop
-    # Addressed to one person (a person ref "<court_code>/<username>"), or None: the whole court (issue 13).
-    recipient: Mapped[str | None] = mapped_column(String(80))
+    # Addressed to one person (a person ref "<court_code>/<username>": 移交 → the new handler, 审批请求 → the
+    # approver), or None: the whole court (issue 13).
+    recipient: Mapped[str | None] = mapped_column(String(96))
 
 
 class PApprovalRequest(Base):

@@ -109,8 +109,8 @@ def check_json_bounds(value: Any) -> None:
 # · ("dict",) · ("id",). A trailing "?" in the spec string below means null is allowed.
 _ID = ("str", 36)
 _SPECS: dict[str, str] = {
-    "case": "court_id:id case_number:s40 year:i(1949,2200) court_code:s16 type_code:s8 serial:i(0,99999999) "
-            "received_on:d? filed_on:d assigned_on:d? handler_id:id? clerk_id:id? cause:s64 "
+    "case": "case_number:s40 year:i(1949,2200) court_code:s16 type_code:s8 serial:i(0,99999999) "
+            "received_on:d? filed_on:d assigned_on:d? handler:ref? clerk:ref? cause:s64 "
             "amount_claimed_fen:fen is_livelihood:b is_non_litigation:b debtor_missing:b obstruction:b "
             "applicant_requested_zhongben:b origin_case_id:id? status:s8 closure_method:s16? closed_on:d? notes:t?",
     "party": "seq:i(0,100000) role:s8 kind:s8 name:s128 id_number:s18? sex:s2? birth_date:d? ethnicity:s16? "
@@ -129,7 +129,7 @@ _SPECS: dict[str, str] = {
     "deduction": "kind:s16 started_on:d ended_on:d? document_number:s64? reason:t?",
     "extension": "reason:t applied_on:d approver:s32 approving_body:s64? approved_on:d months:i(0,120) "
                  "high_court_filed:b document_number:s64?",
-    "approval": "subject:s16 route:s32 step:s16 approver_id:id? approver_name:s32 decision:s8 opinion:t? "
+    "approval": "subject:s16 route:s32 step:s16 approver:ref? approver_name:s32 decision:s8 opinion:t? "
                 "decided_at:dt draft_sha256:s64?",
     "explanation": "reasons:list reason_text:t? next_steps:t? planned_close_on:d? planned_method:s16? "
                    "director_opinion:t? status:s8",
@@ -143,16 +143,26 @@ _SPECS: dict[str, str] = {
                         "supersedes:id? ruling_date:d? panel:list? ordered:b? requester_name:s32?",
     "approval_decision": "request_id:id step:s16 decision:s8 opinion:t? decided_on:d draft_sha256:s64 "
                          "approver_name:s32? panel:list?",
+    # 移交 (issue 13): the 承办人 of a case changes inside the court (provincial/register.py).
+    "handover": "from:ref? to:ref reason:s2000? handed_over_on:d? case_number:s40?",
 }
 # Fields that name a person. The platform never takes them as who did something: the account that did it
 # is the one in the bearer token (PChange.account, PEntity.account, PFeedItem.replied_by). What the body says
 # is kept as the court's own record (a name the court's desktop typed), never as the platform's attribution.
 IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
-    "approval": ("approver_id", "approver_name"),
+    "approval": ("approver", "approver_name"),
     "extension": ("approver",),
     "node": ("handler_name",),
     "supervision_reply": ("replied_by",),
 }
+# Payload schema 2 (protocol v2): a desktop's local row ids of courts and people never travel. A change still
+# carrying one is refused with the field named (the v2 name in brackets).
+LOCAL_ID_FIELDS: dict[str, dict[str, str]] = {
+    "case": {"court_id": "court_code", "handler_id": "handler", "clerk_id": "clerk"},
+    "approval": {"approver_id": "approver"},
+}
+MIN_PAYLOAD_SCHEMA = 2
+_REF = re.compile(r"^[^/\x00-\x1f\x7f]{1,16}/[^/\x00-\x1f\x7f]{1,64}$")
 _TOKEN = re.compile(r"^(\w+):([a-z]+)(?:(\d+)|\((-?\d+),(-?\d+)\))?(\?)?$")
 
 
@@ -168,7 +178,7 @@ def _parse_specs() -> dict[str, dict[str, tuple[tuple, bool]]]:
             assert m, token
             name, kind, length, lo, hi, nullable = m.groups()
             kinds = {"s": ("str", int(length or 0)), "t": ("str", TEXT), "id": _ID, "b": ("bool",), "d": ("date",),
-                     "dt": ("datetime",), "fen": ("int", -MAX_FEN, MAX_FEN), "list": ("list",), "dict": ("dict",)}
+                     "dt": ("datetime",), "fen": ("int", -MAX_FEN, MAX_FEN), "list": ("list",), "dict": ("dict",), "ref": ("ref",)}
             if kind == "i":
                 decl = ("int", int(lo), int(hi)) if lo is not None else ("int", -INT32, INT32)
             else:
@@ -179,9 +189,10 @@ def _parse_specs() -> dict[str, dict[str, tuple[tuple, bool]]]:
 
 
 ENTITY_FIELDS = _parse_specs()
-KNOWN_ENTITIES = frozenset(ENTITY_FIELDS) - {"supervision_reply", "approval_request", "approval_decision"}
+KNOWN_ENTITIES = frozenset(ENTITY_FIELDS) - {"supervision_reply", "handover", "approval_request", "approval_decision"}
 _KIND_CN = {"str": "文本", "int": "整数", "bool": "是/否", "date": "日期（YYYY-MM-DD）", "datetime": "时间（ISO 8601）",
-            "list": "列表", "dict": "对象"}
+            "list": "列表", "dict": "对象",
+            "ref": "人员标识（法院代字/用户名，如 鲁0102/zhangwei）"}
 
 
 def _bad_value(decl: tuple, value: Any) -> str | None:
@@ -218,6 +229,8 @@ def _bad_value(decl: tuple, value: Any) -> str | None:
         return None
     if kind == "list":
         return None if isinstance(value, list) else f"应为{_KIND_CN['list']}"
+    if kind == "ref":
+        return None if isinstance(value, str) and _REF.match(value) else f"应为{_KIND_CN['ref']}"
     if kind == "dict":
         return None if isinstance(value, dict) else f"应为{_KIND_CN['dict']}"
     raise AssertionError(kind)
@@ -265,6 +278,11 @@ def check_change(c: dict[str, Any]) -> tuple[str, str] | None:
     fields = payload.get("fields")
     if not isinstance(fields, dict):
         return "invalid", "变更缺少字段内容"
+    if entity != "supervision_reply" and payload.get("schema") is not None and payload["schema"] < MIN_PAYLOAD_SCHEMA:
+        return "old_schema", f"变更内容格式版本过旧（schema {payload.get('schema')}），请升级ExecDesk后重新上报"
+    for name, wire in LOCAL_ID_FIELDS.get(entity, {}).items():
+        if name in fields:
+            return "invalid", f"字段 {name} 是本机的内部编号，不能上报（协议第2版应为 {wire}）"
     problem = check_fields(entity, fields, partial=c.get("op") == "delete")
     if problem:
         return "invalid", problem

@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from provincial import approvals
+from provincial import approvals, converge, register
 from provincial.models import (
     PAccount,
     PCase,
@@ -34,10 +34,11 @@ from provincial.models import (
     PToken,
     utcnow,
 )
+from provincial.register import HANDOVER_ENTITY, caller_person  # noqa: F401  (caller_person: public name)
 from provincial.schemas import KNOWN_ENTITIES, check_change  # noqa: F401  (KNOWN_ENTITIES: public name)
 
 log = logging.getLogger("provincial")
-FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则", "审批请求", "审批结果")
+FEED_KINDS = ("督办", "预警", "更正", "节假日", "规则", "审批请求", "审批结果", register.HANDOVER_KIND)
 # A court's reply to an item it received (督办 report): travels as a change, so it is exactly-once too.
 REPLY_ENTITY = "supervision_reply"
 
@@ -88,11 +89,6 @@ class Caller:
     device_id: str | None
     person: str = ""  # "<court_code>/<username>" (issue 13; provincial/auth.py)
     role: str = ""  # 承办人 / 书记员 / 执行局长 / 副院长 / 院长 / 审判员, or 法院 for a legacy court account
-
-
-def caller_person(caller: Caller) -> str:
-    """The caller's person ref ``"<court_code>/<username>"``."""
-    return caller.person or f"{caller.court_code}/{caller.account}"
 
 
 def create_court(session: Session, code: str, name: str) -> PCourt:
@@ -316,6 +312,12 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
                       "version": r.version, "fields": r.fields, "new": False}
         for r in session.execute(select(PEntity.entity_id, PEntity.entity, PEntity.case_id, PEntity.court_code,
                                         PEntity.version, PEntity.fields).where(PEntity.entity_id.in_(entity_ids)))}
+    reg = register.RegisterBatch.load(session, caller, changes)
+    history: dict[tuple[str, int], dict[str, Any]] = {}  # (entity_id, version) → fields, accepted in this batch
+
+    def base_fields(entity_id: str, version: int) -> dict[str, Any] | None:
+        return history.get((entity_id, version)) or _stored_fields(session, caller, entity_id, version)
+
     now = utcnow()
     results: list[dict[str, Any]] = []
     new_changes: list[dict[str, Any]] = []
@@ -366,12 +368,28 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
                 answer["server_seq"] = seq
             elif c.get("case_id"):
                 held.add(c["case_id"])
-        else:
-            answer = _decide(c, caller, owners, current)
+        elif c["entity"] == HANDOVER_ENTITY:
+            answer = reg.decide_handover(c, owners)
             if answer["status"] == "accepted":
                 seq += 1
                 answer["server_seq"] = seq
-                _apply(c, caller, owners, current, touched, new_cases, now)
+                reg.note_handover(c)
+            else:
+                held.add(c["case_id"])
+        else:
+            answer = _decide(c, caller, owners, current, reg, base_fields)
+            if answer["status"] == "accepted":
+                seq += 1
+                answer["server_seq"] = seq
+                if not answer.get("same"):
+                    new = c["case_id"] not in owners
+                    _apply(c, caller, owners, current, touched, new_cases, now, answer)
+                    state = current[c["entity_id"]]
+                    history[(c["entity_id"], state["version"])] = state["fields"]
+                    if c["entity"] == "case":
+                        reg.note_case(c, new, state["fields"])
+                if answer.get("merged"):
+                    held.add(c["case_id"])  # later changes of the case: rebased by the client, sent next round
             else:
                 held.add(c["case_id"])
         answered_here[cid] = answer
@@ -404,18 +422,36 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
                 version=bindparam("b_version"), fields=bindparam("b_fields"),
                 last_change_id=bindparam("b_change"), updated_at=bindparam("b_at"),
                 account=bindparam("b_account")), updates)
+    reg.write(issue_item)
     court.last_seq = seq
     return results
 
 
+def _stored_fields(session: Session, caller: Caller, entity_id: str, version: int) -> dict[str, Any] | None:
+    """The fields of ``entity_id`` as they were at ``version`` (from the accepted changes), or None."""
+    for payload, result in session.execute(select(PChange.payload, PChange.result).where(
+            PChange.entity_id == entity_id, PChange.court_code == caller.court_code,
+            PChange.status == "accepted")):
+        if result.get("merged") and result.get("server_version") == version:
+            return result.get("server_fields")
+        if not result.get("merged") and not result.get("same") and payload.get("version") == version:
+            return payload.get("fields")
+    return None
+
+
 def _apply(c: dict[str, Any], caller: Caller, owners: dict[str, str], current: dict[str, dict[str, Any]],
-           touched: dict[str, dict[str, Any]], new_cases: list[dict[str, Any]], now: datetime) -> None:
-    """Record an accepted change in the batch's working state (written to the tables at the end)."""
+           touched: dict[str, dict[str, Any]], new_cases: list[dict[str, Any]], now: datetime,
+           answer: dict[str, Any] | None = None) -> None:
+    """Record an accepted change in the batch's working state (written to the tables at the end). A merged
+    answer (provincial/converge.py) records the merged row under its new version."""
     payload = c["payload"]
     fields = {"_deleted": True} if c["op"] == "delete" else payload["fields"]
+    version = payload["version"]
+    if answer and answer.get("merged"):
+        fields, version = answer["server_fields"], answer["server_version"]
     prev = current.get(c["entity_id"])
     state = {"entity": c["entity"], "case_id": c["case_id"], "court_code": caller.court_code,
-             "version": payload["version"], "fields": fields, "new": prev is None or prev["new"]}
+             "version": version, "fields": fields, "new": prev is None or prev["new"]}
     current[c["entity_id"]] = state
     touched[c["entity_id"]] = dict(state, last_change_id=c["change_id"])
     if c["case_id"] not in owners:
@@ -445,14 +481,20 @@ def _reply(session: Session, c: dict[str, Any], caller: Caller) -> dict[str, Any
 
 
 def _decide(c: dict[str, Any], caller: Caller, owners: dict[str, str],
-            current: dict[str, dict[str, Any]]) -> dict[str, Any]:
+            current: dict[str, dict[str, Any]], reg: register.RegisterBatch | None = None,
+            base_fields: converge.BaseLookup | None = None) -> dict[str, Any]:
     cid = c["change_id"]
     bad = _check_shape(c)
     if bad:
         return _reject(cid, *bad)
     fields = c["payload"]["fields"]
     owner = owners.get(c["case_id"])
-    if c["entity"] == "case" and fields.get("court_code") != caller.court_code:
+    if c["entity"] == "case" and reg is not None and (owner is None or owner == caller.court_code):
+        refused = reg.check_case(c)  # 案号 of this court, unique in it (the case register)
+        if refused:
+            return _reject(cid, *refused)
+    if c["entity"] == "case" and fields.get("court_code") != caller.court_code \
+            and not (reg is not None and reg.transferred_in(c["case_id"])):
         return _reject(cid, "forbidden_case",
                        f"案号中的法院代字（{fields.get('court_code')}）与本账号所属法院（{caller.court_code}）不符")
     if owner is not None and owner != caller.court_code:
@@ -467,6 +509,10 @@ def _decide(c: dict[str, Any], caller: Caller, owners: dict[str, str],
                             or cur["entity"] != c["entity"]):
         return _reject(cid, *ID_UNAVAILABLE)
     base = c.get("base_version")
+    if cur is not None and (base is None or cur["version"] != base) and base_fields is not None:
+        settled = converge.settle(c, cur, base_fields)  # same content, or disjoint fields merged
+        if settled is not None:
+            return settled
     if base is None and cur is not None:
         return {"change_id": cid, "status": "conflict", "reason": "平台上已有同一记录",
                 "server_version": cur["version"], "server_fields": cur["fields"]}
@@ -497,9 +543,11 @@ def issue_item(session: Session, *, kind: str, title: str, body: str | None = No
     if not title.strip():
         raise PlatformError(400, "invalid", "标题不能为空")
     if case_number and not case_id:
-        case_id = session.scalar(select(PCase.case_id).where(PCase.case_number == case_number))
-        if case_id is None:
+        # Routed by the register: the court whose 代字 the number carries (or the court it was transferred to).
+        found = register.case_for_number(session, case_number, court_code)
+        if found is None:
             raise PlatformError(404, "unknown_case", f"平台上没有案号为{case_number}的案件")
+        case_id, case_number = found.case_id, found.case_number
     if case_id:
         owner = session.get(PCase, case_id)
         if owner is None:
@@ -519,11 +567,9 @@ def issue_item(session: Session, *, kind: str, title: str, body: str | None = No
 
 
 def feed_page(session: Session, caller: Caller, cursor: int, limit: int) -> tuple[list[PFeedItem], bool]:
-    # Items for the whole court, and those addressed to the caller (a person ref): never another person's.
-    rows = session.scalars(select(PFeedItem).where(
-        PFeedItem.court_code == caller.court_code, PFeedItem.seq > cursor,
-        or_(PFeedItem.recipient.is_(None), PFeedItem.recipient == caller_person(caller)))
-        .order_by(PFeedItem.seq).limit(limit + 1)).all()
+    rows = session.scalars(select(PFeedItem).where(PFeedItem.court_code == caller.court_code, PFeedItem.seq > cursor,
+                                                   register.feed_visible(caller))
+                           .order_by(PFeedItem.seq).limit(limit + 1)).all()
     return list(rows[:limit]), len(rows) > limit
 
 

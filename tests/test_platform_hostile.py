@@ -45,7 +45,7 @@ def _case_change(case_id: str | None = None, **fields) -> dict:
          "status": "未结", "id": case_id, "version": 1}
     f.update(fields)
     return {"change_id": str(uuid.uuid4()), "entity": "case", "entity_id": case_id, "case_id": case_id,
-            "payload": {"schema": 1, "entity": "case", "id": case_id, "case_id": case_id, "version": 1, "fields": f}}
+            "payload": {"schema": 2, "entity": "case", "id": case_id, "case_id": case_id, "version": 1, "fields": f}}
 
 
 def _push(platform, auth, *changes, raw: bytes | None = None) -> requests.Response:
@@ -146,11 +146,12 @@ def test_a_conflict_answer_at_the_depth_limit_replays(platform):
     case_id = case["case_id"]
     # body(1) changes(2) [i](3) payload(4) fields(5) data(6) … leaf value at the limit (12)
     node = {"change_id": str(uuid.uuid4()), "entity": "node", "entity_id": node_id, "case_id": case_id,
-            "payload": {"schema": 1, "entity": "node", "id": node_id, "case_id": case_id, "version": 1,
+            "payload": {"schema": 2, "entity": "node", "id": node_id, "case_id": case_id, "version": 1,
                         "fields": {"code": "N1", "name": "立案", "seq": 1, "status": "已完成", "data": _nested(6)}}}
     assert [a["status"] for a in _push(platform, auth, case, node).json()["results"]] == ["accepted", "accepted"]
     rival = json.loads(json.dumps(node))
     rival["change_id"] = str(uuid.uuid4())  # "new" row again: a conflict carrying the platform's deep fields
+    rival["payload"]["fields"]["status"] = "进行中"  # other content (identical content is accepted as the same, v2)
     first = _push(platform, auth, rival)
     assert first.status_code == 200
     (answer,) = first.json()["results"]

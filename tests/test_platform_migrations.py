@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sync_harness import BACKENDS, PG_URL
 
 from provincial import migrate
@@ -62,5 +63,29 @@ def test_database_from_before_migrations_is_stamped_and_upgraded_keeping_data(em
         assert "fingerprint" in cols and "p_signin_attempts" in inspect(engine).get_table_names()
         migrate.downgrade(engine, "0001")
         assert "p_signin_attempts" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_case_register_migration_keeps_the_first_of_repeated_numbers(empty_db):
+    """Issue 13 (0004_case_register): 案号 become unique per court. Rows that v1 let share a number keep it on the
+    first registered case; the later ones lose the number (and are re-registered by their next push)."""
+    engine = make_engine(empty_db, migrate=False)
+    try:
+        migrate.upgrade(engine, "0003")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO p_courts (code, name, last_seq, created_at) "
+                              "VALUES ('鲁0102', '济南市历下区人民法院', 0, CURRENT_TIMESTAMP)"))
+            for case_id, at in (("first", "2026-01-01 00:00:00"), ("later", "2026-02-01 00:00:00")):
+                conn.execute(text("INSERT INTO p_cases (case_id, court_code, case_number, created_at) "
+                                  "VALUES (:c, '鲁0102', '（2026）鲁0102执1号', :at)"), {"c": case_id, "at": at})
+        migrate.upgrade(engine, "head")
+        with engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT case_id, case_number FROM p_cases")).all())
+        assert rows == {"first": "（2026）鲁0102执1号", "later": None}
+        with pytest.raises(IntegrityError), engine.begin() as conn:  # the unique key now holds
+            conn.execute(text("UPDATE p_cases SET case_number = '（2026）鲁0102执1号' WHERE case_id = 'later'"))
+        migrate.downgrade(engine, "0003")
+        assert "p_case_events" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()

@@ -100,7 +100,7 @@ def test_batches_bounded_by_count_and_bytes(lixia, platform, proxy_factory):
     from execdesk.sync.client import Limits
 
     store, settings = lixia
-    _register(store, 5)
+    _register(store, 5, start=30)  # 案号 unique per court on the platform (issue 13)
     n = len(_outbox(store))
     proxy = proxy_factory()
     point_at(settings, proxy.url)
@@ -159,7 +159,7 @@ def test_cross_court_access_is_rejected(tmp_path, platform, memory_keyring):
         # Claiming a new case with another court's 代字 in the body does not make it that court's.
         {"change_id": "evil-2", "entity": "case", "entity_id": "evil-case-2", "case_id": "evil-case-2",
          "payload": {"id": "evil-case-2", "entity": "case", "case_id": "evil-case-2", "version": 1,
-                     "fields": {"court_code": "鲁0102", "court_id": "鲁0102"}}},
+                     "fields": {"court_code": "鲁0102"}}},
         # Overwriting another court's row by id (with the right base version) is refused too.
         {"change_id": "evil-3", "entity": "case", "entity_id": case_id, "case_id": case_id, "base_version": 1,
          "payload": {"id": case_id, "entity": "case", "case_id": case_id, "version": 2,
@@ -231,7 +231,8 @@ def test_rejected_change_is_quarantined_and_only_its_case_waits(lixia, platform)
     assert len(quarantined) == 1 and quarantined[0].entity == "case" and "鲁0103" in quarantined[0].last_error
     assert {r.state for r in rows if r.case_id == bad and r is not quarantined[0]} == {"pending"}
     views = list_conflicts(store)
-    assert [v.kind for v in views] == ["quarantined"] and "不符" in views[0].reason
+    # Issue 13: the case register names the 代字 inside the 案号 (foreign_case_number).
+    assert [v.kind for v in views] == ["quarantined"] and "不是本院" in views[0].reason
     # Running again does not resend the held changes of that case.
     assert run_sync(store, settings).pushed == 0
     resolve_quarantined(store, HANDLER, quarantined[0].change_id, "dismiss")
@@ -256,7 +257,7 @@ def test_conflict_is_kept_for_a_person_then_resolved(lixia, platform, tmp_path, 
     """A9-6: two desktops edit the same case; the second sync gets a conflict (never last-writer-wins);
     theirs → platform fields applied locally and audited; mine → re-sent on the platform's version."""
     store, settings = lixia
-    case_id = _register(store, 1, start=1100)[0]
+    case_id = _register(store, 1, start=1100 if choice == "theirs" else 1150)[0]  # 案号 unique per court
     run_sync(store, settings)
     other = _copy_desktop(store, tmp_path, "other.sqlite3")
     update_case(other, HANDLER, case_id, cause="买卖合同纠纷", today=TODAY)

@@ -9,9 +9,12 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from execdesk.models import ENTITY_NAMES, AuditEntry, Base, OutboxEntry, new_id
+from execdesk.models.wire_identity import to_wire
 from execdesk.services.context import Actor
 
-PAYLOAD_SCHEMA_VERSION = 1
+# Payload schema 2 (protocol v2, issue 13): courts and people travel as stable identities
+# (services/identity_refs.py), never as local row ids.
+PAYLOAD_SCHEMA_VERSION = 2
 
 # Columns that are derived locally and never travel (the platform recomputes its own).
 LOCAL_ONLY = frozenset({
@@ -57,7 +60,7 @@ def payload_fields(obj: Base) -> dict[str, Any]:
     return {k: v for k, v in snapshot(obj).items() if k not in LOCAL_ONLY}
 
 
-def change_entries(actor: Actor, obj: Base, action: str, *, before: dict[str, Any] | None = None,
+def change_entries(session: Session, actor: Actor, obj: Base, action: str, *, before: dict[str, Any] | None = None,
                    base_version: int | None = None, op: str = "upsert",
                    sync: bool = True) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The audit entry (and, for synced entities, the outbox entry) of a change to ``obj`` as column values, from
@@ -71,7 +74,8 @@ def change_entries(actor: Actor, obj: Base, action: str, *, before: dict[str, An
                  before=before, after=after, change_id=change_id)
     if not synced:
         return audit, None
-    fields = {k: v for k, v in after.items() if k not in LOCAL_ONLY}  # payload_fields(obj), from the snapshot
+    # payload_fields(obj), from the snapshot; local court/person row ids travel as codes and person refs
+    fields = to_wire(entity, {k: v for k, v in after.items() if k not in LOCAL_ONLY}, session)
     outbox = dict(change_id=change_id, entity=entity, entity_id=after["id"], case_id=case_id, op=op,
                   base_version=base_version if before is not None else None,
                   payload={"schema": PAYLOAD_SCHEMA_VERSION, "entity": entity, "id": after["id"],
@@ -91,7 +95,7 @@ def record_change(session: Session, actor: Actor, obj: Base, action: str, *,
     same entries with ``change_entries`` and inserts them together at the end of its transaction.
     """
     session.flush()
-    audit, outbox = change_entries(actor, obj, action, before=before, base_version=base_version, op=op, sync=sync)
+    audit, outbox = change_entries(session, actor, obj, action, before=before, base_version=base_version, op=op, sync=sync)
     session.add(AuditEntry(**audit))
     if outbox is not None:
         session.add(OutboxEntry(**outbox))

@@ -54,6 +54,7 @@ from execdesk.services.accounts import authenticate
 from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, audit_only
 from execdesk.services.context import Actor
 from execdesk.services.documents import RULING_SUBJECT, current_route, ruling_text
+from execdesk.services.identity_refs import make_ref
 from execdesk.services.lookup import get_case
 from execdesk.services.readiness import evaluate_case
 
@@ -72,11 +73,6 @@ DONE_ITEM = "已应用"  # a 审批请求/审批结果 feed item this PC has tak
 
 
 # ---------------------------------------------------------------- person refs and the court setting
-
-
-def person_ref(court_code: str, username: str) -> str:
-    """The person ref of the issue-13 design, "<court_code>/<username>" (stand-in for identity_refs)."""
-    return f"{court_code}/{username}"
 
 
 def _court(session: Session) -> Court:
@@ -255,7 +251,7 @@ def submit_ruling(store: Store, actor: Actor, case_id: str, *, approvers: dict[s
             if u is None:
                 raise ValidationError(f"本地没有账号“{username}”", f"{s.name}审批人")
             rules.check_signer(rt, s.code, approver_id=u.id, approver_role=u.role, handler_id=case.handler_id)
-            steps.append({"step": s.code, "label": s.name, "approver": person_ref(court.code, u.username),
+            steps.append({"step": s.code, "label": s.name, "approver": make_ref(court.code, u.username),
                           "name": u.display_name})
             if s.records_panel:
                 from execdesk.services.approvals import _panel_users
@@ -272,7 +268,7 @@ def submit_ruling(store: Store, actor: Actor, case_id: str, *, approvers: dict[s
             previous.state = SUPERSEDED
             previous.note = "草稿已修改并重新提交，原请求作废"
         handler = session.get(User, case.handler_id) if case.handler_id else None
-        requester = person_ref(court.code, handler.username if handler else actor.username)
+        requester = make_ref(court.code, handler.username if handler else actor.username)
         req = ApprovalRequest(id=new_id(), case_id=case.id, subject=RULING_SUBJECT, draft_sha256=sha, ruling_date=when,
                               draft=carry_text(text), checklist=checklist_of(readiness), steps=steps, panel=names,
                               supersedes=previous.id if previous else None, requester_ref=requester, state=OPEN)
@@ -322,13 +318,13 @@ def submit_explanation(store: Store, actor: Actor, case_id: str, *, director_use
             raise ValidationError("此书面说明已提交执行局长审核，正在等待意见", "审批请求")
         if previous is not None and previous.state == OPEN:
             previous.state, previous.note = SUPERSEDED, "书面说明已修改并重新提交，原请求作废"
-        steps = [{"step": "执行局长", "label": "执行局长意见", "approver": person_ref(court.code, u.username),
+        steps = [{"step": "执行局长", "label": "执行局长意见", "approver": make_ref(court.code, u.username),
                   "name": u.display_name}]
         handler = session.get(User, case.handler_id) if case.handler_id else None
         req = ApprovalRequest(id=new_id(), case_id=case.id, subject=EXPLANATION_SUBJECT, draft_sha256=sha,
                               ruling_date=today, draft=draft, checklist=[], steps=steps, panel=[],
                               supersedes=previous.id if previous else None,
-                              requester_ref=person_ref(court.code, handler.username if handler else actor.username),
+                              requester_ref=make_ref(court.code, handler.username if handler else actor.username),
                               state=OPEN)
         session.add(req)
         session.flush()
@@ -380,11 +376,11 @@ def submit_extension(store: Store, actor: Actor, case_id: str, *, reason: str, m
         draft = carry_extension(case.case_number, court.name, handler.display_name if handler else actor.display_name,
                                 reason.strip(), months, applied)
         sha = extension_sha256(draft)
-        steps = [{"step": "院长", "label": "院长批准延长", "approver": person_ref(court.code, u.username),
+        steps = [{"step": "院长", "label": "院长批准延长", "approver": make_ref(court.code, u.username),
                   "name": u.display_name}]
         req = ApprovalRequest(id=new_id(), case_id=case.id, subject=EXTENSION_SUBJECT, draft_sha256=sha,
                               ruling_date=applied, draft=draft, checklist=[], steps=steps, panel=[],
-                              requester_ref=person_ref(court.code, handler.username if handler else actor.username),
+                              requester_ref=make_ref(court.code, handler.username if handler else actor.username),
                               state=OPEN)
         session.add(req)
         session.flush()
@@ -511,7 +507,7 @@ def decide(store: Store, actor: Actor, item_id: str, *, username: str, password:
     with store.transaction() as session:
         row = _inbox(session, item_id)
         court = _court(session)
-        me = person_ref(court.code, approver.username)
+        me = make_ref(court.code, approver.username)
         if me != row.recipient:
             raise ValidationError(f"此事项的审批人是{row.recipient}，当前登录的是{me}", "审批人")
         if row.state != OPEN:

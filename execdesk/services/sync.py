@@ -19,8 +19,15 @@ from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
 from execdesk.rules.errors import ValidationError
 from execdesk.services import derived
-from execdesk.services.changes import LOCAL_ONLY, audit_only, refuse_approver_only, snapshot
+from execdesk.services.changes import (
+    LOCAL_ONLY,
+    PAYLOAD_SCHEMA_VERSION,
+    audit_only,
+    refuse_approver_only,
+    snapshot,
+)
 from execdesk.services.context import Actor
+from execdesk.services.identity_refs import from_wire
 from execdesk.sync import credentials
 from execdesk.sync.client import SyncReport, device_id
 from execdesk.sync.client import run_sync as run_sync_transport
@@ -319,10 +326,12 @@ def resolve_conflict(store: Store, actor: Actor, change_id: str, choice: str, *,
             # authenticated path, never from a pulled row (issue 11 item 4).
             refuse_approver_only(row.entity, fields if row.entity == "approval" else
                                  {k: v for k, v in fields.items() if v != getattr(obj, k, None)}, "同步")
+            # Wire fields (person refs, 法院代字) → this PC's own rows (issue 13: ids never travel).
+            local = from_wire(session, row.entity, fields)
             values = {}
             for col in table.columns:
-                if col.key in fields and col.key not in LOCAL_ONLY and col.key not in ("id", "version"):
-                    values[col.key] = _coerce(col, fields[col.key])
+                if col.key in local and col.key not in LOCAL_ONLY and col.key not in ("id", "version"):
+                    values[col.key] = _coerce(col, local[col.key])
             values["version"] = server_version
             session.execute(update(table).where(table.c.id == row.entity_id).values(**values)
                             .execution_options(synchronize_session=False))
@@ -377,9 +386,10 @@ def reply_to_item(store: Store, actor: Actor, item_id: str, text: str) -> str:
         session.add(OutboxEntry(
             change_id=change_id, entity=REPLY_ENTITY, entity_id=item_id, case_id=item.case_id, op="upsert",
             base_version=previous or None,
-            payload={"schema": 1, "entity": REPLY_ENTITY, "id": item_id, "case_id": item.case_id,
+            payload={"schema": PAYLOAD_SCHEMA_VERSION, "entity": REPLY_ENTITY, "id": item_id, "case_id": item.case_id,
                      "version": previous + 1, "actor": actor.username,
-                     "fields": {"reply": text, "replied_by": actor.display_name, "replied_at": now.isoformat()}}))
+                     "fields": {"reply": text, "replied_by": actor.display_name, "replied_at": now.isoformat()}},
+            schema_version=PAYLOAD_SCHEMA_VERSION))
         audit_only(session, actor, "回复督办", "supervision_item", item_id, item.case_id,
                    {"reply": text, "change_id": change_id})
         return change_id
@@ -407,9 +417,21 @@ def run_sync(store: Store, settings: Settings, *, progress=None, cancel=None, **
 
     transport.setdefault("item_hook", platform_approvals.apply_pulled)  # 审批请求/审批结果 with their feed page
     report = run_sync_transport(store, settings, progress=progress, cancel=cancel, **transport)  # token=, limits=…
-    apply_holiday_items(store)
+    after_round(store, settings, report, token=transport.get("token"))  # 节假日, 移交, merged rows
     platform_approvals.apply_items(store)  # anything the hook left, and the answers to this PC's decisions
     return report
+
+
+def after_round(store: Store, settings: Settings, report: SyncReport, *, token: str | None = None) -> None:
+    """What a round delivered, applied: holiday schedules, cases handed over to this PC's person (移交: the
+    whole case downloaded and installed), and the derived values of rows the platform merged (issue 13)."""
+    from execdesk.services.handover import receive_handovers
+
+    apply_holiday_items(store)
+    receive_handovers(store, settings, token=token)
+    if report.merged_cases:
+        with store.transaction() as session:
+            derived.refresh_cases(session, sorted(report.merged_cases), today=date.today())
 
 
 def apply_holiday_items(store: Store) -> int:

@@ -8,13 +8,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from execdesk.models import AuditEntry, Base, Case, OutboxEntry
-from execdesk.rules.errors import ConflictError, FieldDiff
+from execdesk.rules.errors import ConflictError, FieldDiff, ValidationError
 from execdesk.services.changes import change_entries, snapshot
 from execdesk.services.context import Actor
+
+_CASE_PEOPLE = text("SELECT handler_id, clerk_id, case_number FROM cases WHERE id = :id")
 
 
 def show_value(value: Any) -> str:
@@ -112,6 +114,13 @@ def _drop_logs_after_rollback(session: Session) -> None:
         w._outbox.clear()
 
 
+# Roles whose writes are limited to the cases they handle or clerk (issue 13 item 5: after a 移交 the old
+# handler's PC keeps a read-only copy). Leaders (执行局长, 副院长, 院长) keep writing: their approval paths record
+# into the case (approval rows, the 合议 node, the 执行局长's opinion) and they assign the bureau's work.
+# Actors that are not a signed-in person (the CLI operator, imports, sync) carry no user id and are not limited.
+CASE_BOUND_ROLES = ("承办人", "书记员", "审判员")
+
+
 class Write:
     """One unit of work of one person. Collects the cases it touched; refreshes their derived values at the end."""
 
@@ -124,6 +133,7 @@ class Write:
         self._held: list[Base] = []
         self._audit: list[dict[str, Any]] = []  # audit entries of this write, inserted together (write_log)
         self._outbox: list[dict[str, Any]] = []
+        self._writable: set[str] = set()  # cases this actor was found allowed to write (check_access)
         session.info.setdefault(_WRITES, []).append(self)
 
     def hold(self, obj: Base) -> None:
@@ -131,6 +141,22 @@ class Write:
         case the caller no longer references was collected and re-read from the file for the derived refresh."""
         if len(self._held) < _HOLD:
             self._held.append(obj)
+
+    def check_access(self, case_id: str | None) -> None:
+        """Refuse a signed-in 承办人/书记员 writing a case that is neither theirs nor clerked by them (a read-only
+        copy, e.g. after the case was handed over to a colleague)."""
+        actor = self.actor
+        if not case_id or case_id in self._writable or actor.user_id is None or actor.role not in CASE_BOUND_ROLES:
+            return
+        row = self.session.execute(_CASE_PEOPLE, {"id": case_id}).first()
+        if row is None or row.handler_id is None or actor.user_id in (row.handler_id, row.clerk_id):
+            self._writable.add(case_id)
+            return
+        from execdesk.models import User
+
+        name = self.session.get(User, row.handler_id)
+        raise ValidationError(f"案件{row.case_number}现由{name.display_name if name else '其他承办人'}承办，"
+                              "本机仅保留只读副本，不能修改（如需修改，请由承办人、本案书记员或执行局长办理）", "案件")
 
     def touch(self, case_id: str | None) -> None:
         if case_id:
@@ -144,6 +170,8 @@ class Write:
 
     def add(self, obj: Base, action: str = "新建", *, sync: bool = True) -> str | None:
         """Insert a new row with its audit entry (and outbox entry for synced entities)."""
+        if not isinstance(obj, Case):
+            self.check_access(self._case_of(obj))
         filled = _fill_insert_defaults(obj)
         self.session.add(obj)
         if not filled:
@@ -192,6 +220,7 @@ class Write:
                what: str = "记录") -> bool:
         """Update columns of an existing row: version check, before/after audit, outbox. Returns whether
         anything changed (an edit that changes nothing writes nothing)."""
+        self.check_access(self._case_of(obj))
         self.check_version(obj, expected_version, values, labels, what)
         if all(getattr(obj, k) == v for k, v in values.items()):
             return False
@@ -209,7 +238,7 @@ class Write:
 
     def _log(self, obj: Base, action: str, *, before: dict[str, Any] | None = None, base_version: int | None = None,
              sync: bool = True) -> str | None:
-        audit, outbox = change_entries(self.actor, obj, action, before=before, base_version=base_version, sync=sync)
+        audit, outbox = change_entries(self.session, self.actor, obj, action, before=before, base_version=base_version, sync=sync)
         self._audit.append(audit)
         if outbox is not None:
             self._outbox.append(outbox)

@@ -46,6 +46,8 @@ from execdesk.models import (
 )
 from execdesk.models.base import SyncedMixin
 from execdesk.models.database import Store
+from execdesk.models.wire_identity import SCHEMA as WIRE_SCHEMA
+from execdesk.models.wire_identity import from_wire, person_columns, to_wire
 from execdesk.rules.dates import parse_date
 from execdesk.sync import credentials
 from execdesk.sync.errors import AuthRequired, LocalWriteError, ProtocolError, ServerError, SyncError
@@ -82,6 +84,9 @@ class SyncReport:
     held: int = 0
     pulled: int = 0
     resynced_cases: int = 0
+    same: int = 0  # accepted as identical to the platform's row (another PC of the court sent the same)
+    merged: int = 0  # merged with another PC's edit of other fields of the same row
+    merged_cases: set[str] = field(default_factory=set)  # their derived values are refreshed after the run
     bytes_sent: int = 0
     bytes_received: int = 0
     duration_s: float = 0.0
@@ -344,6 +349,7 @@ class _Round:
         if missing:
             raise ProtocolError(f"省平台的上报应答缺少 {len(missing)} 条变更的结果，已停止同步")
         updates: list[dict[str, Any]] = []
+        merges: list[tuple[int, dict[str, Any]]] = []
         for seq, change_id, case_id in batch:
             answer = answers[change_id]
             status = answer.get("status")
@@ -359,6 +365,17 @@ class _Round:
                 row.update(state="done", server_seq=effective["server_seq"], result=effective, last_error=None)
                 if answer.get("status") != "duplicate":
                     self.report.pushed += 1
+                if effective.get("same"):
+                    self.report.same += 1
+                if effective.get("merged"):
+                    if not isinstance(effective.get("server_version"), int) \
+                            or not isinstance(effective.get("server_fields"), dict):
+                        raise ProtocolError("省平台的合并应答缺少版本或字段")
+                    self.report.merged += 1
+                    merges.append((seq, effective))
+                    held.add(case_id)  # later changes of the case are rebased first, then go next round
+                    if case_id:
+                        self.report.merged_cases.add(case_id)
                 if case_id:
                     self.touched_cases.add(case_id)
             elif status == "rejected":
@@ -389,6 +406,8 @@ class _Round:
                             last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
                     [{"b_seq": u["local_seq"], "b_state": u["state"], "b_server_seq": u.get("server_seq"),
                       "b_result": u.get("result"), "b_error": u.get("last_error")} for u in updates])
+                for seq, effective in merges:
+                    apply_merge(session, seq, effective)
 
         self._join_pending()
         self._pending_write = write
@@ -497,19 +516,75 @@ class _Round:
                     prior = last_payload.get(obj.id)
                     if (theirs is not None and theirs == obj.version) or prior is None:
                         continue
-                    fields = {k: _plain(getattr(obj, k)) for k in prior.get("fields", {}) if hasattr(obj, k)}
+                    # The row as it is now, in the wire's identities (person refs, 法院代字; never local ids).
+                    local = {c.key: _plain(getattr(obj, c.key)) for c in cls.__table__.columns
+                             if c.key in prior.get("fields", {}) or c.key in person_columns(name)
+                             or c.key == "court_id"}
+                    fields = to_wire(name, local, session)
                     session.add(OutboxEntry(
                         change_id=new_id(), entity=name, entity_id=obj.id, case_id=case_id, op="upsert",
                         base_version=theirs,
-                        payload={"schema": prior.get("schema", 1), "entity": name, "id": obj.id, "case_id": case_id,
+                        payload={"schema": WIRE_SCHEMA, "entity": name, "id": obj.id, "case_id": case_id,
                                  "version": obj.version, "fields": fields, "actor": "sync:resync"},
-                        schema_version=prior.get("schema", 1)))
+                        schema_version=WIRE_SCHEMA))
                     queued += 1
         if queued:
             self.report.resynced_cases += 1
         if newer_on_server:
             self.report.warnings.append(f"案件 {case_id} 有 {newer_on_server} 条记录在省平台上的版本较新，请核对")
         log.info("resync case %s: %d queued, %d newer on platform", case_id, queued, newer_on_server)
+
+
+def _coerce(column, value: Any) -> Any:
+    """A JSON value from the platform → the column's Python type (dates travel as ISO text)."""
+    from sqlalchemy import Date, DateTime
+
+    from execdesk.models.base import UTCDateTime
+
+    if value is None:
+        return None
+    if isinstance(column.type, UTCDateTime | DateTime):
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    return value
+
+
+def apply_merge(session: Session, local_seq: int, answer: dict[str, Any]) -> None:
+    """The platform merged this change with another PC's edit of other fields (provincial/converge.py): the
+    fields it took from the platform go into the local row — unless this PC changed such a field again since
+    (then the later change stays on its old base and meets the platform as a conflict, shown to a person) —
+    and the row's version and its later unsent changes move onto the merged version."""
+    row = session.get_one(OutboxEntry, local_seq)
+    cls = SYNCED_ENTITIES.get(row.entity)
+    if cls is None:
+        return
+    table = cast(Table, cls.__table__)
+    obj = session.get(cls, row.entity_id)
+    mine = (row.payload or {}).get("fields") or {}
+    merged = answer["server_fields"]
+    delta = int(answer["server_version"]) - int(row.payload["version"])
+    take = {k: v for k, v in merged.items() if mine.get(k) != v}
+    if obj is not None:
+        now_wire = to_wire(row.entity, {c.key: _plain(getattr(obj, c.key)) for c in table.columns}, session)
+        keep = {k: v for k, v in take.items() if now_wire.get(k) == mine.get(k)}
+        local = from_wire(session, row.entity, keep)
+        values = {c.key: _coerce(c, local[c.key]) for c in table.columns if c.key in local
+                  and c.key not in ("id", "version")}
+        values["version"] = obj.version + delta
+        session.execute(update(table).where(table.c.id == row.entity_id).values(**values)
+                        .execution_options(synchronize_session=False))
+    later = session.scalars(select(OutboxEntry).where(
+        OutboxEntry.entity_id == row.entity_id, OutboxEntry.state == "pending",
+        OutboxEntry.local_seq > local_seq).order_by(OutboxEntry.local_seq)).all()
+    for lr in later:
+        fields = dict((lr.payload or {}).get("fields") or {})
+        if any(fields.get(k) != mine.get(k) for k in take):
+            break  # the same field edited again here: a real conflict, left for a person
+        fields.update(take)
+        lr.payload = dict(lr.payload, fields=fields, version=int(lr.payload["version"]) + delta)
+        lr.base_version = (lr.base_version or 0) + delta
+    session.expire_all()
 
 
 def _plain(value: Any) -> Any:

@@ -43,8 +43,9 @@ from execdesk.sync.errors import (
 
 log = logging.getLogger("execdesk.sync")
 
-PROTOCOL_VERSION = 1
-PAYLOAD_SCHEMA = 1
+# Protocol v2 (issue 13): stable identities in payload schema 2 (docs/sync-protocol.md §3).
+PROTOCOL_VERSION = 2
+PAYLOAD_SCHEMA = 2
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 GZIP_MIN_BYTES = 1024
 # 401 codes after which a refresh is tried (an expired access token; an unknown one, e.g. cleaned up).

@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         m.addAction(self._action(self.tr("查找案件"), self.focus_search, QKeySequence.StandardKey.Find, "act_find"))
         m.addAction(self._action(self.tr("打开所选案件"), self._open_selected, None, "act_open"))
         m.addAction(self._action(self.tr("终本助手"), self._zhongben_current, None, "act_zhongben"))
+        m.addAction(self._action(self.tr("移交承办人…"), self._handover_current, None, "act_handover"))
         m.addAction(self._action(self.tr("关闭当前案件"), lambda: self.close_tab(self.tabs.currentIndex()),
                                  QKeySequence.StandardKey.Close, "act_close_case"))
         m = mb.addMenu(self.tr("工作(&W)"))
@@ -346,6 +347,20 @@ class MainWindow(QMainWindow):
         cid = ws.case_id if ws else self.case_list.selected_case_id()
         if cid:
             self.open_zhongben(cid)
+
+    def _handover_current(self) -> None:
+        """案件 → 移交承办人… (issue 13): the dialog in ui.handover; the case list and tab refresh after it."""
+        from execdesk.ui.handover import handover_dialog
+        from execdesk.ui.widgets import exec_dialog
+
+        ws = self.current_workspace()
+        cid = ws.case_id if ws else self.case_list.selected_case_id()
+        if not cid:
+            self.statusBar().showMessage(self.tr("请先在案件列表中选中一件案件"), 10_000)
+            return
+        if exec_dialog(handover_dialog(self, self.ctx, cid)):
+            self.statusBar().showMessage(self.tr("已移交，将在下次同步时送达新承办人"), 10_000)
+            self._case_changed()
 
     def save_current(self) -> None:
         ws = self.current_workspace()

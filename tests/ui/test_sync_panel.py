@@ -28,7 +28,7 @@ def pending(store) -> int:
 
 def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, platform, memory_keyring):  # noqa: F811
     for n in range(1, 121):  # ~600 outbox changes (case, parties, basis, nodes)
-        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号"), today=TODAY)
+        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{9200 + n}号"), today=TODAY)
     queued = pending(store)
     assert queued > 500
 
@@ -75,8 +75,9 @@ def test_sign_in_sync_with_progress_and_responsive_window(qtbot, store, actor, p
 
 
 def test_cancel_stops_a_round_and_keeps_the_queue(qtbot, store, actor, platform, memory_keyring):  # noqa: F811
+    # Numbers of its own: the platform keeps 案号 unique per court (issue 13 case register).
     for n in range(1, 41):
-        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{n}号"), today=TODAY)
+        cases.register_case(store, actor, sample_case_input(f"（2026）鲁0102执{9100 + n}号"), today=TODAY)
     queued = pending(store)
     ctx = make_ctx(store)
     ctx.settings.server_url = platform.url

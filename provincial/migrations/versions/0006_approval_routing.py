@@ -1,5 +1,5 @@
-"""Approval routing (issue 13 item 4): feed items addressed to one person (``recipient``, a person ref
-"<court_code>/<username>"), approval requests and the decisions on them.
+"""Approval routing (issue 13 item 4): the index for feed items addressed to one person (``recipient``, a person
+ref "<court_code>/<username>", added by 0004), approval requests and the decisions on them.
 
 A request carries the draft's exact text and SHA-256; a decision is accepted only from the step's approver
 (from the token), only for the request's current SHA-256 and in route order. Every decision the platform
@@ -7,7 +7,7 @@ answered is kept with who, which device, which sha and when (p_approval_decision
 exactly once).
 
 Revision ID: 0006_approval_routing
-Revises: 0003 (the lead re-chains it after 0005_person_accounts at merge)
+Revises: 0005 (person accounts); the feed's recipient column comes from 0004 (case register)
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("p_feed_items") as t:
-        t.add_column(sa.Column("recipient", sa.String(80)))
+    # p_feed_items.recipient itself is added by 0004_case_register (移交 items are addressed too).
     op.create_index("ix_p_feed_items_court_recipient_seq", "p_feed_items", ["court_code", "recipient", "seq"])
     op.create_table(
         "p_approval_requests",
@@ -70,5 +69,3 @@ def downgrade() -> None:
     op.drop_index("ix_p_approval_requests_case", "p_approval_requests")
     op.drop_table("p_approval_requests")
     op.drop_index("ix_p_feed_items_court_recipient_seq", "p_feed_items")
-    with op.batch_alter_table("p_feed_items") as t:
-        t.drop_column("recipient")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_platform_approvals"
-down_revision = "0005_corrections"
+down_revision = "0006_person_refs"
 branch_labels = None
 depends_on = None
 
