@@ -215,7 +215,15 @@ def _bad_value(decl: tuple, value: Any) -> str | None:
 
 
 def check_fields(entity: str, fields: dict[str, Any], *, partial: bool = False) -> str | None:
-    """The first problem with ``fields`` for ``entity`` as a Chinese sentence naming the field, or None."""
+    """The first problem with ``fields`` for ``entity`` as a Chinese sentence naming the field, or None.
+
+    Runs the entity's compiled checker (one generated function per entity, see ``_compile``); the same
+    answers as checking every declared field with ``_bad_value`` in declaration order."""
+    return _FIELD_CHECKERS[entity](fields, partial)
+
+
+def check_fields_slow(entity: str, fields: dict[str, Any], *, partial: bool = False) -> str | None:
+    """The reference definition ``check_fields`` is compiled from (tests compare the two)."""
     declared = ENTITY_FIELDS[entity]
     for name, (decl, nullable) in declared.items():
         if name not in fields:
@@ -239,6 +247,27 @@ _ENVELOPE = (("schema", ("int", 1, 1000), True), ("version", ("int", 1, INT32), 
 def check_change(c: dict[str, Any]) -> tuple[str, str] | None:
     """Envelope and entity-schema check of one change. Returns (code, reason) or None."""
     entity = c["entity"]
+    checker = _CHANGE_CHECKERS.get(entity)
+    if checker is None:
+        return "unknown_entity", f"平台不接收此类数据（{entity}）"
+    payload = c.get("payload")
+    if type(payload) is not dict and not isinstance(payload, dict):
+        return "invalid", "变更缺少内容"
+    problem = _check_envelope(payload)
+    if problem:
+        return "invalid", problem
+    fields = payload.get("fields")
+    if type(fields) is not dict and not isinstance(fields, dict):
+        return "invalid", "变更缺少字段内容"
+    problem = checker(fields, c.get("op") == "delete")
+    if problem:
+        return "invalid", problem
+    return None
+
+
+def check_change_slow(c: dict[str, Any]) -> tuple[str, str] | None:
+    """The reference definition of ``check_change`` (field by field through ``_bad_value``)."""
+    entity = c["entity"]
     if entity not in ENTITY_FIELDS:
         return "unknown_entity", f"平台不接收此类数据（{entity}）"
     payload = c.get("payload")
@@ -256,7 +285,101 @@ def check_change(c: dict[str, Any]) -> tuple[str, str] | None:
     fields = payload.get("fields")
     if not isinstance(fields, dict):
         return "invalid", "变更缺少字段内容"
-    problem = check_fields(entity, fields, partial=c.get("op") == "delete")
+    problem = check_fields_slow(entity, fields, partial=c.get("op") == "delete")
     if problem:
         return "invalid", problem
     return None
+
+
+# ---------------------------------------------------------------- the compiled checkers
+#
+# Profiling the push showed the field-by-field interpretation of the declarations (a dispatch on the kind
+# per value) as a large part of validating a batch. The declarations are turned once, at import, into one
+# plain Python function per entity: a straight run of ``type(v) is …`` tests and literal bounds, no dispatch,
+# no per-field call. The messages are exactly those of ``_bad_value`` (tests check both agree).
+
+
+def _date_ok(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _datetime_ok(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _value_lines(decl: tuple, var: str, prefix: str, indent: str) -> list[str]:
+    """Source lines that ``return prefix + problem`` when ``var`` breaks ``decl`` (same texts as _bad_value)."""
+    kind = decl[0]
+    if kind == "str":
+        return [f"{indent}if type({var}) is not str and not isinstance({var}, str):",
+                f"{indent}    return {prefix + '应为' + _KIND_CN['str']!r}",
+                f"{indent}if len({var}) > {decl[1]}:",
+                f"{indent}    return {prefix + f'过长（最多{decl[1]}字）'!r}"]
+    if kind == "int":
+        return [f"{indent}if type({var}) is not int and not _is_int({var}):",
+                f"{indent}    return {prefix + '应为' + _KIND_CN['int']!r}",
+                f"{indent}if not {decl[1]} <= {var} <= {decl[2]}:",
+                f"{indent}    return {prefix + f'超出范围（{decl[1]}～{decl[2]}）'!r}"]
+    if kind == "bool":
+        return [f"{indent}if {var} is not True and {var} is not False:",
+                f"{indent}    return {prefix + '应为' + _KIND_CN['bool']!r}"]
+    if kind == "date":
+        return [f"{indent}if not isinstance({var}, str) or len({var}) != 10 or not _date_ok({var}):",
+                f"{indent}    return {prefix + '应为' + _KIND_CN['date']!r}"]
+    if kind == "datetime":
+        return [f"{indent}if not isinstance({var}, str) or len({var}) > 40 or not _datetime_ok({var}):",
+                f"{indent}    return {prefix + '应为' + _KIND_CN['datetime']!r}"]
+    if kind in ("list", "dict"):
+        return [f"{indent}if not isinstance({var}, {kind}):",
+                f"{indent}    return {prefix + '应为' + _KIND_CN[kind]!r}"]
+    raise AssertionError(kind)
+
+
+def _compile_fields(entity: str) -> Any:
+    lines = ["def check(f, partial):", "    get = f.get"]
+    for name, (decl, nullable) in ENTITY_FIELDS[entity].items():
+        lines.append(f"    v = get({name!r}, _MISSING)")
+        lines.append("    if v is None:")
+        if nullable:
+            lines.append("        pass")
+        else:
+            lines.append("        if not partial:")
+            lines.append(f"            return {f'字段 {name} 不能为空'!r}")
+        lines.append("    elif v is not _MISSING:")
+        lines.extend(_value_lines(decl, "v", f"字段 {name} ", "        "))
+    lines.append("    return None")
+    namespace = {"_MISSING": _MISSING, "_is_int": _is_int, "_date_ok": _date_ok, "_datetime_ok": _datetime_ok}
+    exec(compile("\n".join(lines), f"<schema {entity}>", "exec"), namespace)  # noqa: S102 (our own declarations)
+    return namespace["check"]
+
+
+def _compile_envelope() -> Any:
+    lines = ["def check(p):", "    get = p.get"]
+    for name, decl, nullable in _ENVELOPE:
+        lines.append(f"    v = get({name!r})")
+        lines.append("    if v is None:")
+        lines.append("        pass" if nullable else f"        return {f'变更内容缺少 {name}'!r}")
+        lines.append("    else:")
+        lines.extend(_value_lines(decl, "v", f"变更内容的 {name} ", "        "))
+    lines.append("    return None")
+    namespace = {"_is_int": _is_int}
+    exec(compile("\n".join(lines), "<schema envelope>", "exec"), namespace)  # noqa: S102
+    return namespace["check"]
+
+
+_MISSING = object()
+_FIELD_CHECKERS = {entity: _compile_fields(entity) for entity in ENTITY_FIELDS}
+_CHANGE_CHECKERS = _FIELD_CHECKERS
+_check_envelope = _compile_envelope()
