@@ -133,6 +133,8 @@ _SPECS: dict[str, str] = {
                 "decided_at:dt draft_sha256:s64?",
     "explanation": "reasons:list reason_text:t? next_steps:t? planned_close_on:d? planned_method:s16? "
                    "director_opinion:t? status:s8",
+    "interview": "node_id:id? held_on:d method:s8 place:s128? attendees:s256? agreed:s4? "
+                 "leads_deadline_days:i(0,100000)?",
     "supervision_reply": "reply:s4000 replied_by:s64? replied_at:dt?",
 }
 # Fields that name a person. The platform never takes them as who did something: the account that did it

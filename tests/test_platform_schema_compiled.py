@@ -60,3 +60,15 @@ def test_compiled_checker_names_the_field_in_chinese():
     c = {"entity": "node", "op": "upsert", "payload": {"schema": 1, "version": 2**63, "id": "n", "entity": "node",
                                                        "fields": {}}}
     assert check_change(c) == ("invalid", "变更内容的 version 超出范围（1～2147483647）")
+
+
+def test_every_entity_the_desktop_syncs_is_declared_by_the_platform():
+    """Issue 14 item 1: a row the desktop queues must have a platform schema, else it is quarantined as
+    ``unknown_entity`` (the bench found every 约谈 (interview, DOMAIN.md §1.5 R8) refused that way)."""
+    from execdesk.models import SYNCED_ENTITIES
+
+    assert set(SYNCED_ENTITIES) <= set(ENTITY_FIELDS), set(SYNCED_ENTITIES) - set(ENTITY_FIELDS)
+    for name, cls in SYNCED_ENTITIES.items():
+        columns = {c.name for c in cls.__table__.columns}
+        undeclared = {f for f in ENTITY_FIELDS[name] if f not in columns | {"id", "version", "case_id"}}
+        assert not undeclared, (name, undeclared)
