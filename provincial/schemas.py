@@ -52,16 +52,40 @@ def nesting_depth(raw: bytes) -> int:
 def parse_json(raw: bytes) -> Any:
     """The body as JSON within the protocol's bounds, or ``BodyError``.
 
-    Depth first (from the bytes), then orjson, which refuses NaN, Infinity and numbers that overflow to
-    infinity (Python's json accepts all three). NUL is refused (PostgreSQL text cannot hold it)."""
-    if nesting_depth(raw) > MAX_DEPTH:
-        raise BodyError(f"请求嵌套层数过深（最多{MAX_DEPTH}层）")
+    NUL is refused first (PostgreSQL text cannot hold it); then orjson parses, refusing NaN, Infinity,
+    numbers that overflow to infinity (Python's json accepts all three) and nesting beyond 1,024 levels
+    (its own limit, checked without recursion); then the parsed containers are walked level by level for
+    ``MAX_DEPTH``. (Counting brackets in the bytes first, ``nesting_depth``, took 15 % of a push's server
+    time: a regular expression over every string of the body.)"""
     if b"\\u0000" in raw:
         raise BodyError("请求中的文本含有空字符（\\u0000）")
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc) or "recursion" in str(exc):
+            raise BodyError(f"请求嵌套层数过深（最多{MAX_DEPTH}层）") from exc
         raise BodyError(f"不是有效的JSON（{str(exc)[:80]}）") from exc
+    if _too_deep(value, MAX_DEPTH):
+        raise BodyError(f"请求嵌套层数过深（最多{MAX_DEPTH}层）")
+    return value
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """True when containers nest deeper than ``limit`` (``{"a": [1]}`` is 2 deep, as ``nesting_depth``
+    counts brackets). Breadth first, iteratively: only containers are kept for the next level."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        deeper = []
+        for v in level:
+            for x in (v.values() if type(v) is dict else v):
+                if type(x) is dict or type(x) is list:
+                    deeper.append(x)
+        level = deeper
+    return False
 
 
 def dumps(value: Any) -> str:
