@@ -13,7 +13,7 @@ processor once per distinct value — and written with the driver's fastest form
 Statements go through ``Connection.exec_driver_sql``, so they run in the caller's transaction and driver
 errors arrive as SQLAlchemy's exceptions (IntegrityError → the push is retried, DataError → 400), exactly
 as before. The column list is taken from the rows' keys, so a column added to a table only needs its key
-in the row dicts.
+in the row dicts. A JSON column's value may be given as ``bytes``: JSON text serialised already.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ class _Converter:
         self._out: Any = None
 
     def __call__(self, value: Any) -> Any:
-        if self.json:
-            return orjson.dumps(value).decode()
+        if self.json:  # bytes: JSON text serialised already (a parsed JSON value is never bytes)
+            return value.decode() if type(value) is bytes else orjson.dumps(value).decode()
         if self.proc is None:
             return value
         if value is not self._last:
@@ -71,7 +71,13 @@ def _columns(table: Table, conn: Connection, rows: Sequence[dict[str, Any]]) -> 
     columns = []
     for name in names:
         conv = _Converter(table, name, dialect)
-        columns.append([conv(r[name]) for r in rows])
+        if conv.json:
+            dumps = orjson.dumps
+            columns.append([v.decode() if type(v) is bytes else dumps(v).decode() for v in (r[name] for r in rows)])
+        elif conv.proc is None:
+            columns.append([r[name] for r in rows])
+        else:
+            columns.append([conv(r[name]) for r in rows])
     return names, columns
 
 

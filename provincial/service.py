@@ -261,11 +261,24 @@ def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def fingerprint(c: dict[str, Any]) -> str:
-    """What makes a change that change: a replay must carry the same (``device_seq`` is informative only)."""
-    canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
-                          c.get("payload")], option=orjson.OPT_SORT_KEYS)
+def fingerprint(c: dict[str, Any], payload_json: bytes | None = None) -> str:
+    """What makes a change that change: a replay must carry the same (``device_seq`` is informative only).
+
+    SHA-256 of ``orjson.dumps([entity, entity_id, case_id, op, base_version, payload], OPT_SORT_KEYS)``
+    (stored fingerprints depend on this exact text). ``payload_json`` — the payload already serialised with
+    sorted keys, as the push stores it — is spliced in instead of serialising the payload a second time."""
+    if payload_json is None:
+        canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
+                              c.get("payload")], option=orjson.OPT_SORT_KEYS)
+    else:
+        canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"),
+                              c.get("base_version")])[:-1] + b"," + payload_json + b"]"
     return hashlib.sha256(canon).hexdigest()
+
+
+def payload_json(c: dict[str, Any]) -> bytes:
+    """The payload as stored in p_changes (JSON, keys sorted) — serialised once per change."""
+    return orjson.dumps(c.get("payload") or {}, option=orjson.OPT_SORT_KEYS)
 
 
 def _reused(change_id: str) -> dict[str, Any]:
@@ -283,19 +296,7 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
     # The court's counter row, locked for the whole batch (gap-free sequences committed in order).
     court_seq = session.execute(select(PCourt.last_seq).where(PCourt.code == caller.court_code)
                                 .with_for_update()).scalar_one()
-    ids = [c["change_id"] for c in changes]
-    known = {r.change_id: r for r in session.execute(
-        select(PChange.change_id, PChange.court_code, PChange.result, PChange.fingerprint)
-        .where(PChange.change_id.in_(ids)))}
-    case_ids = {c["case_id"] for c in changes if c.get("case_id")}
-    owners: dict[str, str] = dict(session.execute(
-        select(PCase.case_id, PCase.court_code).where(PCase.case_id.in_(case_ids))).all()) if case_ids else {}
-    entity_ids = {c["entity_id"] for c in changes}
-    current: dict[str, dict[str, Any]] = {
-        r.entity_id: {"entity": r.entity, "case_id": r.case_id, "court_code": r.court_code,
-                      "version": r.version, "fields": r.fields, "new": False}
-        for r in session.execute(select(PEntity.entity_id, PEntity.entity, PEntity.case_id, PEntity.court_code,
-                                        PEntity.version, PEntity.fields).where(PEntity.entity_id.in_(entity_ids)))}
+    known, owners, current = _batch_state(session, changes)
     now = utcnow()
     results: list[dict[str, Any]] = []
     new_changes: list[dict[str, Any]] = []
@@ -308,7 +309,8 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
     fingerprints: dict[str, str] = {}
     for c in changes:
         cid = c["change_id"]
-        fp = fingerprint(c)
+        pj = orjson.dumps(c.get("payload"), option=orjson.OPT_SORT_KEYS)
+        fp = fingerprint(c, pj)
         if cid in known:
             prior = known[cid]
             if prior.court_code != caller.court_code:  # never reveal another court's answer
@@ -353,7 +355,7 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
             "change_id": cid, "court_code": caller.court_code, "account": caller.account,
             "device_id": caller.device_id, "device_seq": c.get("device_seq"), "entity": c["entity"],
             "entity_id": c["entity_id"], "case_id": c.get("case_id"), "status": answer["status"],
-            "server_seq": answer.get("server_seq"), "result": answer, "payload": c.get("payload") or {},
+            "server_seq": answer.get("server_seq"), "result": answer, "payload": pj if c.get("payload") else b"{}",
             "fingerprint": fp, "received_at": now})
 
     _write_batch(session, caller, new_cases, new_changes, touched, now)
@@ -361,6 +363,27 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
         session.connection().execute(update(PCourt.__table__).where(PCourt.__table__.c.code == caller.court_code)
                                      .values(last_seq=seq))
     return results
+
+
+def _batch_state(session: Session, changes: list[dict[str, Any]]) -> tuple[
+        dict[str, Any], dict[str, str], dict[str, dict[str, Any]]]:
+    """What the batch is decided against, one query per table for the whole batch (plain Core rows, no ORM
+    loading): prior answers by change id, case owners, current entity versions."""
+    conn = session.connection()
+    ids = [c["change_id"] for c in changes]
+    tc, tcase, te = PChange.__table__.c, PCase.__table__.c, PEntity.__table__.c
+    known = {r.change_id: r for r in conn.execute(
+        select(tc.change_id, tc.court_code, tc.result, tc.fingerprint).where(tc.change_id.in_(ids)))} if ids else {}
+    case_ids = {c["case_id"] for c in changes if c.get("case_id")}
+    owners: dict[str, str] = dict(conn.execute(  # type: ignore[arg-type]
+        select(tcase.case_id, tcase.court_code).where(tcase.case_id.in_(case_ids))).all()) if case_ids else {}
+    entity_ids = {c["entity_id"] for c in changes}
+    current: dict[str, dict[str, Any]] = {
+        r.entity_id: {"entity": r.entity, "case_id": r.case_id, "court_code": r.court_code,
+                      "version": r.version, "fields": r.fields, "new": False}
+        for r in conn.execute(select(te.entity_id, te.entity, te.case_id, te.court_code, te.version, te.fields)
+                              .where(te.entity_id.in_(entity_ids)))} if entity_ids else {}
+    return known, owners, current
 
 
 def _write_batch(session: Session, caller: Caller, new_cases: list[dict[str, Any]], new_changes: list[dict[str, Any]],
