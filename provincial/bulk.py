@@ -6,8 +6,10 @@ the JSON and datetime columns, compiled-parameter construction) at about a third
 the rows are turned into driver values directly — JSON as orjson text, a datetime through its column type's
 processor once per distinct value — and written with the driver's fastest form:
 
-- PostgreSQL: ``INSERT … SELECT … FROM unnest(%s::text[], %s::int8[], …)`` — one statement and one round
-  trip for the whole batch, the arrays passed as parameters; updates as ``UPDATE … FROM unnest(…)``;
+- PostgreSQL: ``INSERT … SELECT … FROM unnest(%b::text[], %b::int8[], …)`` — one statement and one round
+  trip for the whole batch, the arrays passed as parameters in binary format (``%b``: psycopg's text
+  array dumper quotes every element in Python and was 60 % of the server's time; binary is ~6× cheaper,
+  also cheaper than COPY's write_row or executemany, measured); updates as ``UPDATE … FROM unnest(…)``;
 - SQLite: the driver's executemany of one prepared statement.
 
 Statements go through ``Connection.exec_driver_sql``, so they run in the caller's transaction and driver
@@ -89,7 +91,7 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     cols = ", ".join(names)
     if conn.dialect.name == "postgresql":
         types = [_pg_type(table.c[n].type) for n in names]
-        args = ", ".join(f"%s::{'text' if t == 'json' else t}[]" for t in types)
+        args = ", ".join(f"%b::{'text' if t == 'json' else t}[]" for t in types)
         select = ", ".join(f"u.{n}::json" if t == "json" else f"u.{n}" for n, t in zip(names, types, strict=True))
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({cols}) SELECT {select} FROM unnest({args}) AS u({cols})",
                              tuple(columns))
@@ -106,7 +108,7 @@ def update_rows(conn: Connection, table: Table, key: str, rows: Sequence[dict[st
     sets = [n for n in names if n != key]
     if conn.dialect.name == "postgresql":
         types = [_pg_type(table.c[n].type) for n in names]
-        args = ", ".join(f"%s::{'text' if t == 'json' else t}[]" for t in types)
+        args = ", ".join(f"%b::{'text' if t == 'json' else t}[]" for t in types)
         assign = ", ".join(f"{n} = u.{n}::json" if t == "json" else f"{n} = u.{n}"
                            for n, t in zip(names, types, strict=True) if n != key)
         conn.exec_driver_sql(f"UPDATE {table.name} AS t SET {assign} FROM unnest({args}) AS u({', '.join(names)}) "
