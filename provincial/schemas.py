@@ -2,13 +2,15 @@
 
 Two layers, so that no input reaches a server error and every stored answer can be sent again:
 
-1. ``parse_json`` reads every request body: nesting depth (from the bytes, before parsing), finite numbers
+1. ``parse_json`` reads every request body: nesting depth (orjson's own limit while parsing, then the
+   parsed containers level by level — never recursion), finite numbers
    only (NaN / Infinity / 1e999 are refused when parsing), no NUL characters; integers beyond 64 bits
    arrive as floats and fail every integer field. A body that breaks these is refused whole (HTTP 422); the client splits the batch
    down to the offending change and quarantines it (docs/sync-protocol.md §6).
-2. ``check_change`` validates one change against the envelope and its entity's declared fields. A change
-   that breaks its entity's schema is answered ``rejected`` (code ``invalid``) with the field named, and
-   the rest of the batch goes on.
+2. ``check_change`` validates one change against the envelope and its entity's declared fields, with
+   one checker function per entity compiled from the declarations at import (``check_change_slow`` is
+   the reference definition they are tested against). A change that breaks its entity's schema is
+   answered ``rejected`` (code ``invalid``) with the field named, and the rest of the batch goes on.
 
 The field lists mirror the desktop's synced columns (execdesk.models, payload schema 1). A field the schema
 does not declare is accepted (a newer desktop may send more) but stays inside the generic bounds of layer 1.
