@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, BigInteger, Boolean, Connection, DateTime, Integer, Table
+from sqlalchemy import JSON, BigInteger, Boolean, Connection, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
 
 _PG_ARRAY = ((BigInteger, "int8"), (Integer, "int4"), (Boolean, "bool"))
@@ -50,7 +50,7 @@ class _Converter:
     """Driver values for one column: JSON → text, other types through the column's bind processor
     (memoised on the last value: a batch writes one timestamp many times)."""
 
-    def __init__(self, table: Table, name: str, dialect: Any):
+    def __init__(self, table: Any, name: str, dialect: Any):
         col = table.c[name]
         self.json = isinstance(_impl(col.type), JSON)
         self.proc = None if self.json else col.type.dialect_impl(dialect).bind_processor(dialect)
@@ -67,7 +67,7 @@ class _Converter:
         return self._out
 
 
-def _columns(table: Table, conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+def _columns(table: Any, conn: Connection, rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     names = list(rows[0])
     dialect = conn.dialect
     columns = []
@@ -83,7 +83,7 @@ def _columns(table: Table, conn: Connection, rows: Sequence[dict[str, Any]]) -> 
     return names, columns
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT every row (same keys in every row) in one statement."""
     if not rows:
         return
@@ -100,7 +100,7 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", list(zip(*columns, strict=True)))
 
 
-def update_rows(conn: Connection, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
+def update_rows(conn: Connection, table: Any, key: str, rows: Sequence[dict[str, Any]]) -> None:
     """UPDATE the row whose ``key`` column equals each row's ``key`` value with that row's other values."""
     if not rows:
         return

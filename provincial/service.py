@@ -360,8 +360,7 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
 
     _write_batch(session, caller, new_cases, new_changes, touched, now)
     if seq != court_seq:
-        session.connection().execute(update(PCourt.__table__).where(PCourt.__table__.c.code == caller.court_code)
-                                     .values(last_seq=seq))
+        session.connection().execute(update(PCourt).where(PCourt.code == caller.court_code).values(last_seq=seq))
     return results
 
 
@@ -375,7 +374,7 @@ def _batch_state(session: Session, changes: list[dict[str, Any]]) -> tuple[
     known = {r.change_id: r for r in conn.execute(
         select(tc.change_id, tc.court_code, tc.result, tc.fingerprint).where(tc.change_id.in_(ids)))} if ids else {}
     case_ids = {c["case_id"] for c in changes if c.get("case_id")}
-    owners: dict[str, str] = dict(conn.execute(  # type: ignore[arg-type]
+    owners: dict[str, str] = dict(conn.execute(
         select(tcase.case_id, tcase.court_code).where(tcase.case_id.in_(case_ids))).all()) if case_ids else {}
     entity_ids = {c["entity_id"] for c in changes}
     current: dict[str, dict[str, Any]] = {
