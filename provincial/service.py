@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from provincial import approvals, converge, register
+from provincial import approvals, bulk, converge, register
 from provincial.models import (
     PAccount,
     PCase,
@@ -279,11 +279,24 @@ def _check_shape(c: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def fingerprint(c: dict[str, Any]) -> str:
-    """What makes a change that change: a replay must carry the same (``device_seq`` is informative only)."""
-    canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
-                          c.get("payload")], option=orjson.OPT_SORT_KEYS)
+def fingerprint(c: dict[str, Any], payload_json: bytes | None = None) -> str:
+    """What makes a change that change: a replay must carry the same (``device_seq`` is informative only).
+
+    SHA-256 of ``orjson.dumps([entity, entity_id, case_id, op, base_version, payload], OPT_SORT_KEYS)``
+    (stored fingerprints depend on this exact text). ``payload_json`` — the payload already serialised with
+    sorted keys, as the push stores it — is spliced in instead of serialising the payload a second time."""
+    if payload_json is None:
+        canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"), c.get("base_version"),
+                              c.get("payload")], option=orjson.OPT_SORT_KEYS)
+    else:
+        canon = orjson.dumps([c["entity"], c["entity_id"], c.get("case_id"), c.get("op"),
+                              c.get("base_version")])[:-1] + b"," + payload_json + b"]"
     return hashlib.sha256(canon).hexdigest()
+
+
+def payload_json(c: dict[str, Any]) -> bytes:
+    """The payload as stored in p_changes (JSON, keys sorted) — serialised once per change."""
+    return orjson.dumps(c.get("payload") or {}, option=orjson.OPT_SORT_KEYS)
 
 
 def _reused(change_id: str) -> dict[str, Any]:
@@ -298,20 +311,10 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
     change of a case is rejected or in conflict, the later changes of the same case in this batch are
     answered ``held`` and not recorded, so the client can send them again after a person has acted.
     """
-    court = session.execute(select(PCourt).where(PCourt.code == caller.court_code).with_for_update()).scalar_one()
-    ids = [c["change_id"] for c in changes]
-    known = {r.change_id: r for r in session.execute(
-        select(PChange.change_id, PChange.court_code, PChange.result, PChange.fingerprint)
-        .where(PChange.change_id.in_(ids)))}
-    case_ids = {c["case_id"] for c in changes if c.get("case_id")}
-    owners: dict[str, str] = dict(session.execute(
-        select(PCase.case_id, PCase.court_code).where(PCase.case_id.in_(case_ids))).all()) if case_ids else {}
-    entity_ids = {c["entity_id"] for c in changes}
-    current: dict[str, dict[str, Any]] = {
-        r.entity_id: {"entity": r.entity, "case_id": r.case_id, "court_code": r.court_code,
-                      "version": r.version, "fields": r.fields, "new": False}
-        for r in session.execute(select(PEntity.entity_id, PEntity.entity, PEntity.case_id, PEntity.court_code,
-                                        PEntity.version, PEntity.fields).where(PEntity.entity_id.in_(entity_ids)))}
+    # The court's counter row, locked for the whole batch (gap-free sequences committed in order).
+    court_seq = session.execute(select(PCourt.last_seq).where(PCourt.code == caller.court_code)
+                                .with_for_update()).scalar_one()
+    known, owners, current = _batch_state(session, changes)
     reg = register.RegisterBatch.load(session, caller, changes)
     history: dict[tuple[str, int], dict[str, Any]] = {}  # (entity_id, version) → fields, accepted in this batch
 
@@ -325,12 +328,13 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
     touched: dict[str, dict[str, Any]] = {}
     answered_here: dict[str, dict[str, Any]] = {}
     held: set[str] = set()
-    seq = court.last_seq
+    seq = court_seq
 
     fingerprints: dict[str, str] = {}
     for c in changes:
         cid = c["change_id"]
-        fp = fingerprint(c)
+        pj = orjson.dumps(c.get("payload"), option=orjson.OPT_SORT_KEYS)
+        fp = fingerprint(c, pj)
         if cid in known:
             prior = known[cid]
             if prior.court_code != caller.court_code:  # never reveal another court's answer
@@ -398,32 +402,13 @@ def push_changes(session: Session, caller: Caller, changes: list[dict[str, Any]]
             "change_id": cid, "court_code": caller.court_code, "account": caller.account,
             "device_id": caller.device_id, "device_seq": c.get("device_seq"), "entity": c["entity"],
             "entity_id": c["entity_id"], "case_id": c.get("case_id"), "status": answer["status"],
-            "server_seq": answer.get("server_seq"), "result": answer, "payload": c.get("payload") or {},
+            "server_seq": answer.get("server_seq"), "result": answer, "payload": pj if c.get("payload") else b"{}",
             "fingerprint": fp, "received_at": now})
 
-    # Core executemany (no ORM unit of work per row: the bulk ORM insert was 37 % of the server's time).
-    conn = session.connection()
-    if new_cases:
-        conn.execute(PCase.__table__.insert(), new_cases)
-    if new_changes:
-        conn.execute(PChange.__table__.insert(), new_changes)
-    inserts = [dict(entity_id=k, entity=v["entity"], case_id=v["case_id"], court_code=v["court_code"],
-                    version=v["version"], fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now,
-                    account=caller.account)
-               for k, v in touched.items() if v["new"]]
-    updates = [dict(b_id=k, b_version=v["version"], b_fields=v["fields"], b_change=v["last_change_id"], b_at=now,
-                    b_account=caller.account)
-               for k, v in touched.items() if not v["new"]]
-    if inserts:
-        conn.execute(PEntity.__table__.insert(), inserts)
-    if updates:
-        session.connection().execute(
-            update(PEntity.__table__).where(PEntity.__table__.c.entity_id == bindparam("b_id")).values(
-                version=bindparam("b_version"), fields=bindparam("b_fields"),
-                last_change_id=bindparam("b_change"), updated_at=bindparam("b_at"),
-                account=bindparam("b_account")), updates)
+    _write_batch(session, caller, new_cases, new_changes, touched, now)
     reg.write(issue_item)
-    court.last_seq = seq
+    if seq != court_seq:
+        session.connection().execute(update(PCourt).where(PCourt.code == caller.court_code).values(last_seq=seq))
     return results
 
 
@@ -437,6 +422,45 @@ def _stored_fields(session: Session, caller: Caller, entity_id: str, version: in
         if not result.get("merged") and not result.get("same") and payload.get("version") == version:
             return payload.get("fields")
     return None
+
+
+def _batch_state(session: Session, changes: list[dict[str, Any]]) -> tuple[
+        dict[str, Any], dict[str, str], dict[str, dict[str, Any]]]:
+    """What the batch is decided against, one query per table for the whole batch (plain Core rows, no ORM
+    loading): prior answers by change id, case owners, current entity versions."""
+    conn = session.connection()
+    ids = [c["change_id"] for c in changes]
+    tc, tcase, te = PChange.__table__.c, PCase.__table__.c, PEntity.__table__.c
+    known = {r.change_id: r for r in conn.execute(
+        select(tc.change_id, tc.court_code, tc.result, tc.fingerprint).where(tc.change_id.in_(ids)))} if ids else {}
+    case_ids = {c["case_id"] for c in changes if c.get("case_id")}
+    owners: dict[str, str] = dict(conn.execute(
+        select(tcase.case_id, tcase.court_code).where(tcase.case_id.in_(case_ids))).all()) if case_ids else {}
+    entity_ids = {c["entity_id"] for c in changes}
+    current: dict[str, dict[str, Any]] = {
+        r.entity_id: {"entity": r.entity, "case_id": r.case_id, "court_code": r.court_code,
+                      "version": r.version, "fields": r.fields, "new": False}
+        for r in conn.execute(select(te.entity_id, te.entity, te.case_id, te.court_code, te.version, te.fields)
+                              .where(te.entity_id.in_(entity_ids)))} if entity_ids else {}
+    return known, owners, current
+
+
+def _write_batch(session: Session, caller: Caller, new_cases: list[dict[str, Any]], new_changes: list[dict[str, Any]],
+                 touched: dict[str, dict[str, Any]], now: datetime) -> None:
+    """Write a decided batch: one bulk statement per table (provincial.bulk; no ORM unit of work and no
+    per-row parameter processing — SQLAlchemy's bulk ORM insert was 37 % of the server's time, its Core
+    executemany still a third)."""
+    conn = session.connection()
+    bulk.insert_rows(conn, PCase.__table__, new_cases)
+    bulk.insert_rows(conn, PChange.__table__, new_changes)
+    bulk.insert_rows(conn, PEntity.__table__, [
+        dict(entity_id=k, entity=v["entity"], case_id=v["case_id"], court_code=v["court_code"], version=v["version"],
+             fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now, account=caller.account)
+        for k, v in touched.items() if v["new"]])
+    bulk.update_rows(conn, PEntity.__table__, "entity_id", [
+        dict(entity_id=k, version=v["version"], fields=v["fields"], last_change_id=v["last_change_id"], updated_at=now,
+             account=caller.account)
+        for k, v in touched.items() if not v["new"]])
 
 
 def _apply(c: dict[str, Any], caller: Caller, owners: dict[str, str], current: dict[str, dict[str, Any]],
@@ -566,9 +590,17 @@ def issue_item(session: Session, *, kind: str, title: str, body: str | None = No
     return item
 
 
-def feed_page(session: Session, caller: Caller, cursor: int, limit: int) -> tuple[list[PFeedItem], bool]:
-    rows = session.scalars(select(PFeedItem).where(PFeedItem.court_code == caller.court_code, PFeedItem.seq > cursor,
-                                                   register.feed_visible(caller))
+_FEED_COLUMNS = (PFeedItem.id, PFeedItem.seq, PFeedItem.kind, PFeedItem.case_id, PFeedItem.case_number,
+                 PFeedItem.title, PFeedItem.body, PFeedItem.issued_by, PFeedItem.due_on, PFeedItem.payload,
+                 PFeedItem.created_at, PFeedItem.recipient)
+
+
+def feed_page(session: Session, caller: Caller, cursor: int, limit: int) -> tuple[list[Any], bool]:
+    """A page of the court's feed: the court's items and those addressed to the caller (register.feed_visible),
+    with the columns a feed item is sent with (attribute access like a PFeedItem; read as plain rows, not ORM
+    objects — the ORM's identity map was most of a page's time)."""
+    rows = session.execute(select(*_FEED_COLUMNS).where(PFeedItem.court_code == caller.court_code,
+                                                         PFeedItem.seq > cursor, register.feed_visible(caller))
                            .order_by(PFeedItem.seq).limit(limit + 1)).all()
     return list(rows[:limit]), len(rows) > limit
 

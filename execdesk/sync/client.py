@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import String, Table, bindparam, func, select, type_coerce, update
+from sqlalchemy import String, Table, func, select, type_coerce, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -171,6 +171,10 @@ def local_case_digests(session: Session, case_ids: list[str]) -> dict[str, str]:
     return out
 
 
+_js = json.encoder.encode_basestring  # a JSON string literal, as json.dumps(..., ensure_ascii=False) writes it
+_OUTBOX = cast(Table, OutboxEntry.__table__).name
+
+
 # ---------------------------------------------------------------- the round
 
 
@@ -256,7 +260,7 @@ class _Round:
                     select(OutboxEntry.local_seq, OutboxEntry.change_id, OutboxEntry.entity, OutboxEntry.entity_id,
                            OutboxEntry.case_id, OutboxEntry.op, OutboxEntry.base_version, payload_text)
                     .where(OutboxEntry.state == "pending", OutboxEntry.local_seq > after)
-                    .order_by(OutboxEntry.local_seq).limit(self.limits.batch_changes * 2)).all()
+                    .order_by(OutboxEntry.local_seq).limit(self.limits.batch_changes)).all()
             if not rows:
                 return True
             batch: list[tuple[int, str, str | None]] = []
@@ -266,10 +270,12 @@ class _Round:
                 if case_id in held:
                     after = seq
                     continue
-                head = json.dumps({"change_id": change_id, "device_seq": seq, "entity": entity,
-                                   "entity_id": entity_id, "case_id": case_id, "op": op, "base_version": base},
-                                  ensure_ascii=False)
-                item = (head[:-1] + ', "payload": ' + raw + "}").encode()
+                # The same text as json.dumps(head, ensure_ascii=False), without building the dict.
+                item = ('{"change_id": ' + _js(change_id) + ', "device_seq": ' + str(int(seq)) + ', "entity": '
+                        + _js(entity) + ', "entity_id": ' + _js(entity_id) + ', "case_id": '
+                        + ("null" if case_id is None else _js(case_id)) + ', "op": ' + _js(op)
+                        + ', "base_version": ' + ("null" if base is None else str(int(base)))
+                        + ', "payload": ' + raw + "}").encode()
                 if batch and (len(batch) >= self.limits.batch_changes or size + len(item) > self.limits.batch_bytes):
                     break
                 batch.append((seq, change_id, case_id))
@@ -395,17 +401,17 @@ class _Round:
             row.setdefault("state", "pending")
             updates.append(row)
 
+        # The driver's executemany with the answers already as JSON text (as the JSON column stores them):
+        # SQLAlchemy's per-row parameter processing was a third of the client's time storing answers.
+        params = [(u["state"], u.get("server_seq"), json.dumps(u.get("result")), u.get("last_error"), u["local_seq"])
+                  for u in updates]
+
         def write() -> None:
             # One transaction for the whole answer: either every row records its answer or none does.
             with self._local_write("保存上报结果"), self.store.transaction() as session:
-                session.connection().execute(
-                    # (A declarative class's __table__ is typed FromClause; this one is mapped to its own Table.)
-                update(cast(Table, OutboxEntry.__table__)).where(OutboxEntry.__table__.c.local_seq == bindparam("b_seq"))
-                    .values(state=bindparam("b_state"), server_seq=bindparam("b_server_seq"),
-                            result=bindparam("b_result", type_=OutboxEntry.__table__.c.result.type),
-                            last_error=bindparam("b_error"), attempts=OutboxEntry.__table__.c.attempts + 1),
-                    [{"b_seq": u["local_seq"], "b_state": u["state"], "b_server_seq": u.get("server_seq"),
-                      "b_result": u.get("result"), "b_error": u.get("last_error")} for u in updates])
+                session.connection().exec_driver_sql(
+                    f"UPDATE {_OUTBOX} SET state = ?, server_seq = ?, result = ?, last_error = ?, "
+                    "attempts = attempts + 1 WHERE local_seq = ?", params)
                 for seq, effective in merges:
                     apply_merge(session, seq, effective)
 
