@@ -177,7 +177,8 @@ def install_snapshot(session: Session, actor: Actor, snapshot: dict[str, Any], *
 
         parties = list(session.scalars(select(Party).where(Party.case_id == case_id).order_by(Party.seq)))
         # A local-only column, written without bumping the row's version (it must stay the platform's).
-        session.execute(update(Case.__table__).where(Case.__table__.c.id == case_id)
+        cases = cast(Table, Case.__table__)
+        session.execute(update(cases).where(cases.c.id == case_id)
                         .values(search_text=build_search_text(case.case_number, parties))
                         .execution_options(synchronize_session=False))
         session.expire_all()
