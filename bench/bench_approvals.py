@@ -74,7 +74,7 @@ class Desk:
                         title=title)
         platform_approvals.set_approval_mode(self.store, setup, "platform")
         self.settings = Settings(server_url=base, court_account=account)
-        self.token = requests.post(base + "api/v1/auth/token", timeout=30, headers={"X-ExecDesk-Protocol": "1"},
+        self.token = requests.post(base + "api/v1/auth/token", timeout=30, headers={"X-ExecDesk-Protocol": "2"},
                                    json={"account": account, "password": PLATFORM_PASSWORD,
                                          "device_id": device_id(self.store)}).json()["access_token"]
 

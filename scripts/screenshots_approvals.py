@@ -87,7 +87,7 @@ def sync(store, base: str, account: str) -> None:
 
     token = requests.post(base + "api/v1/auth/token", json={"account": account, "password": "platform-pass-1",
                                                             "device_id": device_id(store)},
-                          headers={"X-ExecDesk-Protocol": "1"}, timeout=30).json()["access_token"]
+                          headers={"X-ExecDesk-Protocol": "2"}, timeout=30).json()["access_token"]
     sync_service.run_sync(store, Settings(server_url=base, court_account=account), token=token)
 
 

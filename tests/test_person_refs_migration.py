@@ -4,12 +4,13 @@ under the same change ids; none is dropped; settled history is left as it was se
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 from sqlalchemy import select
 
 from execdesk.models import OutboxEntry
-from execdesk.models.migrate import current_revision, open_database
-from execdesk.services.accounts import create_user, ensure_court
-from execdesk.services.context import Actor
+from execdesk.models.migrate import SCHEMA_HEAD, current_revision, open_database
 
 
 def _payload(entity, entity_id, case_id, fields):
@@ -19,11 +20,17 @@ def _payload(entity, entity_id, case_id, fields):
 
 def test_pending_schema_1_payloads_are_converted_never_dropped(tmp_path):
     path = tmp_path / "old.sqlite3"
-    admin = Actor("setup", "设置")
     store = open_database(path, target="0005_corrections")
-    court = ensure_court(store, admin, code="鲁0102", name="济南市历下区人民法院")
-    zhang = create_user(store, admin, username="zhangwei", display_name="张伟", role="承办人", court_code="鲁0102")
-    liu = create_user(store, admin, username="liuyang", display_name="刘洋", role="书记员", court_code="鲁0102")
+    store.close()
+    # The court and its people as a 0005 database holds them (plain SQL: today's models have later columns).
+    court, zhang, liu = "court-1", "user-zhang", "user-liu"
+    with sqlite3.connect(path) as db:
+        now = "2026-11-01 08:00:00.000000"
+        db.execute("INSERT INTO courts (id, version, created_at, updated_at, code, name, province, approval_route) "
+                   "VALUES (?, 1, ?, ?, '鲁0102', '济南市历下区人民法院', '鲁', '院长审签')", (court, now, now))
+        for uid, username, name, role in ((zhang, "zhangwei", "张伟", "承办人"), (liu, "liuyang", "刘洋", "书记员")):
+            db.execute("INSERT INTO users (id, version, created_at, updated_at, court_id, username, display_name, "
+                       "role, active) VALUES (?, 1, ?, ?, ?, ?, ?, ?, 1)", (uid, now, now, court, username, name, role))
     case_fields = {"court_id": court, "court_code": "鲁0102", "case_number": "（2026）鲁0102执1号",
                    "handler_id": zhang, "clerk_id": liu, "cause": "民间借贷纠纷"}
     rows = [
@@ -39,12 +46,15 @@ def test_pending_schema_1_payloads_are_converted_never_dropped(tmp_path):
         OutboxEntry(change_id="c-done", entity="case", entity_id="case-3", case_id="case-3", op="upsert",
                     payload=_payload("case", "case-3", "case-3", case_fields), schema_version=1, state="done"),
     ]
-    with store.transaction() as s:
-        s.add_all(rows)
-    store.close()
+    with sqlite3.connect(path) as db:
+        for r in rows:
+            db.execute("INSERT INTO outbox (change_id, entity, entity_id, case_id, op, base_version, payload, "
+                       "schema_version, created_at, state, attempts) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 0)",
+                       (r.change_id, r.entity, r.entity_id, r.case_id, r.op, json.dumps(r.payload),
+                        r.schema_version, now, r.state))
 
     store = open_database(path)
-    assert current_revision(path) == "0006_person_refs"
+    assert current_revision(path) == SCHEMA_HEAD  # through 0006_person_refs
     with store.read() as s:
         got = {r.change_id: r for r in s.scalars(select(OutboxEntry))}
     assert set(got) == {"c-pending", "c-conflict", "c-unknown", "c-done"}  # nothing dropped

@@ -256,16 +256,16 @@ def test_platform_accepts_a_decision_only_from_the_steps_approver_in_route_order
 
     def push(account: str, step: str, draft_sha: str = sha) -> dict:
         token = requests.post(platform.url + "api/v1/auth/token", json={"account": account, "password": PASSWORD},
-                              headers={"X-ExecDesk-Protocol": "1"}).json()["access_token"]
+                              headers={"X-ExecDesk-Protocol": "2"}).json()["access_token"]
         decision_id = f"d-{random.getrandbits(48):012x}"
         change = {"change_id": f"c-{random.getrandbits(64):016x}", "entity": "approval_decision",
                   "entity_id": decision_id, "case_id": case_id, "op": "upsert", "base_version": None,
-                  "payload": {"schema": 1, "entity": "approval_decision", "id": decision_id, "case_id": case_id,
+                  "payload": {"schema": 2, "entity": "approval_decision", "id": decision_id, "case_id": case_id,
                               "version": 1, "fields": {"request_id": request_id, "step": step, "decision": "同意",
                                                        "opinion": None, "decided_on": "2026-11-25",
                                                        "draft_sha256": draft_sha}}}
         reply = requests.post(platform.url + "api/v1/changes", json={"changes": [change]},
-                              headers={"Authorization": f"Bearer {token}", "X-ExecDesk-Protocol": "1"})
+                              headers={"Authorization": f"Bearer {token}", "X-ExecDesk-Protocol": "2"})
         return reply.json()["results"][0]
 
     assert push("zhangwei", "院长")["code"] == "not_approver"

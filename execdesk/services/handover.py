@@ -30,6 +30,7 @@ from execdesk.services import derived, pipeline
 from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, audit_only
 from execdesk.services.context import Actor
 from execdesk.services.identity_refs import RefError, from_wire, make_ref, person_ref, split_ref, user_for_ref
+from execdesk.services.writer import write_pending_logs
 
 HANDOVER_ENTITY = "handover"
 HANDOVER_KIND = "移交"
@@ -90,6 +91,7 @@ def hand_over(store: Store, actor: Actor, case_id: str, new_handler_ref: str, re
         new_user = user_for_ref(s, to_ref)
         w.change(case, {"handler_id": new_user}, action="变更承办人（移交）", expected_version=expected_version,
                  labels={"handler_id": "承办人"}, what=f"案件{case.case_number}")
+        write_pending_logs(s)  # the handler change's outbox row first: the handover goes after it
         handover_id, change_id = new_id(), new_id()
         fields = {"from": from_ref, "to": to_ref, "reason": reason, "handed_over_on": today.isoformat(),
                   "case_number": case.case_number}
@@ -175,7 +177,8 @@ def install_snapshot(session: Session, actor: Actor, snapshot: dict[str, Any], *
 
         parties = list(session.scalars(select(Party).where(Party.case_id == case_id).order_by(Party.seq)))
         # A local-only column, written without bumping the row's version (it must stay the platform's).
-        session.execute(update(Case.__table__).where(Case.__table__.c.id == case_id)
+        cases = cast(Table, Case.__table__)
+        session.execute(update(cases).where(cases.c.id == case_id)
                         .values(search_text=build_search_text(case.case_number, parties))
                         .execution_options(synchronize_session=False))
         session.expire_all()

@@ -57,6 +57,7 @@ from execdesk.services.documents import RULING_SUBJECT, current_route, ruling_te
 from execdesk.services.identity_refs import make_ref
 from execdesk.services.lookup import get_case
 from execdesk.services.readiness import evaluate_case
+from execdesk.services.writer import write_pending_logs
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ def checklist_of(readiness) -> list[dict[str, Any]]:
 
 
 def _queue(session: Session, actor: Actor, entity: str, entity_id: str, case_id: str, fields: dict[str, Any]) -> str:
+    write_pending_logs(session)  # after the changes this transaction made before it (causal order)
     change_id = new_id()
     session.add(OutboxEntry(
         change_id=change_id, entity=entity, entity_id=entity_id, case_id=case_id, op="upsert", base_version=None,

@@ -107,6 +107,14 @@ def _write_logs_before_commit(session: Session) -> None:
         w.write_log()
 
 
+def write_pending_logs(session: Session) -> None:
+    """Insert now the audit and outbox entries the session's writes still hold. Call it before adding an outbox
+    row by hand (a 移交, an approval request) so that row comes after the changes made before it: the outbox's
+    local_seq is the causal order the platform applies."""
+    for w in session.info.get(_WRITES, ()):
+        w.write_log()
+
+
 @event.listens_for(Session, "after_rollback")
 def _drop_logs_after_rollback(session: Session) -> None:
     for w in session.info.pop(_WRITES, ()):

@@ -577,7 +577,7 @@ def apply_merge(session: Session, local_seq: int, answer: dict[str, Any]) -> Non
         local = from_wire(session, row.entity, keep)
         values = {c.key: _coerce(c, local[c.key]) for c in table.columns if c.key in local
                   and c.key not in ("id", "version")}
-        values["version"] = obj.version + delta
+        values["version"] = int(session.scalar(select(table.c.version).where(table.c.id == row.entity_id)) or 0) + delta
         session.execute(update(table).where(table.c.id == row.entity_id).values(**values)
                         .execution_options(synchronize_session=False))
     later = session.scalars(select(OutboxEntry).where(

@@ -347,6 +347,9 @@ def after_first_paint(window, store) -> None:
         probe.start()
     collections_at_ready = sum(g["collections"] for g in gc.get_stats())
     task = start_housekeeping(window, store)
+    # Collections up to the end of the warm-up, counted by the worker before it turns collection back on (the
+    # GUI thread hears of the end later, while the worker goes on to the template check and collects).
+    collections_at_warm = task.collections_at_warm
 
     def progress(_done: int, _total: int, step: str) -> None:
         if step != WARM_UP_DONE:
@@ -354,7 +357,8 @@ def after_first_paint(window, store) -> None:
         if probe is not None and probe.running:
             print(f"EXECDESK_WARM {time.time():.6f} stall_ms={probe.stop():.1f} rss_kb={rss_kb()} "
                   f"frozen={gc.get_freeze_count()} "
-                  f"gc_runs={sum(g['collections'] for g in gc.get_stats()) - collections_at_ready}", flush=True)
+                  f"gc_runs={(collections_at_warm[0] if collections_at_warm else -1) - collections_at_ready}",
+                  flush=True)
         if os.environ.get("EXECDESK_QUIT_WHEN_WARM") and os.environ.get("EXECDESK_QUIT_AFTER_MS"):
             from PySide6.QtWidgets import QApplication
 
@@ -379,11 +383,13 @@ def start_housekeeping(window, store):
     from execdesk.ui import workers
 
     template_problems: list[str] = []
+    collections_at_warm: list[int] = []
 
     def housekeeping(job) -> bool:
         try:
             warm_up()
         finally:
+            collections_at_warm.append(sum(g["collections"] for g in gc.get_stats()))
             # Everything loaded so far lives as long as the process: move it out of the collector's sight. A
             # full (generation 2) collection otherwise walks every module, mapper and Qt wrapper, ~45 ms with
             # the GIL held, which froze the window mid-sync (bench_ui: the sync's longest stall). Python's
@@ -417,4 +423,5 @@ def start_housekeeping(window, store):
     task = workers.start(window, housekeeping, on_done=done,
                          on_error=lambda exc: log.error("start-up housekeeping failed: %s", exc))
     task.progress.connect(checked)
+    task.collections_at_warm = collections_at_warm  # read by run_gui's warm-up report
     return task

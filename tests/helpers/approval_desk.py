@@ -50,7 +50,7 @@ def _sync(store, url: str, account: str) -> dict:
 
     token = requests.post(url + "api/v1/auth/token", json={"account": account, "password": PLATFORM_PASSWORD,
                                                            "device_id": device_id(store)},
-                          headers={"X-ExecDesk-Protocol": "1"}, timeout=30).json()["access_token"]
+                          headers={"X-ExecDesk-Protocol": "2"}, timeout=30).json()["access_token"]
     report = sync.run_sync(store, Settings(server_url=url, court_account=account), token=token)
     return {"status": report.status, "pushed": report.pushed, "pulled": report.pulled, "rejected": report.rejected,
             "duplicates": report.duplicates, "pending_left": report.pending_left}

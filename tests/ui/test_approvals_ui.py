@@ -22,7 +22,7 @@ from provincial import service as platform_service
 def _round(store, url: str, account: str) -> None:
     token = requests.post(url + "api/v1/auth/token", json={"account": account, "password": PASSWORD,
                                                            "device_id": device_id(store)},
-                          headers={"X-ExecDesk-Protocol": "1"}).json()["access_token"]
+                          headers={"X-ExecDesk-Protocol": "2"}).json()["access_token"]
     assert sync.run_sync(store, Settings(server_url=url, court_account=account), token=token).status == "ok"
 
 
