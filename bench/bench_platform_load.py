@@ -64,14 +64,14 @@ def batch_body(court: str, rng: random.Random, with_case: bool = False) -> Any:
     case_id = str(uuid.uuid4())
     serial = rng.randint(1, 99_999_999)
     changes = [{"change_id": str(uuid.uuid4()), "entity": "case", "entity_id": case_id, "case_id": case_id,
-                "payload": {"schema": 1, "id": case_id, "entity": "case", "case_id": case_id, "version": 1,
+                "payload": {"schema": 2, "id": case_id, "entity": "case", "case_id": case_id, "version": 1,
                             "fields": {"court_code": court, "case_number": f"（2026）{court}执{serial}号",
                                        "cause": "民间借贷纠纷", "filed_on": "2026-03-02", "status": "未结",
                                        "amount_claimed_fen": 8_500_000, "is_non_litigation": False}}}]
     for k in range(size - 1):
         nid = str(uuid.uuid4())
         changes.append({"change_id": str(uuid.uuid4()), "entity": "node", "entity_id": nid, "case_id": case_id,
-                        "payload": {"schema": 1, "id": nid, "entity": "node", "case_id": case_id, "version": 1,
+                        "payload": {"schema": 2, "id": nid, "entity": "node", "case_id": case_id, "version": 1,
                                     "fields": {"code": "N06", "seq": k + 2, "name": "网络查控", "status": "已完成",
                                                "started_on": "2026-03-05", "description": "网络查控系统查询",
                                                "data": {"scopes": ["存款", "车辆"]}}}})
