@@ -73,10 +73,12 @@ def test_every_entity_the_desktop_syncs_is_declared_by_the_platform():
     """Issue 14 item 1: a row the desktop queues must have a platform schema, else it is quarantined as
     ``unknown_entity`` (the bench found every 约谈 (interview, DOMAIN.md §1.5 R8) refused that way)."""
     from execdesk.models import SYNCED_ENTITIES
+    from execdesk.models.wire_identity import person_columns
 
     assert set(SYNCED_ENTITIES) <= set(ENTITY_FIELDS), set(SYNCED_ENTITIES) - set(ENTITY_FIELDS)
     for name, cls in SYNCED_ENTITIES.items():
-        columns = {c.name for c in cls.__table__.columns}
+        # On the wire (protocol v2, issue 13) person columns travel as refs: handler_id → handler.
+        columns = {c.name for c in cls.__table__.columns} | set(person_columns(name).values()) | {"court_code"}
         undeclared = {f for f in ENTITY_FIELDS[name] if f not in columns | {"id", "version", "case_id"}}
         assert not undeclared, (name, undeclared)
 
