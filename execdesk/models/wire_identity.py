@@ -19,6 +19,7 @@ court and username; an unknown ref creates an inactive local profile (no passwor
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -99,6 +100,21 @@ def to_wire(entity: str, fields: dict[str, Any], session: Session) -> dict[str, 
         if column in out:
             out[wire] = person_ref(session, out.pop(column))
     return out
+
+
+def column_value(column: Any, value: Any) -> Any:
+    """A JSON value from the platform → the column's Python type (dates and timestamps travel as ISO text)."""
+    from sqlalchemy import Date, DateTime
+
+    from execdesk.models.base import UTCDateTime
+
+    if value is None:
+        return None
+    if isinstance(column.type, UTCDateTime | DateTime):
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    return value
 
 
 def local_court(session: Session, code: str) -> Court:

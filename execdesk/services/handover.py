@@ -29,7 +29,15 @@ from execdesk.rules.errors import ValidationError
 from execdesk.services import derived, pipeline
 from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, audit_only
 from execdesk.services.context import Actor
-from execdesk.services.identity_refs import RefError, from_wire, make_ref, person_ref, split_ref, user_for_ref
+from execdesk.services.identity_refs import (
+    RefError,
+    column_value,
+    from_wire,
+    make_ref,
+    person_ref,
+    split_ref,
+    user_for_ref,
+)
 from execdesk.services.writer import write_pending_logs
 
 HANDOVER_ENTITY = "handover"
@@ -132,12 +140,6 @@ def handover_candidates(store: Store, case_id: str) -> list[dict[str, str]]:
 # ---------------------------------------------------------------- the new handler's PC
 
 
-def _coerce(column, value: Any) -> Any:
-    from execdesk.services.sync import _coerce as coerce
-
-    return coerce(column, value)
-
-
 def install_snapshot(session: Session, actor: Actor, snapshot: dict[str, Any], *, today: date) -> dict[str, int]:
     """Insert (or bring up to date) every row of a case from the platform's snapshot, in the caller's
     transaction, without outbox entries. A local row with unsent changes is left alone (it meets the
@@ -155,7 +157,7 @@ def install_snapshot(session: Session, actor: Actor, snapshot: dict[str, Any], *
             continue
         table = cast(Table, cls.__table__)
         local = from_wire(session, row["entity"], wire)
-        values = {c.key: _coerce(c, local[c.key]) for c in table.columns if c.key in local
+        values = {c.key: column_value(c, local[c.key]) for c in table.columns if c.key in local
                   and c.key not in ("id", "version")}
         if "case_id" in table.columns:
             values["case_id"] = case_id

@@ -7,6 +7,7 @@ services (tests/test_layers.py), uses the very same functions; every service imp
 from execdesk.models.wire_identity import (
     SCHEMA,
     RefError,
+    column_value,
     from_wire,
     local_court,
     make_ref,
@@ -17,5 +18,5 @@ from execdesk.models.wire_identity import (
     user_for_ref,
 )
 
-__all__ = ["SCHEMA", "RefError", "from_wire", "local_court", "make_ref", "person_columns", "person_ref",
+__all__ = ["SCHEMA", "RefError", "column_value", "from_wire", "local_court", "make_ref", "person_columns", "person_ref",
            "split_ref", "to_wire", "user_for_ref"]

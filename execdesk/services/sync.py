@@ -7,15 +7,14 @@ silent last-writer-wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, Table, func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from execdesk.config import Settings
 from execdesk.models import SYNCED_ENTITIES, Case, OutboxEntry, SupervisionItem, SyncRun, new_id, utcnow
-from execdesk.models.base import UTCDateTime
 from execdesk.models.database import Store
 from execdesk.rules.errors import ValidationError
 from execdesk.services import derived
@@ -27,7 +26,7 @@ from execdesk.services.changes import (
     snapshot,
 )
 from execdesk.services.context import Actor
-from execdesk.services.identity_refs import from_wire
+from execdesk.services.identity_refs import column_value, from_wire
 from execdesk.sync import credentials
 from execdesk.sync.client import SyncReport, device_id
 from execdesk.sync.client import run_sync as run_sync_transport
@@ -247,17 +246,6 @@ def _unresolved(session: Session, change_id: str, state: str) -> OutboxEntry:
     return row
 
 
-def _coerce(column, value: Any) -> Any:
-    """JSON value from the platform → the column's Python type (dates travel as ISO text)."""
-    if value is None:
-        return None
-    if isinstance(column.type, UTCDateTime | DateTime):
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
-    if isinstance(column.type, Date):
-        return date.fromisoformat(value) if isinstance(value, str) else value
-    return value
-
-
 def _reappend(session: Session, row: OutboxEntry, *, base_version: int | None, payload: dict,
               rebase: int = 0) -> str:
     """Append a fresh change (new id: the old id's answer is final on the platform) for ``row``'s record and
@@ -331,7 +319,7 @@ def resolve_conflict(store: Store, actor: Actor, change_id: str, choice: str, *,
             values = {}
             for col in table.columns:
                 if col.key in local and col.key not in LOCAL_ONLY and col.key not in ("id", "version"):
-                    values[col.key] = _coerce(col, local[col.key])
+                    values[col.key] = column_value(col, local[col.key])
             values["version"] = server_version
             session.execute(update(table).where(table.c.id == row.entity_id).values(**values)
                             .execution_options(synchronize_session=False))

@@ -47,7 +47,7 @@ from execdesk.models import (
 from execdesk.models.base import SyncedMixin
 from execdesk.models.database import Store
 from execdesk.models.wire_identity import SCHEMA as WIRE_SCHEMA
-from execdesk.models.wire_identity import from_wire, person_columns, to_wire
+from execdesk.models.wire_identity import column_value, from_wire, person_columns, to_wire
 from execdesk.rules.dates import parse_date
 from execdesk.sync import credentials
 from execdesk.sync.errors import AuthRequired, LocalWriteError, ProtocolError, ServerError, SyncError
@@ -541,21 +541,6 @@ class _Round:
         log.info("resync case %s: %d queued, %d newer on platform", case_id, queued, newer_on_server)
 
 
-def _coerce(column, value: Any) -> Any:
-    """A JSON value from the platform → the column's Python type (dates travel as ISO text)."""
-    from sqlalchemy import Date, DateTime
-
-    from execdesk.models.base import UTCDateTime
-
-    if value is None:
-        return None
-    if isinstance(column.type, UTCDateTime | DateTime):
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
-    if isinstance(column.type, Date):
-        return date.fromisoformat(value) if isinstance(value, str) else value
-    return value
-
-
 def apply_merge(session: Session, local_seq: int, answer: dict[str, Any]) -> None:
     """The platform merged this change with another PC's edit of other fields (provincial/converge.py): the
     fields it took from the platform go into the local row — unless this PC changed such a field again since
@@ -575,7 +560,7 @@ def apply_merge(session: Session, local_seq: int, answer: dict[str, Any]) -> Non
         now_wire = to_wire(row.entity, {c.key: _plain(getattr(obj, c.key)) for c in table.columns}, session)
         keep = {k: v for k, v in take.items() if now_wire.get(k) == mine.get(k)}
         local = from_wire(session, row.entity, keep)
-        values = {c.key: _coerce(c, local[c.key]) for c in table.columns if c.key in local
+        values = {c.key: column_value(c, local[c.key]) for c in table.columns if c.key in local
                   and c.key not in ("id", "version")}
         values["version"] = int(session.scalar(select(table.c.version).where(table.c.id == row.entity_id)) or 0) + delta
         session.execute(update(table).where(table.c.id == row.entity_id).values(**values)
