@@ -415,8 +415,11 @@ def test_handover_with_unsent_changes_one_conflicted_drops_nothing(tmp_path, pla
         assert s.get(PCase, case_id).handler == "鲁0102/wangfang"
         item = s.scalar(select(PFeedItem).where(PFeedItem.case_id == case_id, PFeedItem.kind == "移交"))
         assert item.recipient == "鲁0102/wangfang"
+        # In the order the PCs sent them (batch by batch, each PC's outbox order within a batch): accepted in
+        # that order too. (Without an ORDER BY, PostgreSQL returns the rows in no particular order.)
         seqs = [c.server_seq for c in s.scalars(select(PChange).where(PChange.case_id == case_id,
-                                                                      PChange.status == "accepted"))]
+                                                                      PChange.status == "accepted")
+                                                .order_by(PChange.received_at, PChange.device_seq))]
     old_versions = _versions(old, case_id)
     with old.read() as s:
         old_nodes = [n.code for n in s.scalars(select(Node).where(Node.case_id == case_id).order_by(Node.seq))]
