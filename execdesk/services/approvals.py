@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execdesk.models import Approval, User
+from execdesk.models import Approval, Court, User
 from execdesk.models.database import Store
 from execdesk.rules import approval as rules
 from execdesk.rules.dates import parse_date
@@ -41,7 +41,15 @@ class StepStatus:
     stale: bool  # approved, but an earlier draft (the case changed since)
 
 
-def _panel_users(session: Session, presiding: User, usernames: list[str]) -> list[str]:
+def check_same_pc_allowed(session: Session) -> None:
+    """Same-PC approval (the approver's password typed on the 承办人's PC) unless the court chose platform only
+    (courts.approval_mode, issue 13 item 4; the platform relay is services/platform_approvals.py)."""
+    court = session.scalar(select(Court).order_by(Court.created_at).limit(1))
+    if court is not None and (court.approval_mode or "both") == "platform":
+        raise ValidationError("本院设置为审批人在本人电脑上审批（经省平台流转），请提交审批请求", "审批方式")
+
+
+def panel_users(session: Session, presiding: User, usernames: list[str]) -> list[str]:
     _, _, size = rules.panel_titles()
     names = [presiding.display_name]
     for username in usernames:
@@ -70,8 +78,6 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
     approver = authenticate(store, approver_username, password)  # the approver's own password
     assert approver.user_id is not None  # authenticate returns a stored profile
     with store.transaction() as session:
-        from execdesk.services.platform_approvals import check_same_pc_allowed
-
         check_same_pc_allowed(session)  # court setting approval_mode (issue 13 item 4)
         case = get_case(session, case_id)
         rt = current_route(case)
@@ -82,7 +88,7 @@ def approve_ruling(store: Store, actor: Actor, case_id: str, *, step: str, appro
             rules.check_order(rt, step, approval_facts(session, case.id), sha)
         names: list[str] = []
         if st.records_panel and decision == rules.APPROVE:
-            names = _panel_users(session, session.get_one(User, approver.user_id), list(panel or []))
+            names = panel_users(session, session.get_one(User, approver.user_id), list(panel or []))
         row = Approval(case_id=case.id, subject=RULING_SUBJECT, route=rt.name, step=st.code,
                        approver_id=approver.user_id, approver_name=approver.display_name, decision=decision,
                        opinion=(opinion or "").strip() or None, draft_sha256=sha)

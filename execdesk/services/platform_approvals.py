@@ -51,6 +51,7 @@ from execdesk.rules.dates import chinese_date, parse_date
 from execdesk.rules.errors import ValidationError
 from execdesk.services import pipeline, records
 from execdesk.services.accounts import authenticate
+from execdesk.services.approvals import check_same_pc_allowed, panel_users  # noqa: F401  (re-exported)
 from execdesk.services.changes import PAYLOAD_SCHEMA_VERSION, audit_only
 from execdesk.services.context import Actor
 from execdesk.services.documents import RULING_SUBJECT, current_route, ruling_text
@@ -97,12 +98,6 @@ def set_approval_mode(store: Store, actor: Actor, mode: str) -> None:
         before = court.approval_mode
         court.approval_mode = mode
         audit_only(session, actor, "设置审批方式", "court", court.id, None, {"before": before, "after": mode})
-
-
-def check_same_pc_allowed(session: Session) -> None:
-    """Same-PC approval (the approver's password typed on the 承办人's PC) unless the court chose platform only."""
-    if (_court(session).approval_mode or "both") == "platform":
-        raise ValidationError("本院设置为审批人在本人电脑上审批（经省平台流转），请提交审批请求", "审批方式")
 
 
 # ---------------------------------------------------------------- the carried text
@@ -256,9 +251,7 @@ def submit_ruling(store: Store, actor: Actor, case_id: str, *, approvers: dict[s
             steps.append({"step": s.code, "label": s.name, "approver": make_ref(court.code, u.username),
                           "name": u.display_name})
             if s.records_panel:
-                from execdesk.services.approvals import _panel_users
-
-                names = _panel_users(session, u, list(panel or []))
+                names = panel_users(session, u, list(panel or []))
         # The request this one replaces: an open one (superseded now) or one returned with a 不同意.
         previous = session.scalar(select(ApprovalRequest).where(
             ApprovalRequest.case_id == case.id, ApprovalRequest.subject == RULING_SUBJECT,
