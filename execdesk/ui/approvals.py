@@ -164,7 +164,8 @@ class ApprovalsPage(QWidget):
         self.summary.setText(
             f"{item.subject}　{item.case_number or '—'}　{self.tr('本步骤')}：{item.label}\n"
             f"{self.tr('提交人')}：{item.requester}　{self.tr('前序审批')}：{earlier}\n"
-            f"{self.tr('草稿 SHA-256')}：{item.draft_sha256}")
+            # The SHA-256 binds the decision to this text (the service checks it); a person is told what it means.
+            f"{self.tr('审批意见只对本稿有效；承办人修改草稿后须重新审批')}")
         shown = item.note or ""
         if item.state != svc.OPEN and item.decision:
             shown = f"{self.tr('本人意见')}：{item.decision}" + (f"（{item.opinion}）" if item.opinion else "") + \
@@ -235,7 +236,7 @@ class SubmitApprovalDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(self.tr("草稿的全文、SHA-256和终本条件核查结果随请求发送；同步后各审批人在本人电脑上审批。")))
+        lay.addWidget(QLabel(self.tr("草稿的全文和终本条件核查结果随请求发送；同步后各审批人在本人电脑上审批。")))
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(buttons)

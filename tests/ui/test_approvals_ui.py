@@ -84,6 +84,7 @@ def test_submit_from_the_wizard_then_sign_on_the_presidents_pc(qtbot, store, act
         ui.table.selectRow(0)
         assert ui.preview.page_count() >= 1  # rendered here, from the carried text
         assert ui.checklist.rowCount() > 5 and "合议庭：同意" in ui.summary.text()
+        assert "SHA" not in ui.summary.text() and ui.current().draft_sha256 not in ui.summary.text()  # issue 17 item 6
         ui.password.setText("wrong-pass")
         ui.sign_decision()
         assert "用户名或密码不正确" in ui.error.text()
