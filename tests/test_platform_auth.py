@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from browser_harness import NEEDS_CHROMIUM, chromium, click_and_wait
 from conftest import TODAY, sample_case_input
 from sqlalchemy import func, select, text, update
 from sync_harness import *  # noqa: F403  (fixtures: memory_keyring)
@@ -509,17 +510,10 @@ def test_a_0003_platform_database_migrates_and_its_court_accounts_keep_working(t
 # ---------------------------------------------------------------- the audit in the 指挥中心 view
 
 
-def test_auth_log_page_for_province_staff_in_a_real_browser(plat, clock):
+@NEEDS_CHROMIUM
+def test_auth_log_page_for_province_staff_in_a_real_browser(plat, clock, screenshot_dir):
     """Item 2: the authentication audit is visible in the 指挥中心 view to 省院 staff (headless Chromium);
     中院 staff, who see only some courts, are refused the province-wide audit."""
-    import shutil
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not (Path(chromium).exists() and Path(driver_path).exists()):
-        pytest.skip("needs Debian chromium and chromium-driver (run.sh installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     from provincial.center import create_staff
@@ -529,36 +523,26 @@ def test_auth_log_page_for_province_staff_in_a_real_browser(plat, clock):
         create_staff(s, "zy-auth", "赵中院", "中院", "center-pass-2026", ["鲁0102"])
     _sign_in_raw(plat, account=PERSON, device="dev-page", password="wrong-password")
     _sign_in_raw(plat, account=PERSON, device="dev-page")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--lang=zh-CN", "--no-first-run"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(window="1280,900") as driver:
         for name in ("sy-auth", "zy-auth"):
             driver.delete_all_cookies()
             driver.get(plat.url + "center/")
             driver.find_element(By.ID, "name").send_keys(name)
             driver.find_element(By.ID, "password").send_keys("center-pass-2026")
-            driver.find_element(By.ID, "submit").click()
+            click_and_wait(driver, driver.find_element(By.ID, "submit"))
             if name == "sy-auth":
-                driver.find_element(By.ID, "auth_log_link").click()
+                click_and_wait(driver, driver.find_element(By.ID, "auth_log_link"))
                 table = driver.find_element(By.ID, "auth_log").text
                 assert PERSON in table and "登录失败" in table and "dev-page" in table and "127.0.0.1" in table
                 driver.find_element(By.NAME, "account").send_keys(CLERK)
-                driver.find_element(By.CSS_SELECTOR, "form[action='/center/auth-log'] button").click()
+                click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/center/auth-log'] button"))
                 assert PERSON not in driver.find_element(By.ID, "auth_log").text
                 driver.get(plat.url + "center/auth-log")
-                (REPO / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
-                driver.save_screenshot(str(REPO / "docs" / "screenshots" / "center_auth_log.png"))
+                driver.save_screenshot(str(screenshot_dir / "center_auth_log.png"))
             else:
                 assert not driver.find_elements(By.ID, "auth_log_link")
                 driver.get(plat.url + "center/auth-log")
                 assert "仅供省院" in driver.page_source and not driver.find_elements(By.ID, "auth_log")
-    finally:
-        driver.quit()
 
 
 def test_moving_from_the_court_account_to_ones_own_leaves_no_token_behind(tmp_path, plat, clock, memory_keyring):

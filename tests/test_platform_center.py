@@ -10,13 +10,11 @@ execution limit owe a 书面说明; R16 limit from filing.)
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from datetime import date
-from pathlib import Path
-
 import pytest
 import requests
+from browser_harness import NEEDS_CHROMIUM, chromium, click_and_wait
 from conftest import TODAY, sample_case_input
 from sqlalchemy import select
 from sync_harness import *  # noqa: F403
@@ -32,27 +30,13 @@ from provincial.models import PFeedItem
 
 HANDLER = Actor(username="zhangwei", display_name="张伟")
 STAFF_PASSWORD = "center-pass-2026"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(DRIVER).exists()),
-                                reason="needs Debian chromium and chromium-driver (run.sh installs them)")
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1100", "--lang=zh-CN", "--no-first-run"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture
@@ -88,7 +72,7 @@ def _login(driver, base: str, name: str, password: str) -> None:
     assert driver.current_url.endswith("/center/login")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "submit").click()
+    click_and_wait(driver, driver.find_element(By.ID, "submit"))
 
 
 def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks, screenshot_dir):
@@ -131,7 +115,7 @@ def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks
     browser.find_element(By.ID, "title").send_keys("请于五日内报告超期原因")
     browser.find_element(By.ID, "body").send_keys("该案已超过执行期限，请报告原因及下一步计划。")
     browser.execute_script("document.getElementById('due_on').value = '2026-12-10'")
-    browser.find_element(By.ID, "send").click()
+    click_and_wait(browser, browser.find_element(By.ID, "send"))
     assert "已下发" in browser.find_element(By.ID, "message").text
     feed = browser.find_element(By.ID, "feed").text
     assert "请于五日内报告超期原因" in feed and "未回复" in feed and overdue_102 in feed
@@ -167,7 +151,7 @@ def test_center_login_scoping_and_issuing_a_supervision(browser, platform, desks
         assert not s.scalars(select(PFeedItem).where(PFeedItem.title.in_(["伪造的督办", "越权督办"]))).all()
 
     # Sign out: the cookie is no longer a session.
-    browser.find_element(By.ID, "logout").click()
+    click_and_wait(browser, browser.find_element(By.ID, "logout"))
     assert browser.current_url.endswith("/center/login")
     assert requests.get(base + "center/", cookies=cookies, allow_redirects=False).status_code == 303
 
