@@ -103,7 +103,7 @@ case "$cmd" in
       export DISPLAY=":$n"
       say "this machine has no screen: ExecDesk runs on the virtual display $DISPLAY (Xvfb, 1920x1080)."
       say "to look at it: x11vnc -display $DISPLAY -localhost, then a VNC viewer on localhost:5900;"
-      say "  or a still picture: xwd -display $DISPLAY -root -silent | convert xwd:- execdesk.png"
+      say "  or a still picture: DISPLAY=$DISPLAY QT_QPA_PLATFORM=xcb .venv/bin/python -c 'from PySide6.QtGui import QGuiApplication as A; a = A([]); A.primaryScreen().grabWindow(0).save(\"execdesk.png\")'"
       say "stop it with Ctrl+C."
       "$VENV/bin/execdesk" "$@"
       exit $?
