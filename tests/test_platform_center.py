@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+
 import pytest
 import requests
 from browser_harness import NEEDS_CHROMIUM, chromium, click_and_wait
